@@ -1,0 +1,42 @@
+// `clickrate import FILE… [--db PATH]`: loads event files, each all or nothing (SPEC.md "Interfaces").
+import type { Command } from 'commander';
+import { importFile, type ImportFileResult } from '../../events/import-file.js';
+import { ClickrateError, isClickrateError } from '../../errors.js';
+import { out } from '../io.js';
+import { withStore } from '../open-store.js';
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('Import event files (.jsonl, .ndjson or .csv, optionally .gz). Each file is stored whole or not at all.')
+    .argument('<files...>', 'event files')
+    .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .option('--json', 'print the result of each file as JSON')
+    .action(async (files: string[], opts: { db?: string; json?: boolean }) => {
+      const results: ImportFileResult[] = [];
+      let failed = 0;
+      // Memory stays bounded on huge files: DuckDB spills the staging table to disk past this limit.
+      await withStore(
+        opts,
+        async (store) => {
+          for (const file of files) {
+            try {
+              const r = await importFile(store, file);
+              results.push(r);
+              if (!opts.json) out(`${file}: ${r.inserted.toLocaleString('en-US')} events imported, ${r.duplicates.toLocaleString('en-US')} already stored (skipped)`);
+            } catch (err) {
+              // One bad file does not stop the others: each file is its own all-or-nothing unit.
+              if (!isClickrateError(err)) throw err;
+              failed++;
+              process.stderr.write(`${err.message}\n`);
+            }
+          }
+        },
+        { memoryLimit: '256MB' },
+      );
+      if (opts.json) out(JSON.stringify(results, null, 2));
+      if (failed > 0) {
+        throw new ClickrateError('CR_ERR_BAD_FILE', `${failed} of ${files.length} file${files.length > 1 ? 's were' : ' was'} not imported (reasons above); the other files are stored`, { failed });
+      }
+    });
+}

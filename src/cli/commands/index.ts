@@ -1,0 +1,11 @@
+// Every command of the CLI, one module each; this is the only place that lists them.
+import type { Command } from 'commander';
+import { registerCalc } from './calc.js';
+import { registerImport } from './import.js';
+import { registerReport } from './report.js';
+
+export function registerCommands(program: Command): void {
+  registerCalc(program);
+  registerImport(program);
+  registerReport(program);
+}

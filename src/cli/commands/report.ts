@@ -1,0 +1,38 @@
+// `clickrate report --campaign ID [--by …] [--window 7d] [--control V] [--json|--csv]` (SPEC.md).
+import type { Command } from 'commander';
+import { ClickrateError } from '../../errors.js';
+import { runReport } from '../../metrics/run-report.js';
+import { formatReport } from '../format-report.js';
+import { out } from '../io.js';
+import { withStore } from '../open-store.js';
+import { reportToCsv } from '../report-csv.js';
+
+interface ReportOptions {
+  campaign?: string;
+  by?: string;
+  window?: string;
+  control?: string;
+  db?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('Report CTR, CTOR, reply rate and more for one campaign, for people and raw.')
+    .requiredOption('--campaign <id>', 'campaign id')
+    .option('--by <grouping>', 'break down by variant, step, segment, link, provider, day or ad')
+    .option('--window <duration>', 'count opens, clicks and replies only within this long after each send (e.g. 7d, 48h)')
+    .option('--control <variant>', 'with --by variant: the control variant (default: first by name)')
+    .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .option('--json', 'print JSON (full precision)')
+    .option('--csv', 'print CSV (one row per group)')
+    .action(async (opts: ReportOptions) => {
+      if (opts.json && opts.csv) throw new ClickrateError('CR_ERR_BAD_INPUT', 'choose one of --json and --csv');
+      const report = await withStore(opts, (store) => runReport(store, opts));
+      if (opts.json) out(JSON.stringify(report, null, 2));
+      else if (opts.csv) out(reportToCsv(report));
+      else out(formatReport(report));
+    });
+}

@@ -1,0 +1,33 @@
+// Entry point of the command line: builds the commander program from one module per command and turns
+// ClickrateErrors into a one-line message and a non-zero exit code.
+import { Command, CommanderError } from 'commander';
+import { isClickrateError } from '../errors.js';
+import { registerCommands } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('clickrate')
+    .description('Honest click-through and click-to-open rates for email and ads.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (isClickrateError(err)) {
+      process.stderr.write(`clickrate: ${err.code}: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}

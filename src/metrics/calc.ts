@@ -1,0 +1,129 @@
+// `calc`: click-through figures from counts a user already has (no events, no store), with 95% Wilson
+// intervals and warnings. Pure; the CLI command and any API front-end share it. Formulas: SPEC.md.
+import { ClickrateError } from '../errors.js';
+import { rate, wilson } from './stats.js';
+
+export interface CalcInput {
+  clicks: number;
+  delivered?: number;
+  opens?: number;
+  impressions?: number;
+}
+
+export type Interval = [number, number] | null;
+
+export interface CalcResult {
+  /** email: delivered and/or opens were given; ad: impressions were given. */
+  kind: 'email' | 'ad';
+  clicks: number;
+  delivered?: number;
+  opens?: number;
+  impressions?: number;
+  /** Email: 100 × unique clicks ÷ delivered. Ads: 100 × clicks ÷ impressions (SPEC.md uses `ctr` for both). */
+  ctr?: number | null;
+  /** 100 × unique clicks ÷ unique opens. */
+  ctor?: number | null;
+  /** 100 × unique opens ÷ delivered. */
+  open_rate?: number | null;
+  /** 95% Wilson interval (percentages) for each rate present above; null when it has none. */
+  ci: { ctr?: Interval; ctor?: Interval; open_rate?: Interval };
+  warnings: string[];
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** Refuse anything that is not a count: negative, fractional, NaN, ±Infinity or beyond 2^53. */
+function checkCount(flag: string, value: number | undefined): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ClickrateError('CR_ERR_BAD_INPUT', `--${flag} must be a whole number ≥ 0; got ${String(value)}`, {
+      field: flag,
+      value: String(value),
+    });
+  }
+}
+
+function refuse(message: string, details: Record<string, unknown>): never {
+  throw new ClickrateError('CR_ERR_BAD_INPUT', message, details);
+}
+
+/**
+ * Compute the rates the given counts allow. Email family: --delivered gives CTR, --opens gives CTOR,
+ * both also give the open rate. Ad family: --impressions gives CTR. The two families never mix.
+ */
+export function calc(input: CalcInput): CalcResult {
+  const { clicks, delivered, opens, impressions } = input;
+  if (clicks === undefined) refuse('--clicks is required', { field: 'clicks' });
+  checkCount('clicks', clicks);
+  checkCount('delivered', delivered);
+  checkCount('opens', opens);
+  checkCount('impressions', impressions);
+
+  const email = delivered !== undefined || opens !== undefined;
+  if (email && impressions !== undefined) {
+    refuse(
+      '--impressions cannot be combined with --delivered or --opens: ad CTR (clicks ÷ impressions) and email rates ' +
+        '(clicks ÷ delivered, clicks ÷ opens) have different denominators; run calc once per family',
+      { field: 'impressions' },
+    );
+  }
+  if (!email && impressions === undefined) {
+    refuse('give a denominator: --delivered and/or --opens for email, or --impressions for ads', { field: 'delivered' });
+  }
+
+  const warnings: string[] = [];
+
+  if (impressions !== undefined) {
+    if (clicks > impressions) {
+      refuse(`--clicks (${fmt(clicks)}) cannot exceed --impressions (${fmt(impressions)})`, { field: 'clicks', value: clicks });
+    }
+    if (impressions === 0) warnings.push('impressions is 0: CTR is undefined');
+    return { kind: 'ad', clicks, impressions, ctr: rate(clicks, impressions), ci: { ctr: wilson(clicks, impressions) }, warnings };
+  }
+
+  if (delivered !== undefined && clicks > delivered) {
+    refuse(`--clicks (${fmt(clicks)}) cannot exceed --delivered (${fmt(delivered)}): unique clicks count each delivered message once`, {
+      field: 'clicks',
+      value: clicks,
+    });
+  }
+  if (delivered !== undefined && opens !== undefined && opens > delivered) {
+    refuse(`--opens (${fmt(opens)}) cannot exceed --delivered (${fmt(delivered)}): unique opens count each delivered message once`, {
+      field: 'opens',
+      value: opens,
+    });
+  }
+
+  // Fields are assembled in reading order (counts, rates, intervals, warnings) so `calc --json` reads top-down.
+  const counts: Pick<CalcResult, 'delivered' | 'opens'> = {};
+  const rates: Pick<CalcResult, 'ctr' | 'ctor' | 'open_rate'> = {};
+  const ci: CalcResult['ci'] = {};
+  if (delivered !== undefined) {
+    counts.delivered = delivered;
+    rates.ctr = rate(clicks, delivered);
+    ci.ctr = wilson(clicks, delivered);
+    if (delivered === 0) warnings.push(`delivered is 0: CTR${opens !== undefined ? ' and open rate are' : ' is'} undefined`);
+  }
+  if (opens !== undefined) {
+    counts.opens = opens;
+    rates.ctor = rate(clicks, opens);
+    // TRICKY: more clicks than opens is common in real data, not a typo: open pixels are not loaded when
+    // images are blocked, yet those people click. Compute CTOR as given (it may exceed 100%, so it has no
+    // proportion interval) and say why, rather than refusing the user's numbers.
+    ci.ctor = wilson(clicks, opens);
+    if (clicks > opens) {
+      warnings.push(
+        `unique clicks (${fmt(clicks)}) exceed unique opens (${fmt(opens)}), so CTOR is over 100%: the opens probably ` +
+          'exclude people who clicked with images blocked. A click implies an open, so clickrate counts those ' +
+          'clickers as opens in its own reports, which keeps CTOR at or below 100%.',
+      );
+    } else if (opens === 0) {
+      warnings.push('opens is 0: CTOR is undefined');
+    }
+    if (delivered !== undefined) {
+      rates.open_rate = rate(opens, delivered);
+      ci.open_rate = wilson(opens, delivered);
+    }
+  }
+  return { kind: 'email', clicks, ...counts, ...rates, ci, warnings };
+}

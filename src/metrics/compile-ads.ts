@@ -1,0 +1,26 @@
+// Step 3 of the report pipeline for ad campaigns (SPEC.md "Ads": impressions = impression events,
+// clicks = human click events, CTR = clicks ÷ impressions). Ad events have a campaign and no message.
+import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
+import type { ReportPlan } from './report-plan.js';
+
+type AdPlan = Extract<ReportPlan, { kind: 'ads' }>;
+
+export function compileAdReport(plan: AdPlan, d: SqlDialect): CompiledQuery {
+  const bag = new ParamBag();
+  const c = d.param(bag, plan.query.campaign, 'String');
+  // The window is relative to a message's send time; ad events have none, so it does not apply here.
+  const key = plan.grouping === 'ad' ? "coalesce(ad, '')" : plan.grouping === 'day' ? d.dayOf('ts') : "''";
+  const sql = `
+    SELECT ${key} AS key,
+      ${d.countIf("type = 'impression'")} AS impressions,
+      ${d.countIf("type = 'click' AND machine = false")} AS clicks,
+      ${d.countIf("type = 'click' AND machine = true")} AS machine_clicks,
+      ${d.countIf("type = 'click'")} AS raw_clicks,
+      ${d.countIf("type = 'conversion'")} AS conversions,
+      ${d.sumIf('value', "type = 'conversion'")} AS revenue
+    FROM events
+    WHERE campaign = ${c} AND message IS NULL
+    GROUP BY key
+    ORDER BY key`;
+  return { sql, params: bag.params };
+}

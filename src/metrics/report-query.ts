@@ -1,0 +1,48 @@
+// Step 1 of the report pipeline: turn loose input (CLI flags, HTTP query string) into a checked query.
+import { ClickrateError } from '../errors.js';
+import { parseWindow } from './window.js';
+
+export const GROUPINGS = ['variant', 'step', 'segment', 'link', 'provider', 'day', 'ad'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+
+export interface ReportQuery {
+  campaign: string;
+  by: Grouping | null;
+  /** The reporting window after each message's send time (SPEC.md: the same for every metric). */
+  window: { text: string; ms: number } | null;
+  /** The A/B control variant; default the first variant by name. */
+  control: string | null;
+}
+
+export interface ReportQueryInput {
+  campaign?: unknown;
+  by?: unknown;
+  window?: unknown;
+  control?: unknown;
+}
+
+function optionalText(v: unknown, name: string): string | null {
+  if (v === undefined || v === null || v === '') return null;
+  if (typeof v !== 'string') throw new ClickrateError('CR_ERR_BAD_QUERY', `${name} must be text`, { field: name });
+  return v.trim();
+}
+
+export function parseReportQuery(input: ReportQueryInput): ReportQuery {
+  const campaign = optionalText(input.campaign, 'campaign');
+  if (!campaign) throw new ClickrateError('CR_ERR_BAD_QUERY', 'a campaign id is required (--campaign ID)', { field: 'campaign' });
+  const by = optionalText(input.by, 'by');
+  if (by !== null && !(GROUPINGS as readonly string[]).includes(by)) {
+    throw new ClickrateError('CR_ERR_BAD_QUERY', `cannot break down by '${by}'; use one of ${GROUPINGS.join(', ')}`, { field: 'by' });
+  }
+  const windowText = optionalText(input.window, 'window');
+  const control = optionalText(input.control, 'control');
+  if (control !== null && by !== 'variant') {
+    throw new ClickrateError('CR_ERR_BAD_QUERY', '--control only applies with --by variant', { field: 'control' });
+  }
+  return {
+    campaign,
+    by: by as Grouping | null,
+    window: windowText === null ? null : parseWindow(windowText),
+    control,
+  };
+}

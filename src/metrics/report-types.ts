@@ -1,0 +1,109 @@
+// The shapes of a report (SPEC.md "report --json"): what the CLI prints, the HTTP API returns and the
+// dashboard draws. Rates are percentages at full precision; a rate over a zero denominator is null.
+import type { AbVerdict } from './stats.js';
+
+export type Interval = [number, number] | null;
+export type GroupKey = string | number | null;
+
+export interface RawFigures {
+  unique_opens: number;
+  unique_clicks: number;
+  total_clicks: number;
+  ctr: number | null;
+  ctor: number | null;
+  open_rate: number | null;
+}
+
+export interface EmailMetrics {
+  sent: number;
+  bounced: number;
+  delivered: number;
+  unique_opens: number;
+  implied_opens: number;
+  unique_clicks: number;
+  total_clicks: number;
+  machine_opens: number;
+  scanner_clicks: number;
+  /** Delivered messages whose only opens were machine ones: their real opens cannot be seen. */
+  privacy_hidden: number;
+  replies: number;
+  unsubscribes: number;
+  complaints: number;
+  conversions: number;
+  revenue: number;
+  ctr: number | null;
+  ctor: number | null;
+  open_rate: number | null;
+  reply_rate: number | null;
+  bounce_rate: number | null;
+  unsubscribe_rate: number | null;
+  complaint_rate: number | null;
+  privacy_hidden_rate: number | null;
+  revenue_per_recipient: number | null;
+  ctr_ci: Interval;
+  ctor_ci: Interval;
+  open_rate_ci: Interval;
+  reply_rate_ci: Interval;
+  raw: RawFigures;
+}
+
+export interface VariantComparison {
+  control: string;
+  ctr: AbVerdict;
+  ctor: AbVerdict;
+}
+
+export interface EmailGroup extends EmailMetrics {
+  key: GroupKey;
+  /** With --by variant: this variant against the control (null on the control itself). */
+  comparison?: VariantComparison | null;
+}
+
+export interface LinkGroup {
+  key: string;
+  unique_clicks: number;
+  total_clicks: number;
+  scanner_clicks: number;
+  /** 100 × unique clicks on this link ÷ delivered of the whole selection. */
+  ctr: number | null;
+  ctr_ci: Interval;
+  /** This link's unique clicks ÷ the sum of unique clicks over links (a fraction, SPEC.md). */
+  click_share: number | null;
+  raw: { unique_clicks: number; total_clicks: number; ctr: number | null };
+}
+
+export interface EmailTotals extends EmailMetrics {
+  orphans: number;
+}
+
+export interface EmailReport {
+  campaign: string;
+  kind: 'email';
+  window: string | null;
+  by: string | null;
+  control?: string | null;
+  totals: EmailTotals;
+  groups: Array<EmailGroup | LinkGroup>;
+}
+
+export interface AdMetrics {
+  impressions: number;
+  clicks: number;
+  machine_clicks: number;
+  conversions: number;
+  revenue: number;
+  ctr: number | null;
+  ctr_ci: Interval;
+  raw: { clicks: number; ctr: number | null };
+}
+
+export interface AdReport {
+  campaign: string;
+  kind: 'ads';
+  window: null;
+  by: string | null;
+  totals: AdMetrics & { orphans: number };
+  groups: Array<AdMetrics & { key: GroupKey }>;
+}
+
+export type Report = EmailReport | AdReport;

@@ -1,0 +1,130 @@
+// The embedded store: one DuckDB file (SPEC.md: `./clickrate.duckdb`, `--db` or `CLICKRATE_DB`).
+// Opens the file, applies migrations, serializes ingest sessions and runs bound queries.
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
+import { ClickrateError } from '../../errors.js';
+import type { CompiledQuery } from '../dialect.js';
+import type { IngestSession, Row, Store } from '../store.js';
+import { DuckDbDialect } from './dialect.js';
+import { DuckDbIngestSession } from './duckdb-ingest.js';
+import { DUCKDB_MIGRATIONS } from './migrations.js';
+
+export interface DuckDbStoreOptions {
+  /** DuckDB's memory_limit, e.g. '512MB'. Larger work spills to disk beside the file. */
+  memoryLimit?: string;
+  threads?: number;
+  readOnly?: boolean;
+}
+
+const PARAM_TYPES = { String: VARCHAR, Int64: BIGINT, Float64: DOUBLE } as const;
+
+export class DuckDbStore implements Store {
+  readonly kind = 'duckdb' as const;
+  readonly dialect = new DuckDbDialect();
+  private ingestQueue: Promise<void> = Promise.resolve();
+  private ingestConn: DuckDBConnection | null = null;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string, opts: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
+    const config: Record<string, string> = {
+      threads: String(opts.threads ?? 2),
+      // Inserts need not keep file order; dropping it lets DuckDB stream large inserts in less memory.
+      preserve_insertion_order: 'false',
+    };
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (err) {
+      const msg = (err as Error).message;
+      const hint = /lock/i.test(msg) ? ' (is another clickrate process, such as `clickrate serve`, using this file? Use its HTTP API or stop it)' : '';
+      throw new ClickrateError('CR_ERR_STORE', `cannot open DuckDB file ${path}: ${msg}${hint}`, { path }, { cause: err });
+    }
+    const conn = await instance.connect();
+    const store = new DuckDbStore(instance, conn, path);
+    if (!opts.readOnly) await store.migrate();
+    return store;
+  }
+
+  /** Applies every migration newer than the file's version; refuses a file from a newer build. */
+  private async migrate(): Promise<void> {
+    await this.conn.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, applied_at BIGINT)');
+    const rows = (await this.conn.runAndReadAll('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).getRowObjectsJS();
+    const current = Number(rows[0]?.v ?? 0);
+    const latest = DUCKDB_MIGRATIONS.at(-1)?.version ?? 0;
+    if (current > latest) {
+      throw new ClickrateError('CR_ERR_MIGRATION', `database ${this.path} has schema version ${current}, newer than this build knows (${latest}); upgrade clickrate`);
+    }
+    for (const m of DUCKDB_MIGRATIONS) {
+      if (m.version <= current) continue;
+      try {
+        await this.conn.run('BEGIN TRANSACTION');
+        for (const stmt of m.sql) await this.conn.run(stmt);
+        await this.conn.run('INSERT INTO schema_migrations VALUES ($v, $d, $t)', { v: m.version, d: m.description, t: Date.now() });
+        await this.conn.run('COMMIT');
+      } catch (err) {
+        await this.conn.run('ROLLBACK').catch(() => undefined);
+        throw new ClickrateError('CR_ERR_MIGRATION', `migration ${m.version} (${m.description}) failed: ${(err as Error).message}`, {}, { cause: err });
+      }
+    }
+  }
+
+  async beginIngest(): Promise<IngestSession> {
+    // One ingest at a time: sessions queue behind each other instead of interleaving transactions.
+    let release!: () => void;
+    const turn = new Promise<void>((r) => (release = r));
+    const previous = this.ingestQueue;
+    this.ingestQueue = previous.then(() => turn);
+    await previous;
+    try {
+      this.ingestConn ??= await this.instance.connect();
+      return await DuckDbIngestSession.begin(this.ingestConn, release);
+    } catch (err) {
+      release();
+      throw new ClickrateError('CR_ERR_STORE', `cannot start an ingest: ${(err as Error).message}`, {}, { cause: err });
+    }
+  }
+
+  async query(q: CompiledQuery): Promise<Row[]> {
+    const values: Record<string, DuckDBValue> = {};
+    const types: Record<string, (typeof PARAM_TYPES)[keyof typeof PARAM_TYPES]> = {};
+    for (const [name, p] of Object.entries(q.params)) {
+      values[name] = p.type === 'Int64' ? BigInt(p.value) : p.value;
+      types[name] = PARAM_TYPES[p.type];
+    }
+    try {
+      const reader = await this.conn.runAndReadAll(q.sql, values, types);
+      return reader.getRowObjectsJS().map(toRow);
+    } catch (err) {
+      throw new ClickrateError('CR_ERR_STORE', `query failed: ${(err as Error).message}`, {}, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.ingestQueue;
+    this.ingestConn?.closeSync();
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function toRow(obj: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'bigint') row[k] = Number(v);
+    else if (v === null || v === undefined) row[k] = null;
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') row[k] = v;
+    else row[k] = String(v);
+  }
+  return row;
+}
+
+export function openDuckDbStore(path: string, opts?: DuckDbStoreOptions): Promise<DuckDbStore> {
+  return DuckDbStore.open(path, opts);
+}

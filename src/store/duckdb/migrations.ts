@@ -1,0 +1,40 @@
+// Versioned schema migrations of the DuckDB store. Append new versions; never edit an applied one.
+// Each migration runs in its own transaction together with its row in schema_migrations.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string[];
+}
+
+export const DUCKDB_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'events: every raw event, kept forever, with its current human/machine verdict',
+    sql: [
+      // TRICKY: no PRIMARY KEY on id. DuckDB keeps an ART index in memory for it, which at tens of
+      // millions of ids costs more memory than the whole import budget; ids are deduplicated by an
+      // anti-join at commit time instead (see duckdb-ingest.ts).
+      `CREATE TABLE events (
+        id VARCHAR NOT NULL,
+        type VARCHAR NOT NULL,
+        ts BIGINT NOT NULL,
+        message VARCHAR,
+        campaign VARCHAR,
+        recipient VARCHAR,
+        step INTEGER,
+        variant VARCHAR,
+        segment VARCHAR,
+        ad VARCHAR,
+        url VARCHAR,
+        ip VARCHAR,
+        user_agent VARCHAR,
+        method VARCHAR,
+        value DOUBLE,
+        machine BOOLEAN NOT NULL DEFAULT false,
+        reasons VARCHAR,
+        ingested_at BIGINT NOT NULL
+      )`,
+    ],
+  },
+];

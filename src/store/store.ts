@@ -1,0 +1,37 @@
+// The one narrow interface every store backend implements (DuckDB embedded, ClickHouse scale-out).
+// Callers (CLI, metrics engine, HTTP edge) depend on this file only, never on a backend's module.
+import type { ParsedEvent } from '../events/parse-event.js';
+import type { CompiledQuery, SqlDialect } from './dialect.js';
+
+/** An event on its way in: `digest` (see events/event-id.ts) is set exactly when `id` is null. */
+export interface IngestEvent extends ParsedEvent {
+  digest: string | null;
+}
+
+export interface IngestCounts {
+  /** Events received in the batch. */
+  received: number;
+  /** Newly stored. */
+  inserted: number;
+  /** Skipped because their id was already stored, or repeated within the batch. */
+  duplicates: number;
+}
+
+/** All-or-nothing ingest: nothing appended is visible until commit, and abort leaves the store as it was. */
+export interface IngestSession {
+  append(events: readonly IngestEvent[]): Promise<void>;
+  commit(): Promise<IngestCounts>;
+  abort(): Promise<void>;
+}
+
+export type Row = Record<string, string | number | boolean | null>;
+
+export interface Store {
+  readonly kind: 'duckdb' | 'clickhouse';
+  readonly dialect: SqlDialect;
+  /** Starts an all-or-nothing ingest (one file, one API batch, one spool drain). */
+  beginIngest(): Promise<IngestSession>;
+  /** Runs a compiled, parameter-bound query; BIGINTs come back as numbers. */
+  query(q: CompiledQuery): Promise<Row[]>;
+  close(): Promise<void>;
+}
