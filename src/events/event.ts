@@ -59,6 +59,14 @@ export interface ClickrateEvent {
 // A bare local time is refused: its instant depends on the importing machine's zone.
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)$/;
 
+/** Date.parse rolls 2026-02-31 over to March 3rd; a calendar date that does not exist is refused. */
+function isRealDate(s: string): boolean {
+  if (Number.isNaN(Date.parse(s))) return false;
+  const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+}
+
 const label = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `longer than ${max} characters`);
 
 const numberish = z.union([z.number(), z.string().trim().min(1).regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'not a number').transform(Number)]);
@@ -72,7 +80,7 @@ export const eventInputSchema = z
       .string()
       .trim()
       .regex(ISO_WITH_OFFSET, 'ts must be an ISO 8601 time with an offset or Z, e.g. 2026-03-01T09:30:00Z')
-      .refine((s) => !Number.isNaN(Date.parse(s)), 'ts is not a real date'),
+      .refine(isRealDate, 'ts is not a real date'),
     message: label(200).optional(),
     campaign: label(200).optional(),
     recipient: label(320).optional(),

@@ -27,7 +27,7 @@ export function parseEvent(raw: unknown): ParseResult {
       .map((i) => {
         const field = i.path.join('.');
         if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`;
-        if (i.code === 'invalid_type' && i.input === undefined) return `${field} is required`;
+        if (i.code === 'invalid_type' && (raw as Record<string, unknown>)[String(i.path[0])] === undefined) return `${field} is required`;
         return field && !i.message.startsWith(field) ? `${field}: ${i.message}` : i.message;
       })
       .join('; ');

@@ -65,12 +65,21 @@ export async function* readCsv(input: Readable): AsyncGenerator<RawRecord> {
     }),
   );
   let lastLine = 1;
+  let crlfInside = 0;
   try {
     for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      // csv-parse reports the line a record ends on; a record with quoted newlines starts earlier.
-      const line = lastLine + 1;
-      lastLine = rec.info.lines;
-      yield { line, value: rec.record };
+      // csv-parse reports the line a record ends on; a record with quoted line breaks starts earlier.
+      // TRICKY: it counts a CRLF inside a quoted field as two lines, and keeps that excess in every
+      // later record's count, so the excess is tracked and taken off to name the right line.
+      let breaks = 0;
+      for (const v of Object.values(rec.record)) {
+        if (!v) continue;
+        const crlf = v.split('\r\n').length - 1;
+        crlfInside += crlf;
+        breaks += (v.match(/\r\n|\r|\n/g) ?? []).length;
+      }
+      lastLine = rec.info.lines - crlfInside;
+      yield { line: lastLine - breaks, value: rec.record };
     }
   } catch (err) {
     // A header problem (thrown by the columns callback above) is on line 1.

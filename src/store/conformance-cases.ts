@@ -1,0 +1,216 @@
+// The metric cases every store backend must pass (Hono's common.case.test.ts pattern): each case is a
+// list of events and the figures SPEC.md says a report over them shows. Backends run them through
+// store-conformance.ts; nothing here knows which engine answers.
+import type { ReportQueryInput } from '../metrics/report-query.js';
+
+export type RawEvent = Record<string, string | number>;
+
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+export const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
+
+/** n sent messages m<prefix><i> of a campaign, each to a recipient; extra fields go on the sent event. */
+export function sends(n: number, campaign: string, prefix = 'm', extra: (i: number) => RawEvent = () => ({})): RawEvent[] {
+  return Array.from({ length: n }, (_, i) => ({ type: 'sent', ts: at(0), message: `${prefix}${i}`, campaign, recipient: `r${prefix}${i}@example.com`, ...extra(i) }));
+}
+
+export function on(type: string, messages: number[], prefix = 'm', minutes = 60, extra: RawEvent = {}): RawEvent[] {
+  return messages.map((i) => ({ type, ts: at(minutes), message: `${prefix}${i}`, ...extra }));
+}
+
+export const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+
+export interface MetricCase {
+  name: string;
+  events: RawEvent[];
+  query: ReportQueryInput;
+  /** Paths into the report JSON (dot-separated, groups.N.field) and their exact expected values. */
+  expect: Record<string, unknown>;
+}
+
+const click = (url = 'https://shop.example.com/a'): RawEvent => ({ url });
+
+export const METRIC_CASES: MetricCase[] = [
+  {
+    name: 'SPEC worked figure: 10,000 delivered, 1,000 unique clicks → CTR 10%',
+    events: [...sends(10_000, 'w1'), ...on('click', range(0, 1000), 'm', 60, click())],
+    query: { campaign: 'w1' },
+    expect: { 'totals.delivered': 10_000, 'totals.unique_clicks': 1000, 'totals.ctr': 10 },
+  },
+  {
+    name: 'SPEC worked figure: 4,500 unique opens, 1,000 unique clicks → CTOR 22.22%',
+    events: [...sends(10_000, 'w2'), ...on('open', range(0, 4500)), ...on('click', range(0, 1000), 'm', 61, click())],
+    query: { campaign: 'w2' },
+    expect: { 'totals.unique_opens': 4500, 'totals.ctr': 10, 'totals.ctor': (1000 / 4500) * 100, 'totals.open_rate': 45, 'totals.implied_opens': 0 },
+  },
+  {
+    name: 'total clicks count events, unique clicks count messages',
+    events: [...sends(10, 'u'), ...on('click', [0, 0, 0, 1], 'm', 60, click()), ...on('click', [1], 'm', 62, click('https://shop.example.com/b'))],
+    query: { campaign: 'u' },
+    expect: { 'totals.unique_clicks': 2, 'totals.total_clicks': 5, 'totals.raw.total_clicks': 5 },
+  },
+  {
+    name: 'a click implies an open (images blocked), so CTOR never exceeds 100%',
+    events: [...sends(10, 'imp'), ...on('open', [0]), ...on('click', [0, 1, 2], 'm', 60, click())],
+    query: { campaign: 'imp' },
+    expect: { 'totals.unique_opens': 3, 'totals.implied_opens': 2, 'totals.ctor': 100 },
+  },
+  {
+    name: 'every message bounced: delivered 0 and every rate null, not an error',
+    events: [...sends(3, 'b0'), ...on('bounced', [0, 1, 2], 'm', 1), ...on('click', [0], 'm', 60, click())],
+    query: { campaign: 'b0' },
+    expect: { 'totals.sent': 3, 'totals.bounced': 3, 'totals.delivered': 0, 'totals.unique_clicks': 0, 'totals.ctr': null, 'totals.ctor': null, 'totals.ctr_ci': null, 'totals.bounce_rate': 100 },
+  },
+  {
+    name: 'opens and clicks of bounced messages do not count',
+    events: [...sends(4, 'bc'), ...on('bounced', [3], 'm', 1), ...on('open', [0, 3]), ...on('click', [3], 'm', 60, click())],
+    query: { campaign: 'bc' },
+    expect: { 'totals.delivered': 3, 'totals.unique_opens': 1, 'totals.unique_clicks': 0, 'totals.raw.unique_clicks': 0 },
+  },
+  {
+    name: 'the window applies to opens, clicks and replies alike',
+    events: [
+      ...sends(4, 'win'),
+      ...on('open', [0], 'm', 60),
+      ...on('open', [1], 'm', 8 * 24 * 60),
+      ...on('click', [0], 'm', 61, click()),
+      ...on('click', [1], 'm', 8 * 24 * 60 + 1, click()),
+      ...on('reply', [2], 'm', 2 * 24 * 60),
+      ...on('reply', [3], 'm', 10 * 24 * 60),
+    ],
+    query: { campaign: 'win', window: '7d' },
+    expect: { window: '7d', 'totals.unique_opens': 1, 'totals.unique_clicks': 1, 'totals.replies': 1, 'totals.reply_rate': 25 },
+  },
+  {
+    name: 'with no window, late engagement counts',
+    events: [...sends(2, 'nowin'), ...on('click', [0], 'm', 30 * 24 * 60, click()), ...on('reply', [1], 'm', 40 * 24 * 60)],
+    query: { campaign: 'nowin' },
+    expect: { window: null, 'totals.unique_clicks': 1, 'totals.replies': 1 },
+  },
+  {
+    name: 'a delivered event alone makes a message sent; a bounce alone does not',
+    events: [
+      { type: 'delivered', ts: at(0), message: 'd0', campaign: 'dl', recipient: 'x@example.com' },
+      { type: 'delivered', ts: at(0), message: 'd1', campaign: 'dl' },
+      { type: 'click', ts: at(5), message: 'd1', url: 'https://a.example.com/' },
+    ],
+    query: { campaign: 'dl' },
+    expect: { 'totals.sent': 2, 'totals.delivered': 2, 'totals.unique_clicks': 1, 'totals.ctr': 50 },
+  },
+  {
+    name: 'orphans (events for a message never sent) are counted and in no rate',
+    events: [
+      ...sends(2, 'orph'),
+      { type: 'click', ts: at(3), message: 'ghost', campaign: 'orph', url: 'https://a.example.com/' },
+      { type: 'open', ts: at(5), message: 'ghost-2' }, // names no campaign: an orphan of the store, not of this report
+    ],
+    query: { campaign: 'orph' },
+    expect: { 'totals.orphans': 1, 'totals.unique_clicks': 0, 'totals.sent': 2 },
+  },
+  {
+    name: 'replies, unsubscribes and complaints are per message; conversions are events with revenue',
+    events: [
+      ...sends(10, 'rep'),
+      ...on('reply', [0, 0, 1]),
+      ...on('unsubscribe', [2]),
+      ...on('complaint', [3]),
+      ...on('conversion', [4], 'm', 90, { value: 20 }),
+      ...on('conversion', [4], 'm', 95, { value: 5.5 }),
+    ],
+    query: { campaign: 'rep' },
+    expect: { 'totals.replies': 2, 'totals.reply_rate': 20, 'totals.unsubscribes': 1, 'totals.complaints': 1, 'totals.conversions': 2, 'totals.revenue': 25.5, 'totals.revenue_per_recipient': 2.55 },
+  },
+  {
+    name: 'until a classifier marks machines, raw equals the headline',
+    events: [...sends(20, 'raw'), ...on('open', range(0, 8)), ...on('click', range(0, 3), 'm', 60, click())],
+    query: { campaign: 'raw' },
+    expect: { 'totals.raw.unique_opens': 8, 'totals.raw.unique_clicks': 3, 'totals.raw.ctr': 15, 'totals.raw.ctor': 37.5, 'totals.machine_opens': 0, 'totals.scanner_clicks': 0 },
+  },
+  {
+    name: 'by variant: each variant against the first by name',
+    events: [
+      ...sends(1000, 'ab', 'a', () => ({ variant: 'A' })),
+      ...sends(1000, 'ab', 'b', () => ({ variant: 'B' })),
+      ...on('click', range(0, 100), 'a', 60, click()),
+      ...on('click', range(0, 150), 'b', 60, click()),
+    ],
+    query: { campaign: 'ab', by: 'variant' },
+    expect: {
+      control: 'A',
+      'groups.0.key': 'A',
+      'groups.0.comparison': null,
+      'groups.1.key': 'B',
+      'groups.1.ctr': 15,
+      'groups.1.comparison.control': 'A',
+      'groups.1.comparison.ctr.lift': 50,
+      'groups.1.comparison.ctr.significant': true,
+    },
+  },
+  {
+    name: 'by variant with --control B',
+    events: [...sends(10, 'ab2', 'a', () => ({ variant: 'A' })), ...sends(10, 'ab2', 'b', () => ({ variant: 'B' }))],
+    query: { campaign: 'ab2', by: 'variant', control: 'B' },
+    expect: { control: 'B', 'groups.0.comparison.control': 'B', 'groups.1.comparison': null },
+  },
+  {
+    name: 'by link: unique clicks per URL over delivered of the whole selection, and click share',
+    events: [
+      ...sends(10, 'lk'),
+      ...on('click', [0, 1, 2], 'm', 60, click('https://a.example.com/')),
+      ...on('click', [0, 0], 'm', 61, click('https://b.example.com/')),
+    ],
+    query: { campaign: 'lk', by: 'link' },
+    expect: {
+      'totals.unique_clicks': 3,
+      'groups.0.key': 'https://a.example.com/',
+      'groups.0.unique_clicks': 3,
+      'groups.0.ctr': 30,
+      'groups.0.click_share': 0.75,
+      'groups.1.key': 'https://b.example.com/',
+      'groups.1.unique_clicks': 1,
+      'groups.1.total_clicks': 2,
+      'groups.1.click_share': 0.25,
+    },
+  },
+  {
+    name: 'by step: a sequence reported per step',
+    events: [...sends(4, 'seq', 's1-', () => ({ step: 1 })), ...sends(4, 'seq', 's2-', () => ({ step: 2 })), ...on('reply', [0, 1], 's1-'), ...on('reply', [0], 's2-')],
+    query: { campaign: 'seq', by: 'step' },
+    expect: { 'groups.0.key': 1, 'groups.0.reply_rate': 50, 'groups.1.key': 2, 'groups.1.reply_rate': 25, 'totals.replies': 3 },
+  },
+  {
+    name: 'by segment, messages without one last as null',
+    events: [...sends(2, 'sg', 'x', () => ({ segment: 'vip' })), ...sends(3, 'sg', 'y')],
+    query: { campaign: 'sg', by: 'segment' },
+    expect: { 'groups.0.key': 'vip', 'groups.0.sent': 2, 'groups.1.key': null, 'groups.1.sent': 3 },
+  },
+  {
+    name: 'by provider: consumer domains named, business domains other, ids without @ unknown',
+    events: [
+      ...sends(2, 'pv', 'g', (i) => ({ recipient: `p${i}@Gmail.com` })),
+      ...sends(1, 'pv', 'o', () => ({ recipient: 'z@hotmail.com' })),
+      ...sends(1, 'pv', 'w', () => ({ recipient: 'boss@acme-corp.com' })),
+      ...sends(1, 'pv', 'u', () => ({ recipient: 'crm-4471' })),
+    ],
+    query: { campaign: 'pv', by: 'provider' },
+    expect: { 'groups.0.key': 'gmail', 'groups.0.sent': 2, 'groups.1.key': 'other', 'groups.2.key': 'outlook', 'groups.3.key': 'unknown', 'groups.3.sent': 1 },
+  },
+  {
+    name: 'by day: cohorts by UTC send day',
+    events: [
+      { type: 'sent', ts: '2026-03-01T23:30:00-02:00', message: 'n0', campaign: 'dy', recipient: 'a@x.com' },
+      { type: 'sent', ts: '2026-03-01T10:00:00Z', message: 'n1', campaign: 'dy', recipient: 'b@x.com' },
+      { type: 'click', ts: '2026-03-02T12:00:00Z', message: 'n1', url: 'https://a.example.com/' },
+    ],
+    query: { campaign: 'dy', by: 'day' },
+    expect: { 'groups.0.key': '2026-03-01', 'groups.0.unique_clicks': 1, 'groups.1.key': '2026-03-02', 'groups.1.sent': 1 },
+  },
+  {
+    name: 'SPEC worked figure for ads: 50,000 impressions, 200 clicks → CTR 0.4%',
+    events: [
+      ...Array.from({ length: 50_000 }, (_, i) => ({ type: 'impression', ts: at(i % 600), campaign: 'ad1', ad: i % 2 ? 'left' : 'right', id: `i${i}` })),
+      ...Array.from({ length: 200 }, (_, i) => ({ type: 'click', ts: at(i), campaign: 'ad1', ad: i < 150 ? 'right' : 'left', url: 'https://shop.example.com/' })),
+    ],
+    query: { campaign: 'ad1', by: 'ad' },
+    expect: { kind: 'ads', 'totals.impressions': 50_000, 'totals.clicks': 200, 'totals.ctr': 0.4, 'groups.0.key': 'left', 'groups.0.clicks': 50, 'groups.0.ctr': 0.2, 'groups.1.ctr': 0.6 },
+  },
+];

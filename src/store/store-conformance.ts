@@ -1,0 +1,111 @@
+// The shared conformance suite: every store backend runs the same metric cases and ingest guarantees
+// through the public pipeline (ingest → runReport), so two backends can only agree or fail loudly.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { contentDigest } from '../events/event-id.js';
+import { parseEvent } from '../events/parse-event.js';
+import { runReport } from '../metrics/run-report.js';
+import { METRIC_CASES, at, sends, type RawEvent } from './conformance-cases.js';
+import type { IngestEvent, Store } from './store.js';
+
+export type OpenStore = () => Promise<Store>;
+
+export function toIngest(raw: RawEvent[]): IngestEvent[] {
+  return raw.map((r, i) => {
+    const p = parseEvent(r);
+    if (!p.ok) throw new Error(`conformance event ${i} is invalid: ${p.reason} (${JSON.stringify(r)})`);
+    return { ...p.event, digest: p.event.id === null ? contentDigest(p.event) : null };
+  });
+}
+
+export async function ingest(store: Store, raw: RawEvent[]): Promise<{ inserted: number; duplicates: number }> {
+  const session = await store.beginIngest();
+  await session.append(toIngest(raw));
+  return session.commit();
+}
+
+function get(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (cur === null || cur === undefined) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function close(actual: unknown, expected: unknown): boolean {
+  if (typeof actual === 'number' && typeof expected === 'number') return Math.abs(actual - expected) < 1e-9 * Math.max(1, Math.abs(expected));
+  return false;
+}
+
+export function storeConformanceSuite(backend: string, open: OpenStore): void {
+  for (const c of METRIC_CASES) {
+    test(`[${backend}] ${c.name}`, async () => {
+      const store = await open();
+      try {
+        await ingest(store, c.events);
+        const report = await runReport(store, c.query);
+        for (const [path, expected] of Object.entries(c.expect)) {
+          const actual = get(report, path);
+          if (close(actual, expected)) continue;
+          assert.deepEqual(actual, expected, `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
+  test(`[${backend}] re-delivering a batch changes nothing; identical id-less events in one batch are all kept`, async () => {
+    const store = await open();
+    try {
+      const batch: RawEvent[] = [
+        ...sends(3, 'idem'),
+        { type: 'click', ts: at(5), message: 'm0', url: 'https://a.example.com/' },
+        { type: 'click', ts: at(5), message: 'm0', url: 'https://a.example.com/' },
+        { type: 'click', ts: at(6), message: 'm1', url: 'https://a.example.com/', id: 'c-1' },
+        { type: 'click', ts: at(6), message: 'm1', url: 'https://a.example.com/', id: 'c-1' },
+      ];
+      const first = await ingest(store, batch);
+      assert.deepEqual(first, { received: 7, inserted: 6, duplicates: 1 });
+      const before = await runReport(store, { campaign: 'idem' });
+      const second = await ingest(store, batch);
+      assert.deepEqual(second, { received: 7, inserted: 0, duplicates: 7 });
+      const after = await runReport(store, { campaign: 'idem' });
+      assert.deepEqual(after, before);
+      assert.equal(after.kind === 'email' && after.totals.total_clicks, 3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`[${backend}] an aborted ingest leaves the store as it was`, async () => {
+    const store = await open();
+    try {
+      await ingest(store, sends(5, 'ab-keep'));
+      const session = await store.beginIngest();
+      await session.append(toIngest(sends(7, 'ab-lost', 'x')));
+      await session.abort();
+      const kept = await runReport(store, { campaign: 'ab-keep' });
+      assert.equal(kept.kind === 'email' && kept.totals.sent, 5);
+      await assert.rejects(runReport(store, { campaign: 'ab-lost' }), { code: 'CR_ERR_NOT_FOUND' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`[${backend}] unknown campaign and meaningless breakdowns are clear errors`, async () => {
+    const store = await open();
+    try {
+      await ingest(store, [...sends(2, 'e1'), { type: 'impression', ts: at(1), campaign: 'a1', ad: 'x' }]);
+      await assert.rejects(runReport(store, { campaign: 'nope' }), { code: 'CR_ERR_NOT_FOUND', message: /nope/ });
+      await assert.rejects(runReport(store, { campaign: 'e1', by: 'ad' }), { code: 'CR_ERR_BAD_QUERY', message: /email campaign/ });
+      await assert.rejects(runReport(store, { campaign: 'a1', by: 'variant' }), { code: 'CR_ERR_BAD_QUERY', message: /ad campaign/ });
+      await assert.rejects(runReport(store, { campaign: 'e1', by: 'colour' }), { code: 'CR_ERR_BAD_QUERY', message: /colour/ });
+      await assert.rejects(runReport(store, { campaign: 'e1', window: '7 days' }), { code: 'CR_ERR_BAD_QUERY' });
+      await assert.rejects(runReport(store, { campaign: 'e1', by: 'variant', control: 'Z' }), { code: 'CR_ERR_BAD_QUERY', message: /Z/ });
+    } finally {
+      await store.close();
+    }
+  });
+}
