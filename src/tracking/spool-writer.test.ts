@@ -1,0 +1,147 @@
+// Tests of the spool → store drain against the real DuckDB store in a temp file: batches land once,
+// replays are ignored by id, and an unavailable store leaves the clicks spooled until it is back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClickrateError } from '../errors.js';
+import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
+import type { IngestSession, Store } from '../store/store.js';
+import { Spool, type SpoolEvent } from './spool.js';
+import { SpoolWriter } from './spool-writer.js';
+
+function click(i: number): SpoolEvent {
+  return {
+    id: `w-${i}`,
+    type: 'click',
+    ts: 1_772_000_000_000 + i,
+    message: `msg-${i}`,
+    campaign: null,
+    recipient: null,
+    step: null,
+    variant: null,
+    segment: null,
+    ad: null,
+    url: 'https://example.com/a',
+    ip: '203.0.113.9',
+    user_agent: 'Mozilla/5.0',
+    method: 'GET',
+    value: null,
+  };
+}
+
+async function storedIds(store: Store): Promise<{ rows: number; distinct: number }> {
+  const [row] = await store.query({ sql: 'SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM events', params: {} });
+  return { rows: Number(row?.rows), distinct: Number(row?.ids) };
+}
+
+/**
+ * Fault injection around the real store, standing in for a database that is down (not a mock: every
+ * call while `down` is false goes to DuckDB).
+ */
+class OutageStore implements Store {
+  down = true;
+  constructor(private readonly inner: Store) {}
+  get kind() {
+    return this.inner.kind;
+  }
+  get dialect() {
+    return this.inner.dialect;
+  }
+  beginIngest(): Promise<IngestSession> {
+    if (this.down) return Promise.reject(new ClickrateError('CR_ERR_STORE', 'store unreachable (test outage)'));
+    return this.inner.beginIngest();
+  }
+  query: Store['query'] = (q) => this.inner.query(q);
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  // A generous guard against hanging, not a timing assertion.
+  for (let i = 0; i < 2000; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.fail(`gave up waiting for ${what}`);
+}
+
+test('the writer moves spooled clicks into the store in batches, and a replay adds nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clickrate-spool-writer-'));
+  const store = await openDuckDbStore(join(dir, 'test.duckdb'));
+  try {
+    let spool = Spool.open({ dir: join(dir, 'spool') });
+    for (let i = 0; i < 1200; i++) spool.append(click(i));
+    const writer = new SpoolWriter(spool, store, { batchRecords: 500 });
+    assert.equal(await writer.drainAll(), 1200);
+    assert.deepEqual(await storedIds(store), { rows: 1200, distinct: 1200 });
+    assert.equal(writer.stats().batches, 3);
+    assert.equal(spool.stats().bytesPending, 0);
+    await spool.close();
+
+    // The crash window: the store committed but the checkpoint was lost, so the same ids come again.
+    spool = Spool.open({ dir: join(dir, 'spool') });
+    for (let i = 1100; i < 1300; i++) spool.append(click(i));
+    const again = new SpoolWriter(spool, store);
+    assert.equal(await again.drainAll(), 200);
+    assert.deepEqual(await storedIds(store), { rows: 1300, distinct: 1300 });
+    assert.equal(again.stats().duplicates, 100);
+    assert.equal(again.stats().inserted, 100);
+    await spool.close();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('while the store is down the clicks stay spooled and retry; when it returns they all land once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clickrate-spool-writer-'));
+  const store = new OutageStore(await openDuckDbStore(join(dir, 'test.duckdb')));
+  try {
+    const spool = Spool.open({ dir: join(dir, 'spool') });
+    const errors: string[] = [];
+    const writer = new SpoolWriter(spool, store, {
+      intervalMs: 5,
+      minBackoffMs: 5,
+      maxBackoffMs: 20,
+      onError: (err) => errors.push(err.code),
+    });
+    writer.start();
+    for (let i = 0; i < 300; i++) spool.append(click(i));
+    await until(() => writer.stats().failures >= 3, 'three failed attempts');
+    assert.ok(errors.every((c) => c === 'CR_ERR_STORE'));
+    assert.ok(spool.stats().bytesPending > 0, 'the spool holds the clicks during the outage');
+    assert.equal((await storedIds(store)).rows, 0);
+
+    store.down = false;
+    for (let i = 300; i < 400; i++) spool.append(click(i));
+    await until(() => spool.stats().bytesPending === 0, 'the spool to drain');
+    await writer.stop();
+    assert.deepEqual(await storedIds(store), { rows: 400, distinct: 400 });
+    assert.equal(writer.stats().consecutiveFailures, 0);
+    await spool.close();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('stop() writes what is left before returning, so a clean shutdown leaves the spool empty', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clickrate-spool-writer-'));
+  const store = await openDuckDbStore(join(dir, 'test.duckdb'));
+  try {
+    const spool = Spool.open({ dir: join(dir, 'spool') });
+    const writer = new SpoolWriter(spool, store, { intervalMs: 60_000 });
+    writer.start(); // its first drain finds the spool empty, then it sleeps for a minute
+    for (let i = 0; i < 50; i++) spool.append(click(i));
+    assert.equal(await writer.stop(), 50);
+    assert.equal((await storedIds(store)).rows, 50);
+    assert.equal(spool.stats().bytesPending, 0);
+    await spool.close();
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,180 @@
+// Drains the spool into the store in batches, in the background, so the tracking edge never waits on the
+// database; while the store is down it retries with capped backoff and the spool grows (see spool.ts).
+import { ClickrateError, isClickrateError } from '../errors.js';
+import type { IngestCounts, IngestEvent, Store } from '../store/store.js';
+import type { Spool, SpoolEvent } from './spool.js';
+
+export interface SpoolWriterOptions {
+  /** Records per store transaction (default 5,000). */
+  batchRecords?: number;
+  /** Pause between drains once the spool is empty (default 250 ms): the latency from click to report. */
+  intervalMs?: number;
+  /** First retry delay after a failure (default 500 ms), doubling per consecutive failure… */
+  minBackoffMs?: number;
+  /** …up to this (default 30 s), so a store that comes back is written to within 30 s. */
+  maxBackoffMs?: number;
+  /** Told about every failed batch (log it: the spool keeps growing until the store is back). */
+  onError?: (err: ClickrateError, retryInMs: number) => void;
+}
+
+export interface SpoolWriterStats {
+  batches: number;
+  /** Records handed to the store, replays included. */
+  recordsWritten: number;
+  inserted: number;
+  /** Records the store already held: replays after a crash between its commit and our checkpoint. */
+  duplicates: number;
+  failures: number;
+  consecutiveFailures: number;
+  lastError: string | null;
+}
+
+export class SpoolWriter {
+  private readonly batchRecords: number;
+  private readonly intervalMs: number;
+  private readonly minBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly onError: ((err: ClickrateError, retryInMs: number) => void) | undefined;
+  private running = false;
+  private loopDone: Promise<void> | null = null;
+  private sleeping: { timer: NodeJS.Timeout; wake: () => void } | null = null;
+  private readonly counters: SpoolWriterStats = {
+    batches: 0,
+    recordsWritten: 0,
+    inserted: 0,
+    duplicates: 0,
+    failures: 0,
+    consecutiveFailures: 0,
+    lastError: null,
+  };
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly store: Store,
+    opts: SpoolWriterOptions = {},
+  ) {
+    this.batchRecords = opts.batchRecords ?? 5000;
+    this.intervalMs = opts.intervalMs ?? 250;
+    this.minBackoffMs = opts.minBackoffMs ?? 500;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
+    this.onError = opts.onError;
+  }
+
+  /** Starts draining in the background. Its timers are unref'd: the server's listener keeps the process up. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  /**
+   * Writes one batch (one store transaction). Returns the records handed over, 0 when the spool is empty.
+   * Throws (CR_ERR_STORE / CR_ERR_SPOOL) when the batch failed; it stays in the spool and comes again.
+   */
+  async drainOnce(): Promise<number> {
+    return this.spool.drain((records) => this.write(records), { maxRecords: this.batchRecords });
+  }
+
+  /** Drains until the spool is empty; throws on the first failure. */
+  async drainAll(): Promise<number> {
+    let total = 0;
+    for (let n = await this.drainOnce(); n > 0; n = await this.drainOnce()) total += n;
+    return total;
+  }
+
+  /**
+   * Stops the background loop, then drains what it can: until the spool is empty or the store fails.
+   * Whatever is left stays on disk and is replayed by the next start. Returns records written by the stop.
+   */
+  async stop(): Promise<number> {
+    this.running = false;
+    if (this.sleeping) {
+      clearTimeout(this.sleeping.timer);
+      this.sleeping.wake();
+    }
+    if (this.loopDone) await this.loopDone;
+    this.loopDone = null;
+    try {
+      return await this.drainAll();
+    } catch (err) {
+      this.recordFailure(err);
+      return 0;
+    }
+  }
+
+  stats(): SpoolWriterStats {
+    return { ...this.counters };
+  }
+
+  /**
+   * One store transaction per batch: all of it lands or none does, so the spool checkpoint (advanced
+   * only when this resolves) never skips a record. TRICKY: the commit can land and the process die
+   * before the checkpoint is written; the replay is harmless because every spool record has an id and
+   * the store skips ids it holds (counted in `duplicates`).
+   */
+  private async write(records: SpoolEvent[]): Promise<void> {
+    const events: IngestEvent[] = records.map((r) => ({ ...r, digest: null }));
+    let counts: IngestCounts;
+    try {
+      const session = await this.store.beginIngest();
+      try {
+        await session.append(events);
+        counts = await session.commit();
+      } catch (err) {
+        await session.abort().catch(() => undefined);
+        throw err;
+      }
+    } catch (err) {
+      throw isClickrateError(err) ? err : new ClickrateError('CR_ERR_STORE', `writing spooled events to the store failed: ${(err as Error).message}`, {}, { cause: err });
+    }
+    this.counters.batches++;
+    this.counters.recordsWritten += records.length;
+    this.counters.inserted += counts.inserted;
+    this.counters.duplicates += counts.duplicates;
+    this.counters.consecutiveFailures = 0;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let delay: number;
+      try {
+        const n = await this.drainOnce();
+        // A full batch means more is waiting: go again at once; otherwise let events accumulate.
+        delay = n >= this.batchRecords ? 0 : this.intervalMs;
+      } catch (err) {
+        const failures = this.recordFailure(err);
+        delay = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.min(failures - 1, 30));
+        this.onError?.(toError(err), delay);
+      }
+      if (this.running) await this.sleep(delay);
+    }
+  }
+
+  private recordFailure(err: unknown): number {
+    this.counters.failures++;
+    this.counters.lastError = toError(err).message;
+    return ++this.counters.consecutiveFailures;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.sleeping = null;
+        resolve();
+      }, ms);
+      timer.unref();
+      this.sleeping = {
+        timer,
+        wake: () => {
+          this.sleeping = null;
+          resolve();
+        },
+      };
+    });
+  }
+}
+
+function toError(err: unknown): ClickrateError {
+  return isClickrateError(err) ? err : new ClickrateError('CR_ERR_STORE', String((err as Error)?.message ?? err), {}, { cause: err });
+}
