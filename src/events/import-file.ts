@@ -29,11 +29,15 @@ export async function importFile(store: Store, file: string): Promise<ImportFile
     for await (const rec of readEventFile(file)) {
       const reason = 'error' in rec ? rec.error : undefined;
       if (reason === undefined && 'value' in rec) {
-        const parsed = parseEvent(dropEmptyCells(rec.value));
+        // JSON lines carry absence as a missing key; CSV carries it as an empty cell.
+        const parsed = parseEvent(rec.text === undefined ? dropEmptyCells(rec.value) : rec.value);
         if (parsed.ok) {
           if (badRows > 0) continue; // the file is already lost; keep reading only to count bad rows
-          const e = parsed.event;
-          batch.push({ ...e, digest: e.id === null ? contentDigest(e) : null });
+          // Extended in place rather than copied: this runs per row, and copies are what the GC pays for.
+          const e = parsed.event as IngestEvent;
+          e.digest = e.id === null ? contentDigest(e) : null;
+          if (rec.text !== undefined) e.raw = rec.text;
+          batch.push(e);
           if (batch.length >= BATCH) {
             await session.append(batch);
             batch = [];

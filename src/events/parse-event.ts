@@ -1,6 +1,6 @@
 // Validates one raw event (a JSON object or a CSV row) against the SPEC.md schema and normalizes it.
 // Returns a reason a person can act on instead of throwing: callers add the file and line.
-import { eventInputSchema, type ClickrateEvent } from './event.js';
+import { eventInputSchema, isRealDate, type ClickrateEvent } from './event.js';
 
 /** An event before it has an id: id-less inputs get a derived one at ingest (see event-id.ts). */
 export type ParsedEvent = Omit<ClickrateEvent, 'id'> & { id: string | null };
@@ -17,10 +17,23 @@ export function dropEmptyCells(row: Record<string, unknown>): Record<string, unk
   return out;
 }
 
-export function parseEvent(raw: unknown): ParseResult {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+const NUMERIC = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/** CSV cells (and some JSON producers) give numbers as text: "3", "19.90". Anything else stays as is for the schema to refuse. */
+function coerceNumbers(raw: Record<string, unknown>): Record<string, unknown> {
+  const { step, value } = raw;
+  if (typeof step !== 'string' && typeof value !== 'string') return raw;
+  const out = { ...raw };
+  if (typeof step === 'string' && NUMERIC.test(step.trim())) out.step = Number(step);
+  if (typeof value === 'string' && NUMERIC.test(value.trim())) out.value = Number(value);
+  return out;
+}
+
+export function parseEvent(input: unknown): ParseResult {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, reason: 'an event must be a JSON object' };
   }
+  const raw = coerceNumbers(input as Record<string, unknown>);
   const res = eventInputSchema.safeParse(raw);
   if (!res.success) {
     const reason = res.error.issues
@@ -34,6 +47,7 @@ export function parseEvent(raw: unknown): ParseResult {
     return { ok: false, reason };
   }
   const e = res.data;
+  if (!isRealDate(e.ts)) return { ok: false, reason: `ts: ${e.ts} is not a real date` };
   return {
     ok: true,
     event: {
@@ -50,7 +64,7 @@ export function parseEvent(raw: unknown): ParseResult {
       url: e.url ?? null,
       ip: e.ip ?? null,
       user_agent: e.user_agent ?? null,
-      method: e.method ?? null,
+      method: e.method === undefined ? null : (e.method.toUpperCase() as 'GET' | 'HEAD'),
       value: e.value ?? null,
     },
   };

@@ -6,6 +6,12 @@ import type { CompiledQuery, SqlDialect } from './dialect.js';
 /** An event on its way in: `digest` (see events/event-id.ts) is set exactly when `id` is null. */
 export interface IngestEvent extends ParsedEvent {
   digest: string | null;
+  /**
+   * The validated source object as JSON text, when the caller already has it (a JSON Lines row). A
+   * store may load from it instead of the fields; `ts` and `method` are taken from the fields, since
+   * the text keeps them as written (an ISO time, a lower-case method).
+   */
+  raw?: string;
 }
 
 export interface IngestCounts {
