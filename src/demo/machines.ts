@@ -1,0 +1,91 @@
+// Machine traffic on a delivered email: Apple Mail Privacy Protection prefetching the pixel, and mail-
+// security gateways clicking every link right after delivery. Everything here is labelled 'machine'.
+import { APPLE_MPP_UA, SCANNERS, appleProxyIp } from './profiles.js';
+import type { Person } from './recipients.js';
+import type { Rng } from './rng.js';
+import type { SimEvent, TruthLabel } from './sim-types.js';
+import type { EventType } from '../events/event.js';
+
+/** Adds one event of the current message at epoch ms `t` (the message id is filled in by the caller). */
+export type Emit = (t: number, type: EventType, fields: Omit<Partial<SimEvent>, 'id' | 'type' | 'ts'>, truth?: TruthLabel) => void;
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+
+const MPP: TruthLabel = { actor: 'machine', kind: 'apple-mpp' };
+const BURST: TruthLabel = { actor: 'machine', kind: 'scanner-burst' };
+const HEAD: TruthLabel = { actor: 'machine', kind: 'scanner-head' };
+const RECHECK: TruthLabel = { actor: 'machine', kind: 'scanner-recheck' };
+const PIXEL: TruthLabel = { actor: 'machine', kind: 'scanner-pixel' };
+
+/**
+ * Apple MPP downloads remote content "when you receive an email, rather than when you view it"
+ * (Apple, "Use Mail Privacy Protection on Mac", support.apple.com/guide/mail/mlhl03be2866). The fetch
+ * comes through Apple's proxy with a bare `Mozilla/5.0` user agent, minutes to hours after delivery
+ * (later when the device is asleep or offline), whether or not the person ever reads the message.
+ */
+export function appleMppFetch(rng: Rng, deliveredAt: number, emit: Emit): void {
+  const delay = Math.min(6 * HOUR, Math.max(20 * SEC, rng.lognormal(12 * MIN, 1.3)));
+  emit(deliveredAt + delay, 'open', { ip: appleProxyIp(rng), user_agent: APPLE_MPP_UA, method: 'GET' }, MPP);
+  // Now and then the proxy fetches again (another device of the same Apple ID syncing the mailbox).
+  if (rng.bernoulli(0.06)) {
+    emit(deliveredAt + delay + rng.uniform(10 * MIN, 20 * HOUR), 'open', { ip: appleProxyIp(rng), user_agent: APPLE_MPP_UA, method: 'GET' }, MPP);
+  }
+}
+
+/**
+ * A mail-security gateway scanning one inbound message. Microsoft Defender Safe Links, Proofpoint URL
+ * Defense, Mimecast URL Protect and Barracuda Link Protection follow every URL of a message before or
+ * just after it lands in the inbox (vendor docs; widely reported by ESPs, e.g. SendGrid's "bot clicks").
+ * The pattern: within 0–30 s of delivery, every link in a burst of a few seconds, from the vendor's data
+ * centres; some probe with HEAD; some fetch the pixel; some come back hours later to re-check.
+ */
+export function scannerPass(rng: Rng, person: Person, links: readonly string[], deliveredAt: number, emit: Emit): void {
+  if (person.scanner === null) return;
+  const profile = SCANNERS[person.scanner];
+  const ua = rng.pick(profile.userAgents);
+  const ip = profile.ip(rng);
+  // TRICKY: the whole burst must end within 30 s of delivery (SPEC.md's scanner signal and this
+  // module's tests). Start within 22 s and squeeze the per-link gap so n links take at most ~7 s.
+  const start = deliveredAt + rng.uniform(0.3 * SEC, 22 * SEC);
+  const maxGap = Math.min(1.2 * SEC, (6 * SEC) / Math.max(1, links.length));
+  if (rng.bernoulli(profile.pixelShare)) emit(start, 'open', { ip, user_agent: ua, method: 'GET' }, PIXEL);
+  burst(rng, profile.headShare, links, start, maxGap, ua, emit, BURST, HEAD, () => (rng.bernoulli(0.3) ? profile.ip(rng) : ip));
+
+  if (links.length > 0 && rng.bernoulli(profile.recheckShare)) {
+    // Re-checks use a fresh sandbox: new address, same tooling, always GET.
+    const again = start + rng.uniform(1 * HOUR, 26 * HOUR);
+    const rip = profile.ip(rng);
+    burst(rng, 0, links, again, maxGap, ua, emit, RECHECK, RECHECK, () => rip);
+  }
+}
+
+function burst(
+  rng: Rng,
+  headShare: number,
+  links: readonly string[],
+  start: number,
+  maxGap: number,
+  ua: string,
+  emit: Emit,
+  getLabel: TruthLabel,
+  headLabel: TruthLabel,
+  nextIp: () => string,
+): void {
+  let t = start;
+  let first = true;
+  for (const url of links) {
+    t += first ? 0 : rng.uniform(0.05 * SEC, maxGap);
+    first = false;
+    // Some gateways spread one message's links across several sandbox hosts.
+    const linkIp = nextIp();
+    if (rng.bernoulli(headShare)) {
+      emit(t, 'click', { url, ip: linkIp, user_agent: ua, method: 'HEAD' }, headLabel);
+      // Half the HEAD probes are followed by a real GET of the same link a moment later.
+      if (rng.bernoulli(0.5)) emit(t + rng.uniform(80, 600), 'click', { url, ip: linkIp, user_agent: ua, method: 'GET' }, getLabel);
+    } else {
+      emit(t, 'click', { url, ip: linkIp, user_agent: ua, method: 'GET' }, getLabel);
+    }
+  }
+}

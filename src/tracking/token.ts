@@ -1,0 +1,133 @@
+// Signed tracking tokens for click redirects (/c/<token>) and open pixels (/o/<token>).
+// Format: <kid>.<body>.<tag> — body is base64url JSON, tag is HMAC-SHA256(key, "<kid>.<body>") cut to 16 bytes.
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ClickrateError } from '../errors.js';
+import type { Keyring } from './keyring.js';
+
+export interface ClickPayload {
+  kind: 'click';
+  campaign: string;
+  message: string;
+  /** Destination URL: absolute http(s). */
+  url: string;
+  /** Position of the link in the message (0-based), so identical URLs can still be told apart. */
+  link: number;
+}
+
+export interface OpenPayload {
+  kind: 'open';
+  campaign: string;
+  message: string;
+}
+
+export type TokenPayload = ClickPayload | OpenPayload;
+
+/**
+ * 16 bytes = 128 bits. NIST SP 800-107 §5.3.4 / RFC 2104 §5 allow truncating an HMAC to at least half the
+ * hash output; 128 bits keeps forgery at 2^-128 per guess while the URL stays short.
+ */
+export const TAG_BYTES = 16;
+/** URLs past ~2,000 characters break in some clients; a token never needs more than this. */
+export const MAX_TOKEN_LENGTH = 4096;
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+function badToken(reason: string): ClickrateError {
+  // The reason is for logs; callers answer every bad token the same way (never a redirect).
+  return new ClickrateError('CR_ERR_BAD_TOKEN', `invalid tracking token: ${reason}`, { reason });
+}
+
+function tagFor(key: Buffer, signed: string): string {
+  return createHmac('sha256', key).update(signed, 'utf8').digest().subarray(0, TAG_BYTES).toString('base64url');
+}
+
+function isHttpUrl(url: string): boolean {
+  return /^https?:\/\/[^\s]/i.test(url);
+}
+
+function checkPayload(payload: TokenPayload): void {
+  const fail = (msg: string): never => {
+    throw new ClickrateError('CR_ERR_BAD_INPUT', msg, { kind: payload.kind });
+  };
+  if (typeof payload.campaign !== 'string' || payload.campaign === '') fail('token campaign must be a non-empty string');
+  if (typeof payload.message !== 'string' || payload.message === '') fail('token message must be a non-empty string');
+  if (payload.kind === 'click') {
+    if (typeof payload.url !== 'string' || !isHttpUrl(payload.url)) fail('click token url must be absolute http(s)');
+    if (!Number.isSafeInteger(payload.link) || payload.link < 0) fail('click token link index must be an integer >= 0');
+  }
+}
+
+/** Signs a payload with the keyring's current key. Throws CR_ERR_BAD_INPUT for an impossible payload. */
+export function signToken(payload: TokenPayload, ring: Keyring): string {
+  checkPayload(payload);
+  const key = ring.keys.get(ring.current);
+  if (key === undefined) throw new ClickrateError('CR_ERR_CONFIG', `current key "${ring.current}" is not in the keyring`);
+  // Positional array instead of an object: no field names in every URL keeps tokens compact.
+  const fields =
+    payload.kind === 'click'
+      ? ['c', payload.campaign, payload.message, payload.url, payload.link]
+      : ['o', payload.campaign, payload.message];
+  const body = Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url');
+  const signed = `${ring.current}.${body}`;
+  return `${signed}.${tagFor(key, signed)}`;
+}
+
+/**
+ * Verifies a token and returns its payload; throws ClickrateError('CR_ERR_BAD_TOKEN') for anything forged,
+ * truncated, tampered, malformed or signed with a key id the ring does not hold.
+ */
+export function verifyToken(token: string, ring: Keyring): TokenPayload {
+  if (typeof token !== 'string' || token.length === 0) throw badToken('empty');
+  if (token.length > MAX_TOKEN_LENGTH) throw badToken('too long');
+  const parts = token.split('.');
+  if (parts.length !== 3) throw badToken('malformed');
+  const [kid, body, tag] = parts as [string, string, string];
+  if (!B64URL.test(kid) || !B64URL.test(body) || !B64URL.test(tag)) throw badToken('malformed');
+  const key = ring.keys.get(kid);
+  if (key === undefined) throw badToken('unknown key id');
+  // TRICKY: compare the tag as TEXT, not as decoded bytes. The last base64url character of a 16-byte tag
+  // carries 2 unused bits, so decoding would accept 4 spellings of one tag (a "tampered" token verifying).
+  const expected = Buffer.from(tagFor(key, `${kid}.${body}`), 'ascii');
+  const given = Buffer.from(tag, 'ascii');
+  // Length is not secret (always 22 characters), so the early exit leaks nothing; timingSafeEqual needs equal lengths.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw badToken('signature mismatch');
+  return decodeBody(body);
+}
+
+function decodeBody(body: string): TokenPayload {
+  // A valid signature means we wrote this body, but still parse defensively: a leaked key or a bug in an
+  // older build must not turn into an open redirect to a javascript: URL.
+  let fields: unknown;
+  try {
+    fields = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    throw badToken('unreadable body');
+  }
+  if (!Array.isArray(fields)) throw badToken('unreadable body');
+  const [kind, campaign, message, url, link] = fields as unknown[];
+  if (typeof campaign !== 'string' || campaign === '' || typeof message !== 'string' || message === '') {
+    throw badToken('missing campaign or message');
+  }
+  if (kind === 'o' && fields.length === 3) return { kind: 'open', campaign, message };
+  if (kind === 'c' && fields.length === 5) {
+    if (typeof url !== 'string' || !isHttpUrl(url)) throw badToken('destination is not http(s)');
+    if (typeof link !== 'number' || !Number.isSafeInteger(link) || link < 0) throw badToken('bad link index');
+    return { kind: 'click', campaign, message, url, link };
+  }
+  throw badToken('unknown token kind');
+}
+
+/** Convenience for the click route: verifies and insists on a click token. */
+export function verifyClickToken(token: string, ring: Keyring): ClickPayload {
+  const payload = verifyToken(token, ring);
+  if (payload.kind !== 'click') throw badToken('not a click token');
+  return payload;
+}
+
+/** Convenience for the pixel route: verifies and insists on an open token. */
+export function verifyOpenToken(token: string, ring: Keyring): OpenPayload {
+  const payload = verifyToken(token, ring);
+  if (payload.kind !== 'open') throw badToken('not an open token');
+  return payload;
+}
