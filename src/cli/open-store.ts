@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 export const DEFAULT_DB = './clickrate.duckdb';
 
 export function resolveDbPath(flag: string | undefined): string {
-  return flag ?? process.env.CLICKRATE_DB ?? DEFAULT_DB;
+  return flag || process.env.CLICKRATE_DB || DEFAULT_DB;
 }
 
 export async function openStore(opts: { db?: string }, duck: DuckDbStoreOptions = {}): Promise<Store> {

@@ -1,6 +1,8 @@
 // Every command of the CLI, one module each; this is the only place that lists them.
 import type { Command } from 'commander';
 import { registerCalc } from './calc.js';
+import { registerCampaigns } from './campaigns.js';
+import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerReport } from './report.js';
 
@@ -8,4 +10,6 @@ export function registerCommands(program: Command): void {
   registerCalc(program);
   registerImport(program);
   registerReport(program);
+  registerCampaigns(program);
+  registerDemo(program);
 }

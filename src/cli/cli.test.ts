@@ -1,0 +1,93 @@
+// Drives the real `bin/clickrate` over real files and a real DuckDB file, as a user would: the output
+// a person reads, the JSON a script reads, and the exit codes and messages of bad input.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/clickrate');
+const dir = mkdtempSync(join(tmpdir(), 'clickrate-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const db = join(dir, 'cli.duckdb');
+
+function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CLICKRATE_DB: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('import then report --json gives the SPEC figures; re-import changes nothing', () => {
+  const rows: object[] = [];
+  for (let i = 0; i < 200; i++) rows.push({ type: 'sent', ts: '2026-03-01T09:00:00Z', message: `m${i}`, campaign: 'news', recipient: `r${i}@x.com`, variant: i % 2 ? 'B' : 'A' });
+  for (let i = 0; i < 90; i++) rows.push({ type: 'open', ts: '2026-03-01T10:00:00Z', message: `m${i}` });
+  for (let i = 0; i < 20; i++) rows.push({ type: 'click', ts: '2026-03-01T10:05:00Z', message: `m${i}`, url: 'https://shop.example.com/' });
+  const file = join(dir, 'news.jsonl');
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+  const imp = run('import', file, '--db', db);
+  assert.equal(imp.code, 0, imp.stderr);
+  assert.match(imp.stdout, /310 events imported/);
+  assert.match(run('import', file, '--db', db).stdout, /0 events imported, 310 already stored/);
+
+  const rep = run('report', '--campaign', 'news', '--db', db, '--json');
+  assert.equal(rep.code, 0, rep.stderr);
+  const json = JSON.parse(rep.stdout);
+  assert.equal(json.campaign, 'news');
+  assert.equal(json.totals.delivered, 200);
+  assert.equal(json.totals.ctr, 10);
+  assert.ok(Math.abs(json.totals.ctor - (20 / 90) * 100) < 1e-9);
+  assert.deepEqual(Object.keys(json.totals.raw).sort(), ['ctor', 'ctr', 'open_rate', 'total_clicks', 'unique_clicks', 'unique_opens']);
+
+  const text = run('report', '--campaign', 'news', '--db', db, '--by', 'variant');
+  assert.match(text.stdout, /CTR\s+10\.00%/);
+  assert.match(text.stdout, /^A\s+100\s.*control/m);
+
+  const csv = run('report', '--campaign', 'news', '--db', db, '--by', 'variant', '--csv');
+  const [header, first] = csv.stdout.split('\n');
+  assert.match(header ?? '', /^campaign,window,key,sent,/);
+  assert.match(first ?? '', /^news,,A,100,/);
+});
+
+test('a bad file is refused with file and line, exit code 2, and the store is unchanged', () => {
+  const bad = join(dir, 'bad.jsonl');
+  writeFileSync(bad, '{"type":"sent","ts":"2026-03-01T09:00:00Z","message":"z1","campaign":"news","recipient":"q"}\n{"type":"click","ts":"2026-03-01T09:00:00Z","message":"z1"}\n');
+  const r = run('import', bad, '--db', db);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad\.jsonl:2: url is required/);
+  const rep = JSON.parse(run('report', '--campaign', 'news', '--db', db, '--json').stdout);
+  assert.equal(rep.totals.sent, 200);
+});
+
+test('calc reproduces the SPEC worked figures and refuses impossible input', () => {
+  assert.match(run('calc', '--clicks', '1000', '--delivered', '10000').stdout, /CTR\s+10\.00%/);
+  assert.match(run('calc', '--clicks', '1240', '--opens', '8200').stdout, /CTOR\s+15\.12%/);
+  assert.match(run('calc', '--clicks', '200', '--impressions', '50000').stdout, /CTR\s+0\.40%/);
+  const bad = run('calc', '--clicks', '11', '--delivered', '10');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /CR_ERR_BAD_INPUT/);
+});
+
+test('report on an unknown campaign or grouping says what is wrong', () => {
+  const r = run('report', '--campaign', 'nope', '--db', db);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /CR_ERR_NOT_FOUND: no events for campaign 'nope'/);
+  assert.match(run('report', '--campaign', 'news', '--db', db, '--by', 'colour').stderr, /cannot break down by 'colour'/);
+});
+
+test('demo builds a database a newcomer can report on, and is idempotent', () => {
+  const demoDb = join(dir, 'demo.duckdb');
+  const first = run('demo', '--db', demoDb, '--now', '2026-03-01T00:00:00Z');
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /events stored \(0 were already there\)/);
+  const second = run('demo', '--db', demoDb, '--now', '2026-03-01T00:00:00Z');
+  assert.match(second.stdout, / 0 events stored/);
+  const list = JSON.parse(run('campaigns', '--db', demoDb, '--json').stdout) as Array<{ campaign: string; kind: string }>;
+  assert.deepEqual(list.map((c) => c.campaign).sort(), ['onboarding', 'outreach-q4', 'retargeting', 'spring-sale', 'weekly-digest']);
+  const ab = JSON.parse(run('report', '--campaign', 'spring-sale', '--by', 'variant', '--db', demoDb, '--json').stdout);
+  assert.deepEqual(ab.groups.map((g: { key: string }) => g.key), ['A', 'B']);
+  assert.equal(ab.groups[1].comparison.control, 'A');
+  const ads = JSON.parse(run('report', '--campaign', 'retargeting', '--by', 'ad', '--db', demoDb, '--json').stdout);
+  assert.equal(ads.kind, 'ads');
+  assert.equal(ads.groups.length, 3);
+});
