@@ -32,6 +32,16 @@ export interface IngestSession {
 
 export type Row = Record<string, string | number | boolean | null>;
 
+/** An API key as stored: never the key itself, only its SHA-256 hash and a short prefix to recognise it. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
 export interface Store {
   readonly kind: 'duckdb' | 'clickhouse';
   readonly dialect: SqlDialect;
@@ -39,5 +49,11 @@ export interface Store {
   beginIngest(): Promise<IngestSession>;
   /** Runs a compiled, parameter-bound query; BIGINTs come back as numbers. */
   query(q: CompiledQuery): Promise<Row[]>;
+  /** API keys live in the store, so every edge sharing a store accepts the same keys. */
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked; false when no active key has that id. */
+  revokeApiKey(id: string, at: number): Promise<boolean>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
   close(): Promise<void>;
 }

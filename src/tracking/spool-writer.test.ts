@@ -54,6 +54,10 @@ class OutageStore implements Store {
     return this.inner.beginIngest();
   }
   query: Store['query'] = (q) => this.inner.query(q);
+  createApiKey: Store['createApiKey'] = (k) => this.inner.createApiKey(k);
+  listApiKeys: Store['listApiKeys'] = () => this.inner.listApiKeys();
+  revokeApiKey: Store['revokeApiKey'] = (id, at) => this.inner.revokeApiKey(id, at);
+  findApiKeyByHash: Store['findApiKeyByHash'] = (h) => this.inner.findApiKeyByHash(h);
   close(): Promise<void> {
     return this.inner.close();
   }

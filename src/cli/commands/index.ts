@@ -4,7 +4,10 @@ import { registerCalc } from './calc.js';
 import { registerCampaigns } from './campaigns.js';
 import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
+import { registerKeys } from './keys.js';
 import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
+import { registerWrap } from './wrap.js';
 
 export function registerCommands(program: Command): void {
   registerCalc(program);
@@ -12,4 +15,7 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerCampaigns(program);
   registerDemo(program);
+  registerWrap(program);
+  registerServe(program);
+  registerKeys(program);
 }

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
-import type { IngestSession, Row, Store } from '../store.js';
+import type { ApiKeyRecord, IngestSession, Row, Store } from '../store.js';
 import { DuckDbDialect } from './dialect.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
@@ -106,12 +106,48 @@ export class DuckDbStore implements Store {
     }
   }
 
+  async createApiKey(k: ApiKeyRecord): Promise<void> {
+    await this.conn.run('INSERT INTO api_keys VALUES ($id, $name, $prefix, $hash, $created, NULL)', {
+      id: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      hash: k.hash,
+      created: BigInt(k.created_at),
+    });
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    const rows = await this.query({ sql: 'SELECT * FROM api_keys ORDER BY created_at, id', params: {} });
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(id: string, at: number): Promise<boolean> {
+    const res = await this.conn.run('UPDATE api_keys SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL', { id, at: BigInt(at) });
+    return res.rowsChanged > 0;
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    const rows = await this.query({ sql: 'SELECT * FROM api_keys WHERE hash = $h', params: { h: { value: hash, type: 'String' } } });
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
   async close(): Promise<void> {
     await this.ingestQueue;
     this.ingestConn?.closeSync();
     this.conn.closeSync();
     this.instance.closeSync();
   }
+}
+
+function toApiKey(r: Row): ApiKeyRecord {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    prefix: String(r.prefix),
+    hash: String(r.hash),
+    created_at: Number(r.created_at),
+    revoked_at: r.revoked_at === null ? null : Number(r.revoked_at),
+  };
 }
 
 function toRow(obj: Record<string, unknown>): Row {

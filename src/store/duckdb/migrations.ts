@@ -37,4 +37,18 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: 'api_keys: API keys, stored as SHA-256 hashes only (the key itself is shown once)',
+    sql: [
+      `CREATE TABLE api_keys (
+        id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        prefix VARCHAR NOT NULL,
+        hash VARCHAR NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT
+      )`,
+    ],
+  },
 ];

@@ -1,0 +1,41 @@
+// `clickrate keys create|list|revoke`: API keys for /api/* (SPEC.md), stored hashed in the store so every
+// edge that shares the store accepts them. A key is printed once, at creation.
+import type { Command } from 'commander';
+import { ClickrateError } from '../../errors.js';
+import { createApiKey } from '../../http/api-keys.js';
+import { table } from '../format-table.js';
+import { out } from '../io.js';
+import { withStore } from '../open-store.js';
+
+export function registerKeys(program: Command): void {
+  const keys = program.command('keys').description('Create, list and revoke API keys.');
+  keys
+    .command('create')
+    .description('Make an API key and print it (once).')
+    .option('--name <name>', 'what the key is for', 'api key')
+    .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .action(async (opts: { name: string; db?: string }) => {
+      const { key, record } = await withStore(opts, (store) => createApiKey(store, opts.name));
+      out(key);
+      process.stderr.write(`key ${record.id} ("${record.name}") created; it is stored hashed and cannot be shown again\n`);
+    });
+  keys
+    .command('list')
+    .option('--db <path>', 'DuckDB file')
+    .option('--json', 'print JSON')
+    .action(async (opts: { db?: string; json?: boolean }) => {
+      const list = await withStore(opts, (store) => store.listApiKeys());
+      const shown = list.map(({ hash: _hash, ...k }) => k);
+      if (opts.json) return out(JSON.stringify(shown, null, 2));
+      out(table(['id', 'name', 'starts with', 'created', 'revoked'], shown.map((k) => [k.id, k.name, `${k.prefix}…`, new Date(k.created_at).toISOString(), k.revoked_at ? new Date(k.revoked_at).toISOString() : null])));
+    });
+  keys
+    .command('revoke')
+    .argument('<id>', 'key id (from `keys list`)')
+    .option('--db <path>', 'DuckDB file')
+    .action(async (id: string, opts: { db?: string }) => {
+      const done = await withStore(opts, (store) => store.revokeApiKey(id, Date.now()));
+      if (!done) throw new ClickrateError('CR_ERR_NOT_FOUND', `no active API key with id '${id}'`);
+      out(`key ${id} revoked (running servers stop accepting it within 30 s)`);
+    });
+}

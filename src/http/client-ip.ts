@@ -1,0 +1,51 @@
+// The client address of a request. X-Forwarded-For is honoured only when the direct peer is a
+// configured trusted proxy (issue #3); otherwise anyone could forge the address the classifier weighs.
+import type { IncomingMessage } from 'node:http';
+import { BlockList, isIP } from 'node:net';
+import { ClickrateError } from '../errors.js';
+
+export type TrustedProxies = BlockList;
+
+/** Parses a comma-separated list of addresses and CIDRs, e.g. "127.0.0.1, 10.0.0.0/8, ::1". */
+export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
+  const list = new BlockList();
+  for (const raw of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [addr, bits] = raw.split('/');
+    const family = isIP(addr ?? '');
+    if (family === 0) throw new ClickrateError('CR_ERR_CONFIG', `trusted proxy '${raw}' is not an IP address or CIDR`);
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(addr!, type);
+    else {
+      const prefix = Number(bits);
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) throw new ClickrateError('CR_ERR_CONFIG', `trusted proxy '${raw}' has a bad prefix length`);
+      list.addSubnet(addr!, prefix, type);
+    }
+  }
+  return list;
+}
+
+function normalize(addr: string): string {
+  return addr.startsWith('::ffff:') && isIP(addr.slice(7)) === 4 ? addr.slice(7) : addr;
+}
+
+function trusted(list: TrustedProxies, addr: string): boolean {
+  const family = isIP(addr);
+  return family !== 0 && list.check(addr, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * Walks X-Forwarded-For from the right, skipping trusted proxies: the first untrusted hop is the client.
+ * TRICKY: the left-most entry is whatever the client wrote; only hops our proxies appended are true.
+ */
+export function clientIp(req: IncomingMessage, proxies: TrustedProxies): string | null {
+  const peer = req.socket.remoteAddress ? normalize(req.socket.remoteAddress) : null;
+  if (peer === null || !trusted(proxies, peer)) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => normalize(h.trim())).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    if (isIP(hop) === 0) return peer;
+    if (!trusted(proxies, hop)) return hop;
+  }
+  return hops[0] ?? peer;
+}

@@ -1,0 +1,130 @@
+// One process serves the tracking edge (/c, /o), the HTTP API (/api/v1) and, later, the dashboard
+// (SPEC.md `serve`). It owns the spool and the writer that drains it into the store.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { ClickrateError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { Keyring } from '../tracking/keyring.js';
+import { Spool } from '../tracking/spool.js';
+import { SpoolWriter } from '../tracking/spool-writer.js';
+import { normalizeBaseUrl } from '../tracking/wrap-message.js';
+import { ApiKeyAuth } from './api-keys.js';
+import { getCampaigns, getReport, postEvents, postWrap, type ApiDeps } from './api-routes.js';
+import { parseTrustedProxies } from './client-ip.js';
+import { sendError, sendJson } from './reply.js';
+import { TrackingEdge } from './track-routes.js';
+
+export interface ServerOptions {
+  store: Store;
+  keyring: Keyring;
+  /** Public origin tracked links point at (SPEC.md: --base-url, CLICKRATE_BASE_URL). */
+  baseUrl: string;
+  spoolDir: string;
+  /** Comma-separated addresses/CIDRs whose X-Forwarded-For is believed. */
+  trustedProxies?: string;
+  /** At most this many unconsumed bytes in the spool before new events are refused (default 1 GiB). */
+  spoolMaxBytes?: number;
+  logger?: Logger;
+  /** The key of CLICKRATE_API_KEY, accepted beside the stored ones. */
+  envApiKey?: string;
+}
+
+const REPORT_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/report$/;
+
+export class ClickrateServer {
+  readonly http: Server;
+  readonly edge: TrackingEdge;
+  readonly spool: Spool;
+  readonly writer: SpoolWriter;
+  private readonly auth: ApiKeyAuth;
+  private readonly api: ApiDeps;
+  private readonly log: Logger;
+
+  constructor(opts: ServerOptions) {
+    this.log = opts.logger ?? pino({ level: 'silent' });
+    this.spool = Spool.open({ dir: opts.spoolDir, maxBytes: opts.spoolMaxBytes });
+    this.writer = new SpoolWriter(this.spool, opts.store, {
+      onError: (err, retryInMs) => this.log.warn({ err: err.message, retryInMs }, 'store unavailable; events stay in the spool'),
+    });
+    this.edge = new TrackingEdge({
+      keyring: opts.keyring,
+      spool: this.spool,
+      proxies: parseTrustedProxies(opts.trustedProxies),
+      onDrop: (err) => this.log.error({ err: (err as Error).message }, 'event answered but not recorded'),
+    });
+    this.auth = new ApiKeyAuth(opts.store, opts.envApiKey);
+    this.api = { store: opts.store, spool: this.spool, keyring: opts.keyring, baseUrl: normalizeBaseUrl(opts.baseUrl) };
+    this.http = createServer((req, res) => this.route(req, res));
+    // Slow-client limits: a client that trickles headers or bodies cannot hold sockets for long.
+    this.http.headersTimeout = 10_000;
+    this.http.requestTimeout = 30_000;
+    this.http.keepAliveTimeout = 5_000;
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    // The hot path first, synchronously, with no URL object and no promise.
+    if (path.startsWith('/c/') || path.startsWith('/o/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return void this.methodNotAllowed(res, 'GET, HEAD');
+      const token = path.slice(3);
+      try {
+        if (path[1] === 'c') this.edge.click(req, res, token);
+        else this.edge.open(req, res, token);
+      } catch (err) {
+        sendError(res, err, (e) => this.log.error({ err: e }, 'tracking request failed'));
+      }
+      return;
+    }
+    this.routeSlow(req, res, path, q === -1 ? '' : url.slice(q + 1)).catch((err) =>
+      sendError(res, err, (e) => this.log.error({ err: e, path }, 'request failed')),
+    );
+  }
+
+  private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+    if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (!path.startsWith('/api/')) throw new ClickrateError('CR_ERR_NOT_FOUND', `no page at ${path}`);
+    await this.auth.check(req);
+    const m = req.method ?? 'GET';
+    if (path === '/api/v1/wrap') return m === 'POST' ? postWrap(req, res, this.api) : this.methodNotAllowed(res, 'POST');
+    if (path === '/api/v1/events') return m === 'POST' ? postEvents(req, res, this.api) : this.methodNotAllowed(res, 'POST');
+    if (path === '/api/v1/campaigns') return m === 'GET' ? getCampaigns(res, this.api) : this.methodNotAllowed(res, 'GET');
+    if (path === '/api/v1/status') return m === 'GET' ? sendJson(res, 200, this.status()) : this.methodNotAllowed(res, 'GET');
+    const report = REPORT_PATH.exec(path);
+    if (report) {
+      if (m !== 'GET') return this.methodNotAllowed(res, 'GET');
+      return getReport(res, this.api, decodeURIComponent(report[1]!), new URLSearchParams(query));
+    }
+    throw new ClickrateError('CR_ERR_NOT_FOUND', `no API route ${m} ${path}`);
+  }
+
+  status(): Record<string, unknown> {
+    return { edge: this.edge.counters, spool: this.spool.stats(), writer: this.writer.stats() };
+  }
+
+  private methodNotAllowed(res: ServerResponse, allow: string): void {
+    res.setHeader('allow', allow);
+    sendJson(res, 405, { error: { code: 'CR_ERR_BAD_INPUT', message: `method not allowed; use ${allow}` } });
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<number> {
+    this.writer.start();
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => resolve());
+    });
+    return (this.http.address() as AddressInfo).port;
+  }
+
+  /** Stops taking requests, drains what the store will take, and closes the spool. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeIdleConnections();
+    });
+    await this.writer.stop();
+    await this.spool.close();
+  }
+}
