@@ -1,0 +1,62 @@
+// Times a single-campaign report through the metrics engine beside a hand-written DuckDB query for the
+// same headline figures, in the same process and run (issue #2: engine ≤ 300 ms over 10M events).
+// Usage: node bench/report-bench.mjs --db bench/data/events-10m.duckdb [--campaign ID] [--runs 15]
+import { parseArgs } from 'node:util';
+import os from 'node:os';
+import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
+import { runReport } from '../dist/metrics/run-report.js';
+import { listCampaigns } from '../dist/metrics/list-campaigns.js';
+
+const { values } = parseArgs({ options: { db: { type: 'string' }, campaign: { type: 'string' }, runs: { type: 'string', default: '15' }, by: { type: 'string' } } });
+if (!values.db) throw new Error('--db is required');
+const store = await openDuckDbStore(values.db, { readOnly: true });
+const campaigns = await listCampaigns(store);
+const email = campaigns.filter((c) => c.kind === 'email').sort((a, b) => b.messages - a.messages);
+const campaign = values.campaign ?? email[0]?.campaign;
+const [{ n }] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} });
+
+// The baseline: what a person would write by hand for sent, bounced, unique opens/clicks, total clicks
+// and replies of one campaign (no windows, no verdicts, no intervals).
+const HAND = {
+  sql: `
+    WITH m AS (SELECT message FROM events WHERE campaign = $c AND type = 'sent'),
+    b AS (SELECT DISTINCT message FROM events WHERE type = 'bounced' AND message IN (SELECT message FROM m)),
+    e AS (SELECT message, type FROM events WHERE type IN ('open', 'click', 'reply') AND message IN (SELECT message FROM m) AND message NOT IN (SELECT message FROM b))
+    SELECT (SELECT count(*) FROM m) AS sent, (SELECT count(*) FROM b) AS bounced,
+      count(DISTINCT message) FILTER (WHERE type IN ('open', 'click')) AS unique_opens,
+      count(DISTINCT message) FILTER (WHERE type = 'click') AS unique_clicks,
+      count(*) FILTER (WHERE type = 'click') AS total_clicks,
+      count(DISTINCT message) FILTER (WHERE type = 'reply') AS replies
+    FROM e`,
+  params: { c: { value: campaign, type: 'String' } },
+};
+
+async function time(fn, runs) {
+  await fn(); // warm-up: first touch of the file's blocks
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  return { median: ms[Math.floor(ms.length / 2)], p90: ms[Math.floor(ms.length * 0.9)], min: ms[0] };
+}
+
+const runs = Number(values.runs);
+const engine = await time(() => runReport(store, { campaign, by: values.by }), runs);
+const hand = await time(() => store.query(HAND), runs);
+const r = await runReport(store, { campaign });
+const [h] = await store.query(HAND);
+const same = r.kind === 'email' && r.totals.sent === h.sent && r.totals.raw.unique_clicks === h.unique_clicks && r.totals.raw.total_clicks === h.total_clicks;
+console.log(JSON.stringify({
+  machine: `${os.cpus()[0]?.model} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  events: n,
+  campaign,
+  campaign_messages: email.find((c) => c.campaign === campaign)?.messages,
+  by: values.by ?? null,
+  engine_ms: engine,
+  hand_written_ms: hand,
+  same_figures: same,
+}, null, 2));
+await store.close();
