@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClickrateError } from '../errors.js';
 import { validateEvents, type RejectedEvent } from '../events/ingest-events.js';
+import { makeEvent } from '../events/make-event.js';
 import { listCampaigns } from '../metrics/list-campaigns.js';
 import { runReport } from '../metrics/run-report.js';
 import type { Store } from '../store/store.js';
@@ -41,23 +42,19 @@ export async function postWrap(req: IncomingMessage, res: ServerResponse, deps: 
   );
   // SPEC.md: a message wrapped through the API needs no separate `sent`. The id makes a retried wrap of
   // the same message id record one send, and appendDurable waits for the fsync before we answer.
-  await deps.spool.appendDurable({
-    id: `sent:${result.message}`,
-    type: 'sent',
-    ts: Date.now(),
-    message: result.message,
-    campaign: body.campaign,
-    recipient: body.recipient,
-    step: body.step ?? null,
-    variant: body.variant ?? null,
-    segment: body.segment ?? null,
-    ad: null,
-    url: null,
-    ip: null,
-    user_agent: null,
-    method: null,
-    value: null,
-  });
+  await deps.spool.appendDurable(
+    makeEvent({
+      id: `sent:${result.message}`,
+      type: 'sent',
+      ts: Date.now(),
+      message: result.message,
+      campaign: body.campaign,
+      recipient: body.recipient,
+      step: body.step ?? null,
+      variant: body.variant ?? null,
+      segment: body.segment ?? null,
+    }),
+  );
   sendJson(res, 200, result);
 }
 

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isClickrateError } from '../errors.js';
-import type { Spool, SpoolEvent } from '../tracking/spool.js';
+import { makeEvent } from '../events/make-event.js';
+import type { Spool } from '../tracking/spool.js';
 import { verifyClickToken, verifyOpenToken } from '../tracking/token.js';
 import type { Keyring } from '../tracking/keyring.js';
 import { clientIp, type TrustedProxies } from './client-ip.js';
@@ -76,23 +77,17 @@ export class TrackingEdge {
 
   private record(req: IncomingMessage, e: { type: 'click' | 'open'; campaign: string; message: string; url: string | null }): void {
     const ua = req.headers['user-agent'];
-    const event: SpoolEvent = {
+    const event = makeEvent({
       id: randomUUID(),
       type: e.type,
       ts: Date.now(),
       message: e.message,
       campaign: e.campaign,
-      recipient: null,
-      step: null,
-      variant: null,
-      segment: null,
-      ad: null,
       url: e.url,
       ip: clientIp(req, this.deps.proxies),
       user_agent: ua === undefined ? null : ua.slice(0, 2048),
       method: req.method === 'HEAD' ? 'HEAD' : 'GET',
-      value: null,
-    };
+    });
     try {
       this.deps.spool.append(event);
     } catch (err) {

@@ -3,6 +3,7 @@
 import { writeSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Spool } from './spool.js';
+import { makeEvent } from '../events/make-event.js';
 
 const [dir, countArg] = process.argv.slice(2);
 if (!dir) {
@@ -13,23 +14,18 @@ const count = Number(countArg ?? 1_000_000);
 const spool = Spool.open({ dir, segmentBytes: 16 * 1024 });
 
 for (let i = 0; i < count; i++) {
-  spool.append({
-    id: `kill-${i}`,
-    type: 'click',
-    ts: 1_772_000_000_000 + i,
-    message: `msg-${i}`,
-    campaign: null,
-    recipient: null,
-    step: null,
-    variant: null,
-    segment: null,
-    ad: null,
-    url: 'https://example.com/offer',
-    ip: '198.51.100.4',
-    user_agent: 'Mozilla/5.0',
-    method: 'GET',
-    value: null,
-  });
+  spool.append(
+    makeEvent({
+      id: `kill-${i}`,
+      type: 'click',
+      ts: 1_772_000_000_000 + i,
+      message: `msg-${i}`,
+      url: 'https://example.com/offer',
+      ip: '198.51.100.4',
+      user_agent: 'Mozilla/5.0',
+      method: 'GET',
+    }),
+  );
   // TRICKY: fs.writeSync, not console.log: the line must leave this process before the next append, the
   // way a redirect is sent only after append returned. The parent counts only what it saw here.
   writeSync(1, `appended ${i}\n`);

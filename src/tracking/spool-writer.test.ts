@@ -10,25 +10,19 @@ import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { IngestSession, Store } from '../store/store.js';
 import { Spool, type SpoolEvent } from './spool.js';
 import { SpoolWriter } from './spool-writer.js';
+import { makeEvent } from '../events/make-event.js';
 
 function click(i: number): SpoolEvent {
-  return {
+  return makeEvent({
     id: `w-${i}`,
     type: 'click',
     ts: 1_772_000_000_000 + i,
     message: `msg-${i}`,
-    campaign: null,
-    recipient: null,
-    step: null,
-    variant: null,
-    segment: null,
-    ad: null,
     url: 'https://example.com/a',
     ip: '203.0.113.9',
     user_agent: 'Mozilla/5.0',
     method: 'GET',
-    value: null,
-  };
+  });
 }
 
 async function storedIds(store: Store): Promise<{ rows: number; distinct: number }> {

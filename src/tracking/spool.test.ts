@@ -6,29 +6,23 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool, type SpoolEvent } from './spool.js';
+import { makeEvent } from '../events/make-event.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'clickrate-spool-'));
 }
 
 function click(i: number): SpoolEvent {
-  return {
+  return makeEvent({
     id: `evt-${i}`,
     type: 'click',
     ts: 1_772_000_000_000 + i,
     message: `msg-${i % 7}`,
-    campaign: null,
-    recipient: null,
-    step: null,
-    variant: null,
-    segment: null,
-    ad: null,
     url: 'https://example.com/pricing?a=1&b="quoted"\nline',
     ip: '203.0.113.9',
     user_agent: 'Mozilla/5.0 (Macintosh)',
     method: 'GET',
-    value: null,
-  };
+  });
 }
 
 async function drainAll(spool: Spool, maxRecords = 5000): Promise<SpoolEvent[]> {
