@@ -138,14 +138,14 @@ export const SCANNERS: Record<ScannerVendor, ScannerProfile> = {
       const r = rng.next();
       if (r < 0.5) return `40.94.${rng.int(0, 255)}.${octet(rng)}`;
       if (r < 0.8) return `52.${rng.int(96, 111)}.${rng.int(0, 255)}.${octet(rng)}`;
-      return `13.${rng.int(64, 127)}.${rng.int(0, 255)}.${octet(rng)}`;
+      return `13.${rng.int(64, 107)}.${rng.int(0, 255)}.${octet(rng)}`; // published Microsoft space only
     },
     userAgents: [DESKTOP_UAS[0] as string, DESKTOP_UAS[1] as string],
     headShare: 0.05,
     recheckShare: 0.25,
     pixelShare: 0.3,
   },
-  // Proofpoint URL Defense / TAP sandboxing: 148.163.128.0/17, mixes scripted clients and HEAD probes.
+  // Proofpoint URL Defense / TAP sandboxing: 148.163.128.0/19 (Proofpoint's published range), mixes scripted clients and HEAD probes.
   proofpoint: {
     ip: (rng) => `148.163.${rng.int(128, 159)}.${octet(rng)}`,
     userAgents: ['python-requests/2.31.0', 'Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko', DESKTOP_UAS[0] as string],
@@ -153,9 +153,9 @@ export const SCANNERS: Record<ScannerVendor, ScannerProfile> = {
     recheckShare: 0.15,
     pixelShare: 0.2,
   },
-  // Mimecast URL Protect: 205.139.110.0/24 and 207.211.x.
+  // Mimecast URL Protect: 205.139.110.0/24 and 207.211.30.0/23 (Mimecast's published US ranges).
   mimecast: {
-    ip: (rng) => (rng.bernoulli(0.5) ? `205.139.110.${octet(rng)}` : `207.211.${rng.int(30, 41)}.${octet(rng)}`),
+    ip: (rng) => (rng.bernoulli(0.5) ? `205.139.110.${octet(rng)}` : `207.211.${rng.int(30, 31)}.${octet(rng)}`),
     userAgents: ['Apache-HttpClient/4.5.13 (Java/11.0.16)', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36'],
     headShare: 0.3,
     recheckShare: 0.1,

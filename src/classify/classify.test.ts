@@ -1,0 +1,166 @@
+// Table-driven tests of classifyMessage/classifyAdEvent: Apple prefetch, Gmail proxy, scanner bursts,
+// HEAD, fast people (timing alone never decides), re-checks, provider flags and imported data.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifyAdEvent, classifyEvents, classifyMessage, type ClassifiableEvent } from './classify.js';
+import { classifierConfig } from './config.js';
+import { describeReason } from './reasons.js';
+
+const T = Date.UTC(2026, 2, 1, 9, 0, 0);
+const S = 1000;
+const H = 3600 * S;
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+const OUTLOOK = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)';
+const GMAIL = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
+const HOME = '73.12.44.9';
+const LINKS = ['https://shop.example.com/a', 'https://shop.example.com/b', 'https://shop.example.com/c', 'https://shop.example.com/d'];
+
+let n = 0;
+type Spec = Omit<ClassifiableEvent, 'id' | 'ts'> & { at: number; id?: string };
+const ev = (p: Spec): ClassifiableEvent => {
+  const { at, id, ...rest } = p;
+  return { id: id ?? `e${++n}`, ts: T + at, method: 'GET', ...rest };
+};
+const delivered = (at = 0): ClassifiableEvent => ev({ type: 'delivered', at });
+const open = (at: number, ip: string | null, ua: string | null, extra: Partial<ClassifiableEvent> = {}) => ev({ type: 'open', at, ip, user_agent: ua, ...extra });
+const click = (at: number, url: string, ip: string | null, ua: string | null, extra: Partial<ClassifiableEvent> = {}) =>
+  ev({ type: 'click', at, url, ip, user_agent: ua, ...extra });
+
+interface Case {
+  name: string;
+  events: ClassifiableEvent[];
+  /** Expected verdict per open/click, in event order, with a reason prefix each must carry. */
+  want: [machine: boolean, reason?: string][];
+}
+
+const cases: Case[] = [
+  { name: 'Apple MPP prefetch → machine', events: [delivered(), open(11 * 60 * S, '17.58.101.9', 'Mozilla/5.0')], want: [[true, 'apple-mpp-proxy']] },
+  { name: 'Apple MPP via Private Relay egress → machine', events: [delivered(), open(3 * H, '104.28.40.2', 'Mozilla/5.0')], want: [[true, 'apple-mpp-proxy']] },
+  { name: 'Gmail image proxy open → human (isbot would say bot)', events: [delivered(), open(2 * H, '66.249.84.10', GMAIL)], want: [[false, 'human-image-proxy:Gmail']] },
+  {
+    name: 'Gmail proxy open right after delivery → still human',
+    events: [delivered(), open(6 * S, '66.249.84.10', GMAIL)],
+    want: [[false, 'human-image-proxy:Gmail']],
+  },
+  {
+    name: 'scanner clicks all 4 links within 3 s of delivery, ordinary UA and unknown address → machine each',
+    events: [delivered(), ...LINKS.map((u, i) => click(1000 + i * 600, u, '203.0.113.7', CHROME))],
+    want: LINKS.map(() => [true, 'burst:4-links-in-2s'] as [boolean, string]),
+  },
+  {
+    name: 'scanner from Microsoft EOP range, HEAD probe then GET → machine',
+    events: [delivered(), click(4 * S, LINKS[0] as string, '40.107.3.4', CHROME, { method: 'HEAD' }), click(4.3 * S, LINKS[0] as string, '40.107.3.4', CHROME)],
+    want: [
+      [true, 'security-vendor-ip:Microsoft'],
+      [true, 'security-vendor-ip:Microsoft'],
+    ],
+  },
+  { name: 'HEAD click hours later from a home address → machine', events: [delivered(), click(3 * H, LINKS[0] as string, HOME, CHROME, { method: 'HEAD' })], want: [[true, 'head-request']] },
+  {
+    name: 'a person opens and clicks one link 40 s after delivery from home → human (timing alone never decides)',
+    events: [delivered(), open(25 * S, HOME, OUTLOOK), click(40 * S, LINKS[0] as string, HOME, CHROME)],
+    want: [
+      [false, 'early:25s-after-delivery'],
+      [false, 'early:40s-after-delivery'],
+    ],
+  },
+  {
+    name: 'a click 1.5 s after delivery with nothing else against it → human',
+    events: [delivered(), click(1.5 * S, LINKS[0] as string, HOME, CHROME)],
+    want: [[false, 'before-human-possible:1500ms-after-delivery']],
+  },
+  { name: 'delayed scanner re-check from a vendor range hours later → machine', events: [delivered(), click(7 * H, LINKS[1] as string, '148.163.140.2', CHROME)], want: [[true, 'security-vendor-ip:Proofpoint']] },
+  {
+    name: 'one link, Azure address, seconds after delivery → machine (address + timing)',
+    events: [delivered(), click(9 * S, LINKS[0] as string, '40.94.12.7', CHROME)],
+    want: [[true, 'datacenter-ip:Microsoft']],
+  },
+  { name: 'one link, Azure address, hours later, nothing else → human (VPNs, cloud desktops)', events: [delivered(), click(5 * H, LINKS[0] as string, '40.94.12.7', CHROME)], want: [[false, 'datacenter-ip:Microsoft']] },
+  {
+    name: 're-check: same UA as the burst, fresh data-centre address, hours later → machine',
+    events: [delivered(), ...LINKS.slice(0, 3).map((u, i) => click(5 * S + i * 500, u, '40.94.1.1', CHROME)), click(9 * H, LINKS[0] as string, '40.94.200.3', CHROME)],
+    want: [[true, 'burst:3-links-in-1s'], [true, 'burst:3-links-in-1s'], [true, 'burst:3-links-in-1s'], [true, 'datacenter-ip:Microsoft']],
+  },
+  {
+    name: 'scanner pixel fetched with the burst from the same client → machine',
+    events: [delivered(), open(8 * S, '203.0.113.9', CHROME), ...LINKS.map((u, i) => click(8 * S + i * 400, u, '203.0.113.9', CHROME))],
+    want: [[true, 'same-machine'], ...LINKS.map(() => [true, 'burst:4-links-in-2s'] as [boolean, string])],
+  },
+  {
+    name: 'two links 2 s apart hours later from home → human; right after delivery → machine',
+    events: [delivered(), click(3 * H, LINKS[0] as string, HOME, CHROME), click(3 * H + 2 * S, LINKS[1] as string, HOME, CHROME)],
+    want: [
+      [false, 'burst:2-links-in-2s'],
+      [false, 'burst:2-links-in-2s'],
+    ],
+  },
+  {
+    name: 'two links within 2 s, 10 s after delivery → machine',
+    events: [delivered(), click(10 * S, LINKS[0] as string, HOME, CHROME), click(12 * S, LINKS[1] as string, HOME, CHROME)],
+    want: [
+      [true, 'burst:2-links-in-2s'],
+      [true, 'burst:2-links-in-2s'],
+    ],
+  },
+  { name: 'scripted client → machine', events: [delivered(), click(2 * H, LINKS[0] as string, HOME, 'python-requests/2.31.0')], want: [[true, 'scripted-ua:python']] },
+  { name: 'no User-Agent header → machine', events: [delivered(), click(2 * H, LINKS[0] as string, HOME, '')], want: [[true, 'empty-ua']] },
+  { name: "provider's machine flag beats the Gmail exception", events: [delivered(), open(2 * H, '66.249.84.10', GMAIL, { machine_flag: true })], want: [[true, 'provider-flag']] },
+  { name: 'imported data without ip or UA → human, no signals', events: [delivered(), open(2 * H, null, null), click(2 * H + 30 * S, LINKS[0] as string, null, null)], want: [[false], [false]] },
+  { name: 'no delivery event: timing from the send', events: [ev({ type: 'sent', at: 0 }), click(0.5 * S, LINKS[0] as string, '209.222.82.9', 'curl/7.81.0')], want: [[true, 'before-human-possible:500ms-after-send']] },
+  { name: 'no delivery nor send: no timing signals', events: [click(0.5 * S, LINKS[0] as string, HOME, CHROME)], want: [[false]] },
+];
+
+describe('classifyMessage', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const verdicts = classifyMessage(c.events);
+      const judged = c.events.filter((e) => e.type === 'open' || e.type === 'click');
+      assert.equal(verdicts.size, judged.length);
+      judged.forEach((e, i) => {
+        const v = verdicts.get(e.id);
+        const [machine, reason] = c.want[i] as [boolean, string?];
+        assert.ok(v, `no verdict for event ${i}`);
+        assert.equal(v.machine, machine, `event ${i}: ${JSON.stringify(v)}`);
+        if (reason) assert.ok(v.reasons.includes(reason), `event ${i}: no reason ${reason} in ${v.reasons.join(', ')}`);
+        for (const r of v.reasons) assert.notEqual(describeReason(r), r, `reason ${r} has no text`);
+      });
+    });
+  }
+
+  it('timing alone never decides, whatever its weight', () => {
+    const heavy = classifierConfig({ weights: { beforeHumanPossible: 5, earlyAfterDelivery: 5 } });
+    const e = click(0.3 * S, LINKS[0] as string, HOME, CHROME);
+    const v = classifyMessage([delivered(), e], heavy).get(e.id);
+    assert.equal(v?.machine, false);
+    assert.ok(v?.reasons.includes('timing-alone'));
+  });
+
+  it('takes events in any order', () => {
+    const events = [...LINKS.map((u, i) => click(1000 + i * 600, u, '203.0.113.7', CHROME)), delivered()].reverse();
+    for (const v of classifyMessage(events).values()) assert.equal(v.machine, true);
+  });
+});
+
+describe('classifyAdEvent and classifyEvents', () => {
+  const ad = (ua: string, ip: string, method: 'GET' | 'HEAD' = 'GET') => ev({ type: 'click', at: 0, url: LINKS[0], ip, user_agent: ua, method });
+  const table: [string, ClassifiableEvent, boolean][] = [
+    ['person on a phone', ad('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36', '172.56.3.4'), false],
+    ['AdsBot', ad('AdsBot-Google (+http://www.google.com/adsbot.html)', '66.249.66.1'), true],
+    ['curl from a VPS', ad('curl/8.4.0', '164.92.1.2'), true],
+    ['browser UA from a data centre only', ad(CHROME, '54.160.3.3'), false],
+    ['HEAD', ad(CHROME, HOME, 'HEAD'), true],
+  ];
+  for (const [name, e, machine] of table) it(`${name} → ${machine ? 'machine' : 'human'}`, () => assert.equal(classifyAdEvent(e).machine, machine));
+
+  it('classifyEvents groups email events by message and judges ad clicks alone', () => {
+    const a = { ...delivered(), message: 'm1' };
+    const b = { ...click(3 * H, LINKS[0] as string, HOME, CHROME), message: 'm1' };
+    const c = { ...click(4 * S, LINKS[1] as string, HOME, CHROME), message: 'm2' };
+    const d = { ...ad('curl/8.4.0', HOME), campaign: 'ads' };
+    const out = classifyEvents([a, b, c, d]);
+    assert.deepEqual([...out.keys()].sort(), [b.id, c.id, d.id].sort());
+    assert.equal(out.get(d.id)?.machine, true);
+    // m2 has no delivery: no timing reason at all.
+    assert.ok(!out.get(c.id)?.reasons.some((r) => r.startsWith('early')));
+  });
+});

@@ -1,0 +1,199 @@
+// Human or machine (SPEC.md): a verdict with reasons for every open and click of one message, from its
+// user agent, address, method, timing after delivery, bursts across the message's links and provider flags.
+import type { EventType } from '../events/event.js';
+import { DEFAULT_CLASSIFIER_CONFIG, type ClassifierConfig } from './config.js';
+import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
+import { Score, type Verdict } from './reasons.js';
+import { uaSignal } from './user-agent.js';
+
+/** What the classifier reads of an event: ParsedEvent/ClickrateEvent with an id fit as they are. */
+export interface ClassifiableEvent {
+  id: string;
+  type: EventType;
+  /** Epoch ms. */
+  ts: number;
+  url?: string | null;
+  /** Client address as the tracking edge saw it; null when unknown (imported provider data). */
+  ip?: string | null;
+  /** null: not recorded; '' : the request had no User-Agent header. */
+  user_agent?: string | null;
+  method?: 'GET' | 'HEAD' | null;
+  /** The provider's own machine flag from its webhook (e.g. SendGrid `sg_machine_open`), when it has one. */
+  machine_flag?: boolean | null;
+}
+
+/** Signals of the request itself (UA, address, method, provider flag): the same for email and ads. */
+function requestSignals(e: ClassifiableEvent, cfg: ClassifierConfig, ranges: IpRangeTable, s: Score): { datacenter: boolean; ua: string | null } {
+  const w = cfg.weights;
+  const isOpen = e.type === 'open';
+  if (e.machine_flag === true) s.add('provider-flag', w.providerFlag);
+  const ua = uaSignal(e.user_agent);
+  switch (ua.kind) {
+    case 'apple-mpp':
+      s.add(isOpen ? 'apple-mpp-proxy' : 'bare-ua', isOpen ? w.appleMppUa : w.bareUaClick);
+      break;
+    case 'image-proxy':
+      // Image proxies fetch pixels, never links: on a click the UA is someone imitating one.
+      if (isOpen) s.add(`human-image-proxy:${ua.name ?? 'image'}`, w.humanImageProxy);
+      else s.add('crawler-ua', w.crawlerUa);
+      break;
+    case 'scripted':
+      s.add(`scripted-ua:${ua.name ?? 'script'}`, w.scriptedUa);
+      break;
+    case 'crawler':
+      s.add('crawler-ua', w.crawlerUa);
+      break;
+    case 'empty':
+      s.add('empty-ua', w.emptyUa);
+      break;
+    default:
+      break;
+  }
+  const m = ranges.lookup(e.ip);
+  const vendor = m['mail-security'];
+  const dc = m.datacenter;
+  // A vendor range usually sits inside its owner's data-centre space; count the more specific one only.
+  if (vendor) s.add(`security-vendor-ip:${vendor.owner}`, w.securityVendorIp);
+  else if (dc) s.add(`datacenter-ip:${dc.owner}`, w.datacenterIp);
+  const apple = m['apple-proxy'];
+  // With the bare UA the proxy is already certain; the address is then shown, not counted twice.
+  if (apple && isOpen) s.add(`apple-ip:${apple.owner}`, ua.kind === 'apple-mpp' ? 0 : w.appleIpOpen);
+  if (e.method === 'HEAD') s.add('head-request', w.headRequest);
+  return { datacenter: !vendor && dc !== undefined, ua: e.user_agent ?? null };
+}
+
+/** For each click: the most distinct links clicked in any window of `burstWindowMs` containing it. */
+function bursts(clicks: readonly ClassifiableEvent[], windowMs: number): Map<string, { links: number; spanMs: number }> {
+  const out = new Map<string, { links: number; spanMs: number }>();
+  const sorted = [...clicks].sort((a, b) => a.ts - b.ts);
+  for (let j = 0; j < sorted.length; j++) {
+    const first = sorted[j] as ClassifiableEvent;
+    const urls = new Set<string>();
+    let k = j;
+    for (; k < sorted.length && (sorted[k] as ClassifiableEvent).ts - first.ts <= windowMs; k++) urls.add((sorted[k] as ClassifiableEvent).url ?? '');
+    if (urls.size < 2) continue;
+    const spanMs = (sorted[k - 1] as ClassifiableEvent).ts - first.ts;
+    for (let i = j; i < k; i++) {
+      const id = (sorted[i] as ClassifiableEvent).id;
+      const prev = out.get(id);
+      if (!prev || prev.links < urls.size) out.set(id, { links: urls.size, spanMs });
+    }
+  }
+  return out;
+}
+
+/** When the message reached the inbox: its delivery, else its send (no delivery events from some sources). */
+function anchorOf(events: readonly ClassifiableEvent[]): { ts: number; label: 'delivery' | 'send' } | null {
+  let delivered = Infinity;
+  let sent = Infinity;
+  for (const e of events) {
+    if (e.type === 'delivered' && e.ts < delivered) delivered = e.ts;
+    else if (e.type === 'sent' && e.ts < sent) sent = e.ts;
+  }
+  if (delivered !== Infinity) return { ts: delivered, label: 'delivery' };
+  return sent !== Infinity ? { ts: sent, label: 'send' } : null;
+}
+
+/**
+ * Verdicts for every open and click of ONE message. Pass all the message's events (sent, delivered, opens,
+ * clicks…; any order): timing needs the delivery or send and bursts need the sibling clicks. Verdicts can
+ * change as later events arrive (a burst completes, a re-check shows up): recompute on the whole message.
+ */
+export function classifyMessage(
+  events: readonly ClassifiableEvent[],
+  config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG,
+  ranges: IpRangeTable = defaultRangeTable(),
+): Map<string, Verdict> {
+  const w = config.weights;
+  const anchor = anchorOf(events);
+  const clicks = events.filter((e) => e.type === 'click');
+  const burst = bursts(clicks, config.burstWindowMs);
+  const scored: { e: ClassifiableEvent; s: Score; datacenter: boolean; same: boolean; verdict: Verdict }[] = [];
+
+  for (const e of events) {
+    if (e.type !== 'open' && e.type !== 'click') continue;
+    const s = new Score();
+    const { datacenter } = requestSignals(e, config, ranges, s);
+    const b = burst.get(e.id);
+    if (b) {
+      const secs = Math.max(1, Math.ceil(b.spanMs / 1000));
+      s.add(`burst:${b.links}-links-in-${secs}s`, b.links >= config.burstStrongLinks ? w.burstStrong : w.burstPair);
+    }
+    if (anchor) {
+      const dt = e.ts - anchor.ts;
+      // TRICKY: dt < 0 is real: gateways (Defender) scan before handing the message to the mailbox, and
+      // providers' clocks drift. Both count as "no person could have clicked yet".
+      if (e.type === 'click' && dt < config.humanMinMs) {
+        s.add(`before-human-possible:${Math.max(0, Math.round(dt))}ms-after-${anchor.label}`, w.beforeHumanPossible, true);
+      } else if (dt < config.scanWindowMs) {
+        s.add(`early:${Math.max(0, Math.round(dt / 1000))}s-after-${anchor.label}`, w.earlyAfterDelivery, true);
+      }
+    }
+    scored.push({ e, s, datacenter, same: false, verdict: s.verdict(config.threshold) });
+  }
+
+  // The same machine again: gateways fetch the pixel from the address they click from, and come back
+  // hours later to re-check from a fresh sandbox address with the same tooling. An event with the UA
+  // of an event already judged machine in this message, and from that event's address, from a data
+  // centre or inside a burst, is that machine. TRICKY: the UA alone is not enough (scanners send
+  // ordinary browser UAs, which the recipient may share), nor is the address (on-premises gateways
+  // share the company's egress with its people). Two rounds: a re-check found can reveal no new UA.
+  const out = new Map<string, Verdict>();
+  for (let round = 0; round < 2; round++) {
+    const machines = new Map<string, Set<string>>(); // UA → addresses it was judged machine from
+    for (const x of scored) {
+      if (!x.verdict.machine || !x.e.user_agent) continue;
+      const ips = machines.get(x.e.user_agent) ?? new Set<string>();
+      if (x.e.ip) ips.add(x.e.ip);
+      machines.set(x.e.user_agent, ips);
+    }
+    let changed = false;
+    for (const x of scored) {
+      const ips = x.e.user_agent ? machines.get(x.e.user_agent) : undefined;
+      if (x.verdict.machine || x.same || !ips) continue;
+      if (!(x.datacenter || burst.has(x.e.id) || (x.e.ip && ips.has(x.e.ip)))) continue;
+      x.same = true;
+      x.s.add('same-machine', w.sameMachine);
+      x.verdict = x.s.verdict(config.threshold);
+      changed ||= x.verdict.machine;
+    }
+    if (!changed) break;
+  }
+  for (const x of scored) out.set(x.e.id, x.verdict);
+  return out;
+}
+
+/** Verdict for one ad click (or any open/click without a message): request signals only. */
+export function classifyAdEvent(
+  event: ClassifiableEvent,
+  config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG,
+  ranges: IpRangeTable = defaultRangeTable(),
+): Verdict {
+  const s = new Score();
+  requestSignals(event, config, ranges, s);
+  return s.verdict(config.threshold);
+}
+
+/**
+ * Verdicts for a batch of mixed events (email and ads): groups email events by message and classifies
+ * each group, ad clicks one by one. For re-classification jobs, evaluation and imports of whole files.
+ */
+export function classifyEvents(
+  events: readonly (ClassifiableEvent & { message?: string | null; campaign?: string | null })[],
+  config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG,
+  ranges: IpRangeTable = defaultRangeTable(),
+): Map<string, Verdict> {
+  const byMessage = new Map<string, ClassifiableEvent[]>();
+  const out = new Map<string, Verdict>();
+  for (const e of events) {
+    if (e.message) {
+      const list = byMessage.get(e.message);
+      if (list) list.push(e);
+      else byMessage.set(e.message, [e]);
+    } else if (e.type === 'click' || e.type === 'open') {
+      out.set(e.id, classifyAdEvent(e, config, ranges));
+    }
+  }
+  for (const list of byMessage.values()) for (const [id, v] of classifyMessage(list, config, ranges)) out.set(id, v);
+  return out;
+}

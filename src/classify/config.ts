@@ -1,0 +1,96 @@
+// The classifier's thresholds and signal weights, with the documented defaults and the version string
+// stored beside every verdict so a recomputation can tell which rules produced it.
+
+/**
+ * Bump on ANY change to rules, weights, defaults or data/ranges/: stored verdicts with another version
+ * are stale and must be recomputed. Format: YYYY-MM-DD.n of the change.
+ */
+export const CLASSIFIER_VERSION = '2026-11-22.1';
+
+/** Weights of the signals. A verdict is machine when the sum reaches `threshold` (and see `timing`). */
+export interface SignalWeights {
+  /** The provider's own machine flag on the webhook (e.g. SendGrid `sg_machine_open`): they saw more than we do. */
+  providerFlag: number;
+  /** Open with the exact `Mozilla/5.0` UA Apple's MPP proxy sends. Decisive on its own. */
+  appleMppUa: number;
+  /** Open from Apple's or Private Relay's published addresses (not the bare UA): MPP-like, not proof. */
+  appleIpOpen: number;
+  /** Address in a mail-security vendor's published range: Safe Links, URL Defense, URL Protect… */
+  securityVendorIp: number;
+  /** Address in a cloud or hosting provider's range: sandboxes live there, but so do VPN exits. */
+  datacenterIp: number;
+  /** `isbot` recognises the UA (spiders, link previewers, headless browsers). */
+  crawlerUa: number;
+  /** curl, python-requests, Java, Go-http-client…: no person clicks with these. */
+  scriptedUa: number;
+  /** The request had no User-Agent at all. */
+  emptyUa: number;
+  /** A click with the bare `Mozilla/5.0` UA (Apple's proxy never clicks; link checkers do send it). */
+  bareUaClick: number;
+  /** HEAD: browsers follow links with GET; scanners probe with HEAD (RFC 9110 §9.3.2). */
+  headRequest: number;
+  /** Gmail's or Yahoo's image proxy on an open: a person opened (negative: overrides isbot). */
+  humanImageProxy: number;
+  /** Two distinct links of one message clicked within `burstWindowMs`. */
+  burstPair: number;
+  /** `burstStrongLinks` or more distinct links within `burstWindowMs`: no person clicks like that. */
+  burstStrong: number;
+  /** Same UA as an event of this message already judged machine, and its address, a data centre or a burst. */
+  sameMachine: number;
+  /** Timing: within `humanMinMs` of delivery, faster than a person can open and click. */
+  beforeHumanPossible: number;
+  /** Timing: within `scanWindowMs` of delivery, when gateways scan. */
+  earlyAfterDelivery: number;
+}
+
+export interface ClassifierConfig {
+  /** Score at or above which an event is machine. */
+  threshold: number;
+  weights: SignalWeights;
+  /** Window in which distinct links of one message count as one burst. */
+  burstWindowMs: number;
+  /** Distinct links in a burst that make it strong (`burstStrong`) rather than a pair (`burstPair`). */
+  burstStrongLinks: number;
+  /** Delivery to click faster than this is not humanly possible. */
+  humanMinMs: number;
+  /** Delivery to event within this is "right after delivery", when gateways scan. */
+  scanWindowMs: number;
+}
+
+/** The defaults. Each number says where it comes from; evaluate with bench/classify-eval.mjs after changes. */
+export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
+  threshold: 1,
+  weights: Object.freeze({
+    providerFlag: 3, // outranks everything, incl. the image-proxy exception: the provider knows its own proxy
+    appleMppUa: 1, // Apple's proxy UA is unique to it; decisive alone (SPEC.md "Human or machine")
+    appleIpOpen: 0.6, // Apple/Private Relay addresses also carry people's Safari traffic: needs a second signal
+    securityVendorIp: 1, // the vendor publishes these as its scanning/mail infrastructure: decisive alone
+    datacenterIp: 0.6, // VPN exits and cloud desktops are people too: needs a second signal
+    crawlerUa: 1, // isbot's list is maintained for exactly this
+    scriptedUa: 1,
+    emptyUa: 1, // every browser and mail client sends a UA
+    bareUaClick: 0.8,
+    headRequest: 1, // no browser follows a link with HEAD
+    humanImageProxy: -2, // Gmail/Yahoo proxies fetch when a person opens; only a provider flag overrides
+    burstPair: 0.7, // two links in 3 s is possible (ctrl-click into tabs) but rare: needs a second signal
+    burstStrong: 1, // three or more links in 3 s is a checker following every link
+    sameMachine: 0.6, // gateways' pixel fetches and hours-later re-checks: with any other sign, machine
+    beforeHumanPossible: 0.8, // timing never decides alone (see classify.ts), but weighs heavily with anything else
+    earlyAfterDelivery: 0.4,
+  }),
+  // Scanners follow a message's links a fraction of a second to ~1 s apart (Defender Safe Links, Proofpoint
+  // URL Defense); a person opening links into tabs needs a few seconds per link. 3 s keeps the two apart.
+  burstWindowMs: 3_000,
+  burstStrongLinks: 3,
+  // Delivery → notification → open → read → click takes a person several seconds at the very least; the
+  // fastest people in ESPs' logs click ~5 s after delivery. Below 2 s nobody can have read the message.
+  humanMinMs: 2_000,
+  // Gateways check links before or within seconds of delivery (SPEC.md: "clicks seconds after delivery";
+  // Microsoft: Safe Links scans "at the time of delivery"). 60 s leaves room for webhook clock skew.
+  scanWindowMs: 60_000,
+}) as ClassifierConfig;
+
+/** Defaults with some values replaced (weights merge field by field). */
+export function classifierConfig(over: Partial<Omit<ClassifierConfig, 'weights'>> & { weights?: Partial<SignalWeights> } = {}): ClassifierConfig {
+  return { ...DEFAULT_CLASSIFIER_CONFIG, ...over, weights: { ...DEFAULT_CLASSIFIER_CONFIG.weights, ...over.weights } };
+}
