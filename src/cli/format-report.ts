@@ -35,7 +35,7 @@ function formatEmail(r: EmailReport): string {
     ),
   );
   lines.push('');
-  lines.push(`Set aside as machines: ${fmtInt(t.machine_opens)} opens, ${fmtInt(t.scanner_clicks)} clicks.`);
+  lines.push(`Set aside as machines: ${fmtInt(t.machine_opens)} opens${byReason(t.machine_reasons.opens)}, ${fmtInt(t.scanner_clicks)} clicks${byReason(t.machine_reasons.clicks)}.`);
   if (t.privacy_hidden > 0) {
     const note = (t.privacy_hidden_rate ?? 0) >= PRIVACY_HIDDEN_WARN ? ' CTOR is less reliable here: read CTR (clicks per delivered) instead.' : '';
     lines.push(`Privacy-hidden: ${fmtInt(t.privacy_hidden)} delivered messages (${fmtPct(t.privacy_hidden_rate, 1)}) had only machine opens, so their real opens cannot be seen.${note}`);
@@ -46,6 +46,12 @@ function formatEmail(r: EmailReport): string {
     lines.push(r.by === 'link' ? linkTable(r.groups as LinkGroup[]) : groupTable(r, r.groups as EmailGroup[]));
   }
   return lines.join('\n');
+}
+
+/** The top reasons, e.g. " (apple-mpp-proxy 2,310; security-vendor-ip:Microsoft 410)". */
+function byReason(reasons: Record<string, number>): string {
+  const top = Object.entries(reasons).slice(0, 4);
+  return top.length === 0 ? '' : ` (${top.map(([k, n]) => `${k} ${fmtInt(n)}`).join('; ')})`;
 }
 
 function groupTable(r: EmailReport, groups: EmailGroup[]): string {
@@ -91,7 +97,7 @@ function formatAds(r: AdReport): string {
       ],
     ),
   );
-  lines.push('', `Set aside as machines: ${fmtInt(t.machine_clicks)} clicks.`);
+  lines.push('', `Set aside as machines: ${fmtInt(t.machine_clicks)} clicks${byReason(t.machine_reasons.clicks)}.`);
   if (r.groups.length > 0) {
     lines.push('');
     lines.push(

@@ -38,8 +38,14 @@ const api = (path: string, body?: unknown, headers: Record<string, string> = {})
 /** Tracked links point at the public base URL; the test calls the same path on the loopback server. */
 const local = (tracked: string) => tracked.replace('http://t.example.com', base);
 const hrefs = (html: string, kind: 'c' | 'o') => [...html.matchAll(new RegExp(`(?:href|src)="(http://t\\.example\\.com/${kind}/[^"]+)"`, 'g'))].map((m) => m[1]!.replace(/&amp;/g, '&'));
+/** Waits (bounded, not a timing assertion) until the background writer has stored every spooled event. */
 async function drained(): Promise<void> {
-  await server.writer.drainOnce();
+  for (let i = 0; i < 600; i++) {
+    const s = server.status() as { spool: { recordsAppended: number }; writer: { recordsWritten: number } };
+    if (s.writer.recordsWritten >= s.spool.recordsAppended) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail('the writer never caught up with the spool');
 }
 
 test('every link of every corpus template redirects to its original', async () => {

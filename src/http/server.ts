@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { reclassify } from '../classify/reclassify.js';
 import { ClickrateError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Keyring } from '../tracking/keyring.js';
@@ -30,6 +31,7 @@ export interface ServerOptions {
   envApiKey?: string;
 }
 
+const CLASSIFY_EVERY_MS = 1000;
 const REPORT_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/report$/;
 
 export class ClickrateServer {
@@ -40,9 +42,13 @@ export class ClickrateServer {
   private readonly auth: ApiKeyAuth;
   private readonly api: ApiDeps;
   private readonly log: Logger;
+  private readonly store: Store;
+  private classifyTimer: NodeJS.Timeout | null = null;
+  private classifying: Promise<unknown> = Promise.resolve();
 
   constructor(opts: ServerOptions) {
     this.log = opts.logger ?? pino({ level: 'silent' });
+    this.store = opts.store;
     this.spool = Spool.open({ dir: opts.spoolDir, maxBytes: opts.spoolMaxBytes });
     this.writer = new SpoolWriter(this.spool, opts.store, {
       onError: (err, retryInMs) => this.log.warn({ err: err.message, retryInMs }, 'store unavailable; events stay in the spool'),
@@ -109,8 +115,19 @@ export class ClickrateServer {
     sendJson(res, 405, { error: { code: 'CR_ERR_BAD_INPUT', message: `method not allowed; use ${allow}` } });
   }
 
+  /** Gives verdicts to what the writer and the API stored since the last pass (one pass at a time). */
+  classifyNow(): Promise<unknown> {
+    this.classifying = this.classifying.then(() =>
+      reclassify(this.store).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'classification pass failed; retried next pass')),
+    );
+    return this.classifying;
+  }
+
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
     this.writer.start();
+    // Verdicts lag new events by about this long; reports in between count the new events as human.
+    this.classifyTimer = setInterval(() => void this.classifyNow(), CLASSIFY_EVERY_MS);
+    this.classifyTimer.unref();
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(port, host, () => resolve());
@@ -124,7 +141,9 @@ export class ClickrateServer {
       this.http.close(() => resolve());
       this.http.closeIdleConnections();
     });
+    if (this.classifyTimer) clearInterval(this.classifyTimer);
     await this.writer.stop();
+    await this.classifyNow();
     await this.spool.close();
   }
 }

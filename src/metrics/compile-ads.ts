@@ -24,3 +24,13 @@ export function compileAdReport(plan: AdPlan, d: SqlDialect): CompiledQuery {
     ORDER BY key`;
   return { sql, params: bag.params };
 }
+
+export function compileAdMachineReasons(plan: AdPlan, d: SqlDialect): CompiledQuery {
+  const bag = new ParamBag();
+  const c = d.param(bag, plan.query.campaign, 'String');
+  const sql = `
+    SELECT type, reasons, count(*) AS n FROM events
+    WHERE campaign = ${c} AND message IS NULL AND machine = true AND type = 'click'
+    GROUP BY type, reasons`;
+  return { sql, params: bag.params };
+}

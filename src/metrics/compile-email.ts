@@ -18,7 +18,7 @@ function messageCtes(d: SqlDialect, bag: ParamBag, campaign: string): string {
       WHERE campaign = ${c} AND message IS NOT NULL AND type IN ('sent', 'delivered')
     ),
     ev AS (
-      SELECT message, type, ts, machine, url, value, step, variant, segment, recipient
+      SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient
       FROM events WHERE message IN (SELECT message FROM ids)
     ),
     msg AS (
@@ -138,6 +138,20 @@ export function compileLinkReport(plan: EmailPlan, d: SqlDialect): CompiledQuery
     WHERE ev.type = 'click' AND ${filter}
     GROUP BY ev.url
     ORDER BY unique_clicks DESC, raw_unique_clicks DESC, key`;
+  return { sql, params: bag.params };
+}
+
+/** Machine opens and clicks by the reasons that made them machine (issue #4: "a breakdown by reason"). */
+export function compileEmailMachineReasons(plan: EmailPlan, d: SqlDialect): CompiledQuery {
+  const bag = new ParamBag();
+  const ctes = messageCtes(d, bag, plan.query.campaign);
+  const filter = engagementFilter(d, bag, plan);
+  const sql = `
+    WITH ${ctes}
+    SELECT ev.type AS type, ev.reasons AS reasons, count(*) AS n
+    FROM ev JOIN msg ON ev.message = msg.message
+    WHERE ev.machine = true AND ev.type IN ('open', 'click') AND ${filter}
+    GROUP BY ev.type, ev.reasons`;
   return { sql, params: bag.params };
 }
 

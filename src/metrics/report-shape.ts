@@ -3,6 +3,7 @@
 import { ClickrateError } from '../errors.js';
 import type { Row } from '../store/store.js';
 import { AD_COUNT_COLUMNS, EMAIL_COUNT_COLUMNS, LINK_COUNT_COLUMNS, type AdCountColumn, type EmailCountColumn } from './count-columns.js';
+import type { MachineReasons } from './machine-reasons.js';
 import { mailboxProvider } from './mailbox-provider.js';
 import type { ReportPlan } from './report-plan.js';
 import type { AdMetrics, AdReport, EmailGroup, EmailMetrics, EmailReport, GroupKey, LinkGroup, Report } from './report-types.js';
@@ -96,11 +97,12 @@ export function shapeEmailReport(
   rows: Row[],
   orphans: number,
   linkRows: Row[] | null,
+  machine_reasons: MachineReasons = { opens: {}, clicks: {} },
 ): EmailReport {
   const grouped = groupEmailRows(plan, rows);
   const total = zeros(EMAIL_COUNT_COLUMNS);
   for (const g of grouped) addInto(total, g.counts, EMAIL_COUNT_COLUMNS);
-  const totals = { ...emailMetrics(total), orphans };
+  const totals = { ...emailMetrics(total), orphans, machine_reasons };
   const report: EmailReport = {
     campaign: plan.query.campaign,
     kind: 'email',
@@ -172,7 +174,7 @@ export function adMetrics(c: AdCounts): AdMetrics {
   };
 }
 
-export function shapeAdReport(plan: Extract<ReportPlan, { kind: 'ads' }>, rows: Row[], orphans: number): AdReport {
+export function shapeAdReport(plan: Extract<ReportPlan, { kind: 'ads' }>, rows: Row[], orphans: number, machine_reasons: MachineReasons = { opens: {}, clicks: {} }): AdReport {
   const total = zeros(AD_COUNT_COLUMNS);
   const groups = rows.map((row) => {
     const c = pick(row, AD_COUNT_COLUMNS);
@@ -185,7 +187,7 @@ export function shapeAdReport(plan: Extract<ReportPlan, { kind: 'ads' }>, rows: 
     kind: 'ads',
     window: null,
     by: plan.grouping,
-    totals: { ...adMetrics(total), orphans },
+    totals: { ...adMetrics(total), orphans, machine_reasons: { clicks: machine_reasons.clicks } },
     groups: plan.grouping === null ? [] : groups.sort((a, b) => compareKeys(a.key, b.key)),
   };
 }

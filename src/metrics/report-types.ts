@@ -74,6 +74,8 @@ export interface LinkGroup {
 
 export interface EmailTotals extends EmailMetrics {
   orphans: number;
+  /** What was set aside as machines, by reason code (an event with several reasons counts under each). */
+  machine_reasons: { opens: Record<string, number>; clicks: Record<string, number> };
 }
 
 export interface EmailReport {
@@ -102,7 +104,7 @@ export interface AdReport {
   kind: 'ads';
   window: null;
   by: string | null;
-  totals: AdMetrics & { orphans: number };
+  totals: AdMetrics & { orphans: number; machine_reasons: { clicks: Record<string, number> } };
   groups: Array<AdMetrics & { key: GroupKey }>;
 }
 

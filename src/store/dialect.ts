@@ -60,6 +60,10 @@ export class SqlDialect {
   dayOf(expr: string): string {
     return `CAST(floor(${expr} / 86400000) AS BIGINT)`;
   }
+  /** A stable bucket 0…n−1 of a text expression, to split work over many rows into bounded chunks. */
+  hashBucket(expr: string, n: number): string {
+    return `(hash(${expr}) % ${Math.trunc(n)})`;
+  }
   coalesce(...exprs: string[]): string {
     return `coalesce(${exprs.join(', ')})`;
   }

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { contentDigest } from '../events/event-id.js';
 import { parseEvent } from '../events/parse-event.js';
 import { runReport } from '../metrics/run-report.js';
+import { reclassify } from '../classify/reclassify.js';
 import { METRIC_CASES, at, sends, type RawEvent } from './conformance-cases.js';
 import type { IngestEvent, Store } from './store.js';
 
@@ -21,7 +22,9 @@ export function toIngest(raw: RawEvent[]): IngestEvent[] {
 export async function ingest(store: Store, raw: RawEvent[]): Promise<{ inserted: number; duplicates: number }> {
   const session = await store.beginIngest();
   await session.append(toIngest(raw));
-  return session.commit();
+  const counts = await session.commit();
+  await reclassify(store);
+  return counts;
 }
 
 function get(obj: unknown, path: string): unknown {

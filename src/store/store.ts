@@ -32,6 +32,14 @@ export interface IngestSession {
 
 export type Row = Record<string, string | number | boolean | null>;
 
+/** A verdict to store on one event (every event of a classified message gets one, to mark it done). */
+export interface VerdictRow {
+  id: string;
+  machine: boolean;
+  /** JSON array of reason codes, or null for events that are not opens or clicks. */
+  reasons: string | null;
+}
+
 /** An API key as stored: never the key itself, only its SHA-256 hash and a short prefix to recognise it. */
 export interface ApiKeyRecord {
   id: string;
@@ -49,6 +57,8 @@ export interface Store {
   beginIngest(): Promise<IngestSession>;
   /** Runs a compiled, parameter-bound query; BIGINTs come back as numbers. */
   query(q: CompiledQuery): Promise<Row[]>;
+  /** Stores verdicts and the classifier version that produced them (issue #4: recomputable verdicts). */
+  writeVerdicts(rows: readonly VerdictRow[], version: string): Promise<void>;
   /** API keys live in the store, so every edge sharing a store accepts the same keys. */
   createApiKey(key: ApiKeyRecord): Promise<void>;
   listApiKeys(): Promise<ApiKeyRecord[]>;

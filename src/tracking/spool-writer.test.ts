@@ -48,6 +48,7 @@ class OutageStore implements Store {
     return this.inner.beginIngest();
   }
   query: Store['query'] = (q) => this.inner.query(q);
+  writeVerdicts: Store['writeVerdicts'] = (rows, v) => this.inner.writeVerdicts(rows, v);
   createApiKey: Store['createApiKey'] = (k) => this.inner.createApiKey(k);
   listApiKeys: Store['listApiKeys'] = () => this.inner.listApiKeys();
   revokeApiKey: Store['revokeApiKey'] = (id, at) => this.inner.revokeApiKey(id, at);

@@ -1,6 +1,7 @@
 // `clickrate demo [--db PATH]`: fills a database with a realistic demo (an A/B promo, a digest, a cold
 // outreach sequence, onboarding, an ad campaign, machine traffic included) so a newcomer sees real output.
 import type { Command } from 'commander';
+import { reclassify } from '../../classify/reclassify.js';
 import { demoEvents } from '../../demo/demo-dataset.js';
 import { ClickrateError } from '../../errors.js';
 import { ingestEvents } from '../../events/ingest-events.js';
@@ -21,7 +22,11 @@ export function registerDemo(program: Command): void {
       if (Number.isNaN(now)) throw new ClickrateError('CR_ERR_BAD_INPUT', `--now must be an ISO 8601 time, got '${opts.now}'`);
       const started = performance.now();
       const demo = demoEvents({ seed, now });
-      const counts = await withStore(opts, (store) => ingestEvents(store, demo.events));
+      const counts = await withStore(opts, async (store) => {
+        const c = await ingestEvents(store, demo.events);
+        await reclassify(store);
+        return c;
+      });
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       out(`Demo database ${resolveDbPath(opts.db)}: ${counts.inserted.toLocaleString('en-US')} events stored (${counts.duplicates.toLocaleString('en-US')} were already there) in ${secs} s.`);
       out('Campaigns:');

@@ -1,5 +1,6 @@
 // `clickrate import FILE… [--db PATH]`: loads event files, each all or nothing (SPEC.md "Interfaces").
 import type { Command } from 'commander';
+import { reclassify } from '../../classify/reclassify.js';
 import { importFile, type ImportFileResult } from '../../events/import-file.js';
 import { ClickrateError, isClickrateError } from '../../errors.js';
 import { out } from '../io.js';
@@ -30,6 +31,10 @@ export function registerImport(program: Command): void {
               failed++;
               process.stderr.write(`${err.message}\n`);
             }
+          }
+          if (results.some((r) => r.inserted > 0)) {
+            const c = await reclassify(store);
+            if (!opts.json) out(`classified ${c.events.toLocaleString('en-US')} events (${c.machine.toLocaleString('en-US')} machine) in ${(c.ms / 1000).toFixed(1)} s`);
           }
         },
         { memoryLimit: '256MB' },

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { registerCalc } from './calc.js';
 import { registerCampaigns } from './campaigns.js';
+import { registerClassify } from './classify.js';
 import { registerDemo } from './demo.js';
+import { registerExplain } from './explain.js';
 import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
 import { registerReport } from './report.js';
@@ -18,4 +20,6 @@ export function registerCommands(program: Command): void {
   registerWrap(program);
   registerServe(program);
   registerKeys(program);
+  registerClassify(program);
+  registerExplain(program);
 }

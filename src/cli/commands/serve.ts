@@ -2,6 +2,7 @@
 // process (SPEC.md). With --demo, an empty database is first filled with the demo data.
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { reclassify } from '../../classify/reclassify.js';
 import { demoEvents } from '../../demo/demo-dataset.js';
 import { ClickrateError } from '../../errors.js';
 import { ingestEvents } from '../../events/ingest-events.js';
@@ -41,6 +42,7 @@ export function registerServe(program: Command): void {
       const store = await openStore({ db: dbPath });
       if (opts.demo && (await listCampaigns(store)).length === 0) {
         const counts = await ingestEvents(store, demoEvents({ now: Date.now() }).events);
+        await reclassify(store);
         out(`Loaded the demo data: ${counts.inserted.toLocaleString('en-US')} events.`);
       }
       const { keyring, source } = loadOrCreateKeyring(dbPath);

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
-import type { ApiKeyRecord, IngestSession, Row, Store } from '../store.js';
+import type { ApiKeyRecord, IngestSession, Row, Store, VerdictRow } from '../store.js';
 import { DuckDbDialect } from './dialect.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
@@ -77,14 +77,9 @@ export class DuckDbStore implements Store {
 
   async beginIngest(): Promise<IngestSession> {
     // One ingest at a time: sessions queue behind each other instead of interleaving transactions.
-    let release!: () => void;
-    const turn = new Promise<void>((r) => (release = r));
-    const previous = this.ingestQueue;
-    this.ingestQueue = previous.then(() => turn);
-    await previous;
+    const { conn, release } = await this.exclusive();
     try {
-      this.ingestConn ??= await this.instance.connect();
-      return await DuckDbIngestSession.begin(this.ingestConn, release);
+      return await DuckDbIngestSession.begin(conn, release);
     } catch (err) {
       release();
       throw new ClickrateError('CR_ERR_STORE', `cannot start an ingest: ${(err as Error).message}`, {}, { cause: err });
@@ -104,6 +99,50 @@ export class DuckDbStore implements Store {
     } catch (err) {
       throw new ClickrateError('CR_ERR_STORE', `query failed: ${(err as Error).message}`, {}, { cause: err });
     }
+  }
+
+  async writeVerdicts(rows: readonly VerdictRow[], version: string): Promise<void> {
+    if (rows.length === 0) return;
+    // On the ingest connection and behind its queue: verdicts and inserts never interleave transactions.
+    const session = await this.exclusive();
+    const conn = session.conn;
+    try {
+      await conn.run('CREATE OR REPLACE TEMP TABLE verdict_rows (id VARCHAR, machine BOOLEAN, reasons VARCHAR)');
+      const a = await conn.createAppender('verdict_rows', 'main', 'temp');
+      for (const r of rows) {
+        a.appendVarchar(r.id);
+        a.appendBoolean(r.machine);
+        if (r.reasons === null) a.appendNull();
+        else a.appendVarchar(r.reasons);
+        a.endRow();
+      }
+      a.closeSync();
+      await conn.run(
+        'UPDATE events SET machine = v.machine, reasons = v.reasons, classifier_version = $version FROM temp.verdict_rows v WHERE events.id = v.id',
+        { version },
+      );
+      await conn.run('DROP TABLE temp.verdict_rows');
+    } catch (err) {
+      throw new ClickrateError('CR_ERR_STORE', `could not store verdicts: ${(err as Error).message}`, {}, { cause: err });
+    } finally {
+      session.release();
+    }
+  }
+
+  /** Waits for the ingest queue and holds it; the caller must call release(). */
+  private async exclusive(): Promise<{ conn: DuckDBConnection; release: () => void }> {
+    let release!: () => void;
+    const turn = new Promise<void>((r) => (release = r));
+    const previous = this.ingestQueue;
+    this.ingestQueue = previous.then(() => turn);
+    await previous;
+    try {
+      this.ingestConn ??= await this.instance.connect();
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return { conn: this.ingestConn, release };
   }
 
   async createApiKey(k: ApiKeyRecord): Promise<void> {

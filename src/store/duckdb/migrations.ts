@@ -51,4 +51,9 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    description: 'events.classifier_version: which rules produced the stored verdict (NULL: not yet classified)',
+    sql: ['ALTER TABLE events ADD COLUMN classifier_version VARCHAR'],
+  },
 ];

@@ -1,0 +1,88 @@
+// Redirect throughput and latency of the tracking edge beside a bare node:http server answering a fixed
+// 302, in the same run, with wrk on loopback (issue #3: ≥ 60% of the bare server's requests/s while
+// recording every click durably; p99 < 5 ms at half the maximum rate).
+// Usage: node bench/redirect-bench.mjs [--seconds 10] [--connections 50]   (needs `wrk`: apt-get install wrk)
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
+const dir = mkdtempSync(join(tmpdir(), 'clickrate-bench-'));
+const KEY = 'bench-key';
+
+function start(args, env = {}) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const on = (d) => {
+      text += d;
+      const m = /(?:Dashboard|listening): http:\/\/localhost:(\d+)/.exec(text);
+      if (m) resolve({ child, port: Number(m[1]) });
+    };
+    child.stdout.on('data', on);
+    child.stderr.on('data', on);
+    child.once('exit', (c) => reject(new Error(`exited ${c}: ${text}`)));
+  });
+}
+
+function wrk(url, { seconds, connections, script }) {
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency'];
+  if (script) args.push('-s', script);
+  const out = execFileSync('wrk', [...args, url], { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
+  const ms = (label) => {
+    const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    return m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : null;
+  };
+  return { rps: Math.round(rps), p50_ms: ms('50%'), p99_ms: ms('99%'), errors: /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0' };
+}
+
+/** A wrk script that paces each connection, for a fixed total rate of about `rate` requests/s. */
+function paced(rate, connections) {
+  const path = join(dir, `paced-${rate}.lua`);
+  writeFileSync(path, `function delay() return ${Math.max(1, Math.round((connections * 1000) / rate))} end\n`);
+  return path;
+}
+
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const bare = await start(['-e', "require('http').createServer((q,s)=>{s.writeHead(302,{location:'https://shop.example.com/sale?utm_campaign=spring'});s.end()}).listen(0,'127.0.0.1',function(){console.log('listening: http://localhost:'+this.address().port)})"]);
+const edge = await start(['bin/clickrate', 'serve', '--db', join(dir, 'bench.duckdb'), '--port', '0', '--base-url', 'http://t.example.com'], { CLICKRATE_API_KEY: KEY, CLICKRATE_LOG_LEVEL: 'error' });
+const base = `http://127.0.0.1:${edge.port}`;
+const wrapped = await (await fetch(`${base}/api/v1/wrap`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ html: '<a href="https://shop.example.com/sale?utm_campaign=spring">Shop</a>', campaign: 'bench', recipient: 'r@example.com' }) })).json();
+const clickUrl = /href="http:\/\/t\.example\.com([^"]+)"/.exec(wrapped.html)[1];
+
+const results = {};
+results.bare_max = wrk(`http://127.0.0.1:${bare.port}/c/x`, { seconds, connections });
+results.edge_max = wrk(`${base}${clickUrl}`, { seconds, connections });
+const half = Math.round(results.edge_max.rps / 2);
+results.bare_half = wrk(`http://127.0.0.1:${bare.port}/c/x`, { seconds, connections: 20, script: paced(half, 20) });
+results.edge_half = wrk(`${base}${clickUrl}`, { seconds, connections: 20, script: paced(half, 20) });
+
+// Every answered click must be in the spool and, once drained, in the store.
+const get = async (path) => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${KEY}` } })).json();
+const status = await get('/api/v1/status');
+const drainStart = performance.now();
+let report = await get('/api/v1/campaigns/bench/report');
+while (report.totals?.total_clicks !== status.edge.clicks && performance.now() - drainStart < 120_000) {
+  await new Promise((r) => setTimeout(r, 500));
+  report = await get('/api/v1/campaigns/bench/report');
+}
+const drainSeconds = (performance.now() - drainStart) / 1000;
+bare.child.kill();
+edge.child.kill('SIGTERM');
+await new Promise((r) => edge.child.once('exit', r));
+rmSync(dir, { recursive: true, force: true });
+
+console.log(JSON.stringify({
+  machine: `${cpus()[0]?.model} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, wrk -t1 -c${connections} ${seconds}s on loopback`,
+  ...results,
+  edge_vs_bare: Number((results.edge_max.rps / results.bare_max.rps).toFixed(3)),
+  clicks_answered: status.edge.clicks,
+  clicks_spooled: status.spool.recordsAppended - 1,
+  clicks_in_store_after_drain: report.totals?.total_clicks,
+  dropped: status.edge.dropped,
+  seconds_to_drain_after_load: Number(drainSeconds.toFixed(1)),
+}, null, 2));

@@ -1,0 +1,24 @@
+// `clickrate classify [--all]`: gives verdicts to events that have none from the current rules; with
+// --all, recomputes every verdict (after changing thresholds or the address-range files). Raw events are
+// never changed, only their verdicts, and reports always read the current ones.
+import type { Command } from 'commander';
+import { reclassify } from '../../classify/reclassify.js';
+import { CLASSIFIER_VERSION } from '../../classify/config.js';
+import { out } from '../io.js';
+import { withStore } from '../open-store.js';
+
+export function registerClassify(program: Command): void {
+  program
+    .command('classify')
+    .description('Recompute human/machine verdicts over stored events (only stale ones, or --all).')
+    .option('--all', 'recompute every verdict, not only those made by older rules')
+    .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .action(async (opts: { all?: boolean; db?: string }) => {
+      const r = await withStore(opts, (store) =>
+        reclassify(store, { all: opts.all, onProgress: (done, total) => process.stderr.write(`\rclassified ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} events`) }),
+      );
+      if (r.events > 0) process.stderr.write('\n');
+      const rate = r.ms > 0 ? Math.round(r.events / (r.ms / 1000)) : 0;
+      out(`${r.events.toLocaleString('en-US')} events classified with rules ${CLASSIFIER_VERSION} (${r.machine.toLocaleString('en-US')} machine) in ${(r.ms / 1000).toFixed(1)} s${r.events ? `, ${rate.toLocaleString('en-US')} events/s` : ''}`);
+    });
+}
