@@ -213,4 +213,46 @@ export const METRIC_CASES: MetricCase[] = [
     query: { campaign: 'ad1', by: 'ad' },
     expect: { kind: 'ads', 'totals.impressions': 50_000, 'totals.clicks': 200, 'totals.ctr': 0.4, 'groups.0.key': 'left', 'groups.0.clicks': 50, 'groups.0.ctr': 0.2, 'groups.1.ctr': 0.6 },
   },
+  {
+    name: 'machines are set aside: Apple prefetch, a scanner burst with HEAD; raw keeps them; privacy-hidden counted',
+    events: [
+      ...sends(4, 'mach'),
+      ...on('delivered', [0, 1, 2, 3], 'm', 0.05),
+      // Apple Mail Privacy Protection fetches the pixel of m0 and m1: bare UA from Apple's 17/8.
+      ...on('open', [0, 1], 'm', 3, { ip: '17.58.101.4', user_agent: 'Mozilla/5.0' }),
+      // A mail-security scanner clicks every link of m2 within a second of delivery, HEAD first.
+      { type: 'click', ts: at(0.06), message: 'm2', url: 'https://a.example.com/', ip: '40.94.12.7', user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)', method: 'HEAD' },
+      { type: 'click', ts: at(0.065), message: 'm2', url: 'https://b.example.com/', ip: '40.94.12.7', user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' },
+      // A person opens m1 and clicks one link 40 s after delivery, from home: fast, but human.
+      { type: 'open', ts: at(0.6), message: 'm1', ip: '73.12.40.8', user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148' },
+      { type: 'click', ts: at(0.7), message: 'm1', url: 'https://a.example.com/', ip: '73.12.40.8', user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148' },
+    ],
+    query: { campaign: 'mach' },
+    expect: {
+      'totals.unique_clicks': 1,
+      'totals.total_clicks': 1,
+      'totals.unique_opens': 1,
+      'totals.machine_opens': 2,
+      'totals.scanner_clicks': 2,
+      'totals.privacy_hidden': 1,
+      'totals.ctr': 25,
+      'totals.ctor': 100,
+      'totals.raw.unique_clicks': 2,
+      'totals.raw.total_clicks': 3,
+      'totals.raw.unique_opens': 3,
+      'totals.machine_reasons.opens.apple-mpp-proxy': 2,
+      'totals.machine_reasons.clicks.head-request': 1,
+    },
+  },
+  {
+    name: 'ad clicks from crawlers and scripts are machine; CTR counts people',
+    events: [
+      ...Array.from({ length: 1000 }, (_, i) => ({ type: 'impression', ts: at(i % 60), campaign: 'adm', ad: 'x', id: `im${i}` })),
+      ...Array.from({ length: 5 }, (_, i) => ({ type: 'click', ts: at(i), campaign: 'adm', ad: 'x', ip: `73.1.2.${i}`, user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 Safari/605.1.15' })),
+      { type: 'click', ts: at(7), campaign: 'adm', ad: 'x', ip: '66.249.66.1', user_agent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+      { type: 'click', ts: at(8), campaign: 'adm', ad: 'x', ip: '3.4.5.6', user_agent: 'python-requests/2.31.0' },
+    ],
+    query: { campaign: 'adm' },
+    expect: { 'totals.clicks': 5, 'totals.machine_clicks': 2, 'totals.ctr': 0.5, 'totals.raw.clicks': 7, 'totals.raw.ctr': 0.7 },
+  },
 ];
