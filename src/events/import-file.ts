@@ -2,17 +2,44 @@
 // named by file and line"): every row is validated while streaming; one bad row rolls the file back.
 import { access } from 'node:fs/promises';
 import { ClickrateError, isClickrateError } from '../errors.js';
-import type { IngestCounts, IngestEvent, Store } from '../store/store.js';
+import type { IngestCounts, IngestEvent, IngestSession, Store } from '../store/store.js';
 import { contentDigest } from './event-id.js';
+import { isPackedIngestSession, type PackedIngestSession, type PackedMode } from './packed-docs.js';
+import { ParsePool } from './parse-pool.js';
+import type { ParseReply } from './parse-worker.js';
 import { dropEmptyCells, parseEvent } from './parse-event.js';
-import { readEventFile } from './read-events.js';
+import { formatOf, readEventFile, readJsonLineBlocks } from './read-events.js';
 
 const BATCH = 8192;
 /** Bad rows listed before giving up on the file: enough to see a pattern, not a wall of text. */
 const MAX_REPORTED_ERRORS = 20;
+/** Blocks handed to the workers ahead of the one being stored: bounds memory, keeps workers busy. */
+const AHEAD = 3;
 
 export interface ImportFileResult extends IngestCounts {
   file: string;
+}
+
+/** Bad rows seen so far; throws the file's error once any were found. */
+class BadRows {
+  readonly errors: string[] = [];
+  count = 0;
+  constructor(private readonly file: string) {}
+  add(line: number, reason: string): void {
+    this.count++;
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(`${this.file}:${line}: ${reason}`);
+  }
+  get full(): boolean {
+    return this.count >= MAX_REPORTED_ERRORS;
+  }
+  throwIfAny(): void {
+    if (this.count === 0) return;
+    const more = this.full ? `\n(stopped after ${MAX_REPORTED_ERRORS} bad rows)` : '';
+    throw new ClickrateError('CR_ERR_BAD_FILE', `${this.file} was not imported (nothing from it was stored):\n${this.errors.join('\n')}${more}`, {
+      file: this.file,
+      errors: this.errors,
+    });
+  }
 }
 
 export async function importFile(store: Store, file: string): Promise<ImportFileResult> {
@@ -21,50 +48,97 @@ export async function importFile(store: Store, file: string): Promise<ImportFile
   } catch {
     throw new ClickrateError('CR_ERR_NOT_FOUND', `${file}: no such file`, { file });
   }
-  const session = await store.beginIngest();
-  const errors: string[] = [];
-  let badRows = 0;
-  try {
-    let batch: IngestEvent[] = [];
-    for await (const rec of readEventFile(file)) {
-      const reason = 'error' in rec ? rec.error : undefined;
-      if (reason === undefined && 'value' in rec) {
-        // JSON lines carry absence as a missing key; CSV carries it as an empty cell.
-        const parsed = parseEvent(rec.text === undefined ? dropEmptyCells(rec.value) : rec.value);
-        if (parsed.ok) {
-          if (badRows > 0) continue; // the file is already lost; keep reading only to count bad rows
-          // Extended in place rather than copied: this runs per row, and copies are what the GC pays for.
-          const e = parsed.event as IngestEvent;
-          e.digest = e.id === null ? contentDigest(e) : null;
-          if (rec.text !== undefined) e.raw = rec.text;
-          batch.push(e);
-          if (batch.length >= BATCH) {
-            await session.append(batch);
-            batch = [];
-          }
+  const format = formatOf(file);
+  let mode: PackedMode = 'fast';
+  for (;;) {
+    const session = await store.beginIngest();
+    try {
+      if (format === 'jsonl' && isPackedIngestSession(session)) {
+        const counts = await importPacked(session, file, mode);
+        if (counts === 'conflict') {
+          // An id repeats (a re-import, or duplicates in the file): the fast path cannot tell which
+          // copy wins, so the file is read again and its ids resolved across the whole file.
+          mode = 'exact';
           continue;
         }
-        badRows++;
-        if (errors.length < MAX_REPORTED_ERRORS) errors.push(`${file}:${rec.line}: ${parsed.reason}`);
-      } else {
-        badRows++;
-        if (errors.length < MAX_REPORTED_ERRORS) errors.push(`${file}:${rec.line}: ${reason}`);
+        return { file, ...counts };
       }
-      if (badRows >= MAX_REPORTED_ERRORS) break;
+      return { file, ...(await importRecords(session, file)) };
+    } catch (err) {
+      await session.abort();
+      if (isClickrateError(err)) throw err;
+      throw new ClickrateError('CR_ERR_BAD_FILE', `${file}: ${(err as Error).message}`, { file }, { cause: err });
     }
-    if (badRows > 0) {
-      const more = badRows >= MAX_REPORTED_ERRORS ? `\n(stopped after ${MAX_REPORTED_ERRORS} bad rows)` : '';
-      throw new ClickrateError('CR_ERR_BAD_FILE', `${file} was not imported (nothing from it was stored):\n${errors.join('\n')}${more}`, {
-        file,
-        errors,
-      });
-    }
-    if (batch.length > 0) await session.append(batch);
-    const counts = await session.commit();
-    return { file, ...counts };
-  } catch (err) {
-    await session.abort();
-    if (isClickrateError(err)) throw err;
-    throw new ClickrateError('CR_ERR_BAD_FILE', `${file}: ${(err as Error).message}`, { file }, { cause: err });
   }
+}
+
+/** JSON Lines: worker threads parse and validate blocks of lines; the store loads packed documents. */
+async function importPacked(session: IngestSession & PackedIngestSession, file: string, mode: PackedMode): Promise<IngestCounts | 'conflict'> {
+  session.setMode(mode);
+  const bad = new BadRows(file);
+  const pool = new ParsePool();
+  const ahead: Promise<ParseReply>[] = [];
+  let lineBase = 0;
+  const take = async (): Promise<void> => {
+    const reply = await (ahead.shift() as Promise<ParseReply>);
+    for (const e of reply.errors) bad.add(lineBase + e.line, e.reason);
+    bad.count += reply.bad - reply.errors.length;
+    lineBase += reply.lines;
+    if (bad.count === 0) await session.appendDocs(reply);
+  };
+  try {
+    let batch = 0;
+    for await (const block of readJsonLineBlocks(file)) {
+      ahead.push(pool.parse(batch++, block));
+      if (ahead.length > AHEAD) await take();
+      if (bad.full || session.conflicted) break;
+    }
+    while (ahead.length > 0 && !bad.full && !session.conflicted) await take();
+  } finally {
+    // Blocks still in the workers are abandoned when the file is lost early; their rejection is expected.
+    for (const p of ahead) p.catch(() => undefined);
+    await pool.close();
+  }
+  bad.throwIfAny();
+  if (session.conflicted) {
+    await session.abort();
+    return 'conflict';
+  }
+  try {
+    return await session.commit();
+  } catch (err) {
+    if (session.conflicted) return 'conflict';
+    throw err;
+  }
+}
+
+/** CSV, and stores that take event objects: validated on the main thread, a batch at a time. */
+async function importRecords(session: IngestSession, file: string): Promise<IngestCounts> {
+  const bad = new BadRows(file);
+  let batch: IngestEvent[] = [];
+  for await (const rec of readEventFile(file)) {
+    if ('error' in rec) {
+      bad.add(rec.line, rec.error);
+    } else {
+      // JSON lines carry absence as a missing key; CSV carries it as an empty cell.
+      const parsed = parseEvent(rec.text === undefined ? dropEmptyCells(rec.value) : rec.value);
+      if (!parsed.ok) {
+        bad.add(rec.line, parsed.reason);
+      } else if (bad.count === 0) {
+        // Extended in place rather than copied: this runs per row, and copies are what the GC pays for.
+        const e = parsed.event as IngestEvent;
+        e.digest = e.id === null ? contentDigest(e) : null;
+        if (rec.text !== undefined) e.raw = rec.text;
+        batch.push(e);
+        if (batch.length >= BATCH) {
+          await session.append(batch);
+          batch = [];
+        }
+      }
+    }
+    if (bad.full) break;
+  }
+  bad.throwIfAny();
+  if (batch.length > 0) await session.append(batch);
+  return session.commit();
 }

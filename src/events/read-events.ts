@@ -42,6 +42,35 @@ async function* lines(input: Readable): AsyncGenerator<string[]> {
   if (last !== '') yield [last];
 }
 
+/**
+ * Cuts a byte stream into blocks of whole lines of about `size` bytes, each in its own memory (so it
+ * can be moved to a worker thread). Splitting on the byte 0x0A is safe in UTF-8: it never occurs
+ * inside a multi-byte character.
+ */
+export async function* lineBlocks(input: Readable, size = 1 << 20): AsyncGenerator<Uint8Array> {
+  let parts: Buffer[] = [];
+  let held = 0;
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    parts.push(chunk);
+    held += chunk.length;
+    if (held < size) continue;
+    const all = Buffer.concat(parts, held);
+    const end = all.lastIndexOf(10) + 1;
+    if (end === 0) continue; // one line longer than a block: keep reading until it ends
+    yield own(all.subarray(0, end));
+    parts = end < all.length ? [all.subarray(end)] : [];
+    held = all.length - end;
+  }
+  if (held > 0) yield own(Buffer.concat(parts, held));
+}
+
+/** A copy that owns its ArrayBuffer (Buffer.concat may hand out a slice of Node's shared pool). */
+function own(b: Buffer): Uint8Array {
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  return out;
+}
+
 export async function* readJsonLines(input: Readable): AsyncGenerator<RawRecord> {
   let line = 0;
   for await (const batch of lines(input)) {
@@ -108,6 +137,11 @@ export async function* readCsv(input: Readable): AsyncGenerator<RawRecord> {
     const e = err as Error & { lines?: number };
     yield { line: e.lines ?? lastLine + 1, error: `malformed CSV (${e.message})` };
   }
+}
+
+/** Opens a JSON Lines file (optionally .gz) as blocks of whole lines, for the parse workers. */
+export function readJsonLineBlocks(path: string, size?: number): AsyncGenerator<Uint8Array> {
+  return lineBlocks(open(path), size);
 }
 
 /** Opens a file and yields its records; the format comes from the extension. */

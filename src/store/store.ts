@@ -40,6 +40,15 @@ export interface VerdictRow {
   reasons: string | null;
 }
 
+/** A message template as sent (before wrapping), kept per campaign, step and variant for the click map. */
+export interface TemplateRecord {
+  campaign: string;
+  step: number | null;
+  variant: string | null;
+  html: string;
+  saved_at: number;
+}
+
 /** An API key as stored: never the key itself, only its SHA-256 hash and a short prefix to recognise it. */
 export interface ApiKeyRecord {
   id: string;
@@ -59,6 +68,11 @@ export interface Store {
   query(q: CompiledQuery): Promise<Row[]>;
   /** Stores verdicts and the classifier version that produced them (issue #4: recomputable verdicts). */
   writeVerdicts(rows: readonly VerdictRow[], version: string): Promise<void>;
+  /** Keeps the latest template of (campaign, step, variant), replacing an older one. */
+  saveTemplate(t: TemplateRecord): Promise<void>;
+  /** The campaign's templates without their HTML, to pick one. */
+  listTemplates(campaign: string): Promise<Array<Omit<TemplateRecord, 'html'>>>;
+  getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null>;
   /** API keys live in the store, so every edge sharing a store accepts the same keys. */
   createApiKey(key: ApiKeyRecord): Promise<void>;
   listApiKeys(): Promise<ApiKeyRecord[]>;

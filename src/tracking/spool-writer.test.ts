@@ -49,6 +49,9 @@ class OutageStore implements Store {
   }
   query: Store['query'] = (q) => this.inner.query(q);
   writeVerdicts: Store['writeVerdicts'] = (rows, v) => this.inner.writeVerdicts(rows, v);
+  saveTemplate: Store['saveTemplate'] = (t) => this.inner.saveTemplate(t);
+  listTemplates: Store['listTemplates'] = (c) => this.inner.listTemplates(c);
+  getTemplate: Store['getTemplate'] = (c, s, v) => this.inner.getTemplate(c, s, v);
   createApiKey: Store['createApiKey'] = (k) => this.inner.createApiKey(k);
   listApiKeys: Store['listApiKeys'] = () => this.inner.listApiKeys();
   revokeApiKey: Store['revokeApiKey'] = (id, at) => this.inner.revokeApiKey(id, at);

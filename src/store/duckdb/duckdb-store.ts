@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
-import type { ApiKeyRecord, IngestSession, Row, Store, VerdictRow } from '../store.js';
+import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictRow } from '../store.js';
 import { DuckDbDialect } from './dialect.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
@@ -143,6 +143,30 @@ export class DuckDbStore implements Store {
       throw err;
     }
     return { conn: this.ingestConn, release };
+  }
+
+  async saveTemplate(t: TemplateRecord): Promise<void> {
+    await this.conn.run(
+      'INSERT OR REPLACE INTO templates VALUES ($campaign, $step, $variant, $html, $saved)',
+      { campaign: t.campaign, step: t.step ?? 0, variant: t.variant ?? '', html: t.html, saved: BigInt(t.saved_at) },
+    );
+  }
+
+  async listTemplates(campaign: string): Promise<Array<Omit<TemplateRecord, 'html'>>> {
+    const rows = await this.query({
+      sql: 'SELECT campaign, step, variant, saved_at FROM templates WHERE campaign = $c ORDER BY step, variant',
+      params: { c: { value: campaign, type: 'String' } },
+    });
+    return rows.map((r) => ({ campaign: String(r.campaign), step: Number(r.step) || null, variant: r.variant ? String(r.variant) : null, saved_at: Number(r.saved_at) }));
+  }
+
+  async getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null> {
+    const rows = await this.query({
+      sql: 'SELECT html, saved_at FROM templates WHERE campaign = $c AND step = $s AND variant = $v',
+      params: { c: { value: campaign, type: 'String' }, s: { value: step ?? 0, type: 'Int64' }, v: { value: variant ?? '', type: 'String' } },
+    });
+    const r = rows[0];
+    return r ? { campaign, step, variant, html: String(r.html), saved_at: Number(r.saved_at) } : null;
   }
 
   async createApiKey(k: ApiKeyRecord): Promise<void> {

@@ -56,4 +56,19 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     description: 'events.classifier_version: which rules produced the stored verdict (NULL: not yet classified)',
     sql: ['ALTER TABLE events ADD COLUMN classifier_version VARCHAR'],
   },
+  {
+    version: 4,
+    description: 'templates: the HTML of each campaign, step and variant as sent, for the click map',
+    sql: [
+      // TRICKY: step 0 and variant '' stand for "none": key columns of a primary key cannot be NULL.
+      `CREATE TABLE templates (
+        campaign VARCHAR NOT NULL,
+        step INTEGER NOT NULL,
+        variant VARCHAR NOT NULL,
+        html VARCHAR NOT NULL,
+        saved_at BIGINT NOT NULL,
+        PRIMARY KEY (campaign, step, variant)
+      )`,
+    ],
+  },
 ];

@@ -1,0 +1,71 @@
+// A small pool of parse workers (parse-worker.ts): JSON.parse and schema validation are most of an
+// import's CPU, so they run beside the main thread, which only reads bytes and feeds the store.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ClickrateError } from '../errors.js';
+import type { ParseReply, ParseRequest } from './parse-worker.js';
+
+// TRICKY: a small young generation keeps each worker's memory down (the import must stay under
+// 500 MB in all with DuckDB's 256 MB); the old-generation cap is generous, as a block holding one
+// huge line must still get its error message rather than kill the worker.
+const YOUNG_MB = 16;
+const OLD_MB = 512;
+
+interface Pending {
+  resolve: (r: ParseReply) => void;
+  reject: (e: Error) => void;
+}
+
+/** Two workers suit the 2-core machines the import target is set on; more only fight DuckDB for cores. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+export class ParsePool {
+  private readonly workers: Worker[] = [];
+  /** Per worker, its batches in the order sent; a worker answers in that order. */
+  private readonly queues: Pending[][] = [];
+  private failed: Error | null = null;
+
+  constructor(size = defaultWorkerCount()) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL('./parse-worker.js', import.meta.url), {
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB, maxOldGenerationSizeMb: OLD_MB },
+      });
+      const queue: Pending[] = [];
+      w.on('message', (reply: ParseReply) => queue.shift()?.resolve(reply));
+      w.on('error', (err) => this.fail(err));
+      w.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`parse worker exited with code ${code}`));
+      });
+      this.workers.push(w);
+      this.queues.push(queue);
+    }
+  }
+
+  /** Parses one batch of whole lines; the bytes are moved to the worker, not copied. */
+  parse(batch: number, bytes: Uint8Array): Promise<ParseReply> {
+    if (this.failed) return Promise.reject(this.failed);
+    // The least busy worker takes it; replies are awaited in batch order by the caller.
+    let best = 0;
+    for (let i = 1; i < this.queues.length; i++) if ((this.queues[i] as Pending[]).length < (this.queues[best] as Pending[]).length) best = i;
+    return new Promise<ParseReply>((resolve, reject) => {
+      (this.queues[best] as Pending[]).push({ resolve, reject });
+      const req: ParseRequest = { batch, bytes };
+      // TRICKY: only transfer a buffer that owns its memory; a Buffer from Node's pool shares its
+      // ArrayBuffer with unrelated data, and transferring that would detach it under other code.
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      (this.workers[best] as Worker).postMessage(req, own ? [bytes.buffer as ArrayBuffer] : []);
+    });
+  }
+
+  private fail(err: Error): void {
+    this.failed ??= new ClickrateError('CR_ERR_BAD_FILE', `the parse worker failed: ${err.message}`, {}, { cause: err });
+    for (const q of this.queues) for (const p of q.splice(0)) p.reject(this.failed);
+  }
+
+  async close(): Promise<void> {
+    this.failed ??= new ClickrateError('CR_ERR_BAD_FILE', 'the parse pool is closed');
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
