@@ -1,10 +1,8 @@
 // `clickrate demo [--db PATH]`: fills a database with a realistic demo (an A/B promo, a digest, a cold
 // outreach sequence, onboarding, an ad campaign, machine traffic included) so a newcomer sees real output.
 import type { Command } from 'commander';
-import { reclassify } from '../../classify/reclassify.js';
-import { demoEvents } from '../../demo/demo-dataset.js';
+import { loadDemo } from '../../demo/load-demo.js';
 import { ClickrateError } from '../../errors.js';
-import { ingestEvents } from '../../events/ingest-events.js';
 import { out } from '../io.js';
 import { resolveDbPath, withStore } from '../open-store.js';
 
@@ -21,16 +19,11 @@ export function registerDemo(program: Command): void {
       const now = opts.now === undefined ? Date.now() : Date.parse(opts.now);
       if (Number.isNaN(now)) throw new ClickrateError('CR_ERR_BAD_INPUT', `--now must be an ISO 8601 time, got '${opts.now}'`);
       const started = performance.now();
-      const demo = demoEvents({ seed, now });
-      const counts = await withStore(opts, async (store) => {
-        const c = await ingestEvents(store, demo.events);
-        await reclassify(store);
-        return c;
-      });
+      const { counts, campaigns } = await withStore(opts, (store) => loadDemo(store, { seed, now }));
       const secs = ((performance.now() - started) / 1000).toFixed(1);
       out(`Demo database ${resolveDbPath(opts.db)}: ${counts.inserted.toLocaleString('en-US')} events stored (${counts.duplicates.toLocaleString('en-US')} were already there) in ${secs} s.`);
       out('Campaigns:');
-      for (const c of demo.campaigns) out(`  ${c.id.padEnd(14)} ${c.description}`);
+      for (const c of campaigns) out(`  ${c.id.padEnd(14)} ${c.description}`);
       out('');
       out('Try:');
       out(`  clickrate report --campaign spring-sale --by variant${opts.db ? ` --db ${opts.db}` : ''}`);

@@ -2,10 +2,8 @@
 // process (SPEC.md). With --demo, an empty database is first filled with the demo data.
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { reclassify } from '../../classify/reclassify.js';
-import { demoEvents } from '../../demo/demo-dataset.js';
+import { loadDemo } from '../../demo/load-demo.js';
 import { ClickrateError } from '../../errors.js';
-import { ingestEvents } from '../../events/ingest-events.js';
 import { createApiKey } from '../../http/api-keys.js';
 import { ClickrateServer } from '../../http/server.js';
 import { loadOrCreateKeyring } from '../../http/signing-keys.js';
@@ -41,8 +39,7 @@ export function registerServe(program: Command): void {
       const log = pino({ level: process.env.CLICKRATE_LOG_LEVEL ?? 'info' });
       const store = await openStore({ db: dbPath });
       if (opts.demo && (await listCampaigns(store)).length === 0) {
-        const counts = await ingestEvents(store, demoEvents({ now: Date.now() }).events);
-        await reclassify(store);
+        const { counts } = await loadDemo(store);
         out(`Loaded the demo data: ${counts.inserted.toLocaleString('en-US')} events.`);
       }
       const { keyring, source } = loadOrCreateKeyring(dbPath);
