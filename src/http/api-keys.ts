@@ -45,7 +45,12 @@ export class ApiKeyAuth {
   }
 
   async valid(key: string): Promise<boolean> {
-    const hash = hashApiKey(key);
+    return this.validHash(hashApiKey(key));
+  }
+
+  /** Is the key with this SHA-256 (hex) known and unrevoked? Dashboard sessions carry only the hash. */
+  async validHash(hash: string): Promise<boolean> {
+    if (!/^[0-9a-f]{64}$/.test(hash)) return false;
     if (this.envHash && timingSafeEqual(this.envHash, Buffer.from(hash, 'hex'))) return true;
     const hit = this.cache.get(hash);
     const now = Date.now();

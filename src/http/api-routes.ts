@@ -13,6 +13,7 @@ import { defaultUtm } from '../tracking/utm.js';
 import { wrapMessage } from '../tracking/wrap-message.js';
 import { readBody, readJson } from './read-body.js';
 import { sendJson } from './reply.js';
+import type { TemplateSaver } from './template-saver.js';
 import { parseWrapRequest, trackingPolicy } from './wrap-request.js';
 
 /** Body limits per route. A wrap body is one email (Gmail clips HTML past ~102 KB; 2 MB is generous). */
@@ -25,6 +26,8 @@ export interface ApiDeps {
   spool: Spool;
   keyring: Keyring;
   baseUrl: string;
+  /** Keeps each wrapped template for the click map (absent: templates are not kept). */
+  templates?: TemplateSaver;
 }
 
 export async function postWrap(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
@@ -55,6 +58,8 @@ export async function postWrap(req: IncomingMessage, res: ServerResponse, deps: 
       segment: body.segment ?? null,
     }),
   );
+  // The original HTML (before wrapping): its hrefs are the URLs the link report is keyed by.
+  if (deps.templates && body.html !== undefined) await deps.templates.save(body.campaign, body.step ?? null, body.variant ?? null, body.html);
   sendJson(res, 200, result);
 }
 

@@ -1,9 +1,12 @@
-// One process serves the tracking edge (/c, /o), the HTTP API (/api/v1) and, later, the dashboard
-// (SPEC.md `serve`). It owns the spool and the writer that drains it into the store.
+// One process serves the tracking edge (/c, /o), the HTTP API (/api/v1) and the dashboard (SPEC.md
+// `serve`). It owns the spool and the writer that drains it into the store.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { reclassify } from '../classify/reclassify.js';
+import { parseBenchmarks, type Benchmarks } from '../dashboard/benchmarks.js';
+import { getCalc, getClickMap, getDiagnosis, getOverview, getTemplates, getTimeseries, streamEvents, type DashboardApiDeps } from '../dashboard/dashboard-api.js';
+import { DEFAULT_WEB_ROOT, routeDashboard, type DashboardPageDeps } from '../dashboard/dashboard-pages.js';
 import { ClickrateError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Keyring } from '../tracking/keyring.js';
@@ -14,6 +17,8 @@ import { ApiKeyAuth } from './api-keys.js';
 import { getCampaigns, getReport, postEvents, postWrap, type ApiDeps } from './api-routes.js';
 import { parseTrustedProxies } from './client-ip.js';
 import { sendError, sendJson } from './reply.js';
+import { isSameOrigin, SessionCookies } from './session.js';
+import { TemplateSaver } from './template-saver.js';
 import { TrackingEdge } from './track-routes.js';
 
 export interface ServerOptions {
@@ -29,10 +34,14 @@ export interface ServerOptions {
   logger?: Logger;
   /** The key of CLICKRATE_API_KEY, accepted beside the stored ones. */
   envApiKey?: string;
+  /** The built dashboard (default dist/web). */
+  webRoot?: string;
+  /** Benchmark ranges for the dashboard (default: CLICKRATE_BENCHMARKS over the built-in ranges). */
+  benchmarks?: Benchmarks;
 }
 
 const CLASSIFY_EVERY_MS = 1000;
-const REPORT_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/report$/;
+const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|timeseries|diagnosis|templates|click-map|events\.jsonl)$/;
 
 export class ClickrateServer {
   readonly http: Server;
@@ -41,6 +50,9 @@ export class ClickrateServer {
   readonly writer: SpoolWriter;
   private readonly auth: ApiKeyAuth;
   private readonly api: ApiDeps;
+  private readonly dash: DashboardApiDeps;
+  private readonly pages: DashboardPageDeps;
+  private readonly sessions: SessionCookies;
   private readonly log: Logger;
   private readonly store: Store;
   private classifyTimer: NodeJS.Timeout | null = null;
@@ -60,7 +72,11 @@ export class ClickrateServer {
       onDrop: (err) => this.log.error({ err: (err as Error).message }, 'event answered but not recorded'),
     });
     this.auth = new ApiKeyAuth(opts.store, opts.envApiKey);
-    this.api = { store: opts.store, spool: this.spool, keyring: opts.keyring, baseUrl: normalizeBaseUrl(opts.baseUrl) };
+    const baseUrl = normalizeBaseUrl(opts.baseUrl);
+    this.api = { store: opts.store, spool: this.spool, keyring: opts.keyring, baseUrl, templates: new TemplateSaver(opts.store, this.log) };
+    this.sessions = new SessionCookies(opts.keyring, baseUrl.startsWith('https:'));
+    this.dash = { store: opts.store, benchmarks: opts.benchmarks ?? parseBenchmarks(process.env.CLICKRATE_BENCHMARKS) };
+    this.pages = { auth: this.auth, sessions: this.sessions, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, log: this.log };
     this.http = createServer((req, res) => this.route(req, res));
     // Slow-client limits: a client that trickles headers or bodies cannot hold sockets for long.
     this.http.headersTimeout = 10_000;
@@ -91,19 +107,57 @@ export class ClickrateServer {
 
   private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
-    if (!path.startsWith('/api/')) throw new ClickrateError('CR_ERR_NOT_FOUND', `no page at ${path}`);
-    await this.auth.check(req);
+    if (!path.startsWith('/api/')) {
+      if (await routeDashboard(req, res, path, new URLSearchParams(query), this.pages)) return;
+      throw new ClickrateError('CR_ERR_NOT_FOUND', `no page at ${path}`);
+    }
     const m = req.method ?? 'GET';
+    await this.authenticate(req, m);
+    const q = new URLSearchParams(query);
     if (path === '/api/v1/wrap') return m === 'POST' ? postWrap(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     if (path === '/api/v1/events') return m === 'POST' ? postEvents(req, res, this.api) : this.methodNotAllowed(res, 'POST');
-    if (path === '/api/v1/campaigns') return m === 'GET' ? getCampaigns(res, this.api) : this.methodNotAllowed(res, 'GET');
-    if (path === '/api/v1/status') return m === 'GET' ? sendJson(res, 200, this.status()) : this.methodNotAllowed(res, 'GET');
-    const report = REPORT_PATH.exec(path);
-    if (report) {
-      if (m !== 'GET') return this.methodNotAllowed(res, 'GET');
-      return getReport(res, this.api, decodeURIComponent(report[1]!), new URLSearchParams(query));
+    const sub = CAMPAIGN_PATH.exec(path);
+    const known = sub !== null || ['/api/v1/campaigns', '/api/v1/status', '/api/v1/dashboard/overview', '/api/v1/calc'].includes(path);
+    if (!known) throw new ClickrateError('CR_ERR_NOT_FOUND', `no API route ${m} ${path}`);
+    if (m !== 'GET') return this.methodNotAllowed(res, 'GET');
+    if (path === '/api/v1/campaigns') return getCampaigns(res, this.api);
+    if (path === '/api/v1/status') return sendJson(res, 200, this.status());
+    if (path === '/api/v1/dashboard/overview') return getOverview(res, this.dash, q);
+    if (path === '/api/v1/calc') return getCalc(res, q);
+    if (sub) {
+      const campaign = decodeURIComponent(sub[1]!);
+      switch (sub[2]) {
+        case 'report':
+          return getReport(res, this.api, campaign, q);
+        case 'timeseries':
+          return getTimeseries(res, this.dash, campaign, q);
+        case 'diagnosis':
+          return getDiagnosis(res, this.dash, campaign, q);
+        case 'templates':
+          return getTemplates(res, this.dash, campaign);
+        case 'click-map':
+          return getClickMap(res, this.dash, campaign, q);
+        default:
+          return streamEvents(res, this.dash, campaign);
+      }
     }
-    throw new ClickrateError('CR_ERR_NOT_FOUND', `no API route ${m} ${path}`);
+  }
+
+  /**
+   * A Bearer key, or the dashboard's session cookie. TRICKY: the cookie is ambient (the browser sends it
+   * on any request to this host), so a state change under it must come from this origin (CSRF).
+   */
+  private async authenticate(req: IncomingMessage, method: string): Promise<void> {
+    if (req.headers.authorization === undefined) {
+      const session = this.sessions.read(req);
+      if (session && (await this.auth.validHash(session.keyHash))) {
+        if (method !== 'GET' && method !== 'HEAD' && !isSameOrigin(req)) {
+          throw new ClickrateError('CR_ERR_UNAUTHORIZED', 'a cross-site request with the dashboard session was refused; send an API key instead');
+        }
+        return;
+      }
+    }
+    await this.auth.check(req);
   }
 
   status(): Record<string, unknown> {

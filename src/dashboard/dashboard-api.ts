@@ -1,0 +1,155 @@
+// The aggregate API endpoints the dashboard draws from (campaign overview with daily trends, time series,
+// diagnosis, templates and click map, calculator, raw-event export). All under /api/v1, all keyed.
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { describeReason } from '../classify/reasons.js';
+import { ClickrateError } from '../errors.js';
+import { calc } from '../metrics/calc.js';
+import { campaignEventPages } from '../metrics/campaign-events.js';
+import { runTimeseries } from '../metrics/compile-timeseries.js';
+import { listCampaigns } from '../metrics/list-campaigns.js';
+import type { AdReport, EmailGroup, EmailReport, LinkGroup } from '../metrics/report-types.js';
+import { runReport } from '../metrics/run-report.js';
+import type { Store } from '../store/store.js';
+import { sendJson } from '../http/reply.js';
+import type { Benchmarks } from './benchmarks.js';
+import { annotateClickMap, CLICK_MAP_CSP } from './click-map.js';
+import { diagnose, type AdFacts, type EmailFacts } from './diagnose.js';
+
+export interface DashboardApiDeps {
+  store: Store;
+  benchmarks: Benchmarks;
+}
+
+/** Day keys of `by=day` reports are ISO dates (YYYY-MM-DD); charts want epoch milliseconds. */
+const dayMs = (key: unknown): number | null => (typeof key === 'string' ? Date.parse(`${key}T00:00:00Z`) : null);
+const windowOf = (q: URLSearchParams): string | undefined => q.get('window') || undefined;
+
+/** Every campaign with its headline figures and a daily trend (send-day cohorts) for the sparklines. */
+export async function getOverview(res: ServerResponse, deps: DashboardApiDeps, q: URLSearchParams): Promise<void> {
+  const campaigns = [];
+  for (const c of await listCampaigns(deps.store)) {
+    const r = await runReport(deps.store, { campaign: c.campaign, by: 'day', window: c.kind === 'email' ? windowOf(q) : undefined });
+    if (r.kind === 'email') {
+      const t = r.totals;
+      const trend = (r.groups as EmailGroup[]).map((g) => ({ t: dayMs(g.key), sent: g.sent, delivered: g.delivered, ctr: g.ctr, ctor: g.ctor, reply_rate: g.reply_rate }));
+      campaigns.push({ campaign: c.campaign, kind: 'email' as const, first_ts: c.first_ts, last_ts: c.last_ts, sent: t.sent, delivered: t.delivered, unique_clicks: t.unique_clicks, ctr: t.ctr, ctor: t.ctor, reply_rate: t.reply_rate, trend });
+    } else {
+      const t = r.totals;
+      const trend = r.groups.map((g) => ({ t: dayMs(g.key), impressions: g.impressions, clicks: g.clicks, ctr: g.ctr }));
+      campaigns.push({ campaign: c.campaign, kind: 'ads' as const, first_ts: c.first_ts, last_ts: c.last_ts, impressions: t.impressions, clicks: t.clicks, ctr: t.ctr, trend });
+    }
+  }
+  sendJson(res, 200, { window: windowOf(q) ?? null, campaigns });
+}
+
+export async function getTimeseries(res: ServerResponse, deps: DashboardApiDeps, campaign: string, q: URLSearchParams): Promise<void> {
+  sendJson(res, 200, await runTimeseries(deps.store, { campaign, interval: q.get('interval'), window: q.get('window') }));
+}
+
+/** The facts the diagnosis reads, from the report's totals, send-day cohorts, steps and links. */
+async function emailFacts(store: Store, campaign: string, window: string | undefined, byDay: EmailReport): Promise<EmailFacts> {
+  const steps = (await runReport(store, { campaign, by: 'step', window })) as EmailReport;
+  const links = (await runReport(store, { campaign, by: 'link', window })) as EmailReport;
+  const t = byDay.totals;
+  return {
+    kind: 'email',
+    delivered: t.delivered,
+    unique_opens: t.unique_opens,
+    unique_clicks: t.unique_clicks,
+    replies: t.replies,
+    ctr: t.ctr,
+    ctor: t.ctor,
+    reply_rate: t.reply_rate,
+    privacy_hidden_rate: t.privacy_hidden_rate,
+    raw_ctr: t.raw.ctr,
+    sequence: steps.groups.filter((g) => g.key !== null).length > 1,
+    link_clicks: (links.groups as LinkGroup[]).map((g) => g.unique_clicks),
+    cohorts: (byDay.groups as EmailGroup[]).map((g) => ({ delivered: g.delivered, unique_opens: g.unique_opens, unique_clicks: g.unique_clicks })),
+  };
+}
+
+/** Findings in plain sentences, the benchmark ranges they used, and the words for each machine reason. */
+export async function getDiagnosis(res: ServerResponse, deps: DashboardApiDeps, campaign: string, q: URLSearchParams): Promise<void> {
+  const window = windowOf(q);
+  const byDay = await runReport(deps.store, { campaign, by: 'day', window });
+  let facts: EmailFacts | AdFacts;
+  let codes: string[];
+  if (byDay.kind === 'email') {
+    facts = await emailFacts(deps.store, campaign, window, byDay);
+    codes = [...Object.keys(byDay.totals.machine_reasons.opens), ...Object.keys(byDay.totals.machine_reasons.clicks)];
+  } else {
+    const t = (byDay as AdReport).totals;
+    facts = { kind: 'ads', impressions: t.impressions, clicks: t.clicks, ctr: t.ctr, raw_clicks: t.raw.clicks };
+    codes = Object.keys(t.machine_reasons.clicks);
+  }
+  const reasons: Record<string, string> = {};
+  for (const c of codes) reasons[c] = describeReason(c);
+  sendJson(res, 200, { campaign, window: window ?? null, findings: diagnose(facts, deps.benchmarks), benchmarks: deps.benchmarks[facts.kind], reasons });
+}
+
+export async function getTemplates(res: ServerResponse, deps: DashboardApiDeps, campaign: string): Promise<void> {
+  sendJson(res, 200, { campaign, templates: await deps.store.listTemplates(campaign) });
+}
+
+function optionalStep(v: string | null): number | null {
+  if (v === null || v === '') return null;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new ClickrateError('CR_ERR_BAD_QUERY', `step must be a whole number ≥ 1, got '${v}'`, { field: 'step' });
+  return n;
+}
+
+/** The template as HTML with its links marked; framed by the dashboard in a sandbox, never run. */
+export async function getClickMap(res: ServerResponse, deps: DashboardApiDeps, campaign: string, q: URLSearchParams): Promise<void> {
+  const step = optionalStep(q.get('step'));
+  const variant = q.get('variant') || null;
+  const t = await deps.store.getTemplate(campaign, step, variant);
+  if (!t) throw new ClickrateError('CR_ERR_NOT_FOUND', `no template for campaign '${campaign}' step ${step ?? '-'} variant ${variant ?? '-'}`, { campaign });
+  const links = (await runReport(deps.store, { campaign, by: 'link', window: windowOf(q) })) as EmailReport;
+  const shares = (links.groups as LinkGroup[]).map((g) => ({ url: g.key, unique_clicks: g.unique_clicks, click_share: g.click_share }));
+  const { html } = annotateClickMap(t.html, shares);
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    // TRICKY: the CSP `sandbox` holds even if someone opens this URL in a tab, outside the sandboxed frame.
+    'content-security-policy': `${CLICK_MAP_CSP}; frame-ancestors 'self'`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+  res.end(html);
+}
+
+const countParam = (q: URLSearchParams, name: string): number | undefined => {
+  const v = q.get(name);
+  return v === null || v.trim() === '' ? undefined : Number(v);
+};
+
+/** `calc` over HTTP: the same validation, rates, intervals and warnings as the CLI. */
+export function getCalc(res: ServerResponse, q: URLSearchParams): void {
+  const clicks = countParam(q, 'clicks');
+  if (clicks === undefined) throw new ClickrateError('CR_ERR_BAD_INPUT', 'clicks is required', { field: 'clicks' });
+  sendJson(res, 200, calc({ clicks, delivered: countParam(q, 'delivered'), opens: countParam(q, 'opens'), impressions: countParam(q, 'impressions') }));
+}
+
+/** Raw events of a campaign as JSON Lines, streamed page by page with backpressure. */
+export async function streamEvents(res: ServerResponse, deps: DashboardApiDeps, campaign: string): Promise<void> {
+  const pages = campaignEventPages(deps.store, campaign);
+  const first = await pages.next();
+  if (first.done) throw new ClickrateError('CR_ERR_NOT_FOUND', `no events for campaign '${campaign}'`, { campaign });
+  res.writeHead(200, {
+    'content-type': 'application/x-ndjson; charset=utf-8',
+    'content-disposition': `attachment; filename="${campaign.replace(/[^\w.-]/g, '_')}-events.jsonl"`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  let page: IteratorResult<Array<Record<string, unknown>>> = first;
+  while (!page.done) {
+    const chunk = page.value.map((e) => JSON.stringify(e)).join('\n') + '\n';
+    if (res.destroyed) return void (await pages.return(undefined));
+    // TRICKY: wait for 'close' too: a client that hangs up never drains, and the export would hang forever.
+    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    page = await pages.next();
+  }
+  res.end();
+}

@@ -1,0 +1,113 @@
+// The dashboard's pages (SPEC.md "Dashboard"): /login and /logout, the single-page app's shell at `/`,
+// `/campaigns/<id>` and `/calculator`, and its bundled assets from dist/web. Nothing loads from elsewhere.
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { hashApiKey, type ApiKeyAuth } from '../http/api-keys.js';
+import { readBody } from '../http/read-body.js';
+import { isSameOrigin, type SessionCookies } from '../http/session.js';
+import { loginPage } from './login-page.js';
+
+export interface DashboardPageDeps {
+  auth: ApiKeyAuth;
+  sessions: SessionCookies;
+  /** Folder of the built frontend (index.html, assets/, static/). */
+  webRoot: string;
+  log: Logger;
+}
+
+/** Where `vite build` puts the frontend: dist/web beside this module's dist/dashboard. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
+
+/** The app's CSP: its own scripts, styles and API only; frames only from itself (the click map). */
+export const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const PAGE_HEADERS = {
+  'content-security-policy': PAGE_CSP,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+} as const;
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.map': 'application/json' };
+const APP_PATH = /^\/(?:campaigns\/[^/]+|calculator)?$/;
+
+/** A `next` target after login: a path on this site only, never `//host` or `/\host` (an open redirect). */
+export function safeNext(v: string | null | undefined): string {
+  if (!v || v.length > 1000 || !/^\/(?![/\\])[^\s\\]*$/.test(v)) return '/';
+  return v;
+}
+
+function html(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body), ...extra });
+  res.end(body);
+}
+
+function redirect(res: ServerResponse, location: string, extra: Record<string, string> = {}): void {
+  res.writeHead(303, { location, 'cache-control': 'no-store', ...extra });
+  res.end();
+}
+
+async function loggedIn(req: IncomingMessage, deps: DashboardPageDeps): Promise<boolean> {
+  const s = deps.sessions.read(req);
+  return s !== null && (await deps.auth.validHash(s.keyHash));
+}
+
+async function serveStatic(res: ServerResponse, deps: DashboardPageDeps, folder: string, name: string): Promise<void> {
+  // Names are plain file names: no separators, no dot-dot, so no path leaves the folder.
+  if (!/^[\w-]+(?:\.[\w-]+)*$/.test(name)) return html(res, 404, 'not found');
+  const ext = name.slice(name.lastIndexOf('.'));
+  const type = TYPES[ext];
+  if (!type) return html(res, 404, 'not found');
+  try {
+    const body = await readFile(join(deps.webRoot, folder, name));
+    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    res.end(body);
+  } catch {
+    html(res, 404, 'not found');
+  }
+}
+
+/** Handles a dashboard path; false when the path is not the dashboard's. */
+export async function routeDashboard(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, deps: DashboardPageDeps): Promise<boolean> {
+  const m = req.method ?? 'GET';
+  if (path.startsWith('/assets/') && (m === 'GET' || m === 'HEAD')) return void (await serveStatic(res, deps, 'assets', path.slice(8))), true;
+  if (path.startsWith('/static/') && (m === 'GET' || m === 'HEAD')) return void (await serveStatic(res, deps, 'static', path.slice(8))), true;
+  // Browsers ask for it on every page; an empty answer keeps the log and the console free of 404s.
+  if (path === '/favicon.ico') return res.writeHead(204, { 'cache-control': 'max-age=86400' }).end(), true;
+  if (path === '/login' && m === 'GET') {
+    if (await loggedIn(req, deps)) return redirect(res, safeNext(query.get('next'))), true;
+    return html(res, 200, loginPage({ next: safeNext(query.get('next')) })), true;
+  }
+  if (path === '/login' && m === 'POST') {
+    const form = new URLSearchParams(await readBody(req, 8 * 1024));
+    const next = safeNext(form.get('next'));
+    // Login CSRF: a browser posting from another site says so in Origin; a script without Origin is not a browser session.
+    if (req.headers.origin !== undefined && !isSameOrigin(req)) return html(res, 403, loginPage({ next, error: 'This sign-in came from another site and was refused.' })), true;
+    const key = (form.get('key') ?? '').trim();
+    if (key === '' || !(await deps.auth.valid(key))) {
+      deps.log.info('dashboard login refused');
+      return html(res, 401, loginPage({ next, error: 'That API key is unknown or revoked.' })), true;
+    }
+    return redirect(res, next, { 'set-cookie': deps.sessions.issue(hashApiKey(key)) }), true;
+  }
+  if (path === '/logout' && m === 'POST') {
+    if (!isSameOrigin(req)) return html(res, 403, loginPage({ next: '/', error: 'This sign-out came from another site and was refused.' })), true;
+    return redirect(res, '/login', { 'set-cookie': deps.sessions.clear() }), true;
+  }
+  if (APP_PATH.test(path) && (m === 'GET' || m === 'HEAD')) {
+    if (!(await loggedIn(req, deps))) return redirect(res, `/login?next=${encodeURIComponent(path)}`), true;
+    let shell: string;
+    try {
+      shell = await readFile(join(deps.webRoot, 'index.html'), 'utf8');
+    } catch {
+      return html(res, 503, '<!doctype html><title>clickrate</title><p>The dashboard is not built. Run <code>npm run build</code>.</p>'), true;
+    }
+    return html(res, 200, shell), true;
+  }
+  return false;
+}

@@ -1,0 +1,161 @@
+// The dashboard end to end in Debian's Chromium: a real server on loopback over a DuckDB file with the
+// demo; sign in, read a campaign, check the figures equal the API's, toggle people/raw, the window, the
+// click map's sandbox, the calculator; screenshots go to test-artifacts/ for a human to look at.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_DEFAULT_NOW } from '../demo/demo-dataset.js';
+import { loadDemo } from '../demo/load-demo.js';
+import { createApiKey } from '../http/api-keys.js';
+import { ClickrateServer } from '../http/server.js';
+import type { EmailGroup, EmailReport } from '../metrics/report-types.js';
+import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
+import type { Store } from '../store/store.js';
+import { createKeyring, generateKey } from '../tracking/keyring.js';
+import { DEFAULT_WEB_ROOT } from './dashboard-pages.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const dir = mkdtempSync(join(tmpdir(), 'clickrate-e2e-'));
+let store: Store;
+let server: ClickrateServer;
+let browser: Browser;
+let base = '';
+let key = '';
+
+/** The dashboard's formatting of a rate (src/dashboard/web/src/format.ts). */
+const pct = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(2)}%`);
+const num = (v: number): string => v.toLocaleString('en-US');
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  assert.equal(res.status, 200, path);
+  return (await res.json()) as T;
+}
+
+const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`).first();
+
+before(async () => {
+  assert.ok(existsSync(join(DEFAULT_WEB_ROOT, 'index.html')), 'the frontend is built (npm run build:web) before the tests run');
+  store = await openDuckDbStore(join(dir, 'e2e.duckdb'));
+  await loadDemo(store, { now: DEMO_DEFAULT_NOW });
+  key = (await createApiKey(store, 'e2e')).key;
+  server = new ClickrateServer({ store, keyring: createKeyring('k1', { k1: generateKey() }), baseUrl: 'http://t.example.com', spoolDir: join(dir, 'spool') });
+  base = `http://127.0.0.1:${await server.listen(0)}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('sign in, read a campaign as the API reports it, toggle people/raw and the window, see the click map', async () => {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, timezoneId: 'UTC' });
+  const page = await context.newPage();
+  const outside: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && r.url() !== 'about:srcdoc') outside.push(r.url());
+  });
+
+  // Signed out, a campaign page sends you to /login, which asks for a key with one password field.
+  await page.goto(`${base}/campaigns/spring-sale`);
+  assert.match(page.url(), /\/login\?next=%2Fcampaigns%2Fspring-sale$/);
+  assert.equal(await page.locator('input[type=password]').count(), 1);
+  assert.equal(await page.locator('button[type=submit]').count(), 1);
+  await page.fill('input[type=password]', 'cr_not-a-real-key');
+  await page.click('button[type=submit]');
+  assert.match(await page.locator('.error').innerText(), /unknown or revoked/);
+  await page.fill('input[type=password]', key);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/campaigns/spring-sale`);
+  const [cookie] = (await context.cookies()).filter((c) => c.name === 'cr_session');
+  assert.ok(cookie, 'a session cookie is set');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, 'Strict');
+
+  // The headline figures are the API's.
+  const report = await api<EmailReport>('/api/v1/campaigns/spring-sale/report');
+  const t = report.totals;
+  await metric(page, 'ctr').waitFor();
+  assert.equal(await metric(page, 'ctr').innerText(), pct(t.ctr));
+  assert.equal(await metric(page, 'ctor').innerText(), pct(t.ctor));
+  assert.equal(await metric(page, 'delivered').innerText(), num(t.delivered));
+  assert.equal(await metric(page, 'reply_rate').innerText(), pct(t.reply_rate));
+  assert.match(await page.locator('[data-funnel="people-clicked"]').innerText(), new RegExp(`^${num(t.unique_clicks)} `));
+  assert.match(await page.locator('[data-funnel="raw-clicked"]').innerText(), new RegExp(`^${num(t.raw.unique_clicks)} `));
+
+  // A/B: B's verdict is the report's (B is truly better in the demo).
+  const variants = await api<EmailReport>('/api/v1/campaigns/spring-sale/report?by=variant');
+  const b = variants.groups.find((g) => g.key === 'B') as EmailGroup;
+  assert.equal(b.comparison?.ctr.significant, true);
+  await page.locator('[data-testid="ab"] td', { hasText: 'Winner over A' }).waitFor();
+
+  // The click map frame is sandboxed with no scripts, and marks the links with their share.
+  const frame = page.locator('iframe.clickmap');
+  assert.equal(await frame.getAttribute('sandbox'), '');
+  const badges = page.frameLocator('iframe.clickmap').locator('.cr-badge');
+  await badges.first().waitFor();
+  assert.ok((await badges.count()) >= 4, 'each of the sale\u2019s links is marked');
+  await page.screenshot({ path: join(ARTIFACTS, 'campaign-spring-sale.png'), fullPage: true });
+  // TRICKY: a full-page capture leaves the out-of-process (sandboxed) frame blank; capture it on its own.
+  await frame.screenshot({ path: join(ARTIFACTS, 'clickmap-spring-sale.png') });
+
+  // Raw shows the unfiltered figures and what filtering removed, by reason.
+  await page.click('button:has-text("Raw (unfiltered)")');
+  await page.locator('[data-testid="metrics"][data-view="raw"]').waitFor();
+  assert.equal(await metric(page, 'ctr').innerText(), pct(t.raw.ctr));
+  await page.locator('[data-testid="removed"] td', { hasText: 'burst' }).first().waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'campaign-spring-sale-raw.png'), fullPage: true });
+  await page.click('button:has-text("People")');
+
+  // The window changes every figure at once.
+  const windowed = await api<EmailReport>('/api/v1/campaigns/spring-sale/report?window=1h');
+  assert.notEqual(windowed.totals.ctr, t.ctr, 'the demo has clicks later than an hour after the send');
+  await page.selectOption('select[aria-label="Reporting window"]', '1h');
+  await page.waitForFunction((want) => document.querySelector('[data-metric="ctr"]')?.textContent === want, pct(windowed.totals.ctr));
+  assert.equal(await metric(page, 'ctor').innerText(), pct(windowed.totals.ctor));
+  assert.match(page.url(), /window=1h/);
+
+  // A sequence: per-step table with reply rates from the API.
+  const steps = await api<EmailReport>('/api/v1/campaigns/outreach-q4/report?by=step');
+  await page.goto(`${base}/campaigns/outreach-q4`);
+  await page.locator('[data-testid="steps"]').waitFor();
+  const firstStepReply = await page.locator('[data-testid="steps"] tbody tr').first().locator('td[data-col="reply_rate"]').innerText();
+  assert.equal(firstStepReply, pct((steps.groups[0] as EmailGroup).reply_rate));
+  await page.screenshot({ path: join(ARTIFACTS, 'campaign-outreach-q4.png'), fullPage: true });
+
+  // The campaign list, searchable.
+  await page.goto(`${base}/`);
+  await page.locator('[data-testid="campaigns"] tbody tr').first().waitFor();
+  assert.equal(await page.locator('[data-testid="campaigns"] tbody tr').count(), 5);
+  await page.screenshot({ path: join(ARTIFACTS, 'campaigns.png'), fullPage: true });
+  await page.fill('input[type=search]', 'retarg');
+  assert.equal(await page.locator('[data-testid="campaigns"] tbody tr').count(), 1);
+  await page.click('a:has-text("retargeting")');
+  await metric(page, 'impressions').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'campaign-retargeting.png'), fullPage: true });
+
+  // The calculator reproduces SPEC.md's worked figure.
+  await page.goto(`${base}/calculator`);
+  await page.fill('input[name=clicks]', '1240');
+  await page.fill('input[name=opens]', '8200');
+  await page.click('button:has-text("Calculate")');
+  assert.equal(await metric(page, 'ctor').innerText(), '15.12%');
+  await page.fill('input[name=delivered]', '5000');
+  await page.click('button:has-text("Calculate")');
+  assert.match(await page.locator('.error').innerText(), /opens \(8,200\) cannot exceed delivered/);
+  await page.screenshot({ path: join(ARTIFACTS, 'calculator.png'), fullPage: true });
+
+  assert.deepEqual(outside, [], 'no request leaves the machine');
+  await context.close();
+});

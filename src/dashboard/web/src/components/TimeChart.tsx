@@ -1,0 +1,36 @@
+// Opens or clicks over time as stacked bars, people below and machines above (uPlot, bundled). uPlot has
+// no stacking, so the machine bar is drawn as people + machines behind the people bar.
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export function TimeChart(props: { title: string; t: number[]; people: number[]; machines?: number[]; peopleLabel?: string; machineLabel?: string }) {
+  const el = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const host = el.current;
+    if (!host) return;
+    const machines = props.machines;
+    const stacked = props.people.map((p, i) => p + (machines?.[i] ?? 0));
+    const bars = uPlot.paths.bars!({ size: [0.85, 40] });
+    const plot = new uPlot(
+      {
+        width: Math.max(320, host.clientWidth),
+        height: 220,
+        title: props.title,
+        legend: { show: true },
+        // Bars start at zero: a scale fitted to 4,266–4,267 would draw noise as a cliff.
+        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] } },
+        series: [
+          {},
+          { label: props.machineLabel ?? 'machines', stroke: '#94a3b8', fill: '#cbd5e1', paths: bars, points: { show: false }, show: machines !== undefined, value: (_u, _v, _s, i) => (i === null ? '' : String(machines?.[i] ?? '')) },
+          { label: props.peopleLabel ?? 'people', stroke: '#1d4ed8', fill: '#1d4ed8', paths: bars, points: { show: false } },
+        ],
+        axes: [{}, { size: 56 }],
+      },
+      [props.t.map((t) => t / 1000), stacked, props.people],
+      host,
+    );
+    return () => plot.destroy();
+  }, [props.t, props.people, props.machines, props.title]);
+  return <div class="chart" ref={el} />;
+}
