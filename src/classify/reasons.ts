@@ -39,22 +39,25 @@ export class Score {
   }
 }
 
+/** "(detail)" with dashes read as spaces, or nothing: breakdowns group codes without their detail. */
+const paren = (d: string) => (d ? ` (${d.replaceAll('-', ' ')})` : '');
+
 const TEXT: Record<string, (detail: string) => string> = {
   'provider-flag': () => "the email provider's webhook flagged it as a machine event",
   'apple-mpp-proxy': () => "Apple Mail Privacy Protection's proxy (bare 'Mozilla/5.0' user agent) prefetched the pixel",
-  'apple-ip': (d) => `from ${d}'s published proxy addresses`,
-  'security-vendor-ip': (d) => `from ${d}'s published mail-security address range`,
-  'datacenter-ip': (d) => `from a data centre (${d})`,
+  'apple-ip': (d) => (d ? `from ${d}'s published proxy addresses` : "from Apple's published proxy addresses"),
+  'security-vendor-ip': (d) => (d ? `from ${d}'s published mail-security address range` : "from a mail-security vendor's published address range"),
+  'datacenter-ip': (d) => `from a data centre${paren(d)}`,
   'crawler-ua': () => 'the user agent is a known crawler or bot',
-  'scripted-ua': (d) => `the user agent is a scripted HTTP client (${d})`,
+  'scripted-ua': (d) => `the user agent is a scripted HTTP client${paren(d)}`,
   'empty-ua': () => 'the request carried no user agent',
   'bare-ua': () => "a click with only 'Mozilla/5.0' as user agent",
   'head-request': () => 'a HEAD request: browsers follow links with GET',
-  'human-image-proxy': (d) => `${d}'s image proxy fetches when a person opens the message`,
-  burst: (d) => `part of a burst of links clicked together (${d.replaceAll('-', ' ')})`,
+  'human-image-proxy': (d) => `${d || 'a mailbox provider'}'s image proxy fetches when a person opens the message`,
+  burst: (d) => `part of a burst of links clicked together${paren(d)}`,
   'same-machine': () => 'same client as a machine already seen on this message (user agent, and its address, a data centre or a burst)',
-  'before-human-possible': (d) => `${d.replaceAll('-', ' ')}: no person could have read and clicked yet`,
-  early: (d) => `right after delivery (${d.replaceAll('-', ' ')}), when security gateways scan`,
+  'before-human-possible': (d) => (d ? `${d.replaceAll('-', ' ')}: no person could have read and clicked yet` : 'sooner than any person could have read and clicked'),
+  early: (d) => `right after delivery${paren(d)}, when security gateways scan`,
   'timing-alone': () => 'timing alone never makes an event machine',
 };
 
