@@ -32,7 +32,7 @@ function compileTimeline(message: string, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
   const sql = `
     SELECT id, type, ts, campaign, recipient, url, ip, user_agent, method, machine, reasons, classifier_version
-    FROM events WHERE message = ${d.param(bag, message, 'String')}
+    FROM ${d.events(`message = ${d.param(bag, message, 'String')}`)} AS e
     ORDER BY ts, id`;
   return { sql, params: bag.params };
 }
@@ -65,7 +65,8 @@ export async function explainMessage(store: Store, message: string): Promise<Mes
         ip: text(r.ip),
         user_agent: text(r.user_agent),
         method: text(r.method),
-        verdict: engaged ? (r.machine === true ? 'machine' : 'human') : null,
+        // Engines without a boolean type answer 1 and 0.
+        verdict: engaged ? (r.machine === true || r.machine === 1 ? 'machine' : 'human') : null,
         reasons: codes.map((code) => ({ code, text: describeReason(code) })),
         classifier_version: text(r.classifier_version),
       };

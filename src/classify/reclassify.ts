@@ -19,25 +19,29 @@ export interface ReclassifyResult {
 
 /** Events to (re)classify: those no verdict of this version covers, or with `all`, every event. */
 const stale = (d: SqlDialect, bag: ParamBag, all: boolean) =>
-  all ? 'TRUE' : `(classifier_version IS NULL OR classifier_version <> ${d.param(bag, CLASSIFIER_VERSION, 'String')})`;
+  all ? d.true : `(classifier_version IS NULL OR classifier_version <> ${d.param(bag, CLASSIFIER_VERSION, 'String')})`;
 
 function compileCount(d: SqlDialect, all: boolean): CompiledQuery {
   const bag = new ParamBag();
-  return { sql: `SELECT count(*) AS n FROM events WHERE ${stale(d, bag, all)}`, params: bag.params };
+  return { sql: `SELECT count(*) AS n FROM ${d.events(d.true)} AS e WHERE ${stale(d, bag, all)}`, params: bag.params };
 }
 
-/** All events of the messages in bucket k that have a stale event, plus the stale ad events of bucket k. */
+/**
+ * All events of the messages in bucket k that have a stale event, plus the stale ad events of bucket k.
+ * The bucket is a condition on event columns, inside events(): where verdicts live apart (ClickHouse)
+ * only the bucket's events are joined with them, not the whole table once per bucket.
+ */
 function compileBucket(d: SqlDialect, k: number, n: number, all: boolean): CompiledQuery {
   const bag = new ParamBag();
   const sql = `
     SELECT id, type, ts, message, campaign, url, ip, user_agent, method FROM events
     WHERE message IN (
-      SELECT DISTINCT message FROM events
-      WHERE message IS NOT NULL AND ${stale(d, bag, all)} AND ${d.hashBucket('message', n)} = ${d.param(bag, k, 'Int64')}
+      SELECT DISTINCT message FROM ${d.events(`message IS NOT NULL AND ${d.hashBucket('message', n)} = ${d.param(bag, k, 'Int64')}`)} AS e
+      WHERE ${stale(d, bag, all)}
     )
     UNION ALL
-    SELECT id, type, ts, message, campaign, url, ip, user_agent, method FROM events
-    WHERE message IS NULL AND ${stale(d, bag, all)} AND ${d.hashBucket('id', n)} = ${d.param(bag, k, 'Int64')}`;
+    SELECT id, type, ts, message, campaign, url, ip, user_agent, method FROM ${d.events(`message IS NULL AND ${d.hashBucket('id', n)} = ${d.param(bag, k, 'Int64')}`)} AS e
+    WHERE ${stale(d, bag, all)}`;
   return { sql, params: bag.params };
 }
 

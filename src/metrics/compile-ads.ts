@@ -13,13 +13,12 @@ export function compileAdReport(plan: AdPlan, d: SqlDialect): CompiledQuery {
   const sql = `
     SELECT ${key} AS key,
       ${d.countIf("type = 'impression'")} AS impressions,
-      ${d.countIf("type = 'click' AND machine = false")} AS clicks,
-      ${d.countIf("type = 'click' AND machine = true")} AS machine_clicks,
+      ${d.countIf(`type = 'click' AND machine = ${d.false}`)} AS clicks,
+      ${d.countIf(`type = 'click' AND machine = ${d.true}`)} AS machine_clicks,
       ${d.countIf("type = 'click'")} AS raw_clicks,
       ${d.countIf("type = 'conversion'")} AS conversions,
-      ${d.sumIf('value', "type = 'conversion'")} AS revenue
-    FROM events
-    WHERE campaign = ${c} AND message IS NULL
+      ${d.sumIf(d.fixed4('value'), "type = 'conversion'")} / 10000 AS revenue
+    FROM ${d.events(`${d.campaignNamed(c)} AND message IS NULL`)} AS e
     GROUP BY key
     ORDER BY key`;
   return { sql, params: bag.params };
@@ -29,8 +28,8 @@ export function compileAdMachineReasons(plan: AdPlan, d: SqlDialect): CompiledQu
   const bag = new ParamBag();
   const c = d.param(bag, plan.query.campaign, 'String');
   const sql = `
-    SELECT type, reasons, count(*) AS n FROM events
-    WHERE campaign = ${c} AND message IS NULL AND machine = true AND type = 'click'
+    SELECT type, reasons, count(*) AS n FROM ${d.events(`${d.campaignNamed(c)} AND message IS NULL AND type = 'click'`)} AS e
+    WHERE machine = ${d.true}
     GROUP BY type, reasons`;
   return { sql, params: bag.params };
 }

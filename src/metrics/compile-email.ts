@@ -1,58 +1,63 @@
 // Step 3 of the report pipeline for email campaigns: the plan as parameter-bound SQL for one dialect.
 // Everything is counted at the message grain (SPEC.md "Metric semantics"); the dialect supplies syntax.
-import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
+import { ParamBag, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import type { ReportPlan } from './report-plan.js';
 
 type EmailPlan = Extract<ReportPlan, { kind: 'email' }>;
 
+/** The subqueries every email report starts from; bodies refer to them through `ref`. */
+type Ctes = ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>;
+
 /**
- * The campaign's messages (`msg`: one row per message with its send time, bounce flag and labels) and
- * their events (`ev`). A message belongs to the campaign its sent or delivered event names.
+ * The campaign's events (`ev`) and messages (`msg`: one row per message with its send time, bounce flag
+ * and labels; without the verdict join where verdicts are kept apart). A message belongs to the campaign its sent or delivered event names.
+ * TRICKY: no output column is named like a column it is computed from (`anyIf(step, …) AS step`):
+ * ClickHouse resolves aliases query-wide, so that would read its own alias.
  */
-function messageCtes(d: SqlDialect, bag: ParamBag, campaign: string): string {
+function messageCtes(d: SqlDialect, bag: ParamBag, campaign: string): Ctes {
   const c = d.param(bag, campaign, 'String');
   const first = (col: string) => d.coalesce(d.anyIf(col, "type = 'sent'"), d.anyIf(col, "type = 'delivered'"));
-  return `
-    ids AS (
-      SELECT DISTINCT message FROM events
-      WHERE campaign = ${c} AND message IS NOT NULL AND type IN ('sent', 'delivered')
-    ),
-    ev AS (
-      SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient
-      FROM events WHERE message IN (SELECT message FROM ids)
-    ),
-    msg AS (
-      SELECT message,
+  return [
+    ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${d.campaignMessageEvents(c)} AS e`],
+    [
+      'msg',
+      (ref) => `SELECT message,
         ${d.coalesce(d.minIf('ts', "type = 'sent'"), d.minIf('ts', "type = 'delivered'"))} AS send_ts,
-        ${d.anyTrue("type = 'bounced'")} AS bounced,
-        ${first('step')} AS step,
-        ${first('variant')} AS variant,
-        ${first('segment')} AS segment,
-        ${first('recipient')} AS recipient
-      FROM ev WHERE type IN ('sent', 'delivered', 'bounced')
-      GROUP BY message
-    )`;
+        ${d.anyTrue("type = 'bounced'")} AS is_bounced,
+        ${first('step')} AS m_step,
+        ${first('variant')} AS m_variant,
+        ${first('segment')} AS m_segment,
+        ${first('recipient')} AS m_recipient
+      FROM ${d.verdictsApart ? d.campaignMessageEvents(c, false) : ref('ev')} AS ev WHERE type IN ('sent', 'delivered', 'bounced')
+      GROUP BY message`,
+    ],
+  ];
 }
 
-/** Engagement counts only on delivered messages and, with a window, within it of the send time. */
-function engagementFilter(d: SqlDialect, bag: ParamBag, plan: EmailPlan): string {
-  const parts = ['msg.bounced = 0'];
-  if (plan.query.window) parts.push(`ev.ts <= msg.send_ts + ${d.param(bag, plan.query.window.ms, 'Int64')}`);
-  return parts.join(' AND ');
+/**
+ * The campaign's events of the given types joined with their message's send time and bounce flag, kept
+ * only on delivered messages and, with a window, within it of the send time (SPEC.md).
+ */
+function engaged(d: SqlDialect, bag: ParamBag, plan: EmailPlan, ref: SubqueryRef, types: string, cols: string): string {
+  const parts = ['is_bounced = 0'];
+  if (plan.query.window) parts.push(`ts <= send_ts + ${d.param(bag, plan.query.window.ms, 'Int64')}`);
+  return `(SELECT ${cols} FROM ${ref('ev')} AS ev WHERE type IN (${types})) AS e
+    ${d.innerJoin} (SELECT message, send_ts, is_bounced FROM ${ref('msg')} AS msg) AS m USING (message)
+    WHERE ${parts.join(' AND ')}`;
 }
 
 function groupKey(d: SqlDialect, plan: EmailPlan): string {
   switch (plan.grouping) {
     case 'variant':
-      return 'variant';
+      return 'm_variant';
     case 'segment':
-      return 'segment';
+      return 'm_segment';
     case 'step':
-      return 'step';
+      return 'm_step';
     case 'provider':
       // Grouped by domain here; shape maps domains to mailbox providers. Message counts are additive
       // over a partition of messages, so summing domain rows per provider is exact.
-      return d.domainOf('recipient');
+      return d.domainOf('m_recipient');
     case 'day':
       // Cohort by send day, so each day's CTR divides that day's clicks by that day's deliveries.
       return d.dayOf('send_ts');
@@ -63,43 +68,42 @@ function groupKey(d: SqlDialect, plan: EmailPlan): string {
 
 export function compileEmailReport(plan: EmailPlan, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
-  const ctes = messageCtes(d, bag, plan.query.campaign);
-  const filter = engagementFilter(d, bag, plan);
-  const human = 'machine = false';
-  const sql = `
-    WITH ${ctes},
-    eng AS (
-      SELECT ev.message AS message,
-        ${d.countIf(`type = 'open' AND ${human}`)} AS h_opens,
-        ${d.countIf(`type = 'click' AND ${human}`)} AS h_clicks,
-        ${d.countIf("type = 'open' AND machine = true")} AS m_opens,
-        ${d.countIf("type = 'click' AND machine = true")} AS m_clicks,
-        ${d.countIf("type = 'open'")} AS r_opens,
-        ${d.countIf("type = 'click'")} AS r_clicks,
-        ${d.countIf("type = 'reply'")} AS replies,
-        ${d.countIf("type = 'unsubscribe'")} AS unsubscribes,
-        ${d.countIf("type = 'complaint'")} AS complaints,
-        ${d.countIf("type = 'conversion'")} AS conversions,
-        ${d.sumIf('value', "type = 'conversion'")} AS revenue
-      FROM ev JOIN msg ON ev.message = msg.message
-      WHERE ev.type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion') AND ${filter}
-      GROUP BY ev.message
-    ),
-    j AS (
-      SELECT msg.send_ts AS send_ts, msg.bounced AS bounced, msg.step AS step, msg.variant AS variant,
-        msg.segment AS segment, msg.recipient AS recipient,
-        coalesce(eng.h_opens, 0) AS h_opens, coalesce(eng.h_clicks, 0) AS h_clicks,
-        coalesce(eng.m_opens, 0) AS m_opens, coalesce(eng.m_clicks, 0) AS m_clicks,
-        coalesce(eng.r_opens, 0) AS r_opens, coalesce(eng.r_clicks, 0) AS r_clicks,
-        coalesce(eng.replies, 0) AS replies, coalesce(eng.unsubscribes, 0) AS unsubscribes,
-        coalesce(eng.complaints, 0) AS complaints, coalesce(eng.conversions, 0) AS conversions,
-        coalesce(eng.revenue, 0) AS revenue
-      FROM msg LEFT JOIN eng ON msg.message = eng.message
-    )
-    SELECT ${groupKey(d, plan)} AS key,
+  const human = `machine = ${d.false}`;
+  const machine = `machine = ${d.true}`;
+  const counts: Array<[string, string]> = [
+    ['h_opens', d.countIf(`type = 'open' AND ${human}`)],
+    ['h_clicks', d.countIf(`type = 'click' AND ${human}`)],
+    ['m_opens', d.countIf(`type = 'open' AND ${machine}`)],
+    ['m_clicks', d.countIf(`type = 'click' AND ${machine}`)],
+    ['r_opens', d.countIf("type = 'open'")],
+    ['r_clicks', d.countIf("type = 'click'")],
+    ['n_replies', d.countIf("type = 'reply'")],
+    ['n_unsubscribes', d.countIf("type = 'unsubscribe'")],
+    ['n_complaints', d.countIf("type = 'complaint'")],
+    ['n_conversions', d.countIf("type = 'conversion'")],
+    ['n_revenue', d.sumIf(d.fixed4('value'), "type = 'conversion'")],
+  ];
+  const ctes: Ctes = [
+    ...messageCtes(d, bag, plan.query.campaign),
+    [
+      'eng',
+      (ref) => `SELECT message, ${counts.map(([name, expr]) => `${expr} AS e_${name}`).join(',\n        ')}
+      FROM ${engaged(d, bag, plan, ref, "'open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion'", 'message, type, ts, machine, value')}
+      GROUP BY message`,
+    ],
+    [
+      'j',
+      (ref) => `SELECT send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
+        ${counts.map(([name]) => `coalesce(e_${name}, 0) AS ${name}`).join(', ')}
+      FROM ${ref('msg')} AS msg ${d.leftJoin} ${ref('eng')} AS eng USING (message)`,
+    ],
+  ];
+  const sql = d.withQuery(
+    ctes,
+    (ref) => `SELECT ${groupKey(d, plan)} AS key,
       count(*) AS sent,
-      ${d.countIf('bounced = 1')} AS bounced,
-      ${d.countIf('bounced = 0')} AS delivered,
+      ${d.countIf('is_bounced = 1')} AS bounced,
+      ${d.countIf('is_bounced = 0')} AS delivered,
       ${d.countIf('h_opens > 0 OR h_clicks > 0')} AS unique_opens,
       ${d.countIf('h_opens = 0 AND h_clicks > 0')} AS implied_opens,
       ${d.countIf('h_clicks > 0')} AS unique_clicks,
@@ -107,51 +111,48 @@ export function compileEmailReport(plan: EmailPlan, d: SqlDialect): CompiledQuer
       sum(m_opens) AS machine_opens,
       sum(m_clicks) AS scanner_clicks,
       ${d.countIf('m_opens > 0 AND h_opens = 0 AND h_clicks = 0')} AS privacy_hidden,
-      ${d.countIf('replies > 0')} AS replies,
-      ${d.countIf('unsubscribes > 0')} AS unsubscribes,
-      ${d.countIf('complaints > 0')} AS complaints,
-      sum(conversions) AS conversions,
-      sum(revenue) AS revenue,
+      ${d.countIf('n_replies > 0')} AS replies,
+      ${d.countIf('n_unsubscribes > 0')} AS unsubscribes,
+      ${d.countIf('n_complaints > 0')} AS complaints,
+      sum(n_conversions) AS conversions,
+      sum(n_revenue) / 10000 AS revenue,
       ${d.countIf('r_opens > 0 OR r_clicks > 0')} AS raw_unique_opens,
       ${d.countIf('r_clicks > 0')} AS raw_unique_clicks,
       sum(r_clicks) AS raw_total_clicks
-    FROM j
+    FROM ${ref('j')} AS j
     GROUP BY key
-    ORDER BY key`;
+    ORDER BY key`,
+  );
   return { sql, params: bag.params };
 }
 
 /** Per link (SPEC.md `--by link`): key = URL, message-grain unique clicks on that link. */
 export function compileLinkReport(plan: EmailPlan, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
-  const ctes = messageCtes(d, bag, plan.query.campaign);
-  const filter = engagementFilter(d, bag, plan);
-  const sql = `
-    WITH ${ctes}
-    SELECT ev.url AS key,
-      ${d.countDistinctIf('ev.message', 'ev.machine = false')} AS unique_clicks,
-      ${d.countIf('ev.machine = false')} AS total_clicks,
-      ${d.countIf('ev.machine = true')} AS scanner_clicks,
-      count(DISTINCT ev.message) AS raw_unique_clicks,
+  const sql = d.withQuery(
+    messageCtes(d, bag, plan.query.campaign),
+    (ref) => `SELECT url AS key,
+      ${d.countDistinctIf('message', `machine = ${d.false}`)} AS unique_clicks,
+      ${d.countIf(`machine = ${d.false}`)} AS total_clicks,
+      ${d.countIf(`machine = ${d.true}`)} AS scanner_clicks,
+      ${d.countDistinct('message')} AS raw_unique_clicks,
       count(*) AS raw_total_clicks
-    FROM ev JOIN msg ON ev.message = msg.message
-    WHERE ev.type = 'click' AND ${filter}
-    GROUP BY ev.url
-    ORDER BY unique_clicks DESC, raw_unique_clicks DESC, key`;
+    FROM ${engaged(d, bag, plan, ref, "'click'", 'message, ts, machine, url')}
+    GROUP BY url
+    ORDER BY unique_clicks DESC, raw_unique_clicks DESC, key`,
+  );
   return { sql, params: bag.params };
 }
 
 /** Machine opens and clicks by the reasons that made them machine (issue #4: "a breakdown by reason"). */
 export function compileEmailMachineReasons(plan: EmailPlan, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
-  const ctes = messageCtes(d, bag, plan.query.campaign);
-  const filter = engagementFilter(d, bag, plan);
-  const sql = `
-    WITH ${ctes}
-    SELECT ev.type AS type, ev.reasons AS reasons, count(*) AS n
-    FROM ev JOIN msg ON ev.message = msg.message
-    WHERE ev.machine = true AND ev.type IN ('open', 'click') AND ${filter}
-    GROUP BY ev.type, ev.reasons`;
+  const sql = d.withQuery(
+    messageCtes(d, bag, plan.query.campaign),
+    (ref) => `SELECT type, reasons, count(*) AS n
+    FROM ${engaged(d, bag, plan, ref, "'open', 'click'", 'message, type, ts, machine, reasons')} AND machine = ${d.true}
+    GROUP BY type, reasons`,
+  );
   return { sql, params: bag.params };
 }
 
@@ -162,22 +163,22 @@ export function compileEmailMachineReasons(plan: EmailPlan, d: SqlDialect): Comp
 export function compileCampaignProfile(campaign: string, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
   const c = d.param(bag, campaign, 'String');
-  const sql = `
-    WITH own AS (
-      SELECT message, type FROM events WHERE campaign = ${c}
-    ),
-    sent_here AS (
-      SELECT DISTINCT message FROM own WHERE message IS NOT NULL AND type IN ('sent', 'delivered')
-    ),
-    candidates AS (
-      SELECT message FROM own
-      WHERE message IS NOT NULL AND type NOT IN ('sent', 'delivered') AND message NOT IN (SELECT message FROM sent_here)
-    )
-    SELECT
-      (SELECT count(*) FROM sent_here) AS messages,
-      (SELECT count(*) FROM own WHERE message IS NULL) AS ad_events,
-      (SELECT count(*) FROM candidates
-        WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND message IN (SELECT message FROM candidates))
-      ) AS orphans`;
+  const sql = d.withQuery(
+    [
+      ['own', () => `SELECT message, type FROM events WHERE ${d.campaignNamed(c)}`],
+      ['sent_here', (ref) => `SELECT DISTINCT message FROM ${ref('own')} AS o WHERE message IS NOT NULL AND type IN ('sent', 'delivered')`],
+      [
+        'candidates',
+        (ref) => `SELECT message FROM ${ref('own')} AS o
+        WHERE message IS NOT NULL AND type NOT IN ('sent', 'delivered') AND message NOT IN (SELECT message FROM ${ref('sent_here')} AS s)`,
+      ],
+    ],
+    (ref) => `SELECT
+      (SELECT count(*) FROM ${ref('sent_here')} AS s) AS messages,
+      (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NULL) AS ad_events,
+      (SELECT count(*) FROM ${ref('candidates')} AS c
+        WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND message IN (SELECT message FROM ${ref('candidates')} AS c2))
+      ) AS orphans`,
+  );
   return { sql, params: bag.params };
 }

@@ -22,9 +22,23 @@ export class ParamBag {
   }
 }
 
+/** Refers to a named subquery of withQuery, as a FROM item (the caller adds `AS name`). */
+export type SubqueryRef = (name: string) => string;
+
 /** Standard SQL with aggregate FILTER clauses (DuckDB speaks it as is); engines override what differs. */
 export class SqlDialect {
   readonly name: string = 'standard';
+  /** Boolean literals (engines without a boolean type use 1 and 0). */
+  readonly true: string = 'true';
+  readonly false: string = 'false';
+  /** Join keywords; both sides of every join in the compilers are unique on the join key. */
+  readonly innerJoin: string = 'JOIN';
+  readonly leftJoin: string = 'LEFT JOIN';
+  /**
+   * True when verdicts are stored apart from events and joined in by events(): compilers then read
+   * without verdicts where none are needed. False: verdicts are event columns and one scan serves all.
+   */
+  readonly verdictsApart: boolean = false;
 
   /** A placeholder for a bound value. */
   param(bag: ParamBag, value: string | number, type: ParamType): string {
@@ -45,6 +59,10 @@ export class SqlDialect {
   anyIf(expr: string, cond: string): string {
     return `any_value(${expr}) FILTER (WHERE ${cond})`;
   }
+  /** Exact distinct count (never an estimate: reports must match across engines). */
+  countDistinct(expr: string): string {
+    return `count(DISTINCT ${expr})`;
+  }
   countDistinctIf(expr: string, cond: string): string {
     return `count(DISTINCT ${expr}) FILTER (WHERE ${cond})`;
   }
@@ -64,7 +82,49 @@ export class SqlDialect {
   hashBucket(expr: string, n: number): string {
     return `(hash(${expr}) % ${Math.trunc(n)})`;
   }
+  /**
+   * A money amount as whole ten-thousandths (BIGINT). Sums of these are exact, so every engine and every
+   * summation order gives the same revenue; floating-point sums differ in the last digits by order.
+   */
+  fixed4(expr: string): string {
+    return `CAST(floor(${expr} * 10000 + 0.5) AS BIGINT)`;
+  }
   coalesce(...exprs: string[]): string {
     return `coalesce(${exprs.join(', ')})`;
+  }
+
+  /**
+   * Named subqueries, each able to refer to earlier ones, and a body that refers to them: a WITH clause
+   * here; engines without table CTEs (ClickHouse before 20.x) inline each reference instead.
+   */
+  withQuery(ctes: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>, body: (ref: SubqueryRef) => string): string {
+    const ref: SubqueryRef = (name) => name;
+    return `WITH ${ctes.map(([name, sql]) => `${name} AS (${sql(ref)})`).join(',\n')}\n${body(ref)}`;
+  }
+
+  /**
+   * A FROM item (the caller adds `AS alias`): the stored events meeting `where` (a condition on the
+   * event columns only), each with its current verdict columns machine, reasons and classifier_version
+   * — unless `verdicts` is false, when the caller promises not to read them (engines that keep verdicts
+   * apart then skip the join).
+   */
+  events(where: string, _verdicts = true): string {
+    return `(SELECT * FROM events WHERE ${where})`;
+  }
+
+  /**
+   * A condition on event columns: the event names the campaign (`campaign` is a bound placeholder).
+   * Engines whose layout sorts by campaign add a key-range condition that selects the same events.
+   */
+  campaignNamed(campaign: string): string {
+    return `campaign = ${campaign}`;
+  }
+
+  /**
+   * A FROM item: every event of the messages a campaign sent (SPEC.md: a message belongs to the campaign
+   * its sent or delivered event names), with verdict columns. `campaign` is a bound placeholder.
+   */
+  campaignMessageEvents(campaign: string, verdicts = true): string {
+    return this.events(`message IN (SELECT message FROM events WHERE campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`, verdicts);
   }
 }

@@ -62,6 +62,11 @@ export interface ApiKeyRecord {
 export interface Store {
   readonly kind: 'duckdb' | 'clickhouse';
   readonly dialect: SqlDialect;
+  /**
+   * How often and how much a background writer should ingest, when the engine has a preference
+   * (ClickHouse: about one large insert per second per table). Absent: the writer's own defaults.
+   */
+  readonly ingestPacing?: { batchRecords: number; intervalMs: number };
   /** Starts an all-or-nothing ingest (one file, one API batch, one spool drain). */
   beginIngest(): Promise<IngestSession>;
   /** Runs a compiled, parameter-bound query; BIGINTs come back as numbers. */

@@ -5,9 +5,9 @@ import type { IngestCounts, IngestEvent, Store } from '../store/store.js';
 import type { Spool, SpoolEvent } from './spool.js';
 
 export interface SpoolWriterOptions {
-  /** Records per store transaction (default 5,000). */
+  /** Records per store transaction (default: the store's ingestPacing, else 5,000). */
   batchRecords?: number;
-  /** Pause between drains once the spool is empty (default 250 ms): the latency from click to report. */
+  /** Pause between drains once the spool is empty (default: the store's ingestPacing, else 250 ms). */
   intervalMs?: number;
   /** First retry delay after a failure (default 500 ms), doubling per consecutive failure… */
   minBackoffMs?: number;
@@ -53,8 +53,9 @@ export class SpoolWriter {
     private readonly store: Store,
     opts: SpoolWriterOptions = {},
   ) {
-    this.batchRecords = opts.batchRecords ?? 5000;
-    this.intervalMs = opts.intervalMs ?? 250;
+    // A store that wants fewer, larger inserts (ClickHouse) sets the pace unless the caller does.
+    this.batchRecords = opts.batchRecords ?? store.ingestPacing?.batchRecords ?? 5000;
+    this.intervalMs = opts.intervalMs ?? store.ingestPacing?.intervalMs ?? 250;
     this.minBackoffMs = opts.minBackoffMs ?? 500;
     this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
     this.onError = opts.onError;

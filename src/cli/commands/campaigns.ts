@@ -10,8 +10,9 @@ export function registerCampaigns(program: Command): void {
     .command('campaigns')
     .description('List the campaigns in the store, most recently active first.')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--json', 'print JSON')
-    .action(async (opts: { db?: string; json?: boolean }) => {
+    .action(async (opts: { db?: string; store?: string; json?: boolean }) => {
       const list = await withStore(opts, listCampaigns);
       if (opts.json) return out(JSON.stringify(list, null, 2));
       if (list.length === 0) return out('No campaigns yet: `clickrate import FILE` or `clickrate demo`.');

@@ -13,7 +13,8 @@ export function registerClassify(program: Command): void {
     .description('Recompute human/machine verdicts over stored events (only stale ones, or --all).')
     .option('--all', 'recompute every verdict, not only those made by older rules')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
-    .action(async (opts: { all?: boolean; db?: string }) => {
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
+    .action(async (opts: { all?: boolean; db?: string; store?: string }) => {
       const r = await withStore(opts, (store) =>
         reclassify(store, { all: opts.all, onProgress: (done, total) => process.stderr.write(`\rclassified ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} events`) }),
       );

@@ -4,16 +4,17 @@ import type { Command } from 'commander';
 import { loadDemo } from '../../demo/load-demo.js';
 import { ClickrateError } from '../../errors.js';
 import { out } from '../io.js';
-import { resolveDbPath, withStore } from '../open-store.js';
+import { describeStore, withStore } from '../open-store.js';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('Build a demo database with realistic campaigns, people and machines (idempotent: running it twice changes nothing).')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--seed <n>', 'random seed', '20260301')
     .option('--now <iso>', 'the time the demo ends at (default: now)')
-    .action(async (opts: { db?: string; seed: string; now?: string }) => {
+    .action(async (opts: { db?: string; store?: string; seed: string; now?: string }) => {
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed)) throw new ClickrateError('CR_ERR_BAD_INPUT', `--seed must be a whole number, got '${opts.seed}'`);
       const now = opts.now === undefined ? Date.now() : Date.parse(opts.now);
@@ -21,13 +22,14 @@ export function registerDemo(program: Command): void {
       const started = performance.now();
       const { counts, campaigns } = await withStore(opts, (store) => loadDemo(store, { seed, now }));
       const secs = ((performance.now() - started) / 1000).toFixed(1);
-      out(`Demo database ${resolveDbPath(opts.db)}: ${counts.inserted.toLocaleString('en-US')} events stored (${counts.duplicates.toLocaleString('en-US')} were already there) in ${secs} s.`);
+      out(`Demo database ${describeStore(opts)}: ${counts.inserted.toLocaleString('en-US')} events stored (${counts.duplicates.toLocaleString('en-US')} were already there) in ${secs} s.`);
       out('Campaigns:');
       for (const c of campaigns) out(`  ${c.id.padEnd(14)} ${c.description}`);
       out('');
       out('Try:');
-      out(`  clickrate report --campaign spring-sale --by variant${opts.db ? ` --db ${opts.db}` : ''}`);
-      out(`  clickrate report --campaign outreach-q4 --by step${opts.db ? ` --db ${opts.db}` : ''}`);
-      out(`  clickrate report --campaign retargeting --by ad${opts.db ? ` --db ${opts.db}` : ''}`);
+      const where = opts.store ? ` --store ${opts.store}` : opts.db ? ` --db ${opts.db}` : '';
+      out(`  clickrate report --campaign spring-sale --by variant${where}`);
+      out(`  clickrate report --campaign outreach-q4 --by step${where}`);
+      out(`  clickrate report --campaign retargeting --by ad${where}`);
     });
 }

@@ -28,8 +28,9 @@ export function registerExplain(program: Command): void {
     .description("Show one message's timeline with each open's and click's verdict (human or machine) and its reasons.")
     .requiredOption('--message <id>', 'message id')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--json', 'print JSON')
-    .action(async (opts: { message: string; db?: string; json?: boolean }) => {
+    .action(async (opts: { message: string; db?: string; store?: string; json?: boolean }) => {
       const x = await withStore(opts, (store) => explainMessage(store, opts.message));
       if (opts.json) return out(JSON.stringify(x, null, 2));
       out(`Message ${x.message}  campaign ${x.campaign ?? '(unknown)'}  recipient ${x.recipient ?? '(unknown)'}`);

@@ -12,8 +12,9 @@ export function registerImport(program: Command): void {
     .description('Import event files (.jsonl, .ndjson or .csv, optionally .gz). Each file is stored whole or not at all.')
     .argument('<files...>', 'event files')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--json', 'print the result of each file as JSON')
-    .action(async (files: string[], opts: { db?: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { db?: string; store?: string; json?: boolean }) => {
       const results: ImportFileResult[] = [];
       let failed = 0;
       // Memory stays bounded on huge files: DuckDB spills the staging table to disk past this limit.

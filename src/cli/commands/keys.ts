@@ -14,7 +14,8 @@ export function registerKeys(program: Command): void {
     .description('Make an API key and print it (once).')
     .option('--name <name>', 'what the key is for', 'api key')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
-    .action(async (opts: { name: string; db?: string }) => {
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
+    .action(async (opts: { name: string; db?: string; store?: string }) => {
       const { key, record } = await withStore(opts, (store) => createApiKey(store, opts.name));
       out(key);
       process.stderr.write(`key ${record.id} ("${record.name}") created; it is stored hashed and cannot be shown again\n`);
@@ -22,8 +23,9 @@ export function registerKeys(program: Command): void {
   keys
     .command('list')
     .option('--db <path>', 'DuckDB file')
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--json', 'print JSON')
-    .action(async (opts: { db?: string; json?: boolean }) => {
+    .action(async (opts: { db?: string; store?: string; json?: boolean }) => {
       const list = await withStore(opts, (store) => store.listApiKeys());
       const shown = list.map(({ hash: _hash, ...k }) => k);
       if (opts.json) return out(JSON.stringify(shown, null, 2));
@@ -33,7 +35,8 @@ export function registerKeys(program: Command): void {
     .command('revoke')
     .argument('<id>', 'key id (from `keys list`)')
     .option('--db <path>', 'DuckDB file')
-    .action(async (id: string, opts: { db?: string }) => {
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
+    .action(async (id: string, opts: { db?: string; store?: string }) => {
       const done = await withStore(opts, (store) => store.revokeApiKey(id, Date.now()));
       if (!done) throw new ClickrateError('CR_ERR_NOT_FOUND', `no active API key with id '${id}'`);
       out(`key ${id} revoked (running servers stop accepting it within 30 s)`);

@@ -12,7 +12,7 @@ interface ReportOptions {
   by?: string;
   window?: string;
   control?: string;
-  db?: string;
+  db?: string; store?: string;
   json?: boolean;
   csv?: boolean;
 }
@@ -26,6 +26,7 @@ export function registerReport(program: Command): void {
     .option('--window <duration>', 'count opens, clicks and replies only within this long after each send (e.g. 7d, 48h)')
     .option('--control <variant>', 'with --by variant: the control variant (default: first by name)')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--json', 'print JSON (full precision)')
     .option('--csv', 'print CSV (one row per group)')
     .action(async (opts: ReportOptions) => {

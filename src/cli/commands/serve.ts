@@ -1,4 +1,4 @@
-// `clickrate serve [--port N] [--db PATH] [--base-url URL]`: tracking edge, HTTP API and dashboard in one
+// `clickrate serve [--port N] [--db PATH | --store URL] [--base-url URL]`: tracking edge, HTTP API and dashboard in one
 // process (SPEC.md). With --demo, an empty database is first filled with the demo data.
 import type { Command } from 'commander';
 import { pino } from 'pino';
@@ -9,12 +9,12 @@ import { ClickrateServer } from '../../http/server.js';
 import { loadOrCreateKeyring } from '../../http/signing-keys.js';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { out } from '../io.js';
-import { openStore, resolveDbPath } from '../open-store.js';
+import { describeStore, openStore, storeSidecarBase } from '../open-store.js';
 
 interface ServeOptions {
   port: string;
   host: string;
-  db?: string;
+  db?: string; store?: string;
   baseUrl?: string;
   spool?: string;
   trustProxy?: string;
@@ -28,6 +28,7 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port to listen on', process.env.PORT ?? '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--base-url <url>', 'public origin of tracked links (default $CLICKRATE_BASE_URL or http://localhost:PORT)')
     .option('--spool <dir>', 'spool folder for clicks and opens not yet in the store (default DB.spool)')
     .option('--trust-proxy <list>', 'addresses/CIDRs whose X-Forwarded-For is believed (default $CLICKRATE_TRUSTED_PROXIES)')
@@ -35,9 +36,11 @@ export function registerServe(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ClickrateError('CR_ERR_BAD_INPUT', `--port must be 0–65535, got '${opts.port}'`);
-      const dbPath = resolveDbPath(opts.db);
+      // The keyring and spool live beside a DuckDB file; beside ./clickrate-DB for a ClickHouse store.
+      // Edges sharing a ClickHouse store must share signing keys through CLICKRATE_KEYRING.
+      const dbPath = storeSidecarBase(opts);
       const log = pino({ level: process.env.CLICKRATE_LOG_LEVEL ?? 'info' });
-      const store = await openStore({ db: dbPath });
+      const store = await openStore(opts);
       if (opts.demo && (await listCampaigns(store)).length === 0) {
         const { counts } = await loadDemo(store);
         out(`Loaded the demo data: ${counts.inserted.toLocaleString('en-US')} events.`);
@@ -59,7 +62,7 @@ export function registerServe(program: Command): void {
       });
       const bound = await server.listen(port, opts.host);
       const shown = opts.host === '0.0.0.0' || opts.host === '127.0.0.1' ? 'localhost' : opts.host;
-      out(`clickrate is serving ${dbPath} (signing keys: ${source})`);
+      out(`clickrate is serving ${describeStore(opts)} (signing keys: ${source})`);
       out(`Dashboard: http://${shown}:${bound}/`);
       let closing = false;
       const stop = async (signal: string) => {

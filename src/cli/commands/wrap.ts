@@ -6,7 +6,7 @@ import { loadOrCreateKeyring } from '../../http/signing-keys.js';
 import { defaultUtm } from '../../tracking/utm.js';
 import { wrapMessage, type TrackingPolicy } from '../../tracking/wrap-message.js';
 import { out, warn } from '../io.js';
-import { resolveDbPath } from '../open-store.js';
+import { storeSidecarBase } from '../open-store.js';
 
 interface WrapOptions {
   campaign: string;
@@ -16,7 +16,7 @@ interface WrapOptions {
   variant?: string;
   segment?: string;
   baseUrl?: string;
-  db?: string;
+  db?: string; store?: string;
   text?: boolean;
   tracking: string;
   pixel: boolean;
@@ -50,6 +50,7 @@ export function registerWrap(program: Command): void {
     .option('--segment <s>', 'audience segment')
     .option('--base-url <url>', 'public origin of the tracking server (default $CLICKRATE_BASE_URL or http://localhost:8080)')
     .option('--db <path>', 'the database whose signing keys to use (keys live in DB.keyring.json unless CLICKRATE_KEYRING is set)')
+    .option('--store <url>', 'the store whose signing keys to use (a ClickHouse store: ./clickrate-DB.keyring.json unless CLICKRATE_KEYRING is set)')
     .option('--text', 'stdin is a plain-text part, not HTML')
     .option('--tracking <policy>', 'all, none, or first:N tracked links (cold outreach: keep early steps link-light)', 'all')
     .option('--no-pixel', 'do not add the open pixel')
@@ -60,7 +61,7 @@ export function registerWrap(program: Command): void {
       const step = opts.step === undefined ? undefined : Number(opts.step);
       if (step !== undefined && (!Number.isInteger(step) || step < 1)) throw new ClickrateError('CR_ERR_BAD_INPUT', `--step must be a whole number ≥ 1, got '${opts.step}'`);
       const body = await readStdin();
-      const { keyring } = loadOrCreateKeyring(resolveDbPath(opts.db));
+      const { keyring } = loadOrCreateKeyring(storeSidecarBase(opts));
       const result = wrapMessage(
         { [opts.text ? 'text' : 'html']: body, campaign: opts.campaign, recipient: opts.recipient, message: opts.message, step, variant: opts.variant, segment: opts.segment },
         {

@@ -1,0 +1,74 @@
+// ClickHouse beside DuckDB in one run, on one events file: import rate (import + classification) and
+// report times for the largest email campaign and an ad campaign, with a check that the figures agree.
+// Usage: node bench/clickhouse-bench.mjs --events bench/data/events-10m.jsonl [--store clickhouse://H:P/DB]
+//          [--duckdb FILE (an imported DuckDB of the same file: skips the DuckDB import)] [--runs 7]
+// Without --store a clickhouse-server is started on loopback in a temp dir (stopped at the end).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { reclassify } from '../dist/classify/reclassify.js';
+import { importFile } from '../dist/events/import-file.js';
+import { listCampaigns } from '../dist/metrics/list-campaigns.js';
+import { runReport } from '../dist/metrics/run-report.js';
+import { openClickHouseStore } from '../dist/store/clickhouse/clickhouse-store.js';
+import { startLocalClickHouse } from '../dist/store/clickhouse/local-server.js';
+import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
+
+const { values } = parseArgs({ options: { events: { type: 'string' }, store: { type: 'string' }, duckdb: { type: 'string' }, runs: { type: 'string', default: '7' } } });
+if (!values.events) throw new Error('--events FILE is required');
+const runs = Number(values.runs);
+const tmp = mkdtempSync(join(os.tmpdir(), 'clickrate-chbench-'));
+const local = values.store ? null : await startLocalClickHouse();
+const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
+
+async function load(store, label) {
+  const t0 = performance.now();
+  const r = await importFile(store, values.events);
+  const t1 = performance.now();
+  const c = await reclassify(store);
+  const t2 = performance.now();
+  log(`${label}: imported ${r.inserted} in ${((t1 - t0) / 1000).toFixed(1)} s, classified in ${((t2 - t1) / 1000).toFixed(1)} s`);
+  return { events: r.inserted, import_s: (t1 - t0) / 1000, classify_s: (t2 - t1) / 1000, events_per_s: Math.round(r.inserted / ((t2 - t0) / 1000)) };
+}
+
+async function time(fn) {
+  await fn(); // warm-up
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  return { median: Math.round(ms[Math.floor(ms.length / 2)]), min: Math.round(ms[0]) };
+}
+
+const result = { machine: `${os.cpus()[0]?.model} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`, file: values.events };
+try {
+  const ch = await openClickHouseStore(values.store ?? local.url(`bench_${Date.now()}`));
+  const duck = await openDuckDbStore(values.duckdb ?? join(tmp, 'bench.duckdb'), { memoryLimit: '1GB' });
+  try {
+    const [version] = await ch.query({ sql: 'SELECT version() AS v', params: {} });
+    result.clickhouse_version = version?.v;
+    result.load = { clickhouse: await load(ch, 'clickhouse') };
+    if (!values.duckdb) result.load.duckdb = await load(duck, 'duckdb');
+    const campaigns = await listCampaigns(duck);
+    const email = campaigns.filter((c) => c.kind === 'email').sort((a, b) => b.messages - a.messages)[0];
+    const ads = campaigns.filter((c) => c.kind === 'ads').sort((a, b) => b.impressions - a.impressions)[0];
+    result.reports = [];
+    for (const q of [{ campaign: email?.campaign }, { campaign: email?.campaign, by: 'variant' }, { campaign: email?.campaign, by: 'link', window: '7d' }, { campaign: ads?.campaign, by: 'ad' }]) {
+      if (!q.campaign) continue;
+      const same = JSON.stringify(await runReport(ch, q)) === JSON.stringify(await runReport(duck, q));
+      result.reports.push({ query: q, clickhouse_ms: await time(() => runReport(ch, q)), duckdb_ms: await time(() => runReport(duck, q)), same_json: same });
+      log(JSON.stringify(result.reports.at(-1)));
+    }
+  } finally {
+    await ch.close();
+    await duck.close();
+  }
+} finally {
+  await local?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+}
+console.log(JSON.stringify(result, null, 2));

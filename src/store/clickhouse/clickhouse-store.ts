@@ -1,0 +1,211 @@
+// The scale-out store: ClickHouse over HTTP (`--store clickhouse://HOST:PORT/DB`), one server or shards
+// behind Distributed tables. Same Store interface and report SQL as DuckDB; see migrations.ts for layout.
+import type { ClickHouseSettings } from '@clickhouse/client';
+import { ClickrateError } from '../../errors.js';
+import type { CompiledQuery } from '../dialect.js';
+import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictRow } from '../store.js';
+import { ClickHouseIngestSession, STAGE_PREFIX } from './clickhouse-ingest.js';
+import { parseClickHouseUrl, type ClickHouseConfig } from './config.js';
+import { ClickHouseConnection, storeError } from './connection.js';
+import { ClickHouseDialect } from './dialect.js';
+import { CLICKHOUSE_MIGRATIONS } from './migrations.js';
+
+/** Staging tables older than this were abandoned by a crashed process and are dropped at open. */
+const ABANDONED_MS = 24 * 3600_000;
+
+export class ClickHouseStore implements Store {
+  readonly kind = 'clickhouse' as const;
+  readonly dialect = new ClickHouseDialect();
+  /** ClickHouse wants about one insert per second per table, of thousands of rows: the spool writer obliges. */
+  readonly ingestPacing = { batchRecords: 50_000, intervalMs: 1000 };
+  private commitChain: Promise<unknown> = Promise.resolve();
+  private writes = 0;
+
+  private constructor(
+    private readonly conn: ClickHouseConnection,
+    readonly config: ClickHouseConfig,
+  ) {}
+
+  static async open(address: string | ClickHouseConfig): Promise<ClickHouseStore> {
+    const config = typeof address === 'string' ? parseClickHouseUrl(address) : address;
+    // Sharded: IN/JOIN subqueries over Distributed tables run once on the initiator and ship their result
+    // (GLOBAL), and inserts return once every shard has its rows, so a commit is visible when it returns.
+    const settings: ClickHouseSettings = config.cluster ? { distributed_product_mode: 'global', insert_distributed_sync: 1 } : {};
+    await ClickHouseStore.createDatabase(config);
+    const conn = ClickHouseConnection.create(config.url, config.database, config.username, config.password, settings);
+    try {
+      await conn.probe();
+      const store = new ClickHouseStore(conn, config);
+      await store.migrate();
+      await store.dropAbandonedStaging();
+      return store;
+    } catch (err) {
+      await conn.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private static async createDatabase(config: ClickHouseConfig): Promise<void> {
+    for (const url of new Set([config.url, ...config.shards])) {
+      const boot = ClickHouseConnection.create(url, 'default', config.username, config.password);
+      try {
+        await boot.command(`CREATE DATABASE IF NOT EXISTS ${config.database}`);
+      } catch (err) {
+        throw new ClickrateError('CR_ERR_STORE', `cannot reach ClickHouse at ${url}: ${(err as Error).message}`, { url }, { cause: err });
+      } finally {
+        await boot.close();
+      }
+    }
+  }
+
+  /** Applies every migration newer than the store's version; refuses a store from a newer build. */
+  private async migrate(): Promise<void> {
+    const { cluster, database } = this.config;
+    await this.conn.command('CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, description String, applied_at Int64) ENGINE = MergeTree ORDER BY version');
+    const [row] = await this.conn.query({ sql: 'SELECT max(version) AS v FROM schema_migrations', params: {} });
+    const current = Number(row?.v ?? 0);
+    const latest = CLICKHOUSE_MIGRATIONS.at(-1)?.version ?? 0;
+    if (current > latest) {
+      throw new ClickrateError('CR_ERR_MIGRATION', `ClickHouse database ${database} has schema version ${current}, newer than this build knows (${latest}); upgrade clickrate`);
+    }
+    for (const m of CLICKHOUSE_MIGRATIONS) {
+      if (m.version <= current) continue;
+      try {
+        for (const t of m.shardTables) {
+          if (!cluster) {
+            await this.conn.command(`CREATE TABLE IF NOT EXISTS ${t.name} (${t.columns}) ENGINE = ${t.engine}`);
+            continue;
+          }
+          // No ZooKeeper, so no ON CLUSTER DDL: each shard gets its local table over its own connection.
+          for (const url of this.config.shards) {
+            const shard = ClickHouseConnection.create(url, database, this.config.username, this.config.password);
+            try {
+              await shard.command(`CREATE TABLE IF NOT EXISTS ${t.name}_local (${t.columns}) ENGINE = ${t.engine}`);
+            } finally {
+              await shard.close();
+            }
+          }
+          await this.conn.command(`CREATE TABLE IF NOT EXISTS ${t.name} (${t.columns}) ENGINE = Distributed(${cluster}, ${database}, ${t.name}_local, ${t.shardingKey})`);
+        }
+        for (const stmt of m.coordinator) await this.conn.command(stmt);
+        await this.conn.insert('schema_migrations', [{ version: m.version, description: m.description, applied_at: Date.now() }]);
+      } catch (err) {
+        throw new ClickrateError('CR_ERR_MIGRATION', `migration ${m.version} (${m.description}) failed: ${(err as Error).message}`, {}, { cause: err });
+      }
+    }
+  }
+
+  private async dropAbandonedStaging(): Promise<void> {
+    const rows = await this.conn.query({ sql: `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, '${STAGE_PREFIX}')`, params: {} });
+    for (const r of rows) {
+      const name = String(r.name);
+      const born = Number(name.slice(STAGE_PREFIX.length).split('_')[0]);
+      // The name was generated by clickrate (prefix, digits, hex): safe to place in DDL text.
+      if (/^[a-z0-9_]+$/.test(name) && born > 0 && Date.now() - born > ABANDONED_MS) await this.conn.command(`DROP TABLE IF EXISTS ${name}`);
+    }
+  }
+
+  async beginIngest(): Promise<IngestSession> {
+    return new ClickHouseIngestSession(this.conn, (fn) => this.serialize(fn));
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.commitChain.then(fn, fn);
+    this.commitChain = run.catch(() => undefined);
+    return run;
+  }
+
+  query(q: CompiledQuery): Promise<Row[]> {
+    return this.conn.query(q);
+  }
+
+  /** Appends verdicts (one INSERT); the latest written_at per id wins in every query. */
+  async writeVerdicts(rows: readonly VerdictRow[], version: string): Promise<void> {
+    if (rows.length === 0) return;
+    const at = this.stamp();
+    await this.conn.insert(
+      'verdicts',
+      rows.map((r) => ({ id: r.id, machine: r.machine ? 1 : 0, reasons: r.reasons ?? '', classifier_version: version, written_at: at })),
+    );
+  }
+
+  /** Microseconds since the epoch, strictly increasing within this process (a later write always wins). */
+  private stamp(): number {
+    this.writes = Math.max(this.writes + 1, Date.now() * 1000);
+    return this.writes;
+  }
+
+  async saveTemplate(t: TemplateRecord): Promise<void> {
+    await this.conn.insert('templates', [{ campaign: t.campaign, step: t.step ?? 0, variant: t.variant ?? '', html: t.html, saved_at: t.saved_at, ver: this.stamp() }]);
+  }
+
+  private latestTemplates(where: string): string {
+    return `SELECT campaign, step, variant, argMax(html, ver) AS t_html, argMax(saved_at, ver) AS t_saved FROM templates WHERE ${where} GROUP BY campaign, step, variant`;
+  }
+
+  async listTemplates(campaign: string): Promise<Array<Omit<TemplateRecord, 'html'>>> {
+    const rows = await this.query({
+      sql: `SELECT campaign, step, variant, t_saved FROM (${this.latestTemplates('campaign = {c:String}')}) ORDER BY step, variant`,
+      params: { c: { value: campaign, type: 'String' } },
+    });
+    return rows.map((r) => ({ campaign: String(r.campaign), step: Number(r.step) || null, variant: r.variant ? String(r.variant) : null, saved_at: Number(r.t_saved) }));
+  }
+
+  async getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null> {
+    const rows = await this.query({
+      sql: this.latestTemplates('campaign = {c:String} AND step = {s:Int64} AND variant = {v:String}'),
+      params: { c: { value: campaign, type: 'String' }, s: { value: step ?? 0, type: 'Int64' }, v: { value: variant ?? '', type: 'String' } },
+    });
+    const r = rows[0];
+    return r ? { campaign, step, variant, html: String(r.t_html), saved_at: Number(r.t_saved) } : null;
+  }
+
+  async createApiKey(k: ApiKeyRecord): Promise<void> {
+    await this.conn.insert('api_keys', [{ ...k, revoked_at: k.revoked_at ?? 0, updated_at: this.stamp() }]);
+  }
+
+  private async keys(where: string, params: CompiledQuery['params']): Promise<ApiKeyRecord[]> {
+    const rows = await this.query({
+      sql: `SELECT id, k_name, k_prefix, k_hash, k_created, k_revoked FROM (
+          SELECT id, argMax(name, updated_at) AS k_name, argMax(prefix, updated_at) AS k_prefix, argMax(hash, updated_at) AS k_hash,
+            argMax(created_at, updated_at) AS k_created, argMax(revoked_at, updated_at) AS k_revoked
+          FROM api_keys GROUP BY id) WHERE ${where} ORDER BY k_created, id`,
+      params,
+    });
+    return rows.map((r) => ({
+      id: String(r.id),
+      name: String(r.k_name),
+      prefix: String(r.k_prefix),
+      hash: String(r.k_hash),
+      created_at: Number(r.k_created),
+      revoked_at: Number(r.k_revoked) === 0 ? null : Number(r.k_revoked),
+    }));
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.keys('1', {});
+  }
+
+  async revokeApiKey(id: string, at: number): Promise<boolean> {
+    const [k] = await this.keys('id = {id:String} AND k_revoked = 0', { id: { value: id, type: 'String' } });
+    if (!k) return false;
+    await this.conn.insert('api_keys', [{ ...k, revoked_at: at, updated_at: this.stamp() }]);
+    return true;
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    const [k] = await this.keys('k_hash = {h:String}', { h: { value: hash, type: 'String' } });
+    return k ?? null;
+  }
+
+  async close(): Promise<void> {
+    await this.commitChain;
+    await this.conn.close().catch((err: unknown) => {
+      throw storeError('close failed', err);
+    });
+  }
+}
+
+export function openClickHouseStore(address: string | ClickHouseConfig): Promise<ClickHouseStore> {
+  return ClickHouseStore.open(address);
+}

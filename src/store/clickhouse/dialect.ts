@@ -1,0 +1,104 @@
+// ClickHouse's SQL dialect, written for both Debian's 18.16 and current releases: -If aggregate
+// combinators instead of FILTER, uniqExact for distinct counts, explicit join strictness, no table CTEs
+// (inlined), UInt8 booleans, and the verdicts table joined in (see migrations.ts for the layout).
+import { SqlDialect, type ParamBag, type ParamType, type SubqueryRef } from '../dialect.js';
+
+/** The event columns as stored, without the verdict columns. */
+const EVENT_COLUMNS = 'id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value';
+
+export class ClickHouseDialect extends SqlDialect {
+  override readonly name = 'clickhouse';
+  override readonly true = '1';
+  override readonly false = '0';
+  // 18.16 wants the strictness spelled out in places; ANY and ALL agree here since joins are 1:1 on the key.
+  override readonly innerJoin = 'ALL INNER JOIN';
+  override readonly leftJoin = 'ANY LEFT JOIN';
+  override readonly verdictsApart = true;
+
+  override param(bag: ParamBag, value: string | number, type: ParamType): string {
+    // Server-side binding syntax; the store inlines typed literals for servers older than 19.11.
+    return `{${bag.add(value, type)}:${type}}`;
+  }
+  override countIf(cond: string): string {
+    return `countIf(${cond})`;
+  }
+  override sumIf(expr: string, cond: string): string {
+    return `ifNull(sumIf(${expr}, ${cond}), 0)`;
+  }
+  // TRICKY: minIf/anyIf over no matching row give the type's default (0, '') on non-Nullable columns,
+  // where SQL gives NULL; the -OrNull combinator is missing from 18.16, hence the explicit guard.
+  override minIf(expr: string, cond: string): string {
+    return `if(countIf(${cond}) > 0, minIf(${expr}, ${cond}), NULL)`;
+  }
+  override maxIf(expr: string, cond: string): string {
+    return `if(countIf(${cond}) > 0, maxIf(${expr}, ${cond}), NULL)`;
+  }
+  override anyIf(expr: string, cond: string): string {
+    return `if(countIf(${cond}) > 0, anyIf(${expr}, ${cond}), NULL)`;
+  }
+  override countDistinct(expr: string): string {
+    return `uniqExact(${expr})`;
+  }
+  override countDistinctIf(expr: string, cond: string): string {
+    return `uniqExactIf(${expr}, ${cond})`;
+  }
+  override domainOf(expr: string): string {
+    const s = `ifNull(${expr}, '')`;
+    return `lower(if(position(${s}, '@') > 0, splitByChar('@', ${s})[2], ''))`;
+  }
+  override dayOf(expr: string): string {
+    // Float division and floor, exactly as the standard dialect computes it (intDiv truncates negatives).
+    return `toInt64(floor(${expr} / 86400000))`;
+  }
+  override fixed4(expr: string): string {
+    return `toInt64(floor(${expr} * 10000 + 0.5))`;
+  }
+  override hashBucket(expr: string, n: number): string {
+    return `(cityHash64(${expr}) % ${Math.trunc(n)})`;
+  }
+
+  /** No table CTEs before 20.x: each reference becomes the subquery itself. */
+  override withQuery(ctes: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>, body: (ref: SubqueryRef) => string): string {
+    const sqls = new Map<string, string>();
+    const ref: SubqueryRef = (name) => {
+      const sql = sqls.get(name);
+      if (sql === undefined) throw new Error(`no subquery named ${name}`);
+      return `(${sql})`;
+    };
+    for (const [name, sql] of ctes) sqls.set(name, sql(ref));
+    return body(ref);
+  }
+
+  /**
+   * Verdicts live in their own table (rewritten by reclassify, never by mutating events): the latest
+   * verdict per id, by written_at, joined to the selected events. Events with none are human (machine 0)
+   * and unclassified (classifier_version NULL).
+   */
+  override events(where: string, verdicts = true): string {
+    if (!verdicts) return `(SELECT ${EVENT_COLUMNS} FROM events WHERE ${where})`;
+    return `(SELECT ${EVENT_COLUMNS}, v_machine AS machine, nullIf(v_reasons, '') AS reasons, nullIf(v_version, '') AS classifier_version
+      FROM (SELECT ${EVENT_COLUMNS} FROM events WHERE ${where})
+      ANY LEFT JOIN (
+        SELECT id, argMax(machine, written_at) AS v_machine, argMax(reasons, written_at) AS v_reasons,
+          argMax(classifier_version, written_at) AS v_version
+        FROM verdicts WHERE id IN (SELECT id FROM events WHERE ${where})
+        GROUP BY id
+      ) USING (id))`;
+  }
+
+  /**
+   * `msg_campaign` (the sort key's first column) holds the campaign of the event's message when ingest
+   * knew it, else ''. Every event naming the campaign, or of a message sent in it, sorts under the
+   * campaign or under '' (see clickhouse-ingest.ts), so both ranges are read through the primary index.
+   */
+  override campaignNamed(campaign: string): string {
+    return `msg_campaign IN ('', ${campaign}) AND campaign = ${campaign}`;
+  }
+
+  override campaignMessageEvents(campaign: string, verdicts = true): string {
+    return this.events(
+      `msg_campaign IN ('', ${campaign}) AND message IN (SELECT message FROM events WHERE msg_campaign = ${campaign} AND campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`,
+      verdicts,
+    );
+  }
+}

@@ -1,0 +1,72 @@
+// Versioned schema migrations of the ClickHouse store. Append new versions; never edit an applied one.
+// DDL is idempotent (IF NOT EXISTS), so edges opening the store at once cannot break it: no DDL transactions.
+// Layout choices follow the MergeTree docs: https://clickhouse.com/docs/en/engines/table-engines/mergetree-family/mergetree
+
+export interface ClickHouseMigration {
+  version: number;
+  description: string;
+  /** Tables on every shard (or the one server), named NAME_local when sharded. */
+  shardTables: Array<{ name: string; columns: string; engine: string; shardingKey: string }>;
+  /** Statements on the server clickrate talks to (metadata: keys, templates). */
+  coordinator: string[];
+}
+
+export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
+  {
+    version: 1,
+    description: 'events: every raw event, kept forever, sorted so one campaign is one key range',
+    shardTables: [
+      {
+        name: 'events',
+        // TRICKY: epoch-millisecond Int64 times, not DateTime64 (absent from 18.16) nor DateTime (seconds).
+        // msg_campaign: the campaign of the event's message, filled at ingest (clickhouse-ingest.ts), so a
+        // report reads one primary-key range instead of joining on message ids over the whole table.
+        columns: `id String, type String, ts Int64, message Nullable(String), campaign Nullable(String),
+          recipient Nullable(String), step Nullable(Int32), variant Nullable(String), segment Nullable(String),
+          ad Nullable(String), url Nullable(String), ip Nullable(String), user_agent Nullable(String),
+          method Nullable(String), value Nullable(Float64), msg_campaign String, ingested_at Int64`,
+        // Monthly partitions (the docs' advice: coarse partitions, the sort key does the selecting). Nullable
+        // columns cannot be sort keys before 20.x, hence ifNull. Sorting by message inside the campaign keeps
+        // a message's events together for the per-message aggregation.
+        engine: `MergeTree PARTITION BY toYYYYMM(toDateTime(intDiv(ts, 1000))) ORDER BY (msg_campaign, ifNull(message, ''), ts)`,
+        // One message's events on one shard.
+        shardingKey: 'cityHash64(ifNull(message, id))',
+      },
+    ],
+    coordinator: [],
+  },
+  {
+    version: 2,
+    description: 'verdicts: human/machine verdicts by event id, appended per reclassification; the latest wins',
+    shardTables: [
+      {
+        name: 'verdicts',
+        // Appending instead of ALTER UPDATE: mutations rewrite whole parts asynchronously (and 18.16 cannot
+        // update key columns); queries take argMax(…, written_at), and ReplacingMergeTree drops superseded
+        // rows as parts merge. reasons '' stands for NULL (argMax skips NULLs).
+        columns: 'id String, machine UInt8, reasons String, classifier_version String, written_at UInt64',
+        engine: 'ReplacingMergeTree(written_at) ORDER BY id',
+        shardingKey: 'cityHash64(id)',
+      },
+    ],
+    coordinator: [],
+  },
+  {
+    version: 3,
+    description: 'api_keys: API keys as SHA-256 hashes; a revocation is a newer row of the same id',
+    shardTables: [],
+    coordinator: [
+      `CREATE TABLE IF NOT EXISTS api_keys (id String, name String, prefix String, hash String, created_at Int64,
+        revoked_at Int64, updated_at UInt64) ENGINE = ReplacingMergeTree(updated_at) ORDER BY id`,
+    ],
+  },
+  {
+    version: 4,
+    description: 'templates: the HTML of each campaign, step and variant as sent (step 0 / variant "" for none)',
+    shardTables: [],
+    coordinator: [
+      `CREATE TABLE IF NOT EXISTS templates (campaign String, step Int32, variant String, html String, saved_at Int64,
+        ver UInt64) ENGINE = ReplacingMergeTree(ver) ORDER BY (campaign, step, variant)`,
+    ],
+  },
+];
