@@ -1,11 +1,21 @@
 // Every raw event of one campaign, in time order, page by page (keyset pagination on ts, id), with its
 // verdict: the export behind GET /api/v1/campaigns/<id>/events.jsonl. Memory stays bounded per page.
+import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
 import type { Row, Store } from '../store/store.js';
 
 export const EVENTS_PAGE = 20_000;
 
 const COLUMNS = 'id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, machine, reasons';
+
+/**
+ * TRICKY: a literal, not a bound parameter: ClickHouse 18.16 accepts only a number after LIMIT. The page
+ * size is the code's own constant (or a test's), checked here to be a positive whole number.
+ */
+function pageSize(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new ClickrateError('CR_ERR_BAD_QUERY', `page size must be a whole number ≥ 1, got ${limit}`);
+  return limit;
+}
 
 /**
  * An event belongs to the campaign when it names it (sends, ad events) or when its message was sent in
@@ -15,15 +25,12 @@ export function compileCampaignEventsPage(campaign: string, after: { ts: number;
   const bag = new ParamBag();
   const c = d.param(bag, campaign, 'String');
   const cursor = after ? `AND (ts > ${d.param(bag, after.ts, 'Int64')} OR (ts = ${d.param(bag, after.ts, 'Int64')} AND id > ${d.param(bag, after.id, 'String')}))` : '';
+  const mine = `(${d.campaignNamed(c)} OR message IN (SELECT message FROM events WHERE ${d.campaignNamed(c)} AND message IS NOT NULL AND type IN ('sent', 'delivered')))`;
+  // Through events(): where verdicts live apart from events (ClickHouse) they are joined in there.
   const sql = `
-    WITH ids AS (
-      SELECT DISTINCT message FROM events
-      WHERE campaign = ${c} AND message IS NOT NULL AND type IN ('sent', 'delivered')
-    )
-    SELECT ${COLUMNS} FROM events
-    WHERE (campaign = ${c} OR message IN (SELECT message FROM ids)) ${cursor}
+    SELECT ${COLUMNS} FROM ${d.events(`${mine} ${cursor}`)} AS e
     ORDER BY ts, id
-    LIMIT ${d.param(bag, limit, 'Int64')}`;
+    LIMIT ${pageSize(limit)}`;
   return { sql, params: bag.params };
 }
 
@@ -37,6 +44,8 @@ export function exportEvent(r: Row): ExportedEvent {
   for (const [k, v] of Object.entries(r)) {
     if (v === null || v === undefined) continue;
     if (k === 'ts') out.ts = new Date(Number(v)).toISOString();
+    // Engines without a boolean type answer 1 or 0.
+    else if (k === 'machine') out.machine = v === true || v === 1 || v === '1';
     else if (k === 'reasons') {
       try {
         out.reasons = JSON.parse(String(v)) as string[];

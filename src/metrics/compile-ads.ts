@@ -33,3 +33,18 @@ export function compileAdMachineReasons(plan: AdPlan, d: SqlDialect): CompiledQu
     GROUP BY type, reasons`;
   return { sql, params: bag.params };
 }
+
+/** Impressions and clicks over time (the window is relative to a send, which ad events do not have). */
+export function compileAdTimeseries(plan: AdPlan, bucketMs: number, d: SqlDialect): CompiledQuery {
+  const bag = new ParamBag();
+  const c = d.param(bag, plan.query.campaign, 'String');
+  const sql = `
+    SELECT ${d.bucketOf('ts', bucketMs)} AS bucket,
+      ${d.countIf("type = 'impression'")} AS impressions,
+      ${d.countIf(`type = 'click' AND machine = ${d.false}`)} AS human_clicks,
+      ${d.countIf(`type = 'click' AND machine = ${d.true}`)} AS machine_clicks
+    FROM ${d.events(`${d.campaignNamed(c)} AND message IS NULL AND type IN ('impression', 'click')`)} AS e
+    GROUP BY bucket
+    ORDER BY bucket`;
+  return { sql, params: bag.params };
+}

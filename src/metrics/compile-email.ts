@@ -144,6 +144,26 @@ export function compileLinkReport(plan: EmailPlan, d: SqlDialect): CompiledQuery
   return { sql, params: bag.params };
 }
 
+/**
+ * Opens and clicks over time (bucket = whole `bucketMs` since the epoch, by event time), people and
+ * machines apart, under the report's own rules: delivered messages only, within the window of the send.
+ */
+export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: SqlDialect): CompiledQuery {
+  const bag = new ParamBag();
+  const sql = d.withQuery(
+    messageCtes(d, bag, plan.query.campaign),
+    (ref) => `SELECT ${d.bucketOf('ts', bucketMs)} AS bucket,
+      ${d.countIf(`type = 'open' AND machine = ${d.false}`)} AS human_opens,
+      ${d.countIf(`type = 'open' AND machine = ${d.true}`)} AS machine_opens,
+      ${d.countIf(`type = 'click' AND machine = ${d.false}`)} AS human_clicks,
+      ${d.countIf(`type = 'click' AND machine = ${d.true}`)} AS machine_clicks
+    FROM ${engaged(d, bag, plan, ref, "'open', 'click'", 'message, type, ts, machine')}
+    GROUP BY bucket
+    ORDER BY bucket`,
+  );
+  return { sql, params: bag.params };
+}
+
 /** Machine opens and clicks by the reasons that made them machine (issue #4: "a breakdown by reason"). */
 export function compileEmailMachineReasons(plan: EmailPlan, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();

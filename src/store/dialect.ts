@@ -76,7 +76,11 @@ export class SqlDialect {
   }
   /** Whole days since the epoch of an epoch-milliseconds expression. */
   dayOf(expr: string): string {
-    return `CAST(floor(${expr} / 86400000) AS BIGINT)`;
+    return this.bucketOf(expr, 86_400_000);
+  }
+  /** Whole buckets of `ms` milliseconds since the epoch; `ms` is a constant of the code, never input. */
+  bucketOf(expr: string, ms: number): string {
+    return `CAST(floor(${expr} / ${Math.trunc(ms)}) AS BIGINT)`;
   }
   /** A stable bucket 0…n−1 of a text expression, to split work over many rows into bounded chunks. */
   hashBucket(expr: string, n: number): string {

@@ -8,6 +8,8 @@ import { after, before, test } from 'node:test';
 import { demoEvents } from '../../demo/demo-dataset.js';
 import { ingestEvents } from '../../events/ingest-events.js';
 import { reclassify } from '../../classify/reclassify.js';
+import { campaignEventPages } from '../../metrics/campaign-events.js';
+import { runTimeseries } from '../../metrics/compile-timeseries.js';
 import { runReport } from '../../metrics/run-report.js';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { explainMessage } from '../../classify/explain-message.js';
@@ -100,6 +102,17 @@ test('[clickhouse] the demo dataset gives the same report JSON as DuckDB for eve
           assert.deepEqual(JSON.parse(JSON.stringify(await runReport(ch, q))), JSON.parse(JSON.stringify(await runReport(duck, q))), JSON.stringify(q));
         }
       }
+      // The dashboard's chart and export speak the same SQL seam: both engines must agree on them too.
+      for (const interval of ['day', 'hour']) {
+        const q = { campaign: c.campaign, interval, window: c.kind === 'ads' ? null : '7d' };
+        assert.deepEqual(await runTimeseries(ch, q), await runTimeseries(duck, q), `timeseries ${JSON.stringify(q)}`);
+      }
+      const exported = async (st: Store) => {
+        const all = [];
+        for await (const page of campaignEventPages(st, c.campaign, 5000)) all.push(...page);
+        return all;
+      };
+      assert.deepEqual(await exported(ch), await exported(duck), `events export of ${c.campaign}`);
     }
   } finally {
     await duck.close();

@@ -50,6 +50,9 @@ export class ClickHouseDialect extends SqlDialect {
     // Float division and floor, exactly as the standard dialect computes it (intDiv truncates negatives).
     return `toInt64(floor(${expr} / 86400000))`;
   }
+  override bucketOf(expr: string, ms: number): string {
+    return `toInt64(floor(${expr} / ${Math.trunc(ms)}))`;
+  }
   override fixed4(expr: string): string {
     return `toInt64(floor(${expr} * 10000 + 0.5))`;
   }
