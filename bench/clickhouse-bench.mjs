@@ -14,6 +14,7 @@ import { runReport } from '../dist/metrics/run-report.js';
 import { openClickHouseStore } from '../dist/store/clickhouse/clickhouse-store.js';
 import { startLocalClickHouse } from '../dist/store/clickhouse/local-server.js';
 import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
+import { timeRuns } from './timing.mjs';
 
 const { values } = parseArgs({ options: { events: { type: 'string' }, store: { type: 'string' }, duckdb: { type: 'string' }, runs: { type: 'string', default: '7' } } });
 if (!values.events) throw new Error('--events FILE is required');
@@ -32,17 +33,6 @@ async function load(store, label) {
   return { events: r.inserted, import_s: (t1 - t0) / 1000, classify_s: (t2 - t1) / 1000, events_per_s: Math.round(r.inserted / ((t2 - t0) / 1000)) };
 }
 
-async function time(fn) {
-  await fn(); // warm-up
-  const ms = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  return { median: Math.round(ms[Math.floor(ms.length / 2)]), min: Math.round(ms[0]) };
-}
 
 const result = { machine: `${os.cpus()[0]?.model} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`, file: values.events };
 try {
@@ -60,7 +50,7 @@ try {
     for (const q of [{ campaign: email?.campaign }, { campaign: email?.campaign, by: 'variant' }, { campaign: email?.campaign, by: 'link', window: '7d' }, { campaign: ads?.campaign, by: 'ad' }]) {
       if (!q.campaign) continue;
       const same = JSON.stringify(await runReport(ch, q)) === JSON.stringify(await runReport(duck, q));
-      result.reports.push({ query: q, clickhouse_ms: await time(() => runReport(ch, q)), duckdb_ms: await time(() => runReport(duck, q)), same_json: same });
+      result.reports.push({ query: q, clickhouse_ms: await timeRuns(() => runReport(ch, q), runs), duckdb_ms: await timeRuns(() => runReport(duck, q), runs), same_json: same });
       log(JSON.stringify(result.reports.at(-1)));
     }
   } finally {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
 import { runReport } from '../dist/metrics/run-report.js';
 import { listCampaigns } from '../dist/metrics/list-campaigns.js';
+import { timeRuns } from './timing.mjs';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, campaign: { type: 'string' }, runs: { type: 'string', default: '15' }, by: { type: 'string' } } });
 if (!values.db) throw new Error('--db is required');
@@ -31,21 +32,10 @@ const HAND = {
   params: { c: { value: campaign, type: 'String' } },
 };
 
-async function time(fn, runs) {
-  await fn(); // warm-up: first touch of the file's blocks
-  const ms = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  return { median: ms[Math.floor(ms.length / 2)], p90: ms[Math.floor(ms.length * 0.9)], min: ms[0] };
-}
 
 const runs = Number(values.runs);
-const engine = await time(() => runReport(store, { campaign, by: values.by }), runs);
-const hand = await time(() => store.query(HAND), runs);
+const engine = await timeRuns(() => runReport(store, { campaign, by: values.by }), runs);
+const hand = await timeRuns(() => store.query(HAND), runs);
 const r = await runReport(store, { campaign });
 const [h] = await store.query(HAND);
 const same = r.kind === 'email' && r.totals.sent === h.sent && r.totals.raw.unique_clicks === h.unique_clicks && r.totals.raw.total_clicks === h.total_clicks;
