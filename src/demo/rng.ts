@@ -1,5 +1,6 @@
 // A small seeded PRNG (mulberry32) and the distributions the traffic simulator draws from.
 // Deterministic for a seed: the simulator never touches Math.random or the clock.
+import { ClickrateError } from '../errors.js';
 
 /** A seeded random source. Every draw advances one shared 32-bit state. */
 export interface Rng {
@@ -75,13 +76,13 @@ export function createRng(seed: number): Rng {
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     bernoulli: (p) => next() < p,
     pick<T>(items: readonly T[]): T {
-      if (items.length === 0) throw new Error('pick from an empty array');
+      if (items.length === 0) throw new ClickrateError('CR_ERR_BAD_INPUT', 'pick from an empty array');
       return items[Math.floor(next() * items.length)] as T;
     },
     weighted<T>(items: readonly (readonly [T, number])[]): T {
       let total = 0;
       for (const [, w] of items) total += w;
-      if (!(total > 0)) throw new Error('weighted pick needs a positive total weight');
+      if (!(total > 0)) throw new ClickrateError('CR_ERR_BAD_INPUT', 'weighted pick needs a positive total weight');
       let x = next() * total;
       for (const [item, w] of items) {
         x -= w;
@@ -95,7 +96,7 @@ export function createRng(seed: number): Rng {
     lognormal: (median, sigma) => median * Math.exp(sigma * normal()),
     geometric(p: number): number {
       if (p >= 1) return 0;
-      if (p <= 0) throw new Error('geometric needs p > 0');
+      if (p <= 0) throw new ClickrateError('CR_ERR_BAD_INPUT', 'geometric needs p > 0');
       return Math.floor(Math.log(1 - next()) / Math.log(1 - p));
     },
     fork: (label) => createRng((origin ^ hashString(label)) >>> 0),

@@ -8,13 +8,14 @@ import { runReport } from '../metrics/run-report.js';
 import { reclassify } from '../classify/reclassify.js';
 import { METRIC_CASES, at, sends, type RawEvent } from './conformance-cases.js';
 import type { IngestEvent, Store } from './store.js';
+import { ClickrateError } from '../errors.js';
 
 export type OpenStore = () => Promise<Store>;
 
 export function toIngest(raw: RawEvent[]): IngestEvent[] {
   return raw.map((r, i) => {
     const p = parseEvent(r);
-    if (!p.ok) throw new Error(`conformance event ${i} is invalid: ${p.reason} (${JSON.stringify(r)})`);
+    if (!p.ok) throw new ClickrateError('CR_ERR_BAD_EVENT', `conformance event ${i} is invalid: ${p.reason} (${JSON.stringify(r)})`);
     return { ...p.event, digest: p.event.id === null ? contentDigest(p.event) : null };
   });
 }

@@ -2,6 +2,7 @@
 // combinators instead of FILTER, uniqExact for distinct counts, explicit join strictness, no table CTEs
 // (inlined), UInt8 booleans, and the verdicts table joined in (see migrations.ts for the layout).
 import { SqlDialect, type ParamBag, type ParamType, type SubqueryRef } from '../dialect.js';
+import { ClickrateError } from '../../errors.js';
 
 /** The event columns as stored, without the verdict columns. */
 const EVENT_COLUMNS = 'id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value';
@@ -65,7 +66,7 @@ export class ClickHouseDialect extends SqlDialect {
     const sqls = new Map<string, string>();
     const ref: SubqueryRef = (name) => {
       const sql = sqls.get(name);
-      if (sql === undefined) throw new Error(`no subquery named ${name}`);
+      if (sql === undefined) throw new ClickrateError('CR_ERR_BAD_QUERY', `no subquery named ${name}`);
       return `(${sql})`;
     };
     for (const [name, sql] of ctes) sqls.set(name, sql(ref));
