@@ -126,8 +126,3 @@ export const eventInputSchema = z
   });
 
 export type EventInput = z.input<typeof eventInputSchema>;
-
-/** True for SPEC.md's ad events: no message, a campaign (impressions and ad clicks). */
-export function isAdEvent(e: Pick<ClickrateEvent, 'message' | 'campaign'>): boolean {
-  return e.message === null && e.campaign !== null;
-}

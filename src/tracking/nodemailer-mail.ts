@@ -14,7 +14,7 @@ export const CLICKRATE_HEADERS = Object.freeze({
 
 export type ClickrateField = keyof typeof CLICKRATE_HEADERS;
 export const FIELDS = Object.keys(CLICKRATE_HEADERS) as ClickrateField[];
-export const INPUT_HEADER_NAMES = new Set(Object.values(CLICKRATE_HEADERS).map((h) => h.toLowerCase()));
+const INPUT_HEADER_NAMES = new Set(Object.values(CLICKRATE_HEADERS).map((h) => h.toLowerCase()));
 
 /**
  * The part of Nodemailer's MailMessage the plugin touches. Structural on purpose: the package must not
@@ -38,7 +38,7 @@ export interface NodemailerMail {
 
 // ---- per-message data ----
 
-export type RawValues = Partial<Record<ClickrateField, unknown>>;
+type RawValues = Partial<Record<ClickrateField, unknown>>;
 
 export interface FoundData {
   /** Any clickrate input at all (field or headers)? */
@@ -49,7 +49,7 @@ export interface FoundData {
   headers: unknown;
 }
 
-export interface HeaderEntry {
+interface HeaderEntry {
   key: string;
   value: unknown;
 }
@@ -92,7 +92,7 @@ export function readClickrateData(data: NodemailerMail['data']): FoundData {
  * and a function that writes entries back in the same form — always a new object: the app may reuse its
  * headers object for the next message, so it is never mutated.
  */
-export function headerEntries(headers: unknown): { entries: HeaderEntry[]; rebuild: (entries: HeaderEntry[]) => unknown } {
+function headerEntries(headers: unknown): { entries: HeaderEntry[]; rebuild: (entries: HeaderEntry[]) => unknown } {
   if (headers === undefined || headers === null || typeof headers !== 'object') {
     return { entries: [], rebuild: (e) => Object.fromEntries(e.map((h) => [h.key, h.value])) };
   }
@@ -110,7 +110,7 @@ export function headerEntries(headers: unknown): { entries: HeaderEntry[]; rebui
 }
 
 /** A header value as text: strings, numbers, the first of a list, or a prepared {value}. */
-export function headerText(value: unknown): unknown {
+function headerText(value: unknown): unknown {
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) return headerText(value[0]);
@@ -191,7 +191,7 @@ export function prepareInput(data: NodemailerMail['data'], values: RawValues): P
   return { ok: true, input: input as WrapInput, warnings };
 }
 
-export function contentText(value: unknown): string | undefined {
+function contentText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) {
     try {
@@ -204,7 +204,7 @@ export function contentText(value: unknown): string | undefined {
   return undefined;
 }
 
-export function describeContent(value: unknown): string {
+function describeContent(value: unknown): string {
   if (Buffer.isBuffer(value)) return 'a Buffer that is not UTF-8';
   if (typeof value === 'object' && value !== null) {
     if (typeof (value as { pipe?: unknown }).pipe === 'function') return 'a stream';
@@ -218,7 +218,7 @@ export function describeContent(value: unknown): string {
 // ---- addresses ----
 
 /** Every address in a Nodemailer address field: "a@x, B <b@y>", {name, address}, groups, arrays of these. */
-export function addressList(value: unknown): string[] {
+function addressList(value: unknown): string[] {
   const out: string[] = [];
   const walk = (v: unknown): void => {
     if (v === undefined || v === null) return;
@@ -244,7 +244,7 @@ export function firstAddress(value: unknown): string | undefined {
  * Splits an RFC 5322 address list. Enough for the recipient id: quoted display names may hold commas,
  * `<…>` holds the address, `Group: a, b;` lists members, (comments) are dropped.
  */
-export function parseAddresses(list: string): string[] {
+function parseAddresses(list: string): string[] {
   const out: string[] = [];
   let text = ''; // display name or bare address of the current entry
   let angle: string | undefined;
