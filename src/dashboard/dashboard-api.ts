@@ -8,8 +8,8 @@ import { calc } from '../metrics/calc.js';
 import { campaignEventPages } from '../metrics/campaign-events.js';
 import { runTimeseries } from '../metrics/compile-timeseries.js';
 import { listCampaigns } from '../metrics/list-campaigns.js';
-import type { AdReport, EmailGroup, EmailReport, LinkGroup } from '../metrics/report-types.js';
-import { runReport } from '../metrics/run-report.js';
+import type { EmailGroup, EmailReport, LinkGroup, Report } from '../metrics/report-types.js';
+import { runReport, runReports } from '../metrics/run-report.js';
 import type { Store } from '../store/store.js';
 import { sendJson } from '../http/reply.js';
 import type { Benchmarks } from './benchmarks.js';
@@ -48,9 +48,7 @@ export async function getTimeseries(res: ServerResponse, deps: DashboardApiDeps,
 }
 
 /** The facts the diagnosis reads, from the report's totals, send-day cohorts, steps and links. */
-async function emailFacts(store: Store, campaign: string, window: string | undefined, byDay: EmailReport): Promise<EmailFacts> {
-  const steps = (await runReport(store, { campaign, by: 'step', window })) as EmailReport;
-  const links = (await runReport(store, { campaign, by: 'link', window })) as EmailReport;
+function emailFacts(byDay: EmailReport, steps: EmailReport, links: EmailReport): EmailFacts {
   const t = byDay.totals;
   return {
     kind: 'email',
@@ -70,22 +68,47 @@ async function emailFacts(store: Store, campaign: string, window: string | undef
 }
 
 /** Findings in plain sentences, the benchmark ranges they used, and the words for each machine reason. */
-export async function getDiagnosis(res: ServerResponse, deps: DashboardApiDeps, campaign: string, q: URLSearchParams): Promise<void> {
-  const window = windowOf(q);
-  const byDay = await runReport(deps.store, { campaign, by: 'day', window });
+function diagnosis(deps: DashboardApiDeps, campaign: string, window: string | undefined, byDay: Report, steps?: Report, links?: Report) {
   let facts: EmailFacts | AdFacts;
   let codes: string[];
   if (byDay.kind === 'email') {
-    facts = await emailFacts(deps.store, campaign, window, byDay);
+    facts = emailFacts(byDay, steps as EmailReport, links as EmailReport);
     codes = [...Object.keys(byDay.totals.machine_reasons.opens), ...Object.keys(byDay.totals.machine_reasons.clicks)];
   } else {
-    const t = (byDay as AdReport).totals;
+    const t = byDay.totals;
     facts = { kind: 'ads', impressions: t.impressions, clicks: t.clicks, ctr: t.ctr, raw_clicks: t.raw.clicks };
     codes = Object.keys(t.machine_reasons.clicks);
   }
   const reasons: Record<string, string> = {};
   for (const c of codes) reasons[c] = describeReason(c);
-  sendJson(res, 200, { campaign, window: window ?? null, findings: diagnose(facts, deps.benchmarks), benchmarks: deps.benchmarks[facts.kind], reasons });
+  return { campaign, window: window ?? null, findings: diagnose(facts, deps.benchmarks), benchmarks: deps.benchmarks[facts.kind], reasons };
+}
+
+export async function getDiagnosis(res: ServerResponse, deps: DashboardApiDeps, campaign: string, q: URLSearchParams): Promise<void> {
+  const window = windowOf(q);
+  const [byDay, steps, links] = await runReports(deps.store, { campaign, window }, (kind) => (kind === 'email' ? ['day', 'step', 'link'] : ['day']));
+  sendJson(res, 200, diagnosis(deps, campaign, window, byDay!, steps, links));
+}
+
+/**
+ * Everything a campaign page shows but its time series, computed together: totals, steps, variants,
+ * links and the diagnosis of an email campaign (one pass over its events, see compile-email.ts), or
+ * totals, ads and the diagnosis of an ad campaign.
+ */
+export async function getCampaignPage(res: ServerResponse, deps: DashboardApiDeps, campaign: string, q: URLSearchParams): Promise<void> {
+  const window = windowOf(q);
+  const templates = await deps.store.listTemplates(campaign);
+  const [report, ...rest] = await runReports(deps.store, { campaign, window }, (kind) =>
+    // An ad campaign has ads instead of steps, variants and links (report-plan.ts).
+    kind === 'email' ? [null, 'day', 'step', 'variant', 'link'] : [null, 'day', 'ad'],
+  );
+  if (report!.kind === 'email') {
+    const [byDay, steps, variants, links] = rest;
+    sendJson(res, 200, { kind: 'email', report, steps, variants, links, diagnosis: diagnosis(deps, campaign, window, byDay!, steps, links), templates });
+  } else {
+    const [byDay, ads] = rest;
+    sendJson(res, 200, { kind: 'ads', report, ads, diagnosis: diagnosis(deps, campaign, undefined, byDay!) });
+  }
 }
 
 export async function getTemplates(res: ServerResponse, deps: DashboardApiDeps, campaign: string): Promise<void> {

@@ -1,5 +1,6 @@
 // The dashboard's server side over real HTTP on loopback: login and session cookie, CSRF refusal, page
-// headers, templates kept by wrap, the click map, the calculator, time series and the JSON Lines export.
+// headers, templates kept by wrap, the click map, the calculator, time series, the campaign page's
+// combined reports and the JSON Lines export.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,6 +143,23 @@ test('the time series adds up to the report, with and without a window', async (
   }
   assert.equal((await withCookie('/api/v1/campaigns/news/timeseries?interval=week')).status, 400);
   assert.equal((await withCookie('/api/v1/campaigns/nope/timeseries')).status, 404);
+});
+
+test('a campaign page in one request: the same reports and diagnosis as their own endpoints', async () => {
+  for (const window of ['', '1h']) {
+    const q = window ? `window=${window}` : '';
+    const page = (await (await withCookie(`/api/v1/campaigns/news/page?${q}`)).json()) as Record<string, unknown>;
+    const own = async (sub: string) => (await withCookie(`/api/v1/campaigns/news/${sub}${sub.includes('?') ? '&' : '?'}${q}`)).json();
+    assert.equal(page.kind, 'email');
+    assert.deepEqual(page.report, await own('report'));
+    assert.deepEqual(page.steps, await own('report?by=step'));
+    assert.deepEqual(page.variants, await own('report?by=variant'));
+    assert.deepEqual(page.links, await own('report?by=link'));
+    assert.deepEqual(page.diagnosis, await own('diagnosis'));
+    assert.deepEqual(page.templates, ((await own('templates')) as { templates: unknown }).templates);
+  }
+  assert.equal((await withCookie('/api/v1/campaigns/nope/page')).status, 404);
+  assert.equal((await withCookie('/api/v1/campaigns/news/page?window=7%20days')).status, 400);
 });
 
 test('raw events export as JSON Lines, every event of the campaign once', async () => {

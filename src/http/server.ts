@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { reclassify } from '../classify/reclassify.js';
 import { parseBenchmarks, type Benchmarks } from '../dashboard/benchmarks.js';
-import { getCalc, getClickMap, getDiagnosis, getOverview, getTemplates, getTimeseries, streamEvents, type DashboardApiDeps } from '../dashboard/dashboard-api.js';
+import { getCalc, getCampaignPage, getClickMap, getDiagnosis, getOverview, getTemplates, getTimeseries, streamEvents, type DashboardApiDeps } from '../dashboard/dashboard-api.js';
 import { DEFAULT_WEB_ROOT, routeDashboard, type DashboardPageDeps } from '../dashboard/dashboard-pages.js';
 import { ClickrateError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -41,7 +41,7 @@ export interface ServerOptions {
 }
 
 const CLASSIFY_EVERY_MS = 1000;
-const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|timeseries|diagnosis|templates|click-map|events\.jsonl)$/;
+const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|page|timeseries|diagnosis|templates|click-map|events\.jsonl)$/;
 
 export class ClickrateServer {
   readonly http: Server;
@@ -129,6 +129,8 @@ export class ClickrateServer {
       switch (sub[2]) {
         case 'report':
           return getReport(res, this.api, campaign, q);
+        case 'page':
+          return getCampaignPage(res, this.dash, campaign, q);
         case 'timeseries':
           return getTimeseries(res, this.dash, campaign, q);
         case 'diagnosis':

@@ -1,53 +1,11 @@
 // Step 3 of the report pipeline for email campaigns: the plan as parameter-bound SQL for one dialect.
 // Everything is counted at the message grain (SPEC.md "Metric semantics"); the dialect supplies syntax.
-import { ParamBag, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
-import type { ReportPlan } from './report-plan.js';
+import { ClickrateError } from '../errors.js';
+import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
+import { engaged, messageCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
 
-type EmailPlan = Extract<ReportPlan, { kind: 'email' }>;
-
-/** The subqueries every email report starts from; bodies refer to them through `ref`. */
-type Ctes = ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>;
-
-/**
- * The campaign's events (`ev`) and messages (`msg`: one row per message with its send time, bounce flag
- * and labels; without the verdict join where verdicts are kept apart). A message belongs to the campaign its sent or delivered event names.
- * TRICKY: no output column is named like a column it is computed from (`anyIf(step, …) AS step`):
- * ClickHouse resolves aliases query-wide, so that would read its own alias.
- */
-function messageCtes(d: SqlDialect, bag: ParamBag, campaign: string): Ctes {
-  const c = d.param(bag, campaign, 'String');
-  const first = (col: string) => d.coalesce(d.anyIf(col, "type = 'sent'"), d.anyIf(col, "type = 'delivered'"));
-  return [
-    ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${d.campaignMessageEvents(c)} AS e`],
-    [
-      'msg',
-      (ref) => `SELECT message,
-        ${d.coalesce(d.minIf('ts', "type = 'sent'"), d.minIf('ts', "type = 'delivered'"))} AS send_ts,
-        ${d.anyTrue("type = 'bounced'")} AS is_bounced,
-        ${first('step')} AS m_step,
-        ${first('variant')} AS m_variant,
-        ${first('segment')} AS m_segment,
-        ${first('recipient')} AS m_recipient
-      FROM ${d.verdictsApart ? d.campaignMessageEvents(c, false) : ref('ev')} AS ev WHERE type IN ('sent', 'delivered', 'bounced')
-      GROUP BY message`,
-    ],
-  ];
-}
-
-/**
- * The campaign's events of the given types joined with their message's send time and bounce flag, kept
- * only on delivered messages and, with a window, within it of the send time (SPEC.md).
- */
-function engaged(d: SqlDialect, bag: ParamBag, plan: EmailPlan, ref: SubqueryRef, types: string, cols: string): string {
-  const parts = ['is_bounced = 0'];
-  if (plan.query.window) parts.push(`ts <= send_ts + ${d.param(bag, plan.query.window.ms, 'Int64')}`);
-  return `(SELECT ${cols} FROM ${ref('ev')} AS ev WHERE type IN (${types})) AS e
-    ${d.innerJoin} (SELECT message, send_ts, is_bounced FROM ${ref('msg')} AS msg) AS m USING (message)
-    WHERE ${parts.join(' AND ')}`;
-}
-
-function groupKey(d: SqlDialect, plan: EmailPlan): string {
-  switch (plan.grouping) {
+function groupKey(d: SqlDialect, grouping: EmailPlan['grouping']): string {
+  switch (grouping) {
     case 'variant':
       return 'm_variant';
     case 'segment':
@@ -66,41 +24,10 @@ function groupKey(d: SqlDialect, plan: EmailPlan): string {
   }
 }
 
-export function compileEmailReport(plan: EmailPlan, d: SqlDialect): CompiledQuery {
-  const bag = new ParamBag();
-  const human = `machine = ${d.false}`;
-  const machine = `machine = ${d.true}`;
-  const counts: Array<[string, string]> = [
-    ['h_opens', d.countIf(`type = 'open' AND ${human}`)],
-    ['h_clicks', d.countIf(`type = 'click' AND ${human}`)],
-    ['m_opens', d.countIf(`type = 'open' AND ${machine}`)],
-    ['m_clicks', d.countIf(`type = 'click' AND ${machine}`)],
-    ['r_opens', d.countIf("type = 'open'")],
-    ['r_clicks', d.countIf("type = 'click'")],
-    ['n_replies', d.countIf("type = 'reply'")],
-    ['n_unsubscribes', d.countIf("type = 'unsubscribe'")],
-    ['n_complaints', d.countIf("type = 'complaint'")],
-    ['n_conversions', d.countIf("type = 'conversion'")],
-    ['n_revenue', d.sumIf(d.fixed4('value'), "type = 'conversion'")],
-  ];
-  const ctes: Ctes = [
-    ...messageCtes(d, bag, plan.query.campaign),
-    [
-      'eng',
-      (ref) => `SELECT message, ${counts.map(([name, expr]) => `${expr} AS e_${name}`).join(',\n        ')}
-      FROM ${engaged(d, bag, plan, ref, "'open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion'", 'message, type, ts, machine, value')}
-      GROUP BY message`,
-    ],
-    [
-      'j',
-      (ref) => `SELECT send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
-        ${counts.map(([name]) => `coalesce(e_${name}, 0) AS ${name}`).join(', ')}
-      FROM ${ref('msg')} AS msg ${d.leftJoin} ${ref('eng')} AS eng USING (message)`,
-    ],
-  ];
-  const sql = d.withQuery(
-    ctes,
-    (ref) => `SELECT ${groupKey(d, plan)} AS key,
+/** The message-grain counts per group key (`--by link` reports the campaign's totals beside its links). */
+function reportBody(d: SqlDialect, grouping: EmailPlan['grouping']) {
+  const key = groupKey(d, grouping);
+  return (ref: SubqueryRef) => `SELECT ${key} AS key,
       count(*) AS sent,
       ${d.countIf('is_bounced = 1')} AS bounced,
       ${d.countIf('is_bounced = 0')} AS delivered,
@@ -120,28 +47,54 @@ export function compileEmailReport(plan: EmailPlan, d: SqlDialect): CompiledQuer
       ${d.countIf('r_clicks > 0')} AS raw_unique_clicks,
       sum(r_clicks) AS raw_total_clicks
     FROM ${ref('j')} AS j
-    GROUP BY key
-    ORDER BY key`,
-  );
-  return { sql, params: bag.params };
+    GROUP BY key`;
 }
 
 /** Per link (SPEC.md `--by link`): key = URL, message-grain unique clicks on that link. */
-export function compileLinkReport(plan: EmailPlan, d: SqlDialect): CompiledQuery {
-  const bag = new ParamBag();
-  const sql = d.withQuery(
-    messageCtes(d, bag, plan.query.campaign),
-    (ref) => `SELECT url AS key,
+function linkBody(d: SqlDialect, bag: ParamBag, plan: EmailPlan) {
+  return (ref: SubqueryRef) => `SELECT url AS key,
       ${d.countDistinctIf('message', `machine = ${d.false}`)} AS unique_clicks,
       ${d.countIf(`machine = ${d.false}`)} AS total_clicks,
       ${d.countIf(`machine = ${d.true}`)} AS scanner_clicks,
       ${d.countDistinct('message')} AS raw_unique_clicks,
       count(*) AS raw_total_clicks
     FROM ${engaged(d, bag, plan, ref, "'click'", 'message, ts, machine, url')}
-    GROUP BY url
-    ORDER BY unique_clicks DESC, raw_unique_clicks DESC, key`,
-  );
-  return { sql, params: bag.params };
+    GROUP BY url`;
+}
+
+/** Machine opens and clicks by the reasons that made them machine (issue #4: "a breakdown by reason"). */
+function reasonsBody(d: SqlDialect, bag: ParamBag, plan: EmailPlan) {
+  return (ref: SubqueryRef) => `SELECT type, reasons, count(*) AS n
+    FROM ${engaged(d, bag, plan, ref, "'open', 'click'", 'message, type, ts, machine, reasons')} AND machine = ${d.true}
+    GROUP BY type, reasons`;
+}
+
+/** The part holding the counts of a plan's grouping (`--by link`: the totals, beside the `links` part). */
+export function reportPart(plan: EmailPlan): string {
+  return `report_${plan.grouping === 'link' || plan.grouping === null ? 'none' : plan.grouping}`;
+}
+
+/**
+ * Email reports of one campaign and window, as parts over the same message grain: `report_<grouping>`
+ * (counts per group key) for each plan, `reasons` (machine events by reason) and, when a plan is by
+ * link, `links`. Rows come in no particular order; the shape step orders them. Engines that compute
+ * shared subqueries once answer every part in one statement (dialect.withParts): a dashboard page's
+ * breakdowns then cost one pass over the campaign's events, not one each.
+ */
+export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect): CompiledParts {
+  const first = plans[0];
+  if (!first || plans.some((p) => p.query.campaign !== first.query.campaign || p.query.window?.ms !== first.query.window?.ms)) {
+    throw new ClickrateError('CR_ERR_BAD_QUERY', 'reports compiled together must share one campaign and window');
+  }
+  const bag = new ParamBag();
+  const ctes = messageGrainCtes(d, bag, first);
+  const parts = new Map<string, (ref: SubqueryRef) => string>();
+  for (const plan of plans) {
+    parts.set(reportPart(plan), reportBody(d, plan.grouping === 'link' ? null : plan.grouping));
+    if (plan.grouping === 'link') parts.set('links', linkBody(d, bag, plan));
+  }
+  parts.set('reasons', reasonsBody(d, bag, first));
+  return { statements: d.withParts(ctes, [...parts]), params: bag.params };
 }
 
 /**
@@ -160,18 +113,6 @@ export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: Sql
     FROM ${engaged(d, bag, plan, ref, "'open', 'click'", 'message, type, ts, machine')}
     GROUP BY bucket
     ORDER BY bucket`,
-  );
-  return { sql, params: bag.params };
-}
-
-/** Machine opens and clicks by the reasons that made them machine (issue #4: "a breakdown by reason"). */
-export function compileEmailMachineReasons(plan: EmailPlan, d: SqlDialect): CompiledQuery {
-  const bag = new ParamBag();
-  const sql = d.withQuery(
-    messageCtes(d, bag, plan.query.campaign),
-    (ref) => `SELECT type, reasons, count(*) AS n
-    FROM ${engaged(d, bag, plan, ref, "'open', 'click'", 'message, type, ts, machine, reasons')} AND machine = ${d.true}
-    GROUP BY type, reasons`,
   );
   return { sql, params: bag.params };
 }

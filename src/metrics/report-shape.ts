@@ -144,9 +144,13 @@ function addComparisons(report: EmailReport, groups: EmailGroup[], requested: st
   }
 }
 
+/** Links by people's unique clicks, then everyone's, then URL (rows arrive in no particular order). */
 function shapeLinks(rows: Row[], delivered: number): LinkGroup[] {
   const sum = rows.reduce((s, r) => s + num(r.unique_clicks), 0);
-  return rows.map((r) => {
+  const ordered = [...rows].sort(
+    (a, b) => num(b.unique_clicks) - num(a.unique_clicks) || num(b.raw_unique_clicks) - num(a.raw_unique_clicks) || (String(a.key) < String(b.key) ? -1 : String(a.key) > String(b.key) ? 1 : 0),
+  );
+  return ordered.map((r) => {
     const c = pick(r, LINK_COUNT_COLUMNS);
     return {
       key: String(r.key),

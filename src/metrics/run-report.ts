@@ -1,31 +1,54 @@
 // The report pipeline (after Plausible's query_runner): parse → profile → plan → compile → execute →
-// shape. Every step but execute is pure; execute is the only one that talks to a store.
+// shape. Every step but execute is pure; execute (here and run-parts.ts) is the only one that talks to a store.
 import type { Store } from '../store/store.js';
 import { compileAdMachineReasons, compileAdReport } from './compile-ads.js';
-import { compileCampaignProfile, compileEmailMachineReasons, compileEmailReport, compileLinkReport } from './compile-email.js';
+import { compileCampaignProfile, compileEmailReports, reportPart } from './compile-email.js';
+import type { EmailPlan } from './email-ctes.js';
 import { machineReasons } from './machine-reasons.js';
-import { planReport } from './report-plan.js';
+import { planReport, type ReportPlan } from './report-plan.js';
 import { parseReportQuery, type ReportQueryInput } from './report-query.js';
 import { shapeAdReport, shapeEmailReport } from './report-shape.js';
 import type { Report } from './report-types.js';
+import { runParts } from './run-parts.js';
 
-// Queries run one after another on purpose: one embedded connection runs one statement at a time.
 export async function runReport(store: Store, input: ReportQueryInput): Promise<Report> {
-  const query = parseReportQuery(input);
-  const [profile] = await store.query(compileCampaignProfile(query.campaign, store.dialect));
+  const [report] = await runReports(store, input, [input.by]);
+  return report!;
+}
+
+/**
+ * Several breakdowns of one campaign and window (a dashboard page, a diagnosis): the same reports as
+ * one runReport each, computed together. `groupings` may depend on what the campaign turns out to be
+ * (an ad campaign has no steps or links). `input.by` is ignored; `input.control` applies to `variant`.
+ */
+export async function runReports(
+  store: Store,
+  input: ReportQueryInput,
+  groupingsOf: readonly unknown[] | ((kind: ReportPlan['kind']) => readonly unknown[]),
+): Promise<Report[]> {
+  const campaign = parseReportQuery({ ...input, by: undefined, control: undefined }).campaign;
+  const [profile] = await store.query(compileCampaignProfile(campaign, store.dialect));
   const counts = { messages: Number(profile?.messages ?? 0), adEvents: Number(profile?.ad_events ?? 0) };
   const orphans = Number(profile?.orphans ?? 0);
-  const plan = planReport(query, counts);
-  if (plan.kind === 'ads') {
-    const rows = await store.query(compileAdReport(plan, store.dialect));
-    const reasons = machineReasons(await store.query(compileAdMachineReasons(plan, store.dialect)));
-    return shapeAdReport(plan, rows, orphans, reasons);
+  const groupings = typeof groupingsOf === 'function' ? groupingsOf(counts.messages > 0 ? 'email' : 'ads') : groupingsOf;
+  // TRICKY: a control given for the caller's own grouping is checked as usual (an error unless by
+  // variant); the other groupings of a dashboard page simply do not take it.
+  const queries = groupings.map((by) => parseReportQuery({ ...input, by, control: by === input.by || by === 'variant' ? input.control : undefined }));
+  const plans: ReportPlan[] = queries.map((q) => planReport(q, counts));
+  const email = plans.filter((p): p is EmailPlan => p.kind === 'email');
+  const parts = email.length > 0 ? await runParts(store, compileEmailReports(email, store.dialect)) : null;
+  const reports: Report[] = [];
+  for (const plan of plans) {
+    if (plan.kind === 'ads') {
+      // Ad reports read a campaign's ad events only: small, one query each.
+      const rows = await store.query(compileAdReport(plan, store.dialect));
+      const reasons = machineReasons(await store.query(compileAdMachineReasons(plan, store.dialect)));
+      reports.push(shapeAdReport(plan, rows, orphans, reasons));
+      continue;
+    }
+    const reasons = machineReasons(parts?.get('reasons') ?? []);
+    const links = plan.grouping === 'link' ? (parts?.get('links') ?? []) : null;
+    reports.push(shapeEmailReport(plan, parts?.get(reportPart(plan)) ?? [], orphans, links, reasons));
   }
-  const reasons = machineReasons(await store.query(compileEmailMachineReasons(plan, store.dialect)));
-  if (plan.grouping === 'link') {
-    const totals = await store.query(compileEmailReport({ ...plan, grouping: null }, store.dialect));
-    const links = await store.query(compileLinkReport(plan, store.dialect));
-    return shapeEmailReport(plan, totals, orphans, links, reasons);
-  }
-  return shapeEmailReport(plan, await store.query(compileEmailReport(plan, store.dialect)), orphans, null, reasons);
+  return reports;
 }

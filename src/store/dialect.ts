@@ -11,6 +11,18 @@ export interface CompiledQuery {
   params: Record<string, BoundParam>;
 }
 
+/** One statement answering one or more named parts; with several, each row's `part` column says which. */
+export interface PartStatement {
+  parts: string[];
+  sql: string;
+}
+
+/** Several result sets compiled together over shared subqueries, with one set of bound parameters. */
+export interface CompiledParts {
+  statements: PartStatement[];
+  params: Record<string, BoundParam>;
+}
+
 /** Collects bound parameters while a query is being compiled; names are p0, p1, … */
 export class ParamBag {
   readonly params: Record<string, BoundParam> = {};
@@ -104,6 +116,15 @@ export class SqlDialect {
   withQuery(ctes: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>, body: (ref: SubqueryRef) => string): string {
     const ref: SubqueryRef = (name) => name;
     return `WITH ${ctes.map(([name, sql]) => `${name} AS (${sql(ref)})`).join(',\n')}\n${body(ref)}`;
+  }
+
+  /**
+   * Several result sets (parts) over the same named subqueries. Here: one statement per part, each
+   * with the subqueries it refers to. Engines that compute a subquery referred to more than once only
+   * once override this to answer every part in one statement, so the shared work is done once.
+   */
+  withParts(ctes: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>, parts: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>): PartStatement[] {
+    return parts.map(([name, body]) => ({ parts: [name], sql: this.withQuery(ctes, body) }));
   }
 
   /**

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { contentDigest } from '../events/event-id.js';
 import { parseEvent } from '../events/parse-event.js';
-import { runReport } from '../metrics/run-report.js';
+import { runReport, runReports } from '../metrics/run-report.js';
 import { reclassify } from '../classify/reclassify.js';
-import { METRIC_CASES, at, sends, type RawEvent } from './conformance-cases.js';
+import { METRIC_CASES, at, on, range, sends, type RawEvent } from './conformance-cases.js';
 import type { IngestEvent, Store } from './store.js';
 import { ClickrateError } from '../errors.js';
 
@@ -78,6 +78,33 @@ export function storeConformanceSuite(backend: string, open: OpenStore): void {
       const after = await runReport(store, { campaign: 'idem' });
       assert.deepEqual(after, before);
       assert.equal(after.kind === 'email' && after.totals.total_clicks, 3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`[${backend}] breakdowns computed together (a dashboard page) equal each report computed alone`, async () => {
+    const store = await open();
+    try {
+      const steps = (i: number): RawEvent => ({ step: 1 + (i % 2), variant: i % 3 === 0 ? 'B' : 'A', ...(i % 4 === 0 ? { segment: 'vip' } : {}) });
+      await ingest(store, [
+        ...sends(30, 'page', 'm', steps),
+        ...on('bounced', [0, 1]),
+        ...on('open', range(0, 20), 'm', 30),
+        ...on('open', range(0, 10), 'm', 60 * 24 * 9),
+        ...on('click', range(0, 12), 'm', 40, { url: 'https://a.example.com/' }),
+        ...on('click', range(5, 9), 'm', 41, { url: 'https://b.example.com/x?y=1' }),
+        ...on('click', range(10, 14), 'm', 60 * 24 * 8, { url: 'https://b.example.com/x?y=1' }),
+        ...on('reply', [3, 4, 25]),
+        { type: 'conversion', ts: at(90), message: 'm6', value: 19.9 },
+      ]);
+      const groupings = [null, 'day', 'step', 'variant', 'link', 'segment', 'provider'];
+      for (const window of [undefined, '7d']) {
+        const together = await runReports(store, { campaign: 'page', window }, groupings);
+        for (const [i, by] of groupings.entries()) {
+          assert.deepEqual(together[i], await runReport(store, { campaign: 'page', by, window }), `by ${by} window ${window}`);
+        }
+      }
     } finally {
       await store.close();
     }

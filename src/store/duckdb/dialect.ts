@@ -1,6 +1,25 @@
-// DuckDB's SQL dialect: DuckDB speaks the standard base (aggregate FILTER, $name parameters) as is.
-import { SqlDialect } from '../dialect.js';
+// DuckDB's SQL dialect: DuckDB speaks the standard base (aggregate FILTER, $name parameters) as is,
+// and answers several report parts in one statement (it materializes a CTE referred to more than once).
+import { ClickrateError } from '../../errors.js';
+import { SqlDialect, type PartStatement, type SubqueryRef } from '../dialect.js';
+
+const PART_NAME = /^[a-z_]+$/;
 
 export class DuckDbDialect extends SqlDialect {
   override readonly name = 'duckdb';
+
+  /**
+   * Every part in one statement: `UNION ALL BY NAME` lines up the parts' columns by name (a column a
+   * part lacks is NULL in its rows) and `part` tags each row. DuckDB materializes a CTE that several
+   * parts refer to, so the campaign's events are read and grouped once for all of them.
+   */
+  override withParts(ctes: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>, parts: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>): PartStatement[] {
+    if (parts.length < 2) return super.withParts(ctes, parts);
+    for (const [name] of parts) {
+      // Part names are constants of the compilers, never input; checked because they are spliced in.
+      if (!PART_NAME.test(name)) throw new ClickrateError('CR_ERR_BAD_QUERY', `bad part name ${name}`);
+    }
+    const sql = this.withQuery(ctes, (ref) => parts.map(([name, body]) => `(SELECT '${name}' AS part, * FROM (${body(ref)}) AS p)`).join('\nUNION ALL BY NAME\n'));
+    return [{ parts: parts.map(([name]) => name), sql }];
+  }
 }

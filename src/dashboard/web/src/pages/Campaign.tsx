@@ -1,7 +1,7 @@
 // `/campaigns/<id>`: one campaign. The reporting window is a URL parameter that every request carries,
 // so changing it changes every figure at once; all data comes from aggregate endpoints, never raw events.
 import { useEffect, useState } from 'preact/hooks';
-import { campaignPath, getJson, type AdReport, type Diagnosis, type EmailReport, type LinkReport, type Report, type TemplateInfo, type Timeseries } from '../api';
+import { campaignPath, getJson, type AdReport, type Diagnosis, type EmailReport, type LinkReport, type TemplateInfo, type Timeseries } from '../api';
 import { TimeChart } from '../components/TimeChart';
 import { navigate } from '../nav';
 import { AbTests, AdsTable, LinksAndMap, StepsTable } from './Breakdowns';
@@ -11,6 +11,10 @@ const WINDOWS = [['', 'all time'], ['1h', '1 hour'], ['24h', '24 hours'], ['48h'
 
 interface EmailData { kind: 'email'; totals: EmailReport; steps: EmailReport; variants: EmailReport; links: LinkReport; diagnosis: Diagnosis; templates: TemplateInfo[] }
 interface AdData { kind: 'ads'; totals: AdReport; ads: AdReport; diagnosis: Diagnosis }
+/** GET /api/v1/campaigns/<id>/page: a campaign page's reports, computed together. */
+type CampaignPage =
+  | { kind: 'email'; report: EmailReport; steps: EmailReport; variants: EmailReport; links: LinkReport; diagnosis: Diagnosis; templates: TemplateInfo[] }
+  | { kind: 'ads'; report: AdReport; ads: AdReport; diagnosis: Diagnosis };
 
 /** A query parameter kept in the URL, so a view can be bookmarked and shared. */
 function useParam(name: string, fallback: string): [string, (v: string) => void] {
@@ -40,20 +44,11 @@ export function CampaignPage(props: { id: string }) {
     setError('');
     const w = { window: win };
     (async () => {
-      const totals = await getJson<Report>(campaignPath(id, 'report', w));
-      if (totals.kind === 'email') {
-        const [steps, variants, links, diagnosis, templates] = await Promise.all([
-          getJson<EmailReport>(campaignPath(id, 'report', { ...w, by: 'step' })),
-          getJson<EmailReport>(campaignPath(id, 'report', { ...w, by: 'variant' })),
-          getJson<LinkReport>(campaignPath(id, 'report', { ...w, by: 'link' })),
-          getJson<Diagnosis>(campaignPath(id, 'diagnosis', w)),
-          getJson<{ templates: TemplateInfo[] }>(campaignPath(id, 'templates')),
-        ]);
-        if (live) setData({ kind: 'email', totals, steps, variants, links, diagnosis, templates: templates.templates });
-      } else {
-        const [ads, diagnosis] = await Promise.all([getJson<AdReport>(campaignPath(id, 'report', { by: 'ad' })), getJson<Diagnosis>(campaignPath(id, 'diagnosis'))]);
-        if (live) setData({ kind: 'ads', totals, ads, diagnosis });
-      }
+      // One request for everything but the chart: the server computes the breakdowns in one pass.
+      const page = await getJson<CampaignPage>(campaignPath(id, 'page', w));
+      if (!live) return;
+      if (page.kind === 'email') setData({ kind: 'email', totals: page.report, steps: page.steps, variants: page.variants, links: page.links, diagnosis: page.diagnosis, templates: page.templates });
+      else setData({ kind: 'ads', totals: page.report, ads: page.ads, diagnosis: page.diagnosis });
     })().catch((e: Error) => live && setError(e.message));
     return () => {
       live = false;

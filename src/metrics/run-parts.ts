@@ -1,0 +1,34 @@
+// Step 4 of the report pipeline for reports compiled as parts (compile-email.ts): runs the statements
+// and hands each part its rows, whether the dialect answered all parts in one statement or one each.
+import { ClickrateError } from '../errors.js';
+import type { BoundParam, CompiledParts } from '../store/dialect.js';
+import type { Row, Store } from '../store/store.js';
+
+/**
+ * The parameters a statement uses. Parts compiled together share one bag, and a statement that answers
+ * one part may not refer to a parameter of another; some engines refuse a value for no placeholder.
+ */
+function paramsOf(sql: string, params: Record<string, BoundParam>): Record<string, BoundParam> {
+  const used: Record<string, BoundParam> = {};
+  for (const [name, p] of Object.entries(params)) if (new RegExp(`\\b${name}\\b`).test(sql)) used[name] = p;
+  return used;
+}
+
+/** Rows per part name. Queries run one after another: one embedded connection runs one statement at a time. */
+export async function runParts(store: Store, compiled: CompiledParts): Promise<Map<string, Row[]>> {
+  const out = new Map<string, Row[]>();
+  for (const st of compiled.statements) {
+    for (const name of st.parts) out.set(name, []);
+    const rows = await store.query({ sql: st.sql, params: paramsOf(st.sql, compiled.params) });
+    if (st.parts.length === 1) {
+      out.set(st.parts[0]!, rows);
+      continue;
+    }
+    for (const row of rows) {
+      const list = out.get(String(row.part));
+      if (!list) throw new ClickrateError('CR_ERR_STORE', `a report row names an unknown part '${String(row.part)}'`);
+      list.push(row);
+    }
+  }
+  return out;
+}
