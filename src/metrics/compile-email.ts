@@ -2,7 +2,7 @@
 // Everything is counted at the message grain (SPEC.md "Metric semantics"); the dialect supplies syntax.
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
-import { engaged, messageCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
+import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
 
 function groupKey(d: SqlDialect, grouping: EmailPlan['grouping']): string {
   switch (grouping) {
@@ -104,7 +104,7 @@ export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect):
 export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
   const sql = d.withQuery(
-    messageCtes(d, bag, plan.query.campaign),
+    engagedCtes(d, bag, plan),
     (ref) => `SELECT ${d.bucketOf('ts', bucketMs)} AS bucket,
       ${d.countIf(`type = 'open' AND machine = ${d.false}`)} AS human_opens,
       ${d.countIf(`type = 'open' AND machine = ${d.true}`)} AS machine_opens,
@@ -118,8 +118,11 @@ export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: Sql
 }
 
 /**
- * What a report needs to know before planning: how many messages the campaign sent, how many ad events
- * it has, and its orphans (events naming the campaign whose message was never sent, SPEC.md).
+ * What a report needs to know before planning: whether the campaign sent messages (`sends`: its sent
+ * and delivered events, not a distinct count, which would cost a hash of every message id), how many ad
+ * events it has, and its orphans (events naming the campaign whose message was never sent, SPEC.md).
+ * An orphan's message has no sent or delivered event anywhere; checking that for the few events that
+ * name the campaign but are not sends keeps the check small.
  */
 export function compileCampaignProfile(campaign: string, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
@@ -127,15 +130,10 @@ export function compileCampaignProfile(campaign: string, d: SqlDialect): Compile
   const sql = d.withQuery(
     [
       ['own', () => `SELECT message, type FROM events WHERE ${d.campaignNamed(c)}`],
-      ['sent_here', (ref) => `SELECT DISTINCT message FROM ${ref('own')} AS o WHERE message IS NOT NULL AND type IN ('sent', 'delivered')`],
-      [
-        'candidates',
-        (ref) => `SELECT message FROM ${ref('own')} AS o
-        WHERE message IS NOT NULL AND type NOT IN ('sent', 'delivered') AND message NOT IN (SELECT message FROM ${ref('sent_here')} AS s)`,
-      ],
+      ['candidates', (ref) => `SELECT message FROM ${ref('own')} AS o WHERE message IS NOT NULL AND type NOT IN ('sent', 'delivered')`],
     ],
     (ref) => `SELECT
-      (SELECT count(*) FROM ${ref('sent_here')} AS s) AS messages,
+      (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NOT NULL AND type IN ('sent', 'delivered')) AS sends,
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NULL) AS ad_events,
       (SELECT count(*) FROM ${ref('candidates')} AS c
         WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND message IN (SELECT message FROM ${ref('candidates')} AS c2))

@@ -42,7 +42,7 @@ export async function runTimeseries(store: Store, input: { campaign: string; int
   const query = parseReportQuery({ campaign: input.campaign, window: input.window ?? undefined });
   const window = query.window;
   const [profile] = await store.query(compileCampaignProfile(input.campaign, store.dialect));
-  const messages = Number(profile?.messages ?? 0);
+  const messages = Number(profile?.sends ?? 0);
   const adEvents = Number(profile?.ad_events ?? 0);
   if (messages === 0 && adEvents === 0) throw new ClickrateError('CR_ERR_NOT_FOUND', `no campaign '${input.campaign}'`, { campaign: input.campaign });
   const kind = messages > 0 ? 'email' : 'ads';

@@ -45,9 +45,8 @@ function messageAttributes(d: SqlDialect): string {
         ${first('recipient')} AS m_recipient`;
 }
 
-/** `ev` and `msg` (one row per message with its send time, bounce flag and labels). */
-export function messageCtes(d: SqlDialect, bag: ParamBag, campaign: string): Ctes {
-  const c = d.param(bag, campaign, 'String');
+/** `ev` and `msg` (one row per message with its send time, bounce flag and labels); `c` is the campaign's placeholder. */
+function messageCtes(d: SqlDialect, c: string): Ctes {
   return [
     ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${d.campaignMessageEvents(c)} AS e`],
     [
@@ -60,16 +59,32 @@ export function messageCtes(d: SqlDialect, bag: ParamBag, campaign: string): Cte
 }
 
 /**
- * The campaign's events of the given types joined with their message's send time and bounce flag, kept
- * only on delivered messages and, with a window, within it of the send time (SPEC.md). A FROM item and
- * WHERE clause; `msg` must have send_ts and is_bounced.
+ * The campaign's events of the given types on delivered messages and, with a window, within it of the
+ * message's send time (SPEC.md). A FROM item and its WHERE clause (callers may add `AND …`).
+ * Without a window only bounced messages must be left out: an anti-join against the few bounced
+ * messages (`bounced`) instead of a join of every event to its message (`msg`, with send_ts and
+ * is_bounced), which the window needs.
  */
 export function engaged(d: SqlDialect, bag: ParamBag, plan: EmailPlan, ref: SubqueryRef, types: string, cols: string): string {
-  const parts = ['is_bounced = 0'];
-  if (plan.query.window) parts.push(`ts <= send_ts + ${d.param(bag, plan.query.window.ms, 'Int64')}`);
+  if (!plan.query.window) {
+    return `(SELECT ${cols} FROM ${ref('ev')} AS ev WHERE type IN (${types})) AS e
+    WHERE message NOT IN (SELECT message FROM ${ref('bounced')} AS b)`;
+  }
   return `(SELECT ${cols} FROM ${ref('ev')} AS ev WHERE type IN (${types})) AS e
     ${d.innerJoin} (SELECT message, send_ts, is_bounced FROM ${ref('msg')} AS msg) AS m USING (message)
-    WHERE ${parts.join(' AND ')}`;
+    WHERE is_bounced = 0 AND ts <= send_ts + ${d.param(bag, plan.query.window.ms, 'Int64')}`;
+}
+
+/** `bounced`: the campaign's messages with a bounce (what engaged() leaves out without a window). */
+function bouncedCte(d: SqlDialect, c: string): readonly [string, (ref: SubqueryRef) => string] {
+  return ['bounced', (ref) => `SELECT DISTINCT message FROM ${d.verdictsApart ? d.campaignMessageEvents(c, false) : ref('ev')} AS ev WHERE type = 'bounced'`];
+}
+
+/** What engaged() needs: `ev` and `bounced` without a window; `ev` and `msg` with one. */
+export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan): Ctes {
+  const c = d.param(bag, plan.query.campaign, 'String');
+  const base = messageCtes(d, c);
+  return plan.query.window ? base : [base[0]!, bouncedCte(d, c)];
 }
 
 /**
@@ -85,12 +100,14 @@ export function engaged(d: SqlDialect, bag: ParamBag, plan: EmailPlan, ref: Subq
  */
 export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan): Ctes {
   const counts = engagementCounts(d);
-  const base = messageCtes(d, bag, plan.query.campaign);
+  const c = d.param(bag, plan.query.campaign, 'String');
+  const base = messageCtes(d, c);
   const labels = 'send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient';
   if (!plan.query.window) {
     const [ev] = base;
     return [
       ev!,
+      bouncedCte(d, c),
       [
         'msg',
         (ref) => `SELECT message, ${messageAttributes(d)},

@@ -4,7 +4,7 @@ import { ClickrateError } from '../errors.js';
 import type { Grouping, ReportQuery } from './report-query.js';
 
 export interface CampaignProfile {
-  /** Messages of the campaign with a sent or delivered event. */
+  /** Sent and delivered events naming the campaign (more than 0: it is an email campaign). */
   messages: number;
   /** Events of the campaign with no message (impressions, ad clicks, ad conversions). */
   adEvents: number;
