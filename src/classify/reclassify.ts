@@ -1,86 +1,103 @@
 // Keeps stored verdicts current (issue #4): every message with an event not yet classified by this
 // CLASSIFIER_VERSION is classified again as a whole (a later delivery or burst click can change earlier
-// verdicts), in hash buckets so memory stays bounded. Runs after ingest and on `clickrate classify`.
-import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
-import type { Row, Store, VerdictRow } from '../store/store.js';
-import type { EventType } from '../events/event.js';
-import { classifyEvents, type ClassifiableEvent } from './classify.js';
-import { CLASSIFIER_VERSION } from './config.js';
-
-/** Pending events per bucket: sized so a bucket's events fit comfortably in memory (~100 MB). */
-const EVENTS_PER_BUCKET = 250_000;
+// verdicts). Runs after ingest and on `clickrate classify`; the store's VerdictPass moves the data.
+import type { Store, VerdictChunk, VerdictEvent, VerdictGroup, VerdictRow } from '../store/store.js';
+import { classifyAdEvent, classifyMessage, type ClassifiableEvent } from './classify.js';
+import type { Verdict } from './reasons.js';
+import { CLASSIFIER_VERSION, DEFAULT_CLASSIFIER_CONFIG, type ClassifierConfig } from './config.js';
+import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
 
 export interface ReclassifyResult {
-  /** Events given a verdict (or marked done, for non-open/click events of a classified message). */
+  /** Events of the classified messages, and stale events without a message: each given a verdict or marked done. */
   events: number;
+  /** Opens and clicks among them, given a verdict. */
+  verdicts: number;
+  /** Opens and clicks judged machine. */
   machine: number;
   ms: number;
 }
 
-/** Events to (re)classify: those no verdict of this version covers, or with `all`, every event. */
-const stale = (d: SqlDialect, bag: ParamBag, all: boolean) =>
-  all ? d.true : `(classifier_version IS NULL OR classifier_version <> ${d.param(bag, CLASSIFIER_VERSION, 'String')})`;
-
-function compileCount(d: SqlDialect, all: boolean): CompiledQuery {
-  const bag = new ParamBag();
-  return { sql: `SELECT count(*) AS n FROM ${d.events(d.true)} AS e WHERE ${stale(d, bag, all)}`, params: bag.params };
+export interface ReclassifyOptions {
+  /** Every event, not only stale ones (after a change of thresholds or ranges). */
+  all?: boolean;
+  /** Opens and clicks classified so far, of all the pass will classify. */
+  onProgress?: (done: number, total: number) => void;
+  /** Smaller pieces than the defaults (tests): see VerdictPassOptions. */
+  chunkEvents?: number;
+  sliceRows?: number;
 }
 
 /**
- * All events of the messages in bucket k that have a stale event, plus the stale ad events of bucket k.
- * The bucket is a condition on event columns, inside events(): where verdicts live apart (ClickHouse)
- * only the bucket's events are joined with them, not the whole table once per bucket.
+ * Verdicts for groups of a chunk, exactly as classifyEvents gives them over all of their messages' events:
+ * stand-ins for the message's earliest delivered and sent events (all the classifier reads of them), and
+ * events without a message judged alone.
  */
-function compileBucket(d: SqlDialect, k: number, n: number, all: boolean): CompiledQuery {
-  const bag = new ParamBag();
-  const sql = `
-    SELECT id, type, ts, message, campaign, url, ip, user_agent, method FROM events
-    WHERE message IN (
-      SELECT DISTINCT message FROM ${d.events(`message IS NOT NULL AND ${d.hashBucket('message', n)} = ${d.param(bag, k, 'Int64')}`)} AS e
-      WHERE ${stale(d, bag, all)}
-    )
-    UNION ALL
-    SELECT id, type, ts, message, campaign, url, ip, user_agent, method FROM ${d.events(`message IS NULL AND ${d.hashBucket('id', n)} = ${d.param(bag, k, 'Int64')}`)} AS e
-    WHERE ${stale(d, bag, all)}`;
-  return { sql, params: bag.params };
-}
-
-function toClassifiable(r: Row): ClassifiableEvent & { message: string | null; campaign: string | null } {
-  const text = (v: Row[string] | undefined) => (v === null || v === undefined ? null : String(v));
-  return {
-    id: String(r.id),
-    type: r.type as EventType,
-    ts: Number(r.ts),
-    message: text(r.message),
-    campaign: text(r.campaign),
-    url: text(r.url),
-    ip: text(r.ip),
-    user_agent: text(r.user_agent),
-    method: r.method === 'HEAD' ? 'HEAD' : r.method === 'GET' ? 'GET' : null,
+export function classifyGroups(
+  groups: readonly VerdictGroup[],
+  config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG,
+  ranges: IpRangeTable = defaultRangeTable(),
+): { rows: VerdictRow[]; machine: number } {
+  const rows: VerdictRow[] = [];
+  let machine = 0;
+  const add = (e: VerdictEvent, v: Verdict) => {
+    if (v.machine) machine++;
+    rows.push({ id: e.id, loc: e.loc, machine: v.machine, reasons: JSON.stringify(v.reasons) });
   };
+  for (const g of groups) {
+    if (!g.message) {
+      for (const e of g.events) add(e, classifyAdEvent(e, config, ranges));
+      continue;
+    }
+    const events: ClassifiableEvent[] = g.events.slice();
+    // Not opens or clicks, so they get no verdict of their own.
+    if (g.delivered !== null) events.push({ id: '', type: 'delivered', ts: g.delivered });
+    if (g.sent !== null) events.push({ id: '', type: 'sent', ts: g.sent });
+    const verdicts = classifyMessage(events, config, ranges);
+    for (const e of g.events) {
+      const v = verdicts.get(e.id);
+      if (v) add(e, v);
+    }
+  }
+  return { rows, machine };
 }
 
 /** Classifies everything stale; with `all`, every stored event (after a change of thresholds or ranges). */
-export async function reclassify(store: Store, opts: { all?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<ReclassifyResult> {
+export async function reclassify(store: Store, opts: ReclassifyOptions = {}): Promise<ReclassifyResult> {
   const started = performance.now();
-  const all = opts.all ?? false;
-  const [count] = await store.query(compileCount(store.dialect, all));
-  const total = Number(count?.n ?? 0);
-  const result: ReclassifyResult = { events: 0, machine: 0, ms: 0 };
-  if (total === 0) return result;
-  const buckets = Math.max(1, Math.ceil(total / EVENTS_PER_BUCKET));
-  for (let k = 0; k < buckets; k++) {
-    const events = (await store.query(compileBucket(store.dialect, k, buckets, all))).map(toClassifiable);
-    const verdicts = classifyEvents(events);
-    const rows: VerdictRow[] = events.map((e) => {
-      const v = verdicts.get(e.id);
-      if (v?.machine) result.machine++;
-      return { id: e.id, machine: v?.machine ?? false, reasons: v ? JSON.stringify(v.reasons) : null };
-    });
-    await store.writeVerdicts(rows, CLASSIFIER_VERSION);
-    result.events += rows.length;
-    opts.onProgress?.(result.events, total);
+  const result: ReclassifyResult = { events: 0, verdicts: 0, machine: 0, ms: 0 };
+  const pass = await store.beginVerdictPass({ version: CLASSIFIER_VERSION, all: opts.all ?? false, chunkEvents: opts.chunkEvents, sliceRows: opts.sliceRows });
+  const ranges = defaultRangeTable();
+  let reading: Promise<VerdictChunk | null> | null = null;
+  try {
+    reading = pass.next();
+    for (;;) {
+      const chunk: VerdictChunk | null = await reading;
+      reading = null;
+      if (!chunk) break;
+      // The store reads the next chunk (its engine's threads, or the server) while JavaScript classifies
+      // this one; the store may also be sending earlier verdicts meanwhile.
+      reading = pass.next();
+      reading.catch(() => undefined);
+      for (const groups of chunk.batches()) {
+        const { rows, machine } = classifyGroups(groups, DEFAULT_CLASSIFIER_CONFIG, ranges);
+        await pass.write(rows);
+        result.machine += machine;
+        result.verdicts += rows.length;
+      }
+      opts.onProgress?.(result.verdicts, pass.pending);
+    }
+    await pass.finish();
+    result.events = pass.events;
+  } catch (err) {
+    // TRICKY: a read still running when the pass closes would run on a closed connection.
+    await settle(reading);
+    await pass.close();
+    throw err;
   }
   result.ms = performance.now() - started;
   return result;
+}
+
+async function settle(p: Promise<unknown> | null): Promise<void> {
+  if (p) await p.catch(() => undefined);
 }

@@ -38,6 +38,82 @@ export interface VerdictRow {
   machine: boolean;
   /** JSON array of reason codes, or null for events that are not opens or clicks. */
   reasons: string | null;
+  /** VerdictEvent.loc of the event, when it came from a VerdictPass: hand it back unchanged. */
+  loc?: number;
+}
+
+/** An open or click as a verdict pass hands it out: what the classifier reads of it. */
+export interface VerdictEvent {
+  id: string;
+  type: 'open' | 'click';
+  /** Epoch ms. */
+  ts: number;
+  url: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  method: 'GET' | 'HEAD' | null;
+  /** Where the store keeps the event (opaque; DuckDB: its row position), to write its verdict fast. */
+  loc?: number;
+}
+
+/**
+ * Opens and clicks judged together: one message's, with its earliest delivered and sent times (all the
+ * classifier reads of a message besides its opens and clicks, so nothing else is moved), or a set of
+ * opens and clicks without a message (ads), each judged alone.
+ */
+export interface VerdictGroup {
+  /** False: the events have no message. */
+  message: boolean;
+  /** Epoch ms of the message's earliest delivered event, or null. */
+  delivered: number | null;
+  /** Epoch ms of its earliest sent event, or null. */
+  sent: number | null;
+  events: VerdictEvent[];
+}
+
+/** One bounded piece of a verdict pass: whole messages, and opens/clicks without a message. */
+export interface VerdictChunk {
+  /** Opens and clicks in it. */
+  readonly size: number;
+  /**
+   * Its groups, a batch at a time, decoded as they are iterated (iterate once): a chunk never exists as
+   * objects all at once, so they die young instead of filling the old generation (GC was 30% of a pass).
+   */
+  batches(): Iterable<readonly VerdictGroup[]>;
+}
+
+export interface VerdictPassOptions {
+  /** The classifier version verdicts are written with; events with any other (or none) are stale. */
+  version: string;
+  /** Every event, not only stale ones (after a change of rules or address ranges). */
+  all: boolean;
+  /** Opens and clicks per chunk (default verdict-chunks.ts EVENTS_PER_CHUNK); smaller in tests. */
+  chunkEvents?: number;
+  /** Rows per write-back transaction where the store writes by position (DuckDB); smaller in tests. */
+  sliceRows?: number;
+}
+
+/**
+ * One bulk (re)classification (issue #4): begins with a snapshot of what is stale — every message with a
+ * stale event, every stale open/click without a message — and hands out those opens and clicks in
+ * chunks of bounded size; verdicts go back through write(); finish() stores them and marks every other
+ * event of the snapshot classified in bulk, not one row each. Events that arrive after the snapshot stay
+ * stale for the next pass. One caller at a time, except that the next chunk may be read (next()) while
+ * the previous one is iterated and its verdicts written.
+ */
+export interface VerdictPass {
+  /** Opens and clicks the pass hands out. */
+  readonly pending: number;
+  /** Events the pass covers: every event of its messages and its loose events, as of the snapshot. */
+  readonly events: number;
+  /** The next chunk, or null when all were handed out. */
+  next(): Promise<VerdictChunk | null>;
+  /** Verdicts of opens and clicks handed out, in any batches; the store may buffer them until finish(). */
+  write(rows: readonly VerdictRow[]): Promise<void>;
+  /** Stores the verdicts and marks the snapshot's other events done. */
+  finish(): Promise<void>;
+  /** Releases the pass's work tables and connections; after a failure, stores nothing more. Idempotent. */
+  close(): Promise<void>;
 }
 
 /** A message template as sent (before wrapping), kept per campaign, step and variant for the click map. */
@@ -73,6 +149,8 @@ export interface Store {
   query(q: CompiledQuery): Promise<Row[]>;
   /** Stores verdicts and the classifier version that produced them (issue #4: recomputable verdicts). */
   writeVerdicts(rows: readonly VerdictRow[], version: string): Promise<void>;
+  /** Starts a bulk (re)classification; see VerdictPass. Used by classify/reclassify.ts. */
+  beginVerdictPass(opts: VerdictPassOptions): Promise<VerdictPass>;
   /** Keeps the latest template of (campaign, step, variant), replacing an older one. */
   saveTemplate(t: TemplateRecord): Promise<void>;
   /** The campaign's templates without their HTML, to pick one. */

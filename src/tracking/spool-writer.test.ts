@@ -49,6 +49,7 @@ class OutageStore implements Store {
   }
   query: Store['query'] = (q) => this.inner.query(q);
   writeVerdicts: Store['writeVerdicts'] = (rows, v) => this.inner.writeVerdicts(rows, v);
+  beginVerdictPass: Store['beginVerdictPass'] = (o) => this.inner.beginVerdictPass(o);
   saveTemplate: Store['saveTemplate'] = (t) => this.inner.saveTemplate(t);
   listTemplates: Store['listTemplates'] = (c) => this.inner.listTemplates(c);
   getTemplate: Store['getTemplate'] = (c, s, v) => this.inner.getTemplate(c, s, v);

@@ -7,6 +7,8 @@ import { CLASSIFIER_VERSION } from '../../classify/config.js';
 import { out } from '../io.js';
 import { withStore } from '../open-store.js';
 
+const n = (x: number) => x.toLocaleString('en-US');
+
 export function registerClassify(program: Command): void {
   program
     .command('classify')
@@ -16,10 +18,16 @@ export function registerClassify(program: Command): void {
     .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .action(async (opts: { all?: boolean; db?: string; store?: string }) => {
       const r = await withStore(opts, (store) =>
-        reclassify(store, { all: opts.all, onProgress: (done, total) => process.stderr.write(`\rclassified ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} events`) }),
+        reclassify(store, {
+          all: opts.all,
+          onProgress: (done, total) => process.stderr.write(`\rclassified ${n(done)} of ${n(total)} opens and clicks`),
+        }),
       );
-      if (r.events > 0) process.stderr.write('\n');
+      if (r.verdicts > 0) process.stderr.write('\n');
+      // The rate counts every event the pass covered (the same basis as an import's events/s).
       const rate = r.ms > 0 ? Math.round(r.events / (r.ms / 1000)) : 0;
-      out(`${r.events.toLocaleString('en-US')} events classified with rules ${CLASSIFIER_VERSION} (${r.machine.toLocaleString('en-US')} machine) in ${(r.ms / 1000).toFixed(1)} s${r.events ? `, ${rate.toLocaleString('en-US')} events/s` : ''}`);
+      out(
+        `${n(r.events)} events classified with rules ${CLASSIFIER_VERSION} (${n(r.verdicts)} opens and clicks, ${n(r.machine)} machine) in ${(r.ms / 1000).toFixed(1)} s${r.events ? `, ${n(rate)} events/s` : ''}`,
+      );
     });
 }

@@ -3,11 +3,12 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
-import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictRow } from '../store.js';
+import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { ClickHouseIngestSession, STAGE_PREFIX } from './clickhouse-ingest.js';
 import { parseClickHouseUrl, type ClickHouseConfig } from './config.js';
 import { ClickHouseConnection, storeError } from './connection.js';
 import { ClickHouseDialect } from './dialect.js';
+import { ClickHouseVerdictPass } from './clickhouse-verdicts.js';
 import { CLICKHOUSE_MIGRATIONS } from './migrations.js';
 
 /** Staging tables older than this were abandoned by a crashed process and are dropped at open. */
@@ -127,6 +128,10 @@ export class ClickHouseStore implements Store {
       'verdicts',
       rows.map((r) => ({ id: r.id, machine: r.machine ? 1 : 0, reasons: r.reasons ?? '', classifier_version: version, written_at: at })),
     );
+  }
+
+  beginVerdictPass(opts: VerdictPassOptions): Promise<VerdictPass> {
+    return ClickHouseVerdictPass.begin(this.conn, () => this.stamp(), opts);
   }
 
   /** Microseconds since the epoch, strictly increasing within this process (a later write always wins). */

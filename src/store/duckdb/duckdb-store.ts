@@ -4,9 +4,10 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
-import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictRow } from '../store.js';
+import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { DuckDbDialect } from './dialect.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
+import { DuckDbVerdictPass } from './duckdb-verdicts.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
 
 export interface DuckDbStoreOptions {
@@ -127,6 +128,12 @@ export class DuckDbStore implements Store {
     } finally {
       session.release();
     }
+  }
+
+  beginVerdictPass(opts: VerdictPassOptions): Promise<VerdictPass> {
+    // The pass reads and writes on connections of its own; it takes the ingest queue only around each
+    // write, so verdict updates never interleave with an ingest transaction.
+    return DuckDbVerdictPass.begin(this.instance, async () => (await this.exclusive()).release, opts);
   }
 
   /** Waits for the ingest queue and holds it; the caller must call release(). */
