@@ -1,22 +1,33 @@
 #!/usr/bin/env node
 // Imports one event file into a fresh temporary DuckDB file the way `clickrate import` does (memory_limit
-// 256MB) and prints events/s, the commit time and the process's peak RSS. Build first: `npx tsc -p .`
+// 256MB) and prints events/s, the commit time, the process's peak RSS and the load average (other
+// processes share the cores; note it beside every figure). Build first: `npx tsc -p .`
 //
-//   node bench/import-bench.mjs bench/data/events-1m.jsonl
+//   node bench/import-bench.mjs bench/data/events-1m.jsonl [--dir bench/data] [--workers N]
+//
+// --dir puts the temporary DuckDB file there instead of the system temp directory (it is deleted);
+// --workers overrides the number of parse worker threads.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourceUsage } from 'node:process';
 
-const file = process.argv[2];
-if (!file) {
-  console.error('usage: node bench/import-bench.mjs FILE.jsonl|FILE.csv');
+const args = process.argv.slice(2);
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const parent = option('--dir') ?? tmpdir();
+const workers = option('--workers') === undefined ? undefined : Number(option('--workers'));
+const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+if (!file || !parent) {
+  console.error('usage: node bench/import-bench.mjs FILE.jsonl|FILE.csv [--dir DIR] [--workers N]');
   process.exit(2);
 }
 const { openDuckDbStore } = await import('../dist/store/duckdb/duckdb-store.js');
 const { importFile } = await import('../dist/events/import-file.js');
 
-const dir = mkdtempSync(join(tmpdir(), 'clickrate-bench-'));
+const dir = mkdtempSync(join(parent, 'clickrate-bench-'));
 const store = await openDuckDbStore(join(dir, 'bench.duckdb'), { memoryLimit: '256MB' });
 // Times commit() of each ingest session (the part after the last row was read).
 let commitMs = 0;
@@ -35,12 +46,13 @@ store.beginIngest = async () => {
   return s;
 };
 try {
+  const load = loadavg()[0];
   const t = performance.now();
-  const r = await importFile(store, file);
+  const r = await importFile(store, file, { parseWorkers: workers });
   const secs = (performance.now() - t) / 1000;
   // ru_maxrss is in kilobytes and covers the worker threads and DuckDB's native memory too.
   const rssMb = resourceUsage().maxRSS / 1024;
-  console.log(`${file}: ${r.received} events (${r.inserted} inserted) in ${secs.toFixed(2)} s = ${Math.round(r.received / secs)} events/s; commit ${Math.round(commitMs)} ms; max RSS ${Math.round(rssMb)} MB`);
+  console.log(`${file}: ${r.received} events (${r.inserted} inserted) in ${secs.toFixed(2)} s = ${Math.round(r.received / secs)} events/s; commit ${Math.round(commitMs)} ms; ${workers ?? 'default'} workers; max RSS ${Math.round(rssMb)} MB; load ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
 } finally {
   await store.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // The event model of SPEC.md ("Events"): the one schema every input path (files, API, webhooks, the
 // tracking edge) validates against, and the normalized record the stores keep.
 import { z } from 'zod';
+import { TYPE_RULES, typeRuleIssues } from './event-rules.js';
 
 export const EVENT_TYPES = [
   'sent',
@@ -59,70 +60,67 @@ export interface ClickrateEvent {
 // A bare local time is refused: its instant depends on the importing machine's zone.
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)$/;
 
-/** Date.parse rolls 2026-02-31 over to March 3rd; a calendar date that does not exist is refused. */
-export function isRealDate(s: string): boolean {
-  const d = Number(s.slice(8, 10));
+/**
+ * The instant of a `ts` the schema accepted, in epoch milliseconds, or null when it names no real
+ * moment: Date.parse rolls 2026-02-31 over to March 3rd, and a calendar date that does not exist is refused.
+ */
+export function instantOf(s: string): number | null {
+  const ms = Date.parse(s);
+  if (Number.isNaN(ms)) return null;
+  // The schema's pattern put two ASCII digits at 5–6 (month) and 8–9 (day); read them without slicing.
+  const m = (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48);
+  const d = (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
   // Every month has 28 days: only the 29th to 31st need the calendar (and this runs on every row).
-  if (d >= 1 && d <= 28 && Number(s.slice(5, 7)) <= 12) return !Number.isNaN(Date.parse(s));
-  if (Number.isNaN(Date.parse(s))) return false;
+  if (d >= 1 && d <= 28 && m >= 1 && m <= 12) return ms;
   const y = Number(s.slice(0, 4));
-  const m = Number(s.slice(5, 7));
-  const probe = new Date(Date.UTC(y, m - 1, d));
-  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+  // setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999.
+  const probe = new Date(0);
+  probe.setUTCFullYear(y, m - 1, d);
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d ? ms : null;
 }
 
-// TRICKY: no .trim()/.transform()/unions in this schema. Each one costs zod its fast path, and the
-// schema runs on every imported row (the import target is 300,000 events/s). Normalization (method
-// case, CSV numbers, the calendar check) happens around it in parse-event.ts.
+// TRICKY: every check here must translate to JSON Schema (see fast-validate.ts), because the
+// import's fast validator is compiled from this schema: no .trim()/.transform()/unions, no regex
+// flags (a JSON Schema pattern has none), and cross-field rules only through event-rules.ts.
+// Normalization (method case, CSV numbers, the calendar check) happens around it in parse-event.ts.
 const label = (max: number) => z.string().min(1, 'must not be empty').max(max, `longer than ${max} characters`);
 
+/** The largest step the store holds (an INTEGER column). */
+export const MAX_STEP = 2_147_483_647;
+
+/** The field shapes of an event; `eventInputSchema` adds the per-type rules of event-rules.ts. */
+export const eventShapeSchema = z.strictObject({
+  id: label(200).optional(),
+  type: z.enum(EVENT_TYPES, { error: () => `type must be one of ${EVENT_TYPES.join(', ')}` }),
+  ts: z.string().regex(ISO_WITH_OFFSET, 'ts must be an ISO 8601 time with an offset or Z, e.g. 2026-03-01T09:30:00Z'),
+  message: label(200).optional(),
+  campaign: label(200).optional(),
+  recipient: label(320).optional(),
+  step: z
+    .number({ error: 'step must be a number' })
+    .int('step must be a whole number')
+    .min(1, 'step must be 1 or more')
+    .max(MAX_STEP, `step must be at most ${MAX_STEP}`)
+    .optional(),
+  variant: label(100).optional(),
+  segment: label(100).optional(),
+  ad: label(200).optional(),
+  url: z
+    .string()
+    .min(1)
+    .max(8192, 'url longer than 8192 characters')
+    .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\//, 'url must be an absolute http(s) URL')
+    .optional(),
+  ip: label(64).optional(),
+  user_agent: z.string().max(2048, 'user_agent longer than 2048 characters').optional(),
+  method: z.enum(['GET', 'HEAD', 'get', 'head'], { error: () => 'method must be GET or HEAD' }).optional(),
+  value: z.number({ error: 'value must be a number' }).finite('value must be a finite number').optional(),
+});
+
 /** The wire schema: what a JSON line, CSV row or API body may hold. Unknown fields are refused (typos). */
-export const eventInputSchema = z
-  .strictObject({
-    id: label(200).optional(),
-    type: z.enum(EVENT_TYPES, { error: () => `type must be one of ${EVENT_TYPES.join(', ')}` }),
-    ts: z.string().regex(ISO_WITH_OFFSET, 'ts must be an ISO 8601 time with an offset or Z, e.g. 2026-03-01T09:30:00Z'),
-    message: label(200).optional(),
-    campaign: label(200).optional(),
-    recipient: label(320).optional(),
-    step: z.number({ error: 'step must be a number' }).int('step must be a whole number').min(1, 'step must be 1 or more').optional(),
-    variant: label(100).optional(),
-    segment: label(100).optional(),
-    ad: label(200).optional(),
-    url: z.string().min(1).max(8192, 'url longer than 8192 characters').optional(),
-    ip: label(64).optional(),
-    user_agent: z.string().max(2048, 'user_agent longer than 2048 characters').optional(),
-    method: z.enum(['GET', 'HEAD', 'get', 'head'], { error: () => 'method must be GET or HEAD' }).optional(),
-    value: z.number({ error: 'value must be a number' }).finite('value must be a finite number').optional(),
-  })
-  .superRefine((e, ctx) => {
-    const need = (field: keyof typeof e, why: string) => {
-      if (e[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required ${why}` });
-    };
-    const isAd = e.message === undefined && e.campaign !== undefined;
-    switch (e.type) {
-      case 'sent':
-        need('message', 'on sent events');
-        need('campaign', 'on sent events');
-        need('recipient', 'on sent events');
-        break;
-      case 'impression':
-        need('campaign', 'on impression events');
-        if (e.message !== undefined) ctx.addIssue({ code: 'custom', path: ['message'], message: 'impression events take no message (they are ad events)' });
-        break;
-      case 'click':
-        if (!isAd) need('message', 'on email clicks (an ad click has a campaign and no message)');
-        if (!isAd) need('url', 'on email clicks: the URL is the identity of the link');
-        break;
-      case 'conversion':
-        if (!isAd) need('message', 'on conversions (or a campaign, for an ad conversion)');
-        break;
-      default:
-        need('message', `on ${e.type} events`);
-    }
-    if (e.url !== undefined && !/^https?:\/\//i.test(e.url)) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'url must be an absolute http(s) URL' });
-    }
-  });
+export const eventInputSchema = eventShapeSchema.superRefine((e, ctx) => {
+  if (!Object.hasOwn(TYPE_RULES, e.type)) return;
+  for (const { field, message } of typeRuleIssues(e, e.type)) ctx.addIssue({ code: 'custom', path: [field], message });
+});
 
 export type EventInput = z.input<typeof eventInputSchema>;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { runReport } from '../metrics/run-report.js';
+import { bytesOf } from '../store/duckdb/chunk-runner.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import { importFile } from './import-file.js';
 
@@ -89,6 +90,70 @@ test('missing files and unknown extensions are clear errors', async () => {
   try {
     await assert.rejects(importFile(store, join(dir, 'nope.jsonl')), { code: 'CR_ERR_NOT_FOUND', message: /nope\.jsonl/ });
     await assert.rejects(importFile(store, file('events.txt', 'x')), { code: 'CR_ERR_BAD_FILE', message: /\.jsonl, \.ndjson or \.csv/ });
+  } finally {
+    await store.close();
+  }
+});
+
+test('JSON Lines: the stored row is the validated one (repeated keys, numbers as text, CRLF, blank lines)', async () => {
+  const store = await openDuckDbStore(join(dir, 'texts.duckdb'));
+  try {
+    const lines = [
+      // JSON.parse keeps the last of repeated keys; DuckDB reading the text would keep the first.
+      '{"id":"k1","type":"bogus","type":"sent","ts":"2026-03-01T09:00:00Z","message":"m1","campaign":"c","recipient":"r"}',
+      '{"id":"k2","type":"sent","ts":"2026-03-01T09:00:00Z","message":"m2","campaign":"c","recipient":"r","step":"3","value":"2.5"}',
+      '',
+      '{"id":"k3","type": "open", "ts" :"2026-03-01T09:01:00Z","message":"m1","method":"head"}',
+    ];
+    const res = await importFile(store, file('texts.jsonl', lines.join('\r\n') + '\r\n'));
+    assert.equal(res.inserted, 3);
+    const rows = await store.query({ sql: 'SELECT id, type, step, value, method FROM events ORDER BY id', params: {} });
+    assert.deepEqual(rows, [
+      { id: 'k1', type: 'sent', step: null, value: null, method: null },
+      { id: 'k2', type: 'sent', step: 3, value: 2.5, method: null },
+      { id: 'k3', type: 'open', step: null, value: null, method: 'HEAD' },
+    ]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('JSON Lines: rows DuckDB could not store are refused by line, not by a store error', async () => {
+  const store = await openDuckDbStore(join(dir, 'unstorable.duckdb'));
+  try {
+    const bad = file('unstorable.jsonl', jsonl([GOOD[0] as object, { ...GOOD[1], step: 3_000_000_000 }]) + '{"type":"open","ts":"2026-03-01T09:00:00Z","message":"a\\ud800"}\n');
+    await assert.rejects(importFile(store, bad), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'CR_ERR_BAD_FILE');
+      assert.match(err.message, /unstorable\.jsonl:2: step must be at most 2147483647/);
+      assert.match(err.message, /unstorable\.jsonl:3: .*surrogate/);
+      return true;
+    });
+    const [n] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} });
+    assert.equal(n?.n, 0);
+  } finally {
+    await store.close();
+  }
+});
+
+test('an id repeated within one file is stored once (the first), as are identical id-less rows of one file', async () => {
+  const store = await openDuckDbStore(join(dir, 'repeats.duckdb'));
+  try {
+    const rows = [
+      { id: 'dup', type: 'sent', ts: '2026-03-01T09:00:00Z', message: 'm1', campaign: 'c', recipient: 'first' },
+      { id: 'dup', type: 'sent', ts: '2026-03-01T09:00:00Z', message: 'm1', campaign: 'c', recipient: 'second' },
+      { type: 'impression', ts: '2026-03-01T09:00:00Z', campaign: 'ads' },
+      { type: 'impression', ts: '2026-03-01T09:00:00Z', campaign: 'ads' },
+    ];
+    const p = file('repeats.jsonl', jsonl(rows));
+    const limit = async () => (await store.query({ sql: "SELECT current_setting('memory_limit') AS m", params: {} }))[0]?.m;
+    const before = await limit();
+    assert.deepEqual(await importFile(store, p), { file: p, received: 4, inserted: 3, duplicates: 1 });
+    const [r] = await store.query({ sql: "SELECT recipient FROM events WHERE id = 'dup'", params: {} });
+    assert.equal(r?.recipient, 'first');
+    assert.deepEqual(await importFile(store, p), { file: p, received: 4, inserted: 0, duplicates: 4 });
+    // DuckDB prints the limit rounded (18.8 GiB), so the restored one may differ in the last digit.
+    const ratio = bytesOf(String(await limit())) / bytesOf(String(before));
+    assert.ok(ratio > 0.98 && ratio < 1.02, `the import put back the memory limit it lowered (${String(before)} → ${String(await limit())})`);
   } finally {
     await store.close();
   }

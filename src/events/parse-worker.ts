@@ -1,9 +1,9 @@
 // Worker thread body: parses and validates one batch of whole JSON Lines (bytes) with the same
-// parseEvent every input path uses, and packs the valid rows as documents (see packed-docs.ts).
+// checks every input path uses (parse-event.ts), and packs the valid rows as documents (see packed-docs.ts).
 import { parentPort } from 'node:worker_threads';
 import { contentDigest } from './event-id.js';
-import type { PackedDocs } from './packed-docs.js';
-import { parseEvent } from './parse-event.js';
+import { holdsLoneSurrogate, textNamesEachKeyOnce, type PackedDocs } from './packed-docs.js';
+import { checkEvent, coerceNumbers, normalize } from './parse-event.js';
 
 export interface ParseRequest {
   batch: number;
@@ -28,9 +28,12 @@ export function parseBatch(req: ParseRequest): ParseReply {
   if (lines.at(-1) === '') lines.pop();
   const ts: number[] = [];
   const ids: string[] = [];
+  const given: string[] = [];
   const errors: ParseReply['errors'] = [];
   let bad = 0;
   let blank = false;
+  // Rows whose own text DuckDB must not read (see packed-docs.ts), by index, with the text to use.
+  let rewritten: Map<number, string> | null = null;
   // `h:` ordinals within this batch; a digest repeated in another batch makes the same id there,
   // which the fast path's commit check sees as a repeat and hands to the exact path.
   const ordinals = new Map<string, number>();
@@ -55,19 +58,26 @@ export function parseBatch(req: ParseRequest): ParseReply {
       fail(i + 1, 'each line must be one JSON object');
       continue;
     }
-    const parsed = parseEvent(value);
-    if (!parsed.ok) {
-      fail(i + 1, parsed.reason);
+    const parsed = value as Record<string, unknown>;
+    const input = coerceNumbers(parsed);
+    const checked = checkEvent(input);
+    if (!checked.ok) {
+      fail(i + 1, checked.reason);
+      continue;
+    }
+    if (holdsLoneSurrogate(line, parsed)) {
+      fail(i + 1, 'a string holds half of a UTF-16 surrogate pair (a lone \\uD800-\\uDFFF escape), which is not text');
       continue;
     }
     if (bad > 0) continue; // the file is lost already; only bad rows still matter
-    const e = parsed.event;
-    ts.push(e.ts);
-    if (e.id !== null) {
+    if (input !== parsed || !textNamesEachKeyOnce(line, Object.keys(parsed).length)) (rewritten ??= new Map()).set(i, JSON.stringify(input));
+    ts.push(checked.ts);
+    if (checked.input.id !== undefined) {
       ids.push('');
+      given.push(checked.input.id);
       continue;
     }
-    const digest = contentDigest(e);
+    const digest = contentDigest(normalize(checked.input, checked.ts));
     const n = (ordinals.get(digest) ?? 0) + 1;
     ordinals.set(digest, n);
     ids.push(`h:${digest}:${n}`);
@@ -75,12 +85,20 @@ export function parseBatch(req: ParseRequest): ParseReply {
   const none = new Uint8Array(0);
   if (bad > 0 || ts.length === 0) return { batch: req.batch, lines: lines.length, count: 0, docs: none, ts: '', ids: '', bad, errors };
   // TRICKY: the documents are the block's own bytes, sent back without a copy, not a string built per
-  // row (that alone cost a fifth of the parse time). Blank lines, and bytes that are not UTF-8 (read
-  // as U+FFFD, as validated), are rare and force a rebuild from the text.
+  // row (that alone cost a fifth of the parse time). Blank lines, rewritten rows and bytes that are
+  // not UTF-8 (read as U+FFFD, as validated) are rare and force a rebuild from the text.
   let docs: Uint8Array;
-  if (blank || text.includes('\uFFFD')) docs = Buffer.from(lines.filter((l) => l.trim() !== '').join('\n'));
-  else docs = req.bytes.at(-1) === 10 ? req.bytes.subarray(0, -1) : req.bytes;
-  return { batch: req.batch, lines: lines.length, count: ts.length, docs, ts: ts.join(','), ids: ids.join(','), bad, errors };
+  if (blank || rewritten !== null || text.includes('\uFFFD')) {
+    const kept: string[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      if (line.trim() !== '') kept.push(rewritten?.get(i) ?? line);
+    }
+    docs = Buffer.from(kept.join('\n'));
+  } else {
+    docs = req.bytes.at(-1) === 10 ? req.bytes.subarray(0, -1) : req.bytes;
+  }
+  return { batch: req.batch, lines: lines.length, count: ts.length, docs, ts: ts.join(','), ids: ids.join(','), given: JSON.stringify(given), bad, errors };
 }
 
 parentPort?.on('message', (req: ParseRequest) => {

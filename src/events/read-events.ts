@@ -21,7 +21,8 @@ export function formatOf(path: string): EventFileFormat {
 }
 
 function open(path: string): Readable {
-  const raw = createReadStream(path);
+  // 1 MB reads, the size of a parse block: the default 64 KB meant sixteen reads and concatenations per block.
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   return path.toLowerCase().endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
 }
 

@@ -2,48 +2,25 @@
 // DuckDB extracts the columns natively, chunk by chunk, inside one transaction that commits or rolls back whole.
 // Fast mode inserts chunks straight into `events` and checks at commit that no id repeats; exact mode
 // (objects, and files the fast check refused) stages everything and resolves repeats at commit.
-import { blobValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { EVENT_FIELDS } from '../../events/event.js';
-import type { PackedDocs, PackedIngestSession, PackedMode } from '../../events/packed-docs.js';
+import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
+import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
+import { splitPacked, type PackedDocs, type PackedIngestSession, type PackedMode } from '../../events/packed-docs.js';
 import { ClickrateError } from '../../errors.js';
 import type { IngestCounts, IngestEvent, IngestSession } from '../store.js';
+import { ChunkRunner, mergeParts, type ChunkParams } from './chunk-runner.js';
+import { chunkRows, COLS, exactInsert, fastRows, MAX_PARTS } from './ingest-sql.js';
 
-// TRICKY: why documents and not appender calls. Every appender call crosses into native code; one per
-// column capped ingest near 150,000 events/s, while one bound string per chunk costs nothing in JS and
-// DuckDB's JSON reader extracts the columns in native code on its own thread, beside the JS parsing.
-const DOC_TYPE = JSON.stringify({
-  id: 'VARCHAR',
-  type: 'VARCHAR',
-  message: 'VARCHAR',
-  campaign: 'VARCHAR',
-  recipient: 'VARCHAR',
-  step: 'INTEGER',
-  variant: 'VARCHAR',
-  segment: 'VARCHAR',
-  ad: 'VARCHAR',
-  url: 'VARCHAR',
-  ip: 'VARCHAR',
-  user_agent: 'VARCHAR',
-  method: 'VARCHAR',
-  value: 'DOUBLE',
-});
-const COLUMNS = EVENT_FIELDS.filter((f) => f !== 'id');
-const PLAIN = COLUMNS.filter((c) => c !== 'ts' && c !== 'method');
-/**
- * The rows of one chunk ($1 documents, $2 times, $3 `h:` ids; see PackedDocs) as a subquery `d`.
- * Multiple unnests in one SELECT are zipped by position. `seq` orders rows across chunks. Methods
- * were validated as GET or HEAD in either case.
- */
-const chunkRows = (chunk: number) => `(SELECT ${chunk} * ${2 ** 32} + i AS seq, CAST(t AS BIGINT) AS ts, upper(j.method) AS method,
-    split_part(k, ':', 2) AS digest, k AS batch_id, j.id AS given_id, ${PLAIN.map((c) => `j.${c} AS ${c}`).join(', ')}
-  FROM (SELECT from_json(doc, '${DOC_TYPE}') AS j, t, nullif(k, '') AS k, i
-    FROM (SELECT unnest(d) AS doc, unnest(t) AS t, unnest(k) AS k, generate_subscripts(d, 1) AS i
-      FROM (SELECT string_split(decode($1), chr(10)) AS d, string_split($2, ',') AS t, string_split($3, ',') AS k)))) d`;
-const COLS = COLUMNS.join(', ');
-// TRICKY: at least one DuckDB row group (122,880 rows) per statement. DuckDB writes a full row group
-// of uncommitted rows straight to the database file; smaller inserts pile up in memory and spill to
-// temp files (32k-row chunks spilled ~160 MB of temp per million events and ran 25% slower).
-const CHUNK_EVENTS = 131_072;
+// TRICKY: exactly whole DuckDB row groups (122,880 rows) per statement. DuckDB writes each full row
+// group of uncommitted rows straight to the database file, and keeps a partial one in memory, to be
+// merged and compressed again later: 131,072-row chunks (one group and a 8,192-row remnant) left a
+// file twice the size and a second-long checkpoint at close; smaller chunks spilled to temp files.
+const ROW_GROUP = 122_880;
+const CHUNK_EVENTS = ROW_GROUP;
+// DuckDB's memory_limit while a file streams in (fast mode): this many times the chunk's bytes, at
+// least 64 MB (see ChunkRunner.fitMemoryLimit). TRICKY: below about twice the chunk DuckDB fails the
+// statement with "Out of Memory" (48 MB did, on 23 MB chunks); three times leaves room to spare.
+const STREAMING_LIMIT_PER_CHUNK_BYTE = 3;
+const STREAMING_LIMIT_FLOOR = 64 * 2 ** 20;
 
 let stagingCounter = 0;
 
@@ -57,30 +34,39 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
   private chunks = 0;
   private staging: string | null = null;
   private done = false;
+  /** Fast mode: every id seen, to find the few that may repeat within this session. */
+  private repeatFilter: IdRepeatFilter | null = null;
+  private readonly runner: ChunkRunner;
   conflicted = false;
 
   private constructor(
     private readonly conn: DuckDBConnection,
     private readonly stamp: number,
+    /** False when the table was empty at the start: no stored id can then repeat, nothing to check. */
+    private readonly hadRows: boolean,
     private readonly release: () => void,
-  ) {}
+  ) {
+    this.runner = new ChunkRunner(conn);
+  }
 
   static async begin(conn: DuckDBConnection, release: () => void): Promise<DuckDbIngestSession> {
     await conn.run('BEGIN TRANSACTION');
     try {
       // TRICKY: the stamp is both ingested_at and the mark of this session's rows: it is above every
       // stored ingested_at, so `ingested_at = stamp` selects exactly the rows this transaction added.
-      const r = await conn.runAndReadAll('SELECT coalesce(max(ingested_at), 0) AS m FROM events');
-      const stamp = Math.max(Date.now(), Number(r.getRowObjectsJS()[0]?.m ?? 0) + 1);
-      return new DuckDbIngestSession(conn, stamp, release);
+      const r = await conn.runAndReadAll('SELECT max(ingested_at) AS m FROM events');
+      const last = r.getRowObjectsJS()[0]?.m ?? null;
+      const stamp = Math.max(Date.now(), Number(last ?? 0) + 1);
+      return new DuckDbIngestSession(conn, stamp, last !== null, release);
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
   }
 
-  setMode(mode: PackedMode): void {
+  setMode(mode: PackedMode, expectedRows = 1_000_000): void {
     if (this.mode !== null && this.mode !== mode) throw new ClickrateError('CR_ERR_STORE', `ingest mode already set to ${this.mode}`);
+    if (this.mode === null && mode === 'fast') this.repeatFilter = new IdRepeatFilter(expectedRows);
     this.mode = mode;
   }
 
@@ -104,51 +90,109 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
     if (this.mode === null) throw new ClickrateError('CR_ERR_STORE', 'setMode must come before appendDocs');
     if (batch.count === 0) return;
     this.received += batch.count;
-    this.pending.push(batch);
+    if (this.repeatFilter) this.watchIds(this.repeatFilter, batch);
+    // `given` was only for the filter; the rows wait without it.
+    this.pending.push({ docs: batch.docs, ts: batch.ts, ids: batch.ids, count: batch.count });
     this.pendingCount += batch.count;
-    if (this.pendingCount >= CHUNK_EVENTS) await this.flush();
+    while (this.pendingCount >= CHUNK_EVENTS && !this.conflicted) await this.flush(CHUNK_EVENTS);
+  }
+
+  private watchIds(filter: IdRepeatFilter, batch: PackedDocs): void {
+    if (batch.given === undefined) {
+      // Without the given ids the filter cannot vouch for this session: every id is checked at commit.
+      this.repeatFilter = null;
+      return;
+    }
+    for (const id of JSON.parse(batch.given) as string[]) filter.see(id);
+    for (const id of batch.ids.split(',')) if (id !== '') filter.see(id);
+  }
+
+  /** The first `rows` pending rows (all of them when undefined), cut at a row boundary. */
+  private takePending(rows?: number): PackedDocs[] {
+    if (rows === undefined || rows >= this.pendingCount) {
+      const all = this.pending;
+      this.pending = [];
+      this.pendingCount = 0;
+      return all;
+    }
+    const taken: PackedDocs[] = [];
+    let left = rows;
+    while (left > 0) {
+      const p = this.pending.shift() as PackedDocs;
+      if (p.count <= left) {
+        taken.push(p);
+        left -= p.count;
+      } else {
+        const [head, tail] = splitPacked(p, left);
+        taken.push(head);
+        this.pending.unshift(tail);
+        left = 0;
+      }
+    }
+    this.pendingCount -= rows;
+    return taken;
   }
 
   /** Starts the next chunk once the previous one is done: DuckDB works while the caller parses on. */
-  private async flush(): Promise<void> {
+  private async flush(rows?: number): Promise<void> {
     if (this.running) await this.running;
     if (this.pending.length === 0 || this.conflicted) return;
-    const join = (key: 'ts' | 'ids') => this.pending.map((p) => p[key]).join(',');
-    const params = [blobValue(joinBytes(this.pending.map((p) => p.docs))), join('ts'), join('ids')];
-    this.pending = [];
-    this.pendingCount = 0;
+    const parts = mergeParts(this.takePending(rows), MAX_PARTS);
     const chunk = this.chunks++;
-    const run = this.mode === 'fast' ? this.insertChunk(params, chunk) : this.stageChunk(params, chunk);
+    const run = this.mode === 'fast' ? this.insertChunk(parts, chunk) : this.stageChunk(parts, chunk);
     // Kept so that a failure surfaces on the next append or at commit, never as an unhandled rejection.
     this.running = run.finally(() => undefined);
     this.running.catch(() => undefined);
   }
 
-  private async insertChunk(params: DuckDBValue[], chunk: number): Promise<void> {
-    const res = await this.conn.run(
-      `INSERT INTO events (id, ${COLS}, ingested_at) SELECT coalesce(given_id, batch_id), ${COLS}, ${this.stamp} FROM ${chunkRows(chunk)}`,
-      params,
+  private async insertChunk(parts: ChunkParams[], chunk: number): Promise<void> {
+    await this.runner.fitMemoryLimit(
+      parts.reduce((n, p) => n + p.docs.length, 0),
+      STREAMING_LIMIT_PER_CHUNK_BYTE,
+      STREAMING_LIMIT_FLOOR,
     );
-    this.inserted += res.rowsChanged;
+    this.inserted += await this.runner.run(`INSERT INTO events (id, ${COLS}, ingested_at) SELECT id, ${COLS}, ${this.stamp} FROM ${fastRows(parts.length)}`, parts);
     // A re-imported file shows itself in its first chunk: hand it to the exact path at once.
-    if (chunk === 0 && (await this.repeats())) this.conflicted = true;
+    if (chunk === 0 && (await this.repeatsStored())) this.conflicted = true;
   }
 
-  /** True when an id of this session's rows occurs more than once among all stored rows. */
-  private async repeats(): Promise<boolean> {
+  /** True when an id of this session's rows was stored before it. */
+  private async repeatsStored(): Promise<boolean> {
+    if (!this.hadRows) return false;
     const r = await this.conn.runAndReadAll(
-      `SELECT count(*) - count(DISTINCT id) AS n FROM events WHERE id IN (SELECT id FROM events WHERE ingested_at = ${this.stamp})`,
+      `SELECT EXISTS (SELECT 1 FROM events WHERE ingested_at < ${this.stamp} AND id IN (SELECT id FROM events WHERE ingested_at = ${this.stamp})) AS x`,
     );
+    return r.getRowObjectsJS()[0]?.x === true;
+  }
+
+  /**
+   * True when an id occurs twice among this session's rows. Only the filter's candidates are looked
+   * up; without a filter (or past its limit) every id of the session is counted.
+   */
+  private async repeatsWithin(): Promise<boolean> {
+    const filter = this.repeatFilter;
+    if (filter && !filter.overflowed) {
+      const candidates = filter.candidates;
+      if (candidates.length === 0) return false;
+      const r = await this.conn.runAndReadAll(
+        // A SEMI JOIN on the small candidate list: half the time of `id IN (subquery)` at 10M rows.
+        `SELECT count(*) AS n FROM (SELECT e.id FROM events e SEMI JOIN (SELECT unnest(from_json($1, '["VARCHAR"]')) AS id) c ON e.id = c.id
+          WHERE e.ingested_at = ${this.stamp} GROUP BY e.id HAVING count(*) > 1)`,
+        [JSON.stringify(candidates)],
+      );
+      return Number(r.getRowObjectsJS()[0]?.n ?? 0) > 0;
+    }
+    const r = await this.conn.runAndReadAll(`SELECT count(*) - count(DISTINCT id) AS n FROM events WHERE ingested_at = ${this.stamp}`);
     return Number(r.getRowObjectsJS()[0]?.n ?? 0) > 0;
   }
 
-  private async stageChunk(params: DuckDBValue[], chunk: number): Promise<void> {
+  private async stageChunk(parts: ChunkParams[], chunk: number): Promise<void> {
     if (this.staging === null) {
       // The table name is generated here, never taken from input, so it is safe to place in SQL text.
       this.staging = `ingest_staging_${process.pid}_${++stagingCounter}`;
-      await this.conn.run(`CREATE TEMP TABLE ${this.staging} AS SELECT * FROM ${chunkRows(0)} LIMIT 0`, [blobValue(Buffer.from('{}')), '0', '']);
+      await this.conn.run(`CREATE TEMP TABLE ${this.staging} AS SELECT * FROM ${chunkRows(1)} LIMIT 0`, [blobValue(Buffer.from('{}')), '0', '', 0]);
     }
-    await this.conn.run(`INSERT INTO temp.${this.staging} SELECT * FROM ${chunkRows(chunk)}`, params);
+    await this.runner.run(`INSERT INTO temp.${this.staging} SELECT * FROM ${chunkRows(parts.length)}`, parts, chunk);
   }
 
   async commit(): Promise<IngestCounts> {
@@ -157,7 +201,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
       await this.flush();
       if (this.running) await this.running;
       if (this.mode === 'fast') {
-        if (this.conflicted || (await this.repeats())) {
+        if (this.conflicted || (await this.repeatsWithin()) || (await this.repeatsStored())) {
           this.conflicted = true;
           throw new ClickrateError('CR_ERR_STORE', 'ids repeat: import this batch in exact mode');
         }
@@ -172,7 +216,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
       if (err instanceof ClickrateError) throw err;
       throw new ClickrateError('CR_ERR_STORE', `could not store the batch: ${(err as Error).message}`, {}, { cause: err });
     } finally {
-      this.finish();
+      await this.finish();
     }
   }
 
@@ -181,7 +225,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
     try {
       await this.rollback();
     } finally {
-      this.finish();
+      await this.finish();
     }
   }
 
@@ -191,45 +235,15 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
     await this.conn.run('ROLLBACK').catch(() => undefined);
   }
 
-  private finish(): void {
+  private async finish(): Promise<void> {
     if (this.done) return;
     this.done = true;
     this.pending = [];
-    this.release();
+    try {
+      // After COMMIT or ROLLBACK: the memory limit is an instance setting, outside the transaction.
+      await this.runner.restore();
+    } finally {
+      this.release();
+    }
   }
-}
-
-/** The batches' documents as one newline-joined block. */
-function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, -1));
-  let at = 0;
-  for (const p of parts) {
-    if (at > 0) out[at++] = 10;
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/**
- * The exact path: id-less events get `h:<digest>:<n>`, n numbering identical events across the whole
- * batch in order; then the first occurrence of each id wins and ids already stored are skipped.
- */
-function exactInsert(staging: string, stamp: number): string {
-  return `
-    INSERT INTO events (id, ${COLS}, ingested_at)
-    WITH named AS (
-      SELECT given_id AS id, * EXCLUDE (given_id, digest, batch_id) FROM temp.${staging} WHERE given_id IS NOT NULL
-      UNION ALL
-      SELECT 'h:' || digest || ':' || CAST(row_number() OVER (PARTITION BY digest ORDER BY seq) AS VARCHAR) AS id,
-        * EXCLUDE (given_id, digest, batch_id)
-      FROM temp.${staging} WHERE given_id IS NULL
-    ),
-    firsts AS (
-      -- The first occurrence of each id in the batch (a grouped min is far cheaper than a window).
-      SELECT id, min(seq) AS seq FROM named GROUP BY id
-    )
-    SELECT s.id, ${COLUMNS.map((c) => `s.${c}`).join(', ')}, ${stamp}
-    FROM named s SEMI JOIN firsts f ON s.id = f.id AND s.seq = f.seq
-    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)`;
 }

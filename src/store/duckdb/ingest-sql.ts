@@ -1,0 +1,77 @@
+// The SQL text of DuckDB ingest: chunks of packed documents (events/packed-docs.ts) as rows, the fast
+// path's insert, and the exact path's resolution of repeated ids. Only generated names enter the text.
+import { EVENT_FIELDS } from '../../events/event.js';
+
+// TRICKY: why documents and not appender calls. Every appender call crosses into native code; one per
+// column capped ingest near 150,000 events/s, while a few bound blobs per chunk cost nothing in JS and
+// DuckDB's JSON reader extracts the columns in native code on its own thread, beside the JS parsing.
+const DOC_TYPE = JSON.stringify({
+  id: 'VARCHAR',
+  type: 'VARCHAR',
+  message: 'VARCHAR',
+  campaign: 'VARCHAR',
+  recipient: 'VARCHAR',
+  step: 'INTEGER',
+  variant: 'VARCHAR',
+  segment: 'VARCHAR',
+  ad: 'VARCHAR',
+  url: 'VARCHAR',
+  ip: 'VARCHAR',
+  user_agent: 'VARCHAR',
+  method: 'VARCHAR',
+  value: 'DOUBLE',
+});
+export const COLUMNS = EVENT_FIELDS.filter((f) => f !== 'id');
+const PLAIN = COLUMNS.filter((c) => c !== 'ts' && c !== 'method');
+/**
+ * The parts of one chunk as a VALUES list: part p binds $3p+1 documents, $3p+2 times, $3p+3 `h:` ids
+ * (see PackedDocs), and carries its index. Each part stays its own ~1 MB value: one 23 MB value per
+ * chunk was copied three times over inside DuckDB (bound, decoded, split), and left glibc holding
+ * far more memory after it.
+ */
+const partValues = (parts: number) => Array.from({ length: parts }, (_, p) => `($${3 * p + 1}, $${3 * p + 2}, $${3 * p + 3}, ${p})`).join(', ');
+/**
+ * The rows of one chunk as a subquery `d`. Multiple unnests in one SELECT are zipped by position.
+ * `seq` orders rows across chunks ($last: the chunk number) and parts. Methods were validated as
+ * GET or HEAD in either case.
+ */
+export const chunkRows = (parts: number) => `(SELECT CAST($${3 * parts + 1} AS BIGINT) * ${2 ** 32} + part * ${2 ** 24} + i AS seq, CAST(t AS BIGINT) AS ts,
+    upper(j.method) AS method, split_part(k, ':', 2) AS digest, k AS batch_id, j.id AS given_id, ${PLAIN.map((c) => `j.${c} AS ${c}`).join(', ')}
+  FROM (SELECT from_json(doc, '${DOC_TYPE}') AS j, t, nullif(k, '') AS k, i, part
+    FROM (SELECT unnest(dl) AS doc, unnest(tl) AS t, unnest(kl) AS k, generate_subscripts(dl, 1) AS i, part
+      FROM (SELECT string_split(decode(d), chr(10)) AS dl, string_split(ts, ',') AS tl, string_split(ks, ',') AS kl, part
+        FROM (VALUES ${partValues(parts)}) v(d, ts, ks, part))))) d`;
+export const COLS = COLUMNS.join(', ');
+/**
+ * Fast mode's rows of one chunk: the same columns as `chunkRows` less what only the exact path needs
+ * (order and digest), which DuckDB would compute anyway.
+ */
+export const fastRows = (parts: number) => `(SELECT coalesce(j.id, nullif(k, '')) AS id, CAST(t AS BIGINT) AS ts, upper(j.method) AS method, ${PLAIN.map((c) => `j.${c} AS ${c}`).join(', ')}
+  FROM (SELECT from_json(doc, '${DOC_TYPE}') AS j, t, k
+    FROM (SELECT unnest(string_split(decode(d), chr(10))) AS doc, unnest(string_split(ts, ',')) AS t, unnest(string_split(ks, ',')) AS k
+      FROM (VALUES ${partValues(parts)}) v(d, ts, ks, part)))) d`;
+/** Parts per statement at most (each part is a batch, ~1 MB from the parse workers); smaller ones are merged. */
+export const MAX_PARTS = 32;
+
+/**
+ * The exact path: id-less events get `h:<digest>:<n>`, n numbering identical events across the whole
+ * batch in order; then the first occurrence of each id wins and ids already stored are skipped.
+ */
+export function exactInsert(staging: string, stamp: number): string {
+  return `
+    INSERT INTO events (id, ${COLS}, ingested_at)
+    WITH named AS (
+      SELECT given_id AS id, * EXCLUDE (given_id, digest, batch_id) FROM temp.${staging} WHERE given_id IS NOT NULL
+      UNION ALL
+      SELECT 'h:' || digest || ':' || CAST(row_number() OVER (PARTITION BY digest ORDER BY seq) AS VARCHAR) AS id,
+        * EXCLUDE (given_id, digest, batch_id)
+      FROM temp.${staging} WHERE given_id IS NULL
+    ),
+    firsts AS (
+      -- The first occurrence of each id in the batch (a grouped min is far cheaper than a window).
+      SELECT id, min(seq) AS seq FROM named GROUP BY id
+    )
+    SELECT s.id, ${COLUMNS.map((c) => `s.${c}`).join(', ')}, ${stamp}
+    FROM named s SEMI JOIN firsts f ON s.id = f.id AND s.seq = f.seq
+    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)`;
+}
