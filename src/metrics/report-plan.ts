@@ -5,7 +5,7 @@ import type { Grouping, ReportQuery } from './report-query.js';
 
 export interface CampaignProfile {
   /** Sent and delivered events naming the campaign (more than 0: it is an email campaign). */
-  messages: number;
+  sends: number;
   /** Events of the campaign with no message (impressions, ad clicks, ad conversions). */
   adEvents: number;
 }
@@ -20,11 +20,11 @@ export type ReportPlan =
 const AD_GROUPINGS: readonly Grouping[] = ['ad', 'day'];
 
 export function planReport(query: ReportQuery, profile: CampaignProfile): ReportPlan {
-  if (profile.messages === 0 && profile.adEvents === 0) {
+  if (profile.sends === 0 && profile.adEvents === 0) {
     throw new ClickrateError('CR_ERR_NOT_FOUND', `no events for campaign '${query.campaign}'`, { campaign: query.campaign });
   }
   // A campaign with sent messages is an email campaign; ad events alone make it an ad campaign.
-  if (profile.messages > 0) {
+  if (profile.sends > 0) {
     if (query.by === 'ad') {
       throw new ClickrateError('CR_ERR_BAD_QUERY', `campaign '${query.campaign}' is an email campaign; --by ad applies to ad campaigns`, { field: 'by' });
     }

@@ -28,9 +28,9 @@ export async function runReports(
 ): Promise<Report[]> {
   const campaign = parseReportQuery({ ...input, by: undefined, control: undefined }).campaign;
   const [profile] = await store.query(compileCampaignProfile(campaign, store.dialect));
-  const counts = { messages: Number(profile?.sends ?? 0), adEvents: Number(profile?.ad_events ?? 0) };
+  const counts = { sends: Number(profile?.sends ?? 0), adEvents: Number(profile?.ad_events ?? 0) };
   const orphans = Number(profile?.orphans ?? 0);
-  const groupings = typeof groupingsOf === 'function' ? groupingsOf(counts.messages > 0 ? 'email' : 'ads') : groupingsOf;
+  const groupings = typeof groupingsOf === 'function' ? groupingsOf(counts.sends > 0 ? 'email' : 'ads') : groupingsOf;
   // TRICKY: a control given for the caller's own grouping is checked as usual (an error unless by
   // variant); the other groupings of a dashboard page simply do not take it.
   const queries = groupings.map((by) => parseReportQuery({ ...input, by, control: by === input.by || by === 'variant' ? input.control : undefined }));
