@@ -38,6 +38,8 @@ export class SpoolWriter {
   private running = false;
   private loopDone: Promise<void> | null = null;
   private sleeping: { timer: NodeJS.Timeout; wake: () => void } | null = null;
+  /** The drain in progress (or a settled promise): drains run one after another. */
+  private turn: Promise<unknown> = Promise.resolve();
   private readonly counters: SpoolWriterStats = {
     batches: 0,
     recordsWritten: 0,
@@ -72,8 +74,12 @@ export class SpoolWriter {
    * Writes one batch (one store transaction). Returns the records handed over, 0 when the spool is empty.
    * Throws (CR_ERR_STORE / CR_ERR_SPOOL) when the batch failed; it stays in the spool and comes again.
    */
-  async drainOnce(): Promise<number> {
-    return this.spool.drain((records) => this.write(records), { maxRecords: this.batchRecords });
+  drainOnce(): Promise<number> {
+    // TRICKY: the background loop and a caller (stop, a test, the API) may ask at the same moment; the
+    // spool allows one drain at a time, so a second ask waits for the first instead of failing.
+    const run = this.turn.then(() => this.spool.drain((records) => this.write(records), { maxRecords: this.batchRecords }));
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 
   /** Drains until the spool is empty; throws on the first failure. */
