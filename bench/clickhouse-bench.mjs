@@ -2,6 +2,8 @@
 // report times for the largest email campaign and an ad campaign, with a check that the figures agree.
 // Usage: node bench/clickhouse-bench.mjs --events bench/data/events-10m.jsonl [--store clickhouse://H:P/DB]
 //          [--duckdb FILE (an imported DuckDB of the same file: skips the DuckDB import)] [--runs 7]
+//          [--loaded (both --store and --duckdb already hold the file, imported and classified by
+//           `clickrate import`, timed on their own: only the reports are timed and compared)]
 // Without --store a clickhouse-server is started on loopback in a temp dir (stopped at the end).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,8 +18,9 @@ import { startLocalClickHouse } from '../dist/store/clickhouse/local-server.js';
 import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
 import { timeRuns } from './timing.mjs';
 
-const { values } = parseArgs({ options: { events: { type: 'string' }, store: { type: 'string' }, duckdb: { type: 'string' }, runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({ options: { events: { type: 'string' }, store: { type: 'string' }, duckdb: { type: 'string' }, runs: { type: 'string', default: '7' }, loaded: { type: 'boolean' } } });
 if (!values.events) throw new Error('--events FILE is required');
+if (values.loaded && !(values.store && values.duckdb)) throw new Error('--loaded needs --store and --duckdb');
 const runs = Number(values.runs);
 const tmp = mkdtempSync(join(os.tmpdir(), 'clickrate-chbench-'));
 const local = values.store ? null : await startLocalClickHouse();
@@ -41,8 +44,10 @@ try {
   try {
     const [version] = await ch.query({ sql: 'SELECT version() AS v', params: {} });
     result.clickhouse_version = version?.v;
-    result.load = { clickhouse: await load(ch, 'clickhouse') };
-    if (!values.duckdb) result.load.duckdb = await load(duck, 'duckdb');
+    if (!values.loaded) {
+      result.load = { clickhouse: await load(ch, 'clickhouse') };
+      if (!values.duckdb) result.load.duckdb = await load(duck, 'duckdb');
+    }
     const campaigns = await listCampaigns(duck);
     const email = campaigns.filter((c) => c.kind === 'email').sort((a, b) => b.messages - a.messages)[0];
     const ads = campaigns.filter((c) => c.kind === 'ads').sort((a, b) => b.impressions - a.impressions)[0];

@@ -131,9 +131,11 @@ export class SqlDialect {
    * A FROM item (the caller adds `AS alias`): the stored events meeting `where` (a condition on the
    * event columns only), each with its current verdict columns machine, reasons and classifier_version
    * — unless `verdicts` is false, when the caller promises not to read them (engines that keep verdicts
-   * apart then skip the join).
+   * apart then skip the join). `campaign` (a bound placeholder), when given, is a campaign every selected
+   * event belongs to (names it, or is of a message it sent): engines that sort verdicts by campaign then
+   * read that campaign's verdicts only.
    */
-  events(where: string, _verdicts = true): string {
+  events(where: string, _verdicts = true, _campaign?: string): string {
     return `(SELECT * FROM events WHERE ${where})`;
   }
 
@@ -150,6 +152,6 @@ export class SqlDialect {
    * its sent or delivered event names), with verdict columns. `campaign` is a bound placeholder.
    */
   campaignMessageEvents(campaign: string, verdicts = true): string {
-    return this.events(`message IN (SELECT message FROM events WHERE campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`, verdicts);
+    return this.events(`message IN (SELECT message FROM events WHERE campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`, verdicts, campaign);
   }
 }

@@ -1,5 +1,6 @@
 // The scale-out store: ClickHouse over HTTP (`--store clickhouse://HOST:PORT/DB`), one server or shards
 // behind Distributed tables. Same Store interface and report SQL as DuckDB; see migrations.ts for layout.
+import { randomBytes } from 'node:crypto';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
@@ -78,20 +79,29 @@ export class ClickHouseStore implements Store {
             continue;
           }
           // No ZooKeeper, so no ON CLUSTER DDL: each shard gets its local table over its own connection.
-          for (const url of this.config.shards) {
-            const shard = ClickHouseConnection.create(url, database, this.config.username, this.config.password);
-            try {
-              await shard.command(`CREATE TABLE IF NOT EXISTS ${t.name}_local (${t.columns}) ENGINE = ${t.engine}`);
-            } finally {
-              await shard.close();
-            }
-          }
+          await this.onShards((shard) => shard.command(`CREATE TABLE IF NOT EXISTS ${t.name}_local (${t.columns}) ENGINE = ${t.engine}`));
           await this.conn.command(`CREATE TABLE IF NOT EXISTS ${t.name} (${t.columns}) ENGINE = Distributed(${cluster}, ${database}, ${t.name}_local, ${t.shardingKey})`);
         }
         for (const stmt of m.coordinator) await this.conn.command(stmt);
+        for (const name of m.dropShardTables ?? []) {
+          await this.conn.command(`DROP TABLE IF EXISTS ${name}`);
+          if (cluster) await this.onShards((shard) => shard.command(`DROP TABLE IF EXISTS ${name}_local`));
+        }
         await this.conn.insert('schema_migrations', [{ version: m.version, description: m.description, applied_at: Date.now() }]);
       } catch (err) {
         throw new ClickrateError('CR_ERR_MIGRATION', `migration ${m.version} (${m.description}) failed: ${(err as Error).message}`, {}, { cause: err });
+      }
+    }
+  }
+
+  /** Runs fn on each shard over a connection of its own. */
+  private async onShards(fn: (shard: ClickHouseConnection) => Promise<void>): Promise<void> {
+    for (const url of this.config.shards) {
+      const shard = ClickHouseConnection.create(url, this.config.database, this.config.username, this.config.password);
+      try {
+        await fn(shard);
+      } finally {
+        await shard.close();
       }
     }
   }
@@ -120,14 +130,27 @@ export class ClickHouseStore implements Store {
     return this.conn.query(q);
   }
 
-  /** Appends verdicts (one INSERT); the latest written_at per id wins in every query. */
+  /**
+   * Appends verdicts; the latest written_at per id wins in every query. Each goes under its event's
+   * msg_campaign (campaign_verdicts' sort key), read from the stored events through a staging table
+   * (18.16 has no input()); a verdict for an id that is not stored is dropped, as it could never be read.
+   */
   async writeVerdicts(rows: readonly VerdictRow[], version: string): Promise<void> {
     if (rows.length === 0) return;
     const at = this.stamp();
-    await this.conn.insert(
-      'verdicts',
-      rows.map((r) => ({ id: r.id, machine: r.machine ? 1 : 0, reasons: r.reasons ?? '', classifier_version: version, written_at: at })),
-    );
+    const stage = `${STAGE_PREFIX}${Date.now()}_${randomBytes(6).toString('hex')}_wv`;
+    await this.conn.command(`CREATE TABLE ${stage} (id String, machine UInt8, reasons String, classifier_version String, written_at UInt64) ENGINE = Log`);
+    try {
+      await this.conn.insert(
+        stage,
+        rows.map((r) => ({ id: r.id, machine: r.machine ? 1 : 0, reasons: r.reasons ?? '', classifier_version: version, written_at: at })),
+      );
+      await this.conn.command(`INSERT INTO campaign_verdicts (msg_campaign, id, machine, reasons, classifier_version, written_at)
+        SELECT msg_campaign, id, machine, reasons, classifier_version, written_at FROM ${stage}
+        ALL INNER JOIN (SELECT id, msg_campaign FROM events WHERE id GLOBAL IN (SELECT id FROM ${stage})) USING (id)`);
+    } finally {
+      await this.conn.command(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
+    }
   }
 
   beginVerdictPass(opts: VerdictPassOptions): Promise<VerdictPass> {

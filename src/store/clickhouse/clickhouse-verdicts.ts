@@ -1,6 +1,7 @@
 // The ClickHouse side of a bulk verdict pass (store.ts VerdictPass), for 18.16 and current releases: the
 // events of stale messages snapshotted into a work table partitioned by part, each chunk read as one row
-// per message (JSONEachRow), opens' and clicks' verdicts inserted as CSV, the rest by one INSERT … SELECT.
+// per message (JSONEachRow), opens' and clicks' verdicts inserted as CSV, the rest by one INSERT … SELECT;
+// every verdict under its event's msg_campaign (campaign_verdicts, migrations.ts v5).
 import { randomBytes } from 'node:crypto';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
@@ -10,8 +11,8 @@ import { STAGE_PREFIX } from './clickhouse-ingest.js';
 import { storeError, type ClickHouseConnection } from './connection.js';
 import { inlineParams, serverParams } from './literals.js';
 
-/** An event as the chunk query gives it: id, type, ts, url, ip, user_agent, method. */
-type EventRow = [string, string, number, string | null, string | null, string | null, string | null];
+/** An event as the chunk query gives it: id, type, ts, url, ip, user_agent, method, msg_campaign. */
+type EventRow = [string, string, number, string | null, string | null, string | null, string | null, string];
 /** One row of the chunk query: l (1: the events without a message), delivered, sent, events. */
 interface MessageRow {
   l: number;
@@ -33,7 +34,7 @@ const PARTS_PER_PARTITION = VERDICT_PARTS / 64;
  * Latest version per event id, as the verdict columns of the dialect's events() read it. TRICKY: joined
  * GLOBAL: with Distributed tables each event's verdicts live on the shard of its id, not of its message.
  */
-const CURRENT = `SELECT id, argMax(classifier_version, written_at) AS cv FROM verdicts GROUP BY id`;
+const CURRENT = `SELECT id, argMax(classifier_version, written_at) AS cv FROM campaign_verdicts GROUP BY id`;
 
 export class ClickHouseVerdictPass implements VerdictPass {
   private chunks: ChunkRange[] = [];
@@ -43,6 +44,12 @@ export class ClickHouseVerdictPass implements VerdictPass {
   private csv: Buffer[] = [];
   private buffered = 0;
   private inflight: Promise<void> | null = null;
+  /**
+   * The msg_campaign values of the events handed out; an event's `loc` is its index here, so a verdict
+   * finds its campaign without the pass keeping a map of millions of ids.
+   */
+  private readonly campaigns: string[] = [];
+  private readonly campaignIndex = new Map<string, number>();
 
   private constructor(
     private readonly conn: ClickHouseConnection,
@@ -65,7 +72,7 @@ export class ClickHouseVerdictPass implements VerdictPass {
       let scope = '1';
       // Fewer verdict rows than half the events: at least half are stale (after an import). Then every
       // message is read: cheaper than finding the stale ones, and the others' verdicts come out the same.
-      const [sizes] = await conn.query({ sql: 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM verdicts) AS verdicts', params: {} });
+      const [sizes] = await conn.query({ sql: 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM campaign_verdicts) AS verdicts', params: {} });
       const everything = opts.all || Number(sizes?.verdicts ?? 0) * 2 < Number(sizes?.events ?? 0);
       if (!everything) {
         // Stale events once, in a table: the scope below needs them twice and 18.16 has no CTEs to share.
@@ -84,7 +91,7 @@ export class ClickHouseVerdictPass implements VerdictPass {
       await conn.command(
         `CREATE TABLE ${work} ENGINE = MergeTree PARTITION BY intDiv(part, ${PARTS_PER_PARTITION}) ORDER BY tuple() AS
         SELECT toUInt16(cityHash64(ifNull(message, id)) % ${VERDICT_PARTS}) AS part, ifNull(message, '') AS key,
-          id, type, ts, message, url, ip, user_agent, method
+          id, type, ts, message, url, ip, user_agent, method, msg_campaign
         FROM events WHERE ${scope}`,
         everything ? {} : v,
       );
@@ -111,19 +118,32 @@ export class ClickHouseVerdictPass implements VerdictPass {
       sql: `SELECT key = '' AS l,
           if(countIf(type = 'delivered') > 0, toFloat64(minIf(ts, type = 'delivered')), NULL) AS d,
           if(countIf(type = 'sent') > 0, toFloat64(minIf(ts, type = 'sent')), NULL) AS s,
-          groupArrayIf((id, type, toFloat64(ts), url, ip, user_agent, method), type IN ('open', 'click')) AS e
+          groupArrayIf((id, type, toFloat64(ts), url, ip, user_agent, method, msg_campaign), type IN ('open', 'click')) AS e
         FROM ${this.work} WHERE part >= {lo:Int64} AND part <= {hi:Int64}
         GROUP BY key HAVING countIf(type IN ('open', 'click')) > 0`,
       params: { lo: { value: range.lo, type: 'Int64' }, hi: { value: range.hi, type: 'Int64' } },
     });
-    return { size: range.n, batches: () => batches(text) };
+    return { size: range.n, batches: () => batches(text, (c) => this.indexOf(c)) };
+  }
+
+  private indexOf(campaign: string): number {
+    let i = this.campaignIndex.get(campaign);
+    if (i === undefined) {
+      i = this.campaigns.push(campaign) - 1;
+      this.campaignIndex.set(campaign, i);
+    }
+    return i;
   }
 
   async write(rows: readonly VerdictRow[]): Promise<void> {
     if (this.closed) throw new ClickrateError('CR_ERR_STORE', 'write after the classification pass ended');
     if (rows.length === 0) return;
     const tail = `,${csvString(this.version)},${this.stamp()}`;
-    const lines = rows.map((r) => `${csvString(r.id)},${r.machine ? 1 : 0},${csvString(r.reasons ?? '')}${tail}\n`);
+    const lines = rows.map((r) => {
+      const campaign = r.loc === undefined ? undefined : this.campaigns[r.loc];
+      if (campaign === undefined) throw new ClickrateError('CR_ERR_STORE', `verdict for ${r.id} lacks the loc its event came with`);
+      return `${csvString(campaign)},${csvString(r.id)},${r.machine ? 1 : 0},${csvString(r.reasons ?? '')}${tail}\n`;
+    });
     this.csv.push(Buffer.from(lines.join('')));
     this.buffered += rows.length;
     if (this.buffered >= INSERT_ROWS) await this.flush();
@@ -137,7 +157,7 @@ export class ClickHouseVerdictPass implements VerdictPass {
     const csv = this.csv;
     this.csv = [];
     this.buffered = 0;
-    this.inflight = this.conn.insertCsv('verdicts', ['id', 'machine', 'reasons', 'classifier_version', 'written_at'], csv);
+    this.inflight = this.conn.insertCsv('campaign_verdicts', ['msg_campaign', 'id', 'machine', 'reasons', 'classifier_version', 'written_at'], csv);
     // Awaited by the next flush (or finish); a failure surfaces there, never as an unhandled rejection.
     this.inflight.catch(() => undefined);
   }
@@ -149,8 +169,8 @@ export class ClickHouseVerdictPass implements VerdictPass {
       await this.inflight;
       // Written last: until then these events are stale, so a pass that fails part way is redone whole.
       await this.conn.command(
-        `INSERT INTO verdicts (id, machine, reasons, classifier_version, written_at)
-        SELECT id, toUInt8(0), '', {v:String}, toUInt64({at:Int64}) FROM ${this.work} WHERE type NOT IN ('open', 'click')`,
+        `INSERT INTO campaign_verdicts (msg_campaign, id, machine, reasons, classifier_version, written_at)
+        SELECT msg_campaign, id, toUInt8(0), '', {v:String}, toUInt64({at:Int64}) FROM ${this.work} WHERE type NOT IN ('open', 'click')`,
         { v: { value: this.version, type: 'String' }, at: { value: this.stamp(), type: 'Int64' } },
       );
     } finally {
@@ -181,7 +201,7 @@ export class ClickHouseVerdictPass implements VerdictPass {
 }
 
 /** The chunk query's rows as groups, BATCH_GROUPS at a time. */
-function* batches(text: string): Generator<VerdictGroup[]> {
+function* batches(text: string, campaignIndex: (campaign: string) => number): Generator<VerdictGroup[]> {
   let groups: VerdictGroup[] = [];
   for (let at = 0; at < text.length; ) {
     let end = text.indexOf('\n', at);
@@ -189,7 +209,7 @@ function* batches(text: string): Generator<VerdictGroup[]> {
     if (end > at) {
       // The shape is the query's own (next()).
       const row = JSON.parse(text.slice(at, end)) as MessageRow;
-      groups.push({ message: !row.l, delivered: row.d, sent: row.s, events: row.e.map(toEvent) });
+      groups.push({ message: !row.l, delivered: row.d, sent: row.s, events: row.e.map((e) => toEvent(e, campaignIndex(e[7]))) });
       if (groups.length === BATCH_GROUPS) {
         yield groups;
         groups = [];
@@ -208,8 +228,8 @@ function csvString(s: string): string {
   return `"${s.includes('"') ? s.replaceAll('"', '""') : s}"`;
 }
 
-function toEvent([id, type, ts, url, ip, user_agent, method]: EventRow): VerdictEvent {
-  return { id, type: type === 'open' ? 'open' : 'click', ts, url, ip, user_agent, method: method === 'HEAD' ? 'HEAD' : method === 'GET' ? 'GET' : null };
+function toEvent([id, type, ts, url, ip, user_agent, method]: EventRow, loc: number): VerdictEvent {
+  return { id, type: type === 'open' ? 'open' : 'click', ts, url, ip, user_agent, method: method === 'HEAD' ? 'HEAD' : method === 'GET' ? 'GET' : null, loc };
 }
 
 async function dropTables(conn: ClickHouseConnection, tables: string[]): Promise<void> {

@@ -76,16 +76,18 @@ export class ClickHouseDialect extends SqlDialect {
   /**
    * Verdicts live in their own table (rewritten by reclassify, never by mutating events): the latest
    * verdict per id, by written_at, joined to the selected events. Events with none are human (machine 0)
-   * and unclassified (classifier_version NULL).
+   * and unclassified (classifier_version NULL). A verdict is stored under its event's msg_campaign
+   * (migrations.ts, campaign_verdicts), so with a campaign only its key range ('' and the campaign) is read.
    */
-  override events(where: string, verdicts = true): string {
+  override events(where: string, verdicts = true, campaign?: string): string {
     if (!verdicts) return `(SELECT ${EVENT_COLUMNS} FROM events WHERE ${where})`;
+    const range = campaign === undefined ? '' : `msg_campaign IN ('', ${campaign}) AND `;
     return `(SELECT ${EVENT_COLUMNS}, v_machine AS machine, nullIf(v_reasons, '') AS reasons, nullIf(v_version, '') AS classifier_version
       FROM (SELECT ${EVENT_COLUMNS} FROM events WHERE ${where})
       ANY LEFT JOIN (
         SELECT id, argMax(machine, written_at) AS v_machine, argMax(reasons, written_at) AS v_reasons,
           argMax(classifier_version, written_at) AS v_version
-        FROM verdicts WHERE id IN (SELECT id FROM events WHERE ${where})
+        FROM campaign_verdicts WHERE ${range}id IN (SELECT id FROM events WHERE ${where})
         GROUP BY id
       ) USING (id))`;
   }
@@ -103,6 +105,7 @@ export class ClickHouseDialect extends SqlDialect {
     return this.events(
       `msg_campaign IN ('', ${campaign}) AND message IN (SELECT message FROM events WHERE msg_campaign = ${campaign} AND campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`,
       verdicts,
+      campaign,
     );
   }
 }

@@ -7,8 +7,10 @@ export interface ClickHouseMigration {
   description: string;
   /** Tables on every shard (or the one server), named NAME_local when sharded. */
   shardTables: Array<{ name: string; columns: string; engine: string; shardingKey: string }>;
-  /** Statements on the server clickrate talks to (metadata: keys, templates). */
+  /** Statements on the server clickrate talks to (metadata: keys, templates; data moved between tables). */
   coordinator: string[];
+  /** Tables dropped last, on every shard too when sharded (a layout replaced by a newer table). */
+  dropShardTables?: string[];
 }
 
 export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
@@ -68,5 +70,27 @@ export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
       `CREATE TABLE IF NOT EXISTS templates (campaign String, step Int32, variant String, html String, saved_at Int64,
         ver UInt64) ENGINE = ReplacingMergeTree(ver) ORDER BY (campaign, step, variant)`,
     ],
+  },
+  {
+    version: 5,
+    description: 'campaign_verdicts: verdicts sorted by the campaign of their event, so a report reads its own range',
+    shardTables: [
+      {
+        name: 'campaign_verdicts',
+        // TRICKY: `verdicts` was sorted by id alone, so every report scanned every verdict of every campaign
+        // to join its own (2.5 s at 10M events, growing with the whole table rather than the campaign). The
+        // event's msg_campaign leads the key here, as in `events`, so the join reads one key range.
+        columns: 'msg_campaign String, id String, machine UInt8, reasons String, classifier_version String, written_at UInt64',
+        engine: 'ReplacingMergeTree(written_at) ORDER BY (msg_campaign, id)',
+        shardingKey: 'cityHash64(id)',
+      },
+    ],
+    coordinator: [
+      // The verdicts kept so far, each under its event's campaign (a verdict of no stored event has no use).
+      `INSERT INTO campaign_verdicts (msg_campaign, id, machine, reasons, classifier_version, written_at)
+        SELECT msg_campaign, id, machine, reasons, classifier_version, written_at
+        FROM verdicts ALL INNER JOIN (SELECT id, msg_campaign FROM events) USING (id)`,
+    ],
+    dropShardTables: ['verdicts'],
   },
 ];

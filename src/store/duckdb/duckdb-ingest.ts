@@ -182,8 +182,10 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
       );
       return Number(r.getRowObjectsJS()[0]?.n ?? 0) > 0;
     }
-    const r = await this.conn.runAndReadAll(`SELECT count(*) - count(DISTINCT id) AS n FROM events WHERE ingested_at = ${this.stamp}`);
-    return Number(r.getRowObjectsJS()[0]?.n ?? 0) > 0;
+    // TRICKY: a grouped aggregate, which DuckDB spills to disk past its memory limit, and stops at the
+    // first repeat. Files of more than ~15M events overflow the filter and land here (100M ids).
+    const r = await this.conn.runAndReadAll(`SELECT EXISTS (SELECT id FROM events WHERE ingested_at = ${this.stamp} GROUP BY id HAVING count(*) > 1) AS x`);
+    return r.getRowObjectsJS()[0]?.x === true;
   }
 
   private async stageChunk(parts: ChunkParams[], chunk: number): Promise<void> {
@@ -197,24 +199,32 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
 
   async commit(): Promise<IngestCounts> {
     if (this.done) throw new ClickrateError('CR_ERR_STORE', 'commit after commit or abort');
+    let step = 'storing the last rows';
     try {
       await this.flush();
       if (this.running) await this.running;
+      // The rows are in: the streaming memory limit (ChunkRunner.fitMemoryLimit) has done its work, and
+      // the checks and the commit below get the limit the session began with (a 100M-event file failed
+      // its commit under the streaming 64 MB).
+      await this.runner.restore();
+      step = 'checking for repeated ids';
       if (this.mode === 'fast') {
         if (this.conflicted || (await this.repeatsWithin()) || (await this.repeatsStored())) {
           this.conflicted = true;
           throw new ClickrateError('CR_ERR_STORE', 'ids repeat: import this batch in exact mode');
         }
       } else if (this.staging !== null) {
+        step = 'moving the staged rows';
         this.inserted = (await this.conn.run(exactInsert(this.staging, this.stamp))).rowsChanged;
         await this.conn.run(`DROP TABLE temp.${this.staging}`);
       }
+      step = 'committing';
       await this.conn.run('COMMIT');
       return { received: this.received, inserted: this.inserted, duplicates: this.received - this.inserted };
     } catch (err) {
       await this.rollback();
       if (err instanceof ClickrateError) throw err;
-      throw new ClickrateError('CR_ERR_STORE', `could not store the batch: ${(err as Error).message}`, {}, { cause: err });
+      throw new ClickrateError('CR_ERR_STORE', `could not store the batch (${step}): ${(err as Error).message}`, { step }, { cause: err });
     } finally {
       await this.finish();
     }
