@@ -2,7 +2,7 @@
 // DuckDB extracts the columns natively, chunk by chunk, inside one transaction that commits or rolls back whole.
 // Fast mode inserts chunks straight into `events` and checks at commit that no id repeats; exact mode
 // (objects, and files the fast check refused) stages everything and resolves repeats at commit.
-import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, blobValue, UBIGINT, type DuckDBConnection } from '@duckdb/node-api';
 import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
 import { splitPacked, type PackedDocs, type PackedIngestSession, type PackedMode } from '../../events/packed-docs.js';
 import { ClickrateError } from '../../errors.js';
@@ -25,6 +25,8 @@ const STREAMING_LIMIT_FLOOR = 64 * 2 ** 20;
 let stagingCounter = 0;
 
 export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
+  /** Ids per slice of the full repeat check (see repeatsWithin): 10M in one passed at 64 MB. Smaller in tests. */
+  static repeatCheckIds = 8_000_000;
   private mode: PackedMode | null = null;
   private pending: PackedDocs[] = [];
   private pendingCount = 0;
@@ -182,10 +184,20 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
       );
       return Number(r.getRowObjectsJS()[0]?.n ?? 0) > 0;
     }
-    // TRICKY: a grouped aggregate, which DuckDB spills to disk past its memory limit, and stops at the
-    // first repeat. Files of more than ~15M events overflow the filter and land here (100M ids).
-    const r = await this.conn.runAndReadAll(`SELECT EXISTS (SELECT id FROM events WHERE ingested_at = ${this.stamp} GROUP BY id HAVING count(*) > 1) AS x`);
-    return r.getRowObjectsJS()[0]?.x === true;
+    // TRICKY: files of more than ~15M events overflow the filter and land here. One aggregate over all of
+    // their ids failed at 100M ("failed to pin block", at 64 MB and at 256 MB): DuckDB spills an aggregate
+    // in partitions, and each must fit in memory to finish. So the ids are split by hash into slices of
+    // at most repeatCheckIds, each grouped on its own, as a 10M-event file is whole (which passed).
+    const slices = Math.max(1, Math.ceil(this.inserted / DuckDbIngestSession.repeatCheckIds));
+    for (let k = 0; k < slices; k++) {
+      const r = await this.conn.runAndReadAll(
+        'SELECT EXISTS (SELECT id FROM events WHERE ingested_at = $stamp AND hash(id) % $slices = $k GROUP BY id HAVING count(*) > 1) AS x',
+        { stamp: this.stamp, slices, k },
+        { stamp: BIGINT, slices: UBIGINT, k: UBIGINT },
+      );
+      if (r.getRowObjectsJS()[0]?.x === true) return true;
+    }
+    return false;
   }
 
   private async stageChunk(parts: ChunkParams[], chunk: number): Promise<void> {

@@ -1,0 +1,55 @@
+// The fast ingest path's full repeat check, on a real DuckDB file: when the id filter cannot vouch for a
+// session (files past ~15M events overflow it), every id is checked at commit in hash slices; a repeat in
+// any slice fails the whole batch and leaves the store as it was.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PackedDocs } from '../../events/packed-docs.js';
+import { DuckDbIngestSession } from './duckdb-ingest.js';
+import { openDuckDbStore } from './duckdb-store.js';
+
+const T0 = Date.parse('2026-03-01T09:00:00Z');
+
+/** Sent events with the given ids, packed as the parse worker packs a block, but without `given`. */
+function pack(ids: readonly string[]): PackedDocs {
+  const docs = ids.map((id, i) => JSON.stringify({ id, type: 'sent', message: `m-${i}`, campaign: 'c', recipient: `r${i}@example.com` }));
+  return { docs: Buffer.from(docs.join('\n')), ts: ids.map((_, i) => String(T0 + i)).join(','), ids: ids.map(() => '').join(','), count: ids.length };
+}
+
+const unique = Array.from({ length: 60 }, (_, i) => `e-${i}`);
+const cases: Array<{ name: string; ids: string[]; sliceIds: number; repeats: boolean }> = [
+  { name: 'unique ids, one slice', ids: unique, sliceIds: 1000, repeats: false },
+  { name: 'unique ids, nine slices', ids: unique, sliceIds: 7, repeats: false },
+  { name: 'a repeat, one slice', ids: [...unique, 'e-17'], sliceIds: 1000, repeats: true },
+  { name: 'a repeat, nine slices', ids: [...unique, 'e-17'], sliceIds: 7, repeats: true },
+  { name: 'a repeat at the end, many slices', ids: [...unique, 'e-59'], sliceIds: 2, repeats: true },
+];
+
+for (const c of cases) {
+  test(`fast ingest without the id filter: ${c.name}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
+    const store = await openDuckDbStore(join(dir, 't.duckdb'));
+    const saved = DuckDbIngestSession.repeatCheckIds;
+    DuckDbIngestSession.repeatCheckIds = c.sliceIds;
+    try {
+      const session = (await store.beginIngest()) as DuckDbIngestSession;
+      session.setMode('fast', c.ids.length);
+      // No `given` ids: the filter steps aside and commit checks every id (as after an overflow).
+      await session.appendDocs(pack(c.ids));
+      if (c.repeats) {
+        await assert.rejects(session.commit(), (err: Error & { code?: string }) => err.code === 'CR_ERR_STORE' && /ids repeat/.test(err.message));
+        assert.equal(session.conflicted, true, 'the caller is told to redo the file in exact mode');
+      } else {
+        assert.deepEqual(await session.commit(), { received: c.ids.length, inserted: c.ids.length, duplicates: 0 });
+      }
+      const [row] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} });
+      assert.equal(Number(row?.n), c.repeats ? 0 : c.ids.length, 'a refused batch stores nothing');
+    } finally {
+      DuckDbIngestSession.repeatCheckIds = saved;
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
