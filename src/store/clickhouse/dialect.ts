@@ -81,13 +81,15 @@ export class ClickHouseDialect extends SqlDialect {
    */
   override events(where: string, verdicts = true, campaign?: string): string {
     if (!verdicts) return `(SELECT ${EVENT_COLUMNS} FROM events WHERE ${where})`;
-    const range = campaign === undefined ? '' : `msg_campaign IN ('', ${campaign}) AND `;
+    // With a campaign its key range alone selects the right side: the extra verdicts of that range (of
+    // events outside `where`) find no event in the LEFT JOIN, and one evaluation of `where` is saved.
+    const scope = campaign === undefined ? `id IN (SELECT id FROM events WHERE ${where})` : `msg_campaign IN ('', ${campaign})`;
     return `(SELECT ${EVENT_COLUMNS}, v_machine AS machine, nullIf(v_reasons, '') AS reasons, nullIf(v_version, '') AS classifier_version
       FROM (SELECT ${EVENT_COLUMNS} FROM events WHERE ${where})
       ANY LEFT JOIN (
         SELECT id, argMax(machine, written_at) AS v_machine, argMax(reasons, written_at) AS v_reasons,
           argMax(classifier_version, written_at) AS v_version
-        FROM campaign_verdicts WHERE ${range}id IN (SELECT id FROM events WHERE ${where})
+        FROM campaign_verdicts WHERE ${scope}
         GROUP BY id
       ) USING (id))`;
   }
