@@ -33,14 +33,28 @@ export function registerImport(program: Command): void {
               process.stderr.write(`${err.message}\n`);
             }
           }
-          if (results.some((r) => r.inserted > 0)) {
-            const c = await reclassify(store);
-            if (!opts.json) out(`classified ${c.events.toLocaleString('en-US')} events (${c.machine.toLocaleString('en-US')} machine) in ${(c.ms / 1000).toFixed(1)} s`);
-          }
         },
         { memoryLimit: '256MB' },
       );
       if (opts.json) out(JSON.stringify(results, null, 2));
+      if (results.some((r) => r.inserted > 0)) {
+        // TRICKY: the pass runs on the store opened afresh, at DuckDB's own memory limit. The import's
+        // 256 MB bounds streaming, but a pass over 100M events could not even snapshot its work under it
+        // (Out of Memory), and over 10M it took 50 s under it against 31 s at 1 GB.
+        try {
+          const c = await withStore(opts, (store) => reclassify(store));
+          if (!opts.json) out(`classified ${c.events.toLocaleString('en-US')} events (${c.machine.toLocaleString('en-US')} machine) in ${(c.ms / 1000).toFixed(1)} s`);
+        } catch (err) {
+          if (!isClickrateError(err)) throw err;
+          // The files are stored whatever happens here; say so, so nobody imports them again for nothing.
+          throw new ClickrateError(
+            'CR_ERR_STORE',
+            `the events are stored, but classifying them failed (${err.message}); they count as people until \`clickrate classify\` succeeds`,
+            { stored: results.reduce((n, r) => n + r.inserted, 0) },
+            { cause: err },
+          );
+        }
+      }
       if (failed > 0) {
         throw new ClickrateError('CR_ERR_BAD_FILE', `${failed} of ${files.length} file${files.length > 1 ? 's were' : ' was'} not imported (reasons above); the other files are stored`, { failed });
       }
