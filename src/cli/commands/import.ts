@@ -38,11 +38,12 @@ export function registerImport(program: Command): void {
       );
       if (opts.json) out(JSON.stringify(results, null, 2));
       if (results.some((r) => r.inserted > 0)) {
-        // TRICKY: the pass runs on the store opened afresh, at DuckDB's own memory limit. The import's
-        // 256 MB bounds streaming, but a pass over 100M events could not even snapshot its work under it
-        // (Out of Memory), and over 10M it took 50 s under it against 31 s at 1 GB.
+        // TRICKY: the pass runs on the store opened afresh at 1 GB. The import's 256 MB bounds streaming,
+        // and under it a pass over 10M events took 50 s against 31 s at 1 GB. Not DuckDB's default (80%
+        // of RAM): a pass over 100M events took 17 GB of a shared 24 GB machine with it. (At 100M the
+        // pass cannot snapshot its work under 256 MB; `clickrate classify` then runs it at the default.)
         try {
-          const c = await withStore(opts, (store) => reclassify(store));
+          const c = await withStore(opts, (store) => reclassify(store), { memoryLimit: '1GB' });
           if (!opts.json) out(`classified ${c.events.toLocaleString('en-US')} events (${c.machine.toLocaleString('en-US')} machine) in ${(c.ms / 1000).toFixed(1)} s`);
         } catch (err) {
           if (!isClickrateError(err)) throw err;
