@@ -1,8 +1,9 @@
 // Signed tracking tokens for click redirects (/c/<token>) and open pixels (/o/<token>).
 // Format: <kid>.<body>.<tag> — body is base64url JSON, tag is HMAC-SHA256(key, "<kid>.<body>") cut to 16 bytes.
 
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { ClickrateError } from '../errors.js';
+import { equalTextConstantTime, hmacTagAscii, prepareHmacKey, type HmacKey } from './hmac.js';
 import type { Keyring } from './keyring.js';
 
 export interface ClickPayload {
@@ -51,6 +52,18 @@ function keyObject(secret: Buffer): KeyObject {
 function badToken(reason: string): ClickrateError {
   // The reason is for logs; callers answer every bad token the same way (never a redirect).
   return new ClickrateError('CR_ERR_BAD_TOKEN', `invalid tracking token: ${reason}`, { reason });
+}
+
+// The same per key for the hot path's own HMAC (hmac.ts): the key's padded blocks hashed once.
+const hmacKeys = new WeakMap<Buffer, HmacKey>();
+
+function hmacKey(secret: Buffer): HmacKey {
+  let k = hmacKeys.get(secret);
+  if (k === undefined) {
+    k = prepareHmacKey(secret);
+    hmacKeys.set(secret, k);
+  }
+  return k;
 }
 
 function tagFor(key: Buffer, signed: string): string {
@@ -102,16 +115,14 @@ export function verifyToken(token: string, ring: Keyring): TokenPayload {
   const kid = token.slice(0, dot1);
   const key = ring.keys.get(kid);
   if (key === undefined) throw badToken('unknown key id');
-  const signed = token.slice(0, dot2);
   const tag = token.slice(dot2 + 1);
   // TRICKY: compare the tag as TEXT, not as decoded bytes. The last base64url character of a 16-byte tag
   // carries 2 unused bits, so decoding would accept 4 spellings of one tag (a "tampered" token verifying).
   // The body needs no alphabet check of its own: the MAC covers its exact text, so a body that verifies is
-  // one we wrote. 'utf8' (not 'ascii') keeps a non-ASCII character from folding onto a tag character.
-  const expected = Buffer.from(tagFor(key, signed), 'latin1');
-  const given = Buffer.from(tag, 'utf8');
-  // Length is not secret (always 22 characters), so the early exit leaks nothing; timingSafeEqual needs equal lengths.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw badToken('signature mismatch');
+  // one we wrote. Text that is not ASCII (never ours) goes through node:crypto, which hashes its UTF-8.
+  const expected = (key.length <= 64 ? hmacTagAscii(hmacKey(key), token, dot2, TAG_BYTES) : null) ?? tagFor(key, token.slice(0, dot2));
+  // Length is not secret (always 22 characters), so the early exit inside leaks nothing.
+  if (!equalTextConstantTime(tag, expected)) throw badToken('signature mismatch');
   return decodeBody(token.slice(dot1 + 1, dot2));
 }
 

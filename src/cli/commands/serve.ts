@@ -43,7 +43,7 @@ export function registerServe(program: Command): void {
       const dbPath = storeSidecarBase(opts);
       const log = pino({ level: process.env.CLICKRATE_LOG_LEVEL ?? 'info' });
       // The worker opens the store from the same flags; this thread talks to it through worker.store.
-      const worker = await StoreWorker.start({ store: { db: opts.db, store: opts.store } }, (msg, err) => log.warn({ err }, msg));
+      const worker = await StoreWorker.start({ store: { db: opts.db, store: opts.store }, nice: 10 }, (msg, err) => log.warn({ err }, msg));
       const store = worker.store;
       if (opts.demo && (await listCampaigns(store)).length === 0) {
         const { counts } = await loadDemo(store);

@@ -3,6 +3,9 @@
 import { reclassify, type ReclassifyResult } from '../../classify/reclassify.js';
 import type { Store } from '../store.js';
 
+/** After a pass, the timer waits this many times its length before the next one. */
+const DUTY_REST = 3;
+
 export interface ClassifyStats {
   passes: number;
   failures: number;
@@ -33,7 +36,7 @@ export interface Classifier {
 export interface ClassifyLoopOptions {
   /** Verdicts lag new events by about this long; reports in between count new events as human (default 1 s). */
   everyMs?: number;
-  /** While the edge is busy, at most this long between passes (default 10 s). */
+  /** While the edge is busy, at most this long between passes (default 10 s), or DUTY_REST × a pass. */
   maxLagMs?: number;
   onError?: (err: Error) => void;
 }
@@ -44,7 +47,8 @@ export class ClassifyLoop implements Classifier {
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private busy = false;
-  private lastStart = 0;
+  private lastEnd = 0;
+  private running = false;
   private readonly counters: Omit<ClassifyStats, 'paced' | 'everyMs' | 'maxLagMs'> = { passes: 0, failures: 0, lastPassAt: null, lastPassMs: null, lastEvents: 0, lastError: null };
 
   constructor(
@@ -60,7 +64,11 @@ export class ClassifyLoop implements Classifier {
     this.timer = setInterval(() => {
       // TRICKY: a pass reads and writes every message with a new event; under full load it would take a
       // core from the edge each second. Busy: one pass per maxLagMs, so verdicts lag by at most that.
-      if (this.busy && Date.now() - this.lastStart < this.maxLagMs) return;
+      const since = Date.now() - this.lastEnd;
+      if (this.busy && since < this.maxLagMs) return;
+      // A pass covers every message with a new event, so with traffic on many messages it grows with the
+      // store; resting DUTY_REST times its length after it keeps it to a quarter of one core at most.
+      if (this.running || since < DUTY_REST * (this.counters.lastPassMs ?? 0)) return;
       void this.runNow();
     }, this.everyMs);
     this.timer.unref();
@@ -76,7 +84,7 @@ export class ClassifyLoop implements Classifier {
   }
 
   private async pass(): Promise<void> {
-    this.lastStart = Date.now();
+    this.running = true;
     let result: ReclassifyResult;
     try {
       result = await reclassify(this.store);
@@ -85,6 +93,9 @@ export class ClassifyLoop implements Classifier {
       this.counters.lastError = (err as Error).message;
       this.opts.onError?.(err as Error);
       return;
+    } finally {
+      this.running = false;
+      this.lastEnd = Date.now();
     }
     this.counters.passes++;
     this.counters.lastPassAt = Date.now();

@@ -12,6 +12,8 @@ export interface WorkerSetup {
   duck?: DuckDbStoreOptions;
   classifyEveryMs?: number;
   maxLagMs?: number;
+  /** Linux: the worker thread's nice value (serve: 10), so the edge's thread wins the cores it needs. */
+  nice?: number;
 }
 
 /** Handle 0 is the store itself; others are objects a call returned (an IngestSession, a VerdictPass…). */

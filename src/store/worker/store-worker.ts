@@ -1,6 +1,7 @@
 // The store worker's thread (worker_threads): owns the real Store (DuckDB or ClickHouse, opened from the
 // same flags as `serve`), stores the spool's batches and runs the classification passes, so none of it
 // runs on the edge's event loop. The edge's thread talks to it through store-client.ts.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../../cli/open-store.js';
 import { ingestRange } from '../../tracking/spool-ingest.js';
@@ -12,6 +13,17 @@ const port = parentPort;
 if (!port) throw new Error('store-worker.js runs as a worker thread (store-client.ts starts it)');
 const setup = workerData as WorkerSetup;
 const send = (msg: FromWorker) => port.postMessage(msg);
+
+// TRICKY: on Linux a thread has its own nice value, and setpriority(0) changes the calling thread's only:
+// this thread (and DuckDB's threads, started from it below, inherit it) yields the cores to the edge's
+// thread whenever both want one. Elsewhere it may change the whole process or fail: then it is skipped.
+if (process.platform === 'linux' && setup.nice) {
+  try {
+    setPriority(setup.nice);
+  } catch {
+    // not permitted here: the pacing alone gives way to the edge
+  }
+}
 
 let store: Store;
 try {
