@@ -42,8 +42,9 @@ export function registerServe(program: Command): void {
       // Edges sharing a ClickHouse store must share signing keys through CLICKRATE_KEYRING.
       const dbPath = storeSidecarBase(opts);
       const log = pino({ level: process.env.CLICKRATE_LOG_LEVEL ?? 'info' });
-      // The worker opens the store from the same flags; this thread talks to it through worker.store.
-      const worker = await StoreWorker.start({ store: { db: opts.db, store: opts.store }, nice: 10 }, (msg, err) => log.warn({ err }, msg));
+      // The worker opens the store from the same flags; this thread talks to it through worker.store. It runs
+      // at nice 10 with one DuckDB thread so the redirects keep a core (BENCHMARKS.md, tracking edge).
+      const worker = await StoreWorker.start({ store: { db: opts.db, store: opts.store }, nice: 10, duck: { threads: 1 } }, (msg, err) => log.warn({ err }, msg));
       const store = worker.store;
       if (opts.demo && (await listCampaigns(store)).length === 0) {
         const { counts } = await loadDemo(store);

@@ -39,6 +39,8 @@ export interface ClassifyLoopOptions {
   /** While the edge is busy, at most this long between passes (default 10 s), or DUTY_REST × a pass. */
   maxLagMs?: number;
   onError?: (err: Error) => void;
+  /** Runs each pass through this (the worker: one store job at a time, so passes and batches do not overlap). */
+  exclusive?: <T>(job: () => Promise<T>) => Promise<T>;
 }
 
 export class ClassifyLoop implements Classifier {
@@ -87,7 +89,8 @@ export class ClassifyLoop implements Classifier {
     this.running = true;
     let result: ReclassifyResult;
     try {
-      result = await reclassify(this.store);
+      const job = () => reclassify(this.store);
+      result = await (this.opts.exclusive ? this.opts.exclusive(job) : job());
     } catch (err) {
       this.counters.failures++;
       this.counters.lastError = (err as Error).message;

@@ -47,7 +47,18 @@ function encode(v: unknown): unknown {
   return v;
 }
 
+// TRICKY: a spool batch and a classification pass at once would each keep threads of their own busy
+// (the thread pool's DuckDB calls), and every runnable thread takes turns with the edge's on 2 cores.
+// One store job at a time keeps the worker to about one core; the API's calls are not held up by it.
+let turn: Promise<unknown> = Promise.resolve();
+function exclusive<T>(job: () => Promise<T>): Promise<T> {
+  const run = turn.then(job);
+  turn = run.catch(() => undefined);
+  return run;
+}
+
 const classifier = new ClassifyLoop(store, {
+  exclusive,
   everyMs: setup.classifyEveryMs,
   maxLagMs: setup.maxLagMs,
   onError: (err) => send({ t: 'log', msg: 'classification pass failed; retried next pass', err: err.message }),
@@ -90,7 +101,7 @@ port.on('message', (msg: ToWorker) => {
       if (msg.h !== 0) handles.delete(msg.h);
       return;
     case 'ingest':
-      void answer(msg.id, () => ingestRange(store, msg.range));
+      void answer(msg.id, () => exclusive(() => ingestRange(store, msg.range)));
       return;
     case 'classify':
       void answer(msg.id, runPass);
