@@ -15,14 +15,13 @@ const K = new Int32Array([
 ]);
 const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 
-// Scratch space, reused: the edge verifies one token at a time on one thread.
+// Scratch space, reused: the edge verifies one token at a time on one thread. The message is written
+// into W as big-endian words directly (no byte buffer), and W[16..63] is the schedule.
 const W = new Int32Array(64);
-const block = new Uint8Array(64);
 const state = new Int32Array(8);
 
-/** One SHA-256 compression of `block` into `h`. */
-function compress(h: Int32Array, b: Uint8Array): void {
-  for (let i = 0; i < 16; i++) W[i] = (b[i * 4]! << 24) | (b[i * 4 + 1]! << 16) | (b[i * 4 + 2]! << 8) | b[i * 4 + 3]!;
+/** One SHA-256 compression of the block in W[0..15] into `h`. */
+function compress(h: Int32Array): void {
   for (let i = 16; i < 64; i++) {
     const w15 = W[i - 15]!;
     const w2 = W[i - 2]!;
@@ -30,23 +29,23 @@ function compress(h: Int32Array, b: Uint8Array): void {
     const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
     W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
   }
-  let a = h[0]!, b2 = h[1]!, c = h[2]!, d = h[3]!, e = h[4]!, f = h[5]!, g = h[6]!, hh = h[7]!;
+  let a = h[0]!, b = h[1]!, c = h[2]!, d = h[3]!, e = h[4]!, f = h[5]!, g = h[6]!, hh = h[7]!;
   for (let i = 0; i < 64; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const t2 = (S0 + ((a & b2) ^ (a & c) ^ (b2 & c))) | 0;
+    const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     hh = g;
     g = f;
     f = e;
     e = (d + t1) | 0;
     d = c;
-    c = b2;
-    b2 = a;
+    c = b;
+    b = a;
     a = (t1 + t2) | 0;
   }
   h[0] = (h[0]! + a) | 0;
-  h[1] = (h[1]! + b2) | 0;
+  h[1] = (h[1]! + b) | 0;
   h[2] = (h[2]! + c) | 0;
   h[3] = (h[3]! + d) | 0;
   h[4] = (h[4]! + e) | 0;
@@ -66,33 +65,32 @@ export function prepareHmacKey(key: Uint8Array): HmacKey {
   if (key.length > 64) throw new RangeError('HMAC keys over 64 bytes are not supported here');
   const pad = (byte: number) => {
     const h = new Int32Array(IV);
-    for (let i = 0; i < 64; i++) block[i] = (i < key.length ? key[i]! : 0) ^ byte;
-    compress(h, block);
+    for (let i = 0; i < 16; i++) {
+      let w = 0;
+      for (let j = 0; j < 4; j++) w = (w << 8) | ((i * 4 + j < key.length ? key[i * 4 + j]! : 0) ^ byte);
+      W[i] = w;
+    }
+    compress(h);
     return h;
   };
   return { inner: pad(0x36), outer: pad(0x5c) };
 }
 
-/** Ends the hash in `state`: `filled` bytes of the last block are in `block`; SHA-256 padding and length follow. */
+/** Ends the hash in `state`: `filled` bytes of the last block are in W; SHA-256 padding and length follow. */
 function finish(filled: number, totalBytes: number): void {
-  block[filled++] = 0x80;
-  if (filled > 56) {
-    block.fill(0, filled);
-    compress(state, block);
-    filled = 0;
+  // The 0x80 byte, then zeros to the end of its word.
+  const k = filled >> 2;
+  const shift = 24 - 8 * (filled & 3);
+  W[k] = ((filled & 3) === 0 ? 0 : W[k]!) | (0x80 << shift);
+  for (let i = k + 1; i < 16; i++) W[i] = 0;
+  if (k >= 14) {
+    compress(state);
+    for (let i = 0; i < 16; i++) W[i] = 0;
   }
-  block.fill(0, filled, 56);
   // The bit length as a 64-bit big-endian number; our messages are far below 2^32 bits.
-  const bits = totalBytes * 8;
-  block[56] = 0;
-  block[57] = 0;
-  block[58] = 0;
-  block[59] = Math.floor(bits / 2 ** 32) & 0xff;
-  block[60] = (bits >>> 24) & 0xff;
-  block[61] = (bits >>> 16) & 0xff;
-  block[62] = (bits >>> 8) & 0xff;
-  block[63] = bits & 0xff;
-  compress(state, block);
+  W[14] = 0;
+  W[15] = totalBytes * 8;
+  compress(state);
 }
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -107,21 +105,16 @@ export function hmacTagAscii(key: HmacKey, text: string, end: number, tagBytes: 
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c > 0x7f) return null;
-    block[filled++] = c;
-    if (filled === 64) {
-      compress(state, block);
+    const k = filled >> 2;
+    W[k] = (filled & 3) === 0 ? c << 24 : W[k]! | (c << (24 - 8 * (filled & 3)));
+    if (++filled === 64) {
+      compress(state);
       filled = 0;
     }
   }
   finish(filled, 64 + end);
-  // Outer hash over the inner digest (32 bytes, one block with its padding).
-  for (let i = 0; i < 8; i++) {
-    const v = state[i]!;
-    block[i * 4] = v >>> 24;
-    block[i * 4 + 1] = (v >>> 16) & 0xff;
-    block[i * 4 + 2] = (v >>> 8) & 0xff;
-    block[i * 4 + 3] = v & 0xff;
-  }
+  // Outer hash over the inner digest: 32 bytes, i.e. the 8 state words, in one block with its padding.
+  for (let i = 0; i < 8; i++) W[i] = state[i]!;
   state.set(key.outer);
   finish(32, 64 + 32);
   let out = '';

@@ -151,8 +151,8 @@ export class Spool {
    */
   appendLines(text: string, count: number): void {
     if (this.closed) throw spoolError('the spool is closed', { dir: this.dir });
-    const buf = Buffer.from(text, 'utf8');
-    if (this.bytesPending + buf.length > this.maxBytes) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (this.bytesPending + bytes > this.maxBytes) {
       this.counters.recordsDropped += count;
       throw spoolError(`the spool is full (${this.bytesPending} of ${this.maxBytes} bytes pending): the store has not drained it`, {
         dir: this.dir,
@@ -161,7 +161,7 @@ export class Spool {
       });
     }
     let seg = this.segments[this.segments.length - 1];
-    if (this.rollNext || !this.active || !seg || seg.seq !== this.active.seq || (seg.size > 0 && seg.size + buf.length > this.segmentBytes)) {
+    if (this.rollNext || !this.active || !seg || seg.seq !== this.active.seq || (seg.size > 0 && seg.size + bytes > this.segmentBytes)) {
       try {
         seg = this.roll();
       } catch (err) {
@@ -171,9 +171,13 @@ export class Spool {
       this.rollNext = false;
     }
     const active = this.active as { seq: number; fd: number };
-    let written = 0;
     try {
-      while (written < buf.length) written += writeSync(active.fd, buf, written, buf.length - written);
+      // The string is written as it is (no Buffer made here); only a short write copies out the rest.
+      const written = writeSync(active.fd, text);
+      if (written < bytes) {
+        const buf = Buffer.from(text, 'utf8');
+        for (let done = written; done < bytes; ) done += writeSync(active.fd, buf, done, bytes - done);
+      }
     } catch (err) {
       // TRICKY: a partial write (ENOSPC) would glue the next record onto half of this one. Cut it off.
       try {
@@ -186,8 +190,8 @@ export class Spool {
       this.counters.recordsDropped += count;
       throw spoolError('cannot write to the spool', { dir: this.dir }, err);
     }
-    seg.size += buf.length;
-    this.bytesPending += buf.length;
+    seg.size += bytes;
+    this.bytesPending += bytes;
     this.counters.recordsAppended += count;
     this.commit.noteAppend(count);
   }
