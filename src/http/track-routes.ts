@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isClickrateError } from '../errors.js';
 import type { Spool } from '../tracking/spool.js';
-import { verifyClickToken, verifyOpenToken } from '../tracking/token.js';
+import { verifyTrackingToken, type ClickPayload, type VerifiedToken } from '../tracking/token.js';
 import type { Keyring } from '../tracking/keyring.js';
 import { clientIp, type TrustedProxies } from './client-ip.js';
 import { EdgeBatch } from './edge-batch.js';
@@ -54,22 +54,13 @@ function sendPixel(res: ServerResponse, method: string): void {
 const json = JSON.stringify;
 
 /**
- * One click or open as a spool line, written directly: the same record as makeEvent + JSON.stringify
- * (track-routes.test.ts checks it), without building the object first. Every text field goes through
- * JSON.stringify, so quotes, backslashes and newlines are escaped and a record stays one line.
+ * One click or open as a spool line, written directly: the signed token's body (its JSON text, one line
+ * as JSON.stringify wrote it) goes in as it is, and spool-read.ts expands it into the same record as
+ * makeEvent gives (track-routes.test.ts checks it). The rest of the text goes through JSON.stringify, so
+ * quotes, backslashes and newlines are escaped and a record stays one line.
  */
-export function edgeRecordLine(
-  id: string,
-  type: 'click' | 'open',
-  ts: number,
-  campaign: string,
-  message: string,
-  url: string | null,
-  ip: string | null,
-  userAgent: string | null,
-  method: 'GET' | 'HEAD',
-): string {
-  return `{"id":${json(id)},"type":"${type}","ts":${ts},"message":${json(message)},"campaign":${json(campaign)},"recipient":null,"step":null,"variant":null,"segment":null,"ad":null,"url":${url === null ? 'null' : json(url)},"ip":${ip === null ? 'null' : json(ip)},"user_agent":${userAgent === undefined || userAgent === null ? 'null' : json(userAgent)},"method":"${method}","value":null}\n`;
+export function edgeRecordLine(id: string, type: 'click' | 'open', ts: number, tokenJson: string, ip: string | null, userAgent: string | null, method: 'GET' | 'HEAD'): string {
+  return `{"id":${json(id)},"type":"${type}","ts":${ts},"token":${tokenJson},"ip":${ip === null ? 'null' : json(ip)},"user_agent":${userAgent === null ? 'null' : json(userAgent)},"method":"${method}"}\n`;
 }
 
 export class TrackingEdge {
@@ -84,9 +75,9 @@ export class TrackingEdge {
   }
 
   click(req: IncomingMessage, res: ServerResponse, token: string): void {
-    let payload;
+    let v: VerifiedToken;
     try {
-      payload = verifyClickToken(token, this.deps.keyring);
+      v = verifyTrackingToken(token, this.deps.keyring, 'click');
     } catch (err) {
       // A forged or truncated token is an expected request, not a crash: count it, never redirect.
       if (!isClickrateError(err)) throw err;
@@ -98,14 +89,14 @@ export class TrackingEdge {
     // Recorded before the answer leaves: the 302 is sent after the write that holds the click, so an
     // answered click is in the spool and survives kill -9 (spool.ts). The store is written later.
     this.counters.clicks++;
-    this.batch.add(this.line(req, 'click', payload.campaign, payload.message, payload.url), res, sendRedirect, payload.url);
+    this.batch.add(this.line(req, 'click', v.json), res, sendRedirect, (v.payload as ClickPayload).url);
   }
 
   open(req: IncomingMessage, res: ServerResponse, token: string): void {
     const method = req.method === 'HEAD' ? 'HEAD' : 'GET';
-    let payload;
+    let v: VerifiedToken;
     try {
-      payload = verifyOpenToken(token, this.deps.keyring);
+      v = verifyTrackingToken(token, this.deps.keyring, 'open');
     } catch (err) {
       if (!isClickrateError(err)) throw err;
       // A bad pixel token still gets the image: a broken image in someone's email helps nobody.
@@ -114,18 +105,16 @@ export class TrackingEdge {
       return;
     }
     this.counters.opens++;
-    this.batch.add(this.line(req, 'open', payload.campaign, payload.message, null), res, sendPixel, method);
+    this.batch.add(this.line(req, 'open', v.json), res, sendPixel, method);
   }
 
-  private line(req: IncomingMessage, type: 'click' | 'open', campaign: string, message: string, url: string | null): string {
+  private line(req: IncomingMessage, type: 'click' | 'open', tokenJson: string): string {
     const ua = req.headers['user-agent'];
     return edgeRecordLine(
       randomUUID(),
       type,
       Date.now(),
-      campaign,
-      message,
-      url,
+      tokenJson,
       clientIp(req, this.deps.proxies),
       ua === undefined ? null : ua.length > 2048 ? ua.slice(0, 2048) : ua,
       req.method === 'HEAD' ? 'HEAD' : 'GET',

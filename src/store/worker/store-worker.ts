@@ -1,6 +1,7 @@
 // The store worker's thread (worker_threads): owns the real Store (DuckDB or ClickHouse, opened from the
 // same flags as `serve`), stores the spool's batches and runs the classification passes, so none of it
 // runs on the edge's event loop. The edge's thread talks to it through store-client.ts.
+import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../../cli/open-store.js';
@@ -14,17 +15,32 @@ if (!port) throw new Error('store-worker.js runs as a worker thread (store-clien
 const setup = workerData as WorkerSetup;
 const send = (msg: FromWorker) => port.postMessage(msg);
 
-// TRICKY: on Linux a thread has its own nice value, and setpriority(0) changes the calling thread's only:
-// this thread (and DuckDB's threads, started from it below, inherit it) yields the cores to the edge's
-// thread whenever both want one. Elsewhere it may change the whole process or fail: then it is skipped.
-if (process.platform === 'linux' && setup.nice) {
+/**
+ * TRICKY: on Linux each thread has its own nice value. Every thread of the process but the edge's main
+ * thread is set to `nice`: this one, the thread pool that runs DuckDB's calls (and the spool's fsyncs,
+ * which wait on the disk, not the CPU), DuckDB's own threads, V8's helpers. So when the store's work and
+ * the redirects want the same core, the redirects get it. Threads made later by a niced thread inherit
+ * it. Elsewhere (or without /proc) this is skipped: the pacing alone gives way to the edge.
+ */
+function niceAllButMain(nice: number | undefined): void {
+  if (process.platform !== 'linux' || !nice) return;
+  let tasks: string[];
   try {
-    setPriority(setup.nice);
+    tasks = readdirSync('/proc/self/task');
   } catch {
-    // not permitted here: the pacing alone gives way to the edge
+    return;
+  }
+  for (const t of tasks) {
+    if (Number(t) === process.pid) continue; // the main thread: the redirects
+    try {
+      setPriority(Number(t), nice);
+    } catch {
+      // a thread that ended meanwhile, or not permitted: leave it
+    }
   }
 }
 
+niceAllButMain(setup.nice);
 let store: Store;
 try {
   store = await openStore(setup.store, setup.duck);
@@ -32,6 +48,8 @@ try {
   send({ t: 'fatal', e: toWireError(err) });
   process.exit(1);
 }
+
+niceAllButMain(setup.nice); // and the threads the store started
 
 const handles = new Map<number, object>([[0, store]]);
 let nextHandle = 1;
