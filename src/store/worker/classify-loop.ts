@@ -1,7 +1,7 @@
 // Periodic classification passes (reclassify) over a store, one at a time, giving way while the edge is
 // busy up to a bounded lag. Runs in the store worker under `serve`, or in the edge's thread in tests.
 import { reclassify, type ReclassifyResult } from '../../classify/reclassify.js';
-import type { Store } from '../store.js';
+import type { Store, VerdictPass } from '../store.js';
 
 /** After a pass, the timer waits this many times its length before the next one. */
 const DUTY_REST = 3;
@@ -89,7 +89,7 @@ export class ClassifyLoop implements Classifier {
     this.running = true;
     let result: ReclassifyResult;
     try {
-      const job = () => reclassify(this.store);
+      const job = () => reclassify(this.gated());
       result = await (this.opts.exclusive ? this.opts.exclusive(job) : job());
     } catch (err) {
       this.counters.failures++;
@@ -104,6 +104,40 @@ export class ClassifyLoop implements Classifier {
     this.counters.lastPassAt = Date.now();
     this.counters.lastPassMs = Math.round(result.ms);
     this.counters.lastEvents = result.events;
+  }
+
+  /**
+   * The store as a pass sees it: while the edge is busy, the pass waits before reading its next chunk,
+   * for at most maxLagMs in all, so a long pass that began in a quiet moment gives way to a burst too.
+   */
+  private gated(): Store {
+    const started = Date.now();
+    const untilRoom = async () => {
+      while (this.busy && Date.now() - started < this.maxLagMs) await new Promise((r) => setTimeout(r, 100));
+    };
+    const real = this.store;
+    // Only beginVerdictPass is used by reclassify; everything else is the store's own.
+    const store = Object.create(real) as Store;
+    store.beginVerdictPass = async (opts) => {
+      const pass = await real.beginVerdictPass(opts);
+      const gated: VerdictPass = {
+        get pending() {
+          return pass.pending;
+        },
+        get events() {
+          return pass.events;
+        },
+        next: async () => {
+          await untilRoom();
+          return pass.next();
+        },
+        write: (rows) => pass.write(rows),
+        finish: () => pass.finish(),
+        close: () => pass.close(),
+      };
+      return gated;
+    };
+    return store;
   }
 
   /** Stops the timer; if it was running, one last pass gives the newest events their verdicts. */
