@@ -16,7 +16,8 @@ export type { SpoolEvent } from './spool-read.js';
  *   process. It survives power loss once the next group commit has fsynced it, within `fsyncIntervalMs`
  *   (5 ms by default), or at once for callers that `await appendDurable(...)` / `flushed()`.
  * - Cost: `append` is one JSON.stringify plus one write(2): measured ~3 µs per 340-byte click (200,000
- *   appends, default segments, Node 20 on Linux); `appendDurable` waits ~5 ms (the group-commit window).
+ *   appends, default segments, Node 20 on Linux); `appendLines` writes many records in one write(2) (the
+ *   edge: one per event-loop turn); `appendDurable` waits ~5 ms (the group-commit window).
  *   spool.test.ts prints a higher figure because its tiny segments roll (open + fsync) every few records.
  * - Delivery is AT-LEAST-ONCE: a checkpoint is written after the consumer resolves, so a crash between
  *   the store's commit and the checkpoint replays that batch. Records carry event ids and the store
