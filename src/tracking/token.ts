@@ -35,35 +35,25 @@ export const MAX_TOKEN_LENGTH = 4096;
 /** The text length of a TAG_BYTES tag in unpadded base64url. */
 const TAG_CHARS = Math.ceil((TAG_BYTES * 4) / 3);
 
-// One KeyObject per secret, made once: createHmac with a raw Buffer imports the key on every call,
-// which was a visible part of the redirect's cost (issue #3). Keyed by the keyring's own Buffer, so a
-// rotated ring (new Buffers) gets new KeyObjects and dropped keys are collected.
-const keyObjects = new WeakMap<Buffer, KeyObject>();
-
-function keyObject(secret: Buffer): KeyObject {
-  let k = keyObjects.get(secret);
-  if (k === undefined) {
-    k = createSecretKey(secret);
-    keyObjects.set(secret, k);
-  }
-  return k;
+/** Per-secret values made once, keyed by the keyring's own Buffer: a rotated ring (new Buffers) gets new
+ * ones, and dropped keys are collected. */
+function perKey<V>(make: (secret: Buffer) => V): (secret: Buffer) => V {
+  const made = new WeakMap<Buffer, V>();
+  return (secret) => {
+    let v = made.get(secret);
+    if (v === undefined) made.set(secret, (v = make(secret)));
+    return v;
+  };
 }
+
+// createHmac with a raw Buffer imports the key on every call; signing reuses one KeyObject per key.
+const keyObject = perKey<KeyObject>(createSecretKey);
+// The hot path's own HMAC (hmac.ts): the key's padded blocks hashed once.
+const hmacKey = perKey<HmacKey>(prepareHmacKey);
 
 function badToken(reason: string): ClickrateError {
   // The reason is for logs; callers answer every bad token the same way (never a redirect).
   return new ClickrateError('CR_ERR_BAD_TOKEN', `invalid tracking token: ${reason}`, { reason });
-}
-
-// The same per key for the hot path's own HMAC (hmac.ts): the key's padded blocks hashed once.
-const hmacKeys = new WeakMap<Buffer, HmacKey>();
-
-function hmacKey(secret: Buffer): HmacKey {
-  let k = hmacKeys.get(secret);
-  if (k === undefined) {
-    k = prepareHmacKey(secret);
-    hmacKeys.set(secret, k);
-  }
-  return k;
 }
 
 function tagFor(key: Buffer, signed: string): string {
