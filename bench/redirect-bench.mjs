@@ -4,7 +4,7 @@
 // Usage: node bench/redirect-bench.mjs [--seconds 10] [--connections 50]   (needs `wrk`: apt-get install wrk)
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -27,6 +27,35 @@ function start(args, env = {}) {
   });
 }
 
+/**
+ * CPU seconds (user + system) of a process's main thread, and of all its threads, from /proc (Linux):
+ * per request this is what the machine's load does not change much, unlike requests per second.
+ */
+function cpuSeconds(pid) {
+  const ticks = (path) => {
+    const st = readFileSync(path, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  };
+  try {
+    return { main: ticks(`/proc/${pid}/task/${pid}/stat`), all: ticks(`/proc/${pid}/stat`) };
+  } catch {
+    return null;
+  }
+}
+
+function wrkOn(pid, url, opts) {
+  const before = cpuSeconds(pid);
+  const r = wrk(url, opts);
+  const after = cpuSeconds(pid);
+  if (before && after) {
+    const requests = r.requests;
+    r.main_thread_cpu_us_per_request = Number((((after.main - before.main) * 1e6) / requests).toFixed(1));
+    r.process_cpu_us_per_request = Number((((after.all - before.all) * 1e6) / requests).toFixed(1));
+  }
+  return r;
+}
+
 function wrk(url, { seconds, connections, script }) {
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency'];
   if (script) args.push('-s', script);
@@ -36,7 +65,7 @@ function wrk(url, { seconds, connections, script }) {
     const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
     return m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : null;
   };
-  return { rps: Math.round(rps), p50_ms: ms('50%'), p99_ms: ms('99%'), errors: /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0' };
+  return { rps: Math.round(rps), requests: Number(/(\d+) requests in/.exec(out)[1]), p50_ms: ms('50%'), p99_ms: ms('99%'), errors: /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0' };
 }
 
 const seconds = Number(values.seconds);
@@ -55,22 +84,13 @@ for (let i = 0; i < 1000; i++) {
 const clickUrl = paths[0];
 const rotate = join(dir, 'rotate.lua');
 writeFileSync(rotate, `paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}\ni = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n`);
-const pacedRotate = (rate, conns) => {
-  const path = join(dir, `paced-rotate-${rate}.lua`);
-  writeFileSync(path, `${readFileSync(rotate, 'utf8')}function delay() return ${Math.max(1, Math.round((conns * 1000) / rate))} end\n`);
+const pacedRotate = (delayMs) => {
+  const path = join(dir, `paced-rotate-${delayMs}.lua`);
+  writeFileSync(path, `${readFileSync(rotate, 'utf8')}function delay() return ${delayMs} end\n`);
   return path;
 };
 
 const results = {};
-// Both servers get the same wrk script (rotating over the same paths): wrk's Lua request generator has
-// a cost of its own, and the baseline must pay it too.
-results.bare_max = wrk(`http://127.0.0.1:${bare.port}/`, { seconds, connections, script: rotate });
-results.edge_max = wrk(`${base}${clickUrl}`, { seconds, connections, script: rotate });
-const half = Math.round(results.edge_max.rps / 2);
-results.bare_half = wrk(`http://127.0.0.1:${bare.port}/`, { seconds, connections: 20, script: pacedRotate(half, 20) });
-results.edge_half = wrk(`${base}${clickUrl}`, { seconds, connections: 20, script: pacedRotate(half, 20) });
-
-// Every answered click must be in the spool and, once drained, in the store.
 const get = async (path) => {
   // TRICKY: retried, because fetch may reuse a keep-alive socket the server closed while wrk ran.
   for (let attempt = 0; ; attempt++) {
@@ -81,14 +101,35 @@ const get = async (path) => {
     }
   }
 };
-const status = await get('/api/v1/status');
-const drainStart = performance.now();
-let report = await get('/api/v1/campaigns/bench/report');
-while (report.totals?.raw?.total_clicks !== status.edge.clicks && performance.now() - drainStart < 120_000) {
-  await new Promise((r) => setTimeout(r, 500));
-  report = await get('/api/v1/campaigns/bench/report');
-}
-const drainSeconds = (performance.now() - drainStart) / 1000;
+/** Waits until the store holds every click the edge answered; returns the seconds it took and the status. */
+const drained = async () => {
+  const status = await get('/api/v1/status');
+  const started = performance.now();
+  let report = await get('/api/v1/campaigns/bench/report');
+  while (report.totals?.raw?.total_clicks !== status.edge.clicks && performance.now() - started < 120_000) {
+    await new Promise((r) => setTimeout(r, 100));
+    report = await get('/api/v1/campaigns/bench/report');
+  }
+  return { status, report, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
+};
+// Both servers get the same wrk script (rotating over the same paths): wrk's Lua request generator has
+// a cost of its own, and the baseline must pay it too.
+results.bare_max = wrkOn(bare.child.pid, `http://127.0.0.1:${bare.port}/`, { seconds, connections, script: rotate });
+results.edge_max = wrkOn(edge.child.pid, `${base}${clickUrl}`, { seconds, connections, script: rotate });
+// The store lags while the edge is at full load (the spool holds the clicks); the paced runs start once
+// it has caught up, so they measure the edge at half load, not the catch-up after the full-load run.
+const afterMax = await drained();
+const half = Math.round(results.edge_max.rps / 2);
+// TRICKY: wrk paces by a whole-millisecond delay after each answer, so a connection sends at most one
+// request per (delay + latency). 20 connections with a 1 ms delay top out near 12k/s, well under half
+// of 40k+; so the connections grow with the rate: a 2 ms delay plus ~0.5 ms of latency each.
+const pacedConns = Math.max(20, Math.round((half * 2.5) / 1000));
+results.bare_half = wrkOn(bare.child.pid, `http://127.0.0.1:${bare.port}/`, { seconds, connections: pacedConns, script: pacedRotate(2) });
+results.edge_half = wrkOn(edge.child.pid, `${base}${clickUrl}`, { seconds, connections: pacedConns, script: pacedRotate(2) });
+results.half_target_rps = half;
+
+// Every answered click must be in the spool and, once drained, in the store.
+const { status, report, seconds: drainSeconds } = await drained();
 bare.child.kill();
 edge.child.kill('SIGTERM');
 await new Promise((r) => edge.child.once('exit', r));
@@ -96,6 +137,7 @@ rmSync(dir, { recursive: true, force: true });
 
 console.log(JSON.stringify({
   machine: `${cpus()[0]?.model} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, wrk -t1 -c${connections} ${seconds}s on loopback`,
+  load_at_end: loadavg().map((l) => l.toFixed(2)).join(' '),
   ...results,
   edge_vs_bare: Number((results.edge_max.rps / results.bare_max.rps).toFixed(3)),
   clicks_answered: status.edge.clicks,
@@ -104,5 +146,8 @@ console.log(JSON.stringify({
   // calls these machines, so the store check reads the raw count.
   clicks_in_store_after_drain: report.totals?.raw?.total_clicks,
   dropped: status.edge.dropped,
-  seconds_to_drain_after_load: Number(drainSeconds.toFixed(1)),
+  seconds_to_drain_after_max: afterMax.seconds,
+  writer_after_max: { lagMs: afterMax.status.writer.lagMs, paced: afterMax.status.writer.paced, batches: afterMax.status.writer.batches },
+  seconds_to_drain_after_half: drainSeconds,
+  classifier: status.classifier,
 }, null, 2));

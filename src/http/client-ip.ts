@@ -6,6 +6,10 @@ import { ClickrateError } from '../errors.js';
 
 export type TrustedProxies = BlockList;
 
+// Lists made empty by parseTrustedProxies (no --trust-proxy): the edge then skips the BlockList lookup,
+// a native call on every click (issue #3 hot path).
+const emptyLists = new WeakSet<BlockList>();
+
 /** Parses a comma-separated list of addresses and CIDRs, e.g. "127.0.0.1, 10.0.0.0/8, ::1". */
 export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
   const list = new BlockList();
@@ -21,6 +25,7 @@ export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
       list.addSubnet(addr!, prefix, type);
     }
   }
+  if (list.rules.length === 0) emptyLists.add(list);
   return list;
 }
 
@@ -38,8 +43,9 @@ function trusted(list: TrustedProxies, addr: string): boolean {
  * TRICKY: the left-most entry is whatever the client wrote; only hops our proxies appended are true.
  */
 export function clientIp(req: IncomingMessage, proxies: TrustedProxies): string | null {
-  const peer = req.socket.remoteAddress ? normalize(req.socket.remoteAddress) : null;
-  if (peer === null || !trusted(proxies, peer)) return peer;
+  const remote = req.socket.remoteAddress;
+  const peer = remote ? normalize(remote) : null;
+  if (peer === null || emptyLists.has(proxies) || !trusted(proxies, peer)) return peer;
   const header = req.headers['x-forwarded-for'];
   const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => normalize(h.trim())).filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {

@@ -1,9 +1,9 @@
 // One process serves the tracking edge (/c, /o), the HTTP API (/api/v1) and the dashboard (SPEC.md
-// `serve`). It owns the spool and the writer that drains it into the store.
+// `serve`). It owns the spool and the writer's schedule; the store's work (storing batches, classifying)
+// runs where `storeWork` says: in the store worker under `serve`, in this thread by default.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { reclassify } from '../classify/reclassify.js';
 import { parseBenchmarks, type Benchmarks } from '../dashboard/benchmarks.js';
 import { getCalc, getCampaignPage, getClickMap, getDiagnosis, getOverview, getTemplates, getTimeseries, streamEvents, type DashboardApiDeps } from '../dashboard/dashboard-api.js';
 import { DEFAULT_WEB_ROOT, routeDashboard, type DashboardPageDeps } from '../dashboard/dashboard-pages.js';
@@ -12,6 +12,9 @@ import type { Store } from '../store/store.js';
 import type { Keyring } from '../tracking/keyring.js';
 import { Spool } from '../tracking/spool.js';
 import { SpoolWriter } from '../tracking/spool-writer.js';
+import { ingestRange, type RangeIngest } from '../tracking/spool-ingest.js';
+import { ClassifyLoop, type Classifier } from '../store/worker/classify-loop.js';
+import { EdgePacer } from './edge-pacer.js';
 import { normalizeBaseUrl } from '../tracking/wrap-message.js';
 import { ApiKeyAuth } from './api-keys.js';
 import { getCampaigns, getReport, postEvents, postWrap, type ApiDeps } from './api-routes.js';
@@ -38,9 +41,15 @@ export interface ServerOptions {
   webRoot?: string;
   /** Benchmark ranges for the dashboard (default: CLICKRATE_BENCHMARKS over the built-in ranges). */
   benchmarks?: Benchmarks;
+  /** Who stores the spool's batches and classifies (serve: the store worker); default this thread. */
+  storeWork?: StoreWork;
 }
 
-const CLASSIFY_EVERY_MS = 1000;
+/** The store-side work of a server: storing spool batches and the classification passes. */
+export interface StoreWork {
+  ingest: RangeIngest;
+  classifier: Classifier;
+}
 const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|page|timeseries|diagnosis|templates|click-map|events\.jsonl)$/;
 
 export class ClickrateServer {
@@ -54,16 +63,24 @@ export class ClickrateServer {
   private readonly pages: DashboardPageDeps;
   private readonly sessions: SessionCookies;
   private readonly log: Logger;
-  private readonly store: Store;
-  private classifyTimer: NodeJS.Timeout | null = null;
-  private classifying: Promise<unknown> = Promise.resolve();
+  private readonly classifier: Classifier;
+  private readonly pacer: EdgePacer;
 
   constructor(opts: ServerOptions) {
     this.log = opts.logger ?? pino({ level: 'silent' });
-    this.store = opts.store;
+    const work = opts.storeWork ?? {
+      ingest: (range) => ingestRange(opts.store, range),
+      classifier: new ClassifyLoop(opts.store, { onError: (err) => this.log.warn({ err: err.message }, 'classification pass failed; retried next pass') }),
+    };
+    this.classifier = work.classifier;
     this.spool = Spool.open({ dir: opts.spoolDir, maxBytes: opts.spoolMaxBytes });
     this.writer = new SpoolWriter(this.spool, opts.store, {
+      ingest: work.ingest,
       onError: (err, retryInMs) => this.log.warn({ err: err.message, retryInMs }, 'store unavailable; events stay in the spool'),
+    });
+    this.pacer = new EdgePacer((busy) => {
+      this.writer.setBusy(busy);
+      this.classifier.setBusy(busy);
     });
     this.edge = new TrackingEdge({
       keyring: opts.keyring,
@@ -163,7 +180,7 @@ export class ClickrateServer {
   }
 
   status(): Record<string, unknown> {
-    return { edge: this.edge.counters, spool: this.spool.stats(), writer: this.writer.stats() };
+    return { edge: this.edge.counters, spool: this.spool.stats(), writer: this.writer.stats(), classifier: this.classifier.stats(), pacer: this.pacer.stats() };
   }
 
   private methodNotAllowed(res: ServerResponse, allow: string): void {
@@ -172,18 +189,14 @@ export class ClickrateServer {
   }
 
   /** Gives verdicts to what the writer and the API stored since the last pass (one pass at a time). */
-  classifyNow(): Promise<unknown> {
-    this.classifying = this.classifying.then(() =>
-      reclassify(this.store).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'classification pass failed; retried next pass')),
-    );
-    return this.classifying;
+  classifyNow(): Promise<void> {
+    return this.classifier.runNow();
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
     this.writer.start();
-    // Verdicts lag new events by about this long; reports in between count the new events as human.
-    this.classifyTimer = setInterval(() => void this.classifyNow(), CLASSIFY_EVERY_MS);
-    this.classifyTimer.unref();
+    this.classifier.start();
+    this.pacer.start();
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(port, host, () => resolve());
@@ -197,9 +210,9 @@ export class ClickrateServer {
       this.http.close(() => resolve());
       this.http.closeIdleConnections();
     });
-    if (this.classifyTimer) clearInterval(this.classifyTimer);
+    this.pacer.stop();
     await this.writer.stop();
-    await this.classifyNow();
+    await this.classifier.stop();
     await this.spool.close();
   }
 }

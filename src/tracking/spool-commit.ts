@@ -47,9 +47,9 @@ export class GroupCommit {
     this.dirDirty = true; // the new file's name must reach the disk too
   }
 
-  /** Called after each append: arms the timer, or commits at once when many records wait. */
-  noteAppend(): void {
-    this.appendSeq++;
+  /** Called after each append of `records`: arms the timer, or commits at once when many records wait. */
+  noteAppend(records = 1): void {
+    this.appendSeq += records;
     this.request(this.appendSeq - this.durableSeq >= GROUP_RECORDS);
   }
 

@@ -1,6 +1,7 @@
 // Reading records back out of one spool segment: whole lines only, in order, from a byte offset, with
 // anything that is not a record set aside instead of being sent to the store.
 import { open } from 'node:fs/promises';
+import { makeEvent } from '../events/make-event.js';
 import type { ParsedEvent } from '../events/parse-event.js';
 
 /** A spool record: a parsed event that already has its id (the edge assigns one per request). */
@@ -60,8 +61,24 @@ export function decodeRecord(line: string): SpoolEvent | null {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
     const r = v as Record<string, unknown>;
     if (typeof r.id !== 'string' || r.id === '' || typeof r.type !== 'string' || typeof r.ts !== 'number') return null;
+    if (r.token !== undefined) return fromEdgeLine(r);
     return r as unknown as SpoolEvent;
   } catch {
     return null;
   }
+}
+
+/**
+ * The tracking edge's short form (http/track-routes.ts edgeRecordLine): the signed token's fields
+ * [kind, campaign, message, url?, link?] instead of campaign, message and url, and no null fields.
+ * Expanded here, off the edge's thread, into the record makeEvent would have made.
+ */
+function fromEdgeLine(r: Record<string, unknown>): SpoolEvent | null {
+  const t = r.token;
+  if (!Array.isArray(t) || typeof t[1] !== 'string' || typeof t[2] !== 'string') return null;
+  const url = r.type === 'click' && typeof t[3] === 'string' ? t[3] : null;
+  const text = (x: unknown) => (typeof x === 'string' ? x : null);
+  const method = r.method === 'HEAD' ? 'HEAD' : r.method === 'GET' ? 'GET' : null;
+  const event = makeEvent({ id: r.id as string, type: r.type as 'click', ts: r.ts as number, campaign: t[1], message: t[2], url, ip: text(r.ip), user_agent: text(r.user_agent), method });
+  return event as SpoolEvent;
 }

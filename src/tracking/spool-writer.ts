@@ -1,8 +1,10 @@
 // Drains the spool into the store in batches, in the background, so the tracking edge never waits on the
 // database; while the store is down it retries with capped backoff and the spool grows (see spool.ts).
+// While the edge is busy it gives way, up to a bounded lag (issue #3).
 import { ClickrateError, isClickrateError } from '../errors.js';
-import type { IngestCounts, IngestEvent, Store } from '../store/store.js';
-import type { Spool, SpoolEvent } from './spool.js';
+import type { Store } from '../store/store.js';
+import type { SegmentRange, Spool } from './spool.js';
+import { ingestRange, type RangeIngest, type RangeStored } from './spool-ingest.js';
 
 export interface SpoolWriterOptions {
   /** Records per store transaction (default: the store's ingestPacing, else 5,000). */
@@ -15,6 +17,10 @@ export interface SpoolWriterOptions {
   maxBackoffMs?: number;
   /** Told about every failed batch (log it: the spool keeps growing until the store is back). */
   onError?: (err: ClickrateError, retryInMs: number) => void;
+  /** Who reads and stores a batch (default: this thread, into `store`; serve: the store worker). */
+  ingest?: RangeIngest;
+  /** While the edge is busy (setBusy), the store may fall this far behind before the writer drains anyway (default 10 s). */
+  maxLagMs?: number;
 }
 
 export interface SpoolWriterStats {
@@ -27,6 +33,11 @@ export interface SpoolWriterStats {
   failures: number;
   consecutiveFailures: number;
   lastError: string | null;
+  /** The edge is busy: the writer holds back until the lag passes maxLagMs. */
+  paced: boolean;
+  /** How far the store is behind: 0 when the spool is drained, else time since it last was (ms). */
+  lagMs: number;
+  maxLagMs: number;
 }
 
 export class SpoolWriter {
@@ -35,19 +46,24 @@ export class SpoolWriter {
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly onError: ((err: ClickrateError, retryInMs: number) => void) | undefined;
+  private readonly ingest: RangeIngest;
+  private readonly maxLagMs: number;
+  private busy = false;
+  /** Every record appended before this time (epoch ms) is in the store. */
+  private caughtUpAt = Date.now();
   private running = false;
   private loopDone: Promise<void> | null = null;
   private sleeping: { timer: NodeJS.Timeout; wake: () => void } | null = null;
   /** The drain in progress (or a settled promise): drains run one after another. */
   private turn: Promise<unknown> = Promise.resolve();
-  private readonly counters: SpoolWriterStats = {
+  private readonly counters = {
     batches: 0,
     recordsWritten: 0,
     inserted: 0,
     duplicates: 0,
     failures: 0,
     consecutiveFailures: 0,
-    lastError: null,
+    lastError: null as string | null,
   };
 
   constructor(
@@ -61,6 +77,24 @@ export class SpoolWriter {
     this.minBackoffMs = opts.minBackoffMs ?? 500;
     this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
     this.onError = opts.onError;
+    this.ingest = opts.ingest ?? ((range) => ingestRange(store, range));
+    this.maxLagMs = opts.maxLagMs ?? 10_000;
+  }
+
+  /** The edge's thread is busy (true) or has room again (false): see the pacing in loop(). */
+  setBusy(busy: boolean): void {
+    const was = this.busy;
+    this.busy = busy;
+    // Wake a writer that was holding back, so the catch-up starts at once.
+    if (was && !busy && this.sleeping) {
+      clearTimeout(this.sleeping.timer);
+      this.sleeping.wake();
+    }
+  }
+
+  /** Time since the store last held everything spooled (0 when it does now). */
+  lagMs(): number {
+    return this.spool.stats().bytesPending === 0 ? 0 : Math.max(0, Date.now() - this.caughtUpAt);
   }
 
   /** Starts draining in the background. Its timers are unref'd: the server's listener keeps the process up. */
@@ -77,7 +111,12 @@ export class SpoolWriter {
   drainOnce(): Promise<number> {
     // TRICKY: the background loop and a caller (stop, a test, the API) may ask at the same moment; the
     // spool allows one drain at a time, so a second ask waits for the first instead of failing.
-    const run = this.turn.then(() => this.spool.drain((records) => this.write(records), { maxRecords: this.batchRecords }));
+    const run = this.turn.then(async () => {
+      const started = Date.now();
+      const n = await this.spool.drainRange((range) => this.write(range), { maxRecords: this.batchRecords });
+      if (this.spool.stats().bytesPending === 0) this.caughtUpAt = started;
+      return n;
+    });
     this.turn = run.catch(() => undefined);
     return run;
   }
@@ -110,39 +149,35 @@ export class SpoolWriter {
   }
 
   stats(): SpoolWriterStats {
-    return { ...this.counters };
+    const lagMs = this.lagMs();
+    return { ...this.counters, paced: this.holdingBack(lagMs), lagMs, maxLagMs: this.maxLagMs };
   }
 
-  /**
-   * One store transaction per batch: all of it lands or none does, so the spool checkpoint (advanced
-   * only when this resolves) never skips a record. TRICKY: the commit can land and the process die
-   * before the checkpoint is written; the replay is harmless because every spool record has an id and
-   * the store skips ids it holds (counted in `duplicates`).
-   */
-  private async write(records: SpoolEvent[]): Promise<void> {
-    const events: IngestEvent[] = records.map((r) => ({ ...r, digest: null }));
-    let counts: IngestCounts;
-    try {
-      const session = await this.store.beginIngest();
-      try {
-        await session.append(events);
-        counts = await session.commit();
-      } catch (err) {
-        await session.abort().catch(() => undefined);
-        throw err;
-      }
-    } catch (err) {
-      throw isClickrateError(err) ? err : new ClickrateError('CR_ERR_STORE', `writing spooled events to the store failed: ${(err as Error).message}`, {}, { cause: err });
+  private holdingBack(lagMs = this.lagMs()): boolean {
+    return this.busy && lagMs < this.maxLagMs;
+  }
+
+  /** One batch: read and stored by `ingest` (one store transaction: see spool-ingest.ts). */
+  private async write(range: SegmentRange): Promise<RangeStored> {
+    const done = await this.ingest(range);
+    if (done.records > 0) {
+      this.counters.batches++;
+      this.counters.recordsWritten += done.records;
+      this.counters.inserted += done.counts.inserted;
+      this.counters.duplicates += done.counts.duplicates;
     }
-    this.counters.batches++;
-    this.counters.recordsWritten += records.length;
-    this.counters.inserted += counts.inserted;
-    this.counters.duplicates += counts.duplicates;
     this.counters.consecutiveFailures = 0;
+    return done;
   }
 
   private async loop(): Promise<void> {
     while (this.running) {
+      // TRICKY: the edge's answers and the writer share the machine's cores (DuckDB's threads, the
+      // worker's parsing); while the edge is busy the spool holds the events, up to maxLagMs behind.
+      if (this.holdingBack()) {
+        await this.sleep(Math.min(this.intervalMs, this.maxLagMs));
+        continue;
+      }
       let delay: number;
       try {
         const n = await this.drainOnce();

@@ -16,7 +16,8 @@ export type { SpoolEvent } from './spool-read.js';
  *   process. It survives power loss once the next group commit has fsynced it, within `fsyncIntervalMs`
  *   (5 ms by default), or at once for callers that `await appendDurable(...)` / `flushed()`.
  * - Cost: `append` is one JSON.stringify plus one write(2): measured ~3 µs per 340-byte click (200,000
- *   appends, default segments, Node 20 on Linux); `appendDurable` waits ~5 ms (the group-commit window).
+ *   appends, default segments, Node 20 on Linux); `appendLines` writes many records in one write(2) (the
+ *   edge: one per event-loop turn); `appendDurable` waits ~5 ms (the group-commit window).
  *   spool.test.ts prints a higher figure because its tiny segments roll (open + fsync) every few records.
  * - Delivery is AT-LEAST-ONCE: a checkpoint is written after the consumer resolves, so a crash between
  *   the store's commit and the checkpoint replays that batch. Records carry event ids and the store
@@ -49,6 +50,23 @@ export interface SpoolStats {
   /** Bytes of torn tails cut at open (power loss or a full disk in the last run). */
   tornBytesRecovered: number;
   fsyncErrors: number;
+}
+
+/** Whole records of one segment that a drain hands out, to be read and stored elsewhere (the store worker). */
+export interface SegmentRange {
+  path: string;
+  /** Byte offset of the first unconsumed record. */
+  from: number;
+  /** Bytes of whole records in the segment: read no further (spool-read.ts readSegment). */
+  limit: number;
+  maxRecords: number;
+}
+
+/** What consuming a SegmentRange did: how far it got (the new checkpoint) and what it set aside. */
+export interface RangeConsumed {
+  end: number;
+  records: number;
+  corrupt: string[];
 }
 
 export interface DrainOptions {
@@ -122,12 +140,21 @@ export class Spool {
    * limit or on a write error (the record is then counted as dropped and is not on disk).
    */
   append(record: SpoolEvent): void {
-    if (this.closed) throw spoolError('the spool is closed', { dir: this.dir });
     if (typeof record.id !== 'string' || record.id === '') throw spoolError('a spool record needs an event id (the store dedupes replays by id)');
     // TRICKY: JSON.stringify escapes newlines inside strings, so one record is always exactly one line.
-    const buf = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    if (this.bytesPending + buf.length > this.maxBytes) {
-      this.counters.recordsDropped++;
+    this.appendLines(`${JSON.stringify(record)}\n`, 1);
+  }
+
+  /**
+   * Appends `count` records already encoded as JSON lines (each ending in '\n', each with an id) in ONE
+   * write(2): all of them survive kill -9 once this returns, or none is recorded (all count as dropped).
+   * The tracking edge batches the clicks of one event-loop turn this way (http/edge-batch.ts).
+   */
+  appendLines(text: string, count: number): void {
+    if (this.closed) throw spoolError('the spool is closed', { dir: this.dir });
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (this.bytesPending + bytes > this.maxBytes) {
+      this.counters.recordsDropped += count;
       throw spoolError(`the spool is full (${this.bytesPending} of ${this.maxBytes} bytes pending): the store has not drained it`, {
         dir: this.dir,
         bytesPending: this.bytesPending,
@@ -135,14 +162,23 @@ export class Spool {
       });
     }
     let seg = this.segments[this.segments.length - 1];
-    if (this.rollNext || !this.active || !seg || seg.seq !== this.active.seq || (seg.size > 0 && seg.size + buf.length > this.segmentBytes)) {
-      seg = this.roll();
+    if (this.rollNext || !this.active || !seg || seg.seq !== this.active.seq || (seg.size > 0 && seg.size + bytes > this.segmentBytes)) {
+      try {
+        seg = this.roll();
+      } catch (err) {
+        this.counters.recordsDropped += count;
+        throw err;
+      }
       this.rollNext = false;
     }
     const active = this.active as { seq: number; fd: number };
-    let written = 0;
     try {
-      while (written < buf.length) written += writeSync(active.fd, buf, written, buf.length - written);
+      // The string is written as it is (no Buffer made here); only a short write copies out the rest.
+      const written = writeSync(active.fd, text);
+      if (written < bytes) {
+        const buf = Buffer.from(text, 'utf8');
+        for (let done = written; done < bytes; ) done += writeSync(active.fd, buf, done, bytes - done);
+      }
     } catch (err) {
       // TRICKY: a partial write (ENOSPC) would glue the next record onto half of this one. Cut it off.
       try {
@@ -152,13 +188,13 @@ export class Spool {
         // them) and never append after them.
         this.rollNext = true;
       }
-      this.counters.recordsDropped++;
+      this.counters.recordsDropped += count;
       throw spoolError('cannot write to the spool', { dir: this.dir }, err);
     }
-    seg.size += buf.length;
-    this.bytesPending += buf.length;
-    this.counters.recordsAppended++;
-    this.commit.noteAppend();
+    seg.size += bytes;
+    this.bytesPending += bytes;
+    this.counters.recordsAppended += count;
+    this.commit.noteAppend(count);
   }
 
   /** Appends, then resolves once the record is fsynced (survives power loss). */
@@ -178,7 +214,6 @@ export class Spool {
     try {
       fd = openSync(segmentPath(this.dir, seq), 'a');
     } catch (err) {
-      this.counters.recordsDropped++;
       throw spoolError('cannot create a spool segment', { dir: this.dir, seq }, err);
     }
     this.nextSeq++;
@@ -195,9 +230,22 @@ export class Spool {
    * records come again next time. Returns how many records were handed over (0: the spool is empty).
    */
   async drain(consumer: (records: SpoolEvent[]) => Promise<void>, opts: DrainOptions = {}): Promise<number> {
+    return this.drainRange(async (r) => {
+      const batch = await readSegment(r.path, r.from, r.limit, r.maxRecords);
+      if (batch.records.length > 0) await consumer(batch.records);
+      return { end: batch.end, records: batch.records.length, corrupt: batch.corrupt };
+    }, opts);
+  }
+
+  /**
+   * Like drain, but hands out where the next records are instead of the records: the consumer reads and
+   * stores them (in another thread: the store worker reads the segment itself, so the edge's thread never
+   * parses a record) and says how far it got. Only this Spool appends, checkpoints and deletes segments.
+   */
+  async drainRange(consume: (range: SegmentRange) => Promise<RangeConsumed>, opts: DrainOptions = {}): Promise<number> {
     if (this.closed) throw spoolError('the spool is closed', { dir: this.dir });
     if (this.draining) throw spoolError('a drain of this spool is already running', { dir: this.dir });
-    const run = this.drainBatch(consumer, Math.max(1, opts.maxRecords ?? 5000));
+    const run = this.drainBatch(consume, Math.max(1, opts.maxRecords ?? 5000));
     this.draining = run;
     try {
       return await run;
@@ -206,7 +254,7 @@ export class Spool {
     }
   }
 
-  private async drainBatch(consumer: (records: SpoolEvent[]) => Promise<void>, maxRecords: number): Promise<number> {
+  private async drainBatch(consume: (range: SegmentRange) => Promise<RangeConsumed>, maxRecords: number): Promise<number> {
     for (;;) {
       const head = this.segments[0];
       if (!head) return 0;
@@ -217,9 +265,10 @@ export class Spool {
         await this.advanceSegment();
         continue;
       }
-      const batch = await readSegment(segmentPath(this.dir, head.seq), this.cp.offset, head.size, maxRecords);
-      if (batch.end === this.cp.offset) throw spoolError('the spool segment has a record without its newline', { dir: this.dir, segment: head.seq });
-      if (batch.records.length > 0) await consumer(batch.records);
+      // TRICKY: head.size is read now, once: appends during the consumer's work grow it, and the range
+      // must stop at whole records the consumer can see.
+      const batch = await consume({ path: segmentPath(this.dir, head.seq), from: this.cp.offset, limit: head.size, maxRecords });
+      if (batch.end <= this.cp.offset) throw spoolError('the spool segment has a record without its newline', { dir: this.dir, segment: head.seq });
       if (batch.corrupt.length > 0) {
         this.counters.recordsCorrupt += batch.corrupt.length;
         await appendFile(join(this.dir, CORRUPT_FILE), batch.corrupt.map((l) => `${l}\n`).join(''));
@@ -228,7 +277,7 @@ export class Spool {
       this.cp = { segment: head.seq, offset: batch.end };
       if (batch.end >= head.size && !isActive) await this.advanceSegment();
       else await writeCheckpoint(this.dir, this.cp);
-      if (batch.records.length > 0) return batch.records.length;
+      if (batch.records > 0) return batch.records;
     }
   }
 

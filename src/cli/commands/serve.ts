@@ -1,5 +1,6 @@
 // `clickrate serve [--port N] [--db PATH | --store URL] [--base-url URL]`: tracking edge, HTTP API and dashboard in one
-// process (SPEC.md). With --demo, an empty database is first filled with the demo data.
+// process (SPEC.md); the store lives in a worker thread (store/worker/), off the redirects' event loop.
+// With --demo, an empty database is first filled with the demo data.
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadDemo } from '../../demo/load-demo.js';
@@ -9,7 +10,8 @@ import { ClickrateServer } from '../../http/server.js';
 import { loadOrCreateKeyring } from '../../http/signing-keys.js';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { out } from '../io.js';
-import { describeStore, openStore, storeSidecarBase } from '../open-store.js';
+import { describeStore, storeSidecarBase } from '../open-store.js';
+import { StoreWorker } from '../../store/worker/store-client.js';
 
 interface ServeOptions {
   port: string;
@@ -40,7 +42,10 @@ export function registerServe(program: Command): void {
       // Edges sharing a ClickHouse store must share signing keys through CLICKRATE_KEYRING.
       const dbPath = storeSidecarBase(opts);
       const log = pino({ level: process.env.CLICKRATE_LOG_LEVEL ?? 'info' });
-      const store = await openStore(opts);
+      // The worker opens the store from the same flags; this thread talks to it through worker.store. It runs
+      // at nice 10 with one DuckDB thread so the redirects keep a core (BENCHMARKS.md, tracking edge).
+      const worker = await StoreWorker.start({ store: { db: opts.db, store: opts.store }, nice: 10, duck: { threads: 1 } }, (msg, err) => log.warn({ err }, msg));
+      const store = worker.store;
       if (opts.demo && (await listCampaigns(store)).length === 0) {
         const { counts } = await loadDemo(store);
         out(`Loaded the demo data: ${counts.inserted.toLocaleString('en-US')} events.`);
@@ -59,6 +64,7 @@ export function registerServe(program: Command): void {
         trustedProxies: opts.trustProxy ?? process.env.CLICKRATE_TRUSTED_PROXIES,
         logger: log,
         envApiKey,
+        storeWork: { ingest: (range) => worker.ingest(range), classifier: worker },
       });
       const bound = await server.listen(port, opts.host);
       const shown = opts.host === '0.0.0.0' || opts.host === '127.0.0.1' ? 'localhost' : opts.host;

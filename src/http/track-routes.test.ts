@@ -1,0 +1,53 @@
+// The edge's directly built spool lines read back as the records makeEvent gives, escaping included;
+// and an edge batch writes its records before any of its answers leave.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { makeEvent } from '../events/make-event.js';
+import { createKeyring, generateKey } from '../tracking/keyring.js';
+import { decodeRecord } from '../tracking/spool-read.js';
+import { signToken, verifyTrackingToken } from '../tracking/token.js';
+import { Spool } from '../tracking/spool.js';
+import { EdgeBatch } from './edge-batch.js';
+import { edgeRecordLine } from './track-routes.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'clickrate-edge-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a click or open line reads back as the makeEvent record, with awkward text escaped into one line', () => {
+  const ring = createKeyring('k1', { k1: generateKey() });
+  const odd = 'q"1,\n2\\ \u2028 é 😀 </script>';
+  const cases = [
+    { id: 'a-1', type: 'click' as const, ts: 1_772_000_000_123, campaign: odd, message: `m${odd}`, url: `https://a.example.com/?q=${odd}`, ip: '198.51.100.4', user_agent: odd, method: 'GET' as const },
+    { id: 'b-2', type: 'open' as const, ts: 1, campaign: 'c', message: 'm', url: null, ip: null, user_agent: null, method: 'HEAD' as const },
+  ];
+  for (const c of cases) {
+    const token = signToken(c.type === 'click' ? { kind: 'click', campaign: c.campaign, message: c.message, url: c.url!, link: 3 } : { kind: 'open', campaign: c.campaign, message: c.message }, ring);
+    const line = edgeRecordLine(c.id, c.type, c.ts, verifyTrackingToken(token, ring, c.type).json, c.ip, c.user_agent, c.method);
+    assert.ok(line.endsWith('\n') && line.indexOf('\n') === line.length - 1, 'exactly one line');
+    assert.deepEqual(decodeRecord(line.slice(0, -1)), makeEvent(c));
+  }
+});
+
+test('an edge batch writes its records in one append before it sends any answer', async () => {
+  const spool = Spool.open({ dir: join(dir, 'batch') });
+  try {
+    const seen: Array<{ arg: string; onDisk: number }> = [];
+    const onDisk = () =>
+      readdirSync(join(dir, 'batch'))
+        .filter((f) => f.startsWith('seg-'))
+        .reduce((n, f) => n + readFileSync(join(dir, 'batch', f), 'utf8').split('\n').filter(Boolean).length, 0);
+    const batch = new EdgeBatch(spool, () => assert.fail('nothing is dropped'));
+    const answer = (_res: ServerResponse, arg: string) => seen.push({ arg, onDisk: onDisk() });
+    for (let i = 0; i < 3; i++) batch.add(edgeRecordLine(`id-${i}`, 'click', i, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), {} as ServerResponse, answer, `r${i}`);
+    assert.equal(seen.length, 0, 'no answer before the write');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(seen, [0, 1, 2].map((i) => ({ arg: `r${i}`, onDisk: 3 })));
+    assert.equal(spool.stats().recordsAppended, 3);
+  } finally {
+    await spool.close();
+  }
+});

@@ -1,0 +1,114 @@
+// The Store interface on the edge's thread, answered by the store worker: every method forwards by name
+// with its arguments (structured clone); IngestSession and VerdictPass come back as handles.
+import type { CompiledQuery, SqlDialect } from '../dialect.js';
+import { ClickHouseDialect } from '../clickhouse/dialect.js';
+import { DuckDbDialect } from '../duckdb/dialect.js';
+import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictChunk, VerdictGroup, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
+
+/** Sends method `m` of handle `h` (0: the store) with arguments `a` to the worker. */
+export type RemoteCall = (h: number, m: string, a: unknown[]) => Promise<unknown>;
+
+/** A pass's stand-in as store-client.ts makes it: its methods forward, `pending`/`events` are copied. */
+interface RemotePass {
+  pending: number;
+  events: number;
+  next(): Promise<RemoteChunk | null>;
+  write(rows: readonly VerdictRow[]): Promise<void>;
+  finish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface RemoteChunk {
+  size: number;
+  /** Forwarded: the worker iterates the chunk and sends its batches as an array. */
+  batches(): Promise<Array<readonly VerdictGroup[]>>;
+}
+
+export class RemoteStore implements Store {
+  readonly dialect: SqlDialect;
+
+  constructor(
+    readonly kind: 'duckdb' | 'clickhouse',
+    readonly ingestPacing: { batchRecords: number; intervalMs: number } | undefined,
+    private readonly call: RemoteCall,
+    /** Ends the worker: a last classification pass, the store closed, the thread gone. */
+    private readonly end: () => Promise<void>,
+  ) {
+    // The dialect is code, not data: the same class as the worker's store, made here.
+    this.dialect = kind === 'duckdb' ? new DuckDbDialect() : new ClickHouseDialect();
+  }
+
+  private fwd<T>(m: keyof Store, ...a: unknown[]): Promise<T> {
+    return this.call(0, m, a) as Promise<T>;
+  }
+
+  beginIngest(): Promise<IngestSession> {
+    return this.fwd('beginIngest');
+  }
+
+  query(q: CompiledQuery): Promise<Row[]> {
+    return this.fwd('query', q);
+  }
+
+  writeVerdicts(rows: readonly VerdictRow[], version: string): Promise<void> {
+    return this.fwd('writeVerdicts', rows, version);
+  }
+
+  /**
+   * TRICKY: VerdictChunk.batches() is synchronous (an iterable decoded lazily in the worker), which no
+   * message can be; so next() fetches the chunk's batches along with it and batches() hands them out.
+   */
+  async beginVerdictPass(opts: VerdictPassOptions): Promise<VerdictPass> {
+    const remote = await this.fwd<RemotePass>('beginVerdictPass', opts);
+    return {
+      get pending() {
+        return remote.pending;
+      },
+      get events() {
+        return remote.events;
+      },
+      next: async (): Promise<VerdictChunk | null> => {
+        const chunk = await remote.next();
+        if (!chunk) return null;
+        const batches = await chunk.batches();
+        return { size: chunk.size, batches: () => batches };
+      },
+      write: (rows) => remote.write(rows),
+      finish: () => remote.finish(),
+      close: () => remote.close(),
+    };
+  }
+
+  saveTemplate(t: TemplateRecord): Promise<void> {
+    return this.fwd('saveTemplate', t);
+  }
+
+  listTemplates(campaign: string): Promise<Array<Omit<TemplateRecord, 'html'>>> {
+    return this.fwd('listTemplates', campaign);
+  }
+
+  getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null> {
+    return this.fwd('getTemplate', campaign, step, variant);
+  }
+
+  createApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.fwd('createApiKey', key);
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.fwd('listApiKeys');
+  }
+
+  revokeApiKey(id: string, at: number): Promise<boolean> {
+    return this.fwd('revokeApiKey', id, at);
+  }
+
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    return this.fwd('findApiKeyByHash', hash);
+  }
+
+  /** Closes the worker's store and ends the worker (StoreWorker.stop). */
+  close(): Promise<void> {
+    return this.end();
+  }
+}
