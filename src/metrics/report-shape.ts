@@ -32,8 +32,13 @@ function pick<C extends string>(row: Row, cols: readonly C[]): Record<C, number>
   return out;
 }
 
+/**
+ * Sums counts of groups. TRICKY: revenue is the only fractional column; the SQL sums it in whole
+ * ten-thousandths (fixed4) and divides once, so adding groups' floats would depend on the order rows
+ * arrive in (184.75 on one engine, 184.75000000000003 on another). It is summed back on that grid.
+ */
 function addInto<C extends string>(acc: Record<C, number>, add: Record<C, number>, cols: readonly C[]): void {
-  for (const c of cols) acc[c] += add[c];
+  for (const c of cols) acc[c] = c === 'revenue' ? Math.round((acc[c] + add[c]) * 10_000) / 10_000 : acc[c] + add[c];
 }
 
 function zeros<C extends string>(cols: readonly C[]): Record<C, number> {
