@@ -25,12 +25,24 @@ function windowed(d: SqlDialect, bag: ParamBag, plan: EmailPlan): Cut {
  * window, zero on a bounced message (an open or click counts only on a delivered one).
  */
 function grainCte(cut: Cut | null, facts: string): readonly [string, (ref: SubqueryRef) => string] {
-  const counts = cut ? windowCounts(cut) : STORED_COUNTS;
+  const labels = 'send_ts, is_bounced, step AS m_step, variant AS m_variant, segment AS m_segment, domain AS m_domain';
+  if (!cut) {
+    return [
+      'j',
+      () => `SELECT ${labels},
+      ${STORED_COUNTS.map(([name, expr]) => `CASE WHEN is_bounced = 0 THEN ${expr} ELSE 0 END AS ${name}`).join(',\n      ')}
+    FROM ${facts} AS f`,
+    ];
+  }
+  // TRICKY: a list is cut only where it has elements and the message was delivered (CASE evaluates its
+  // branch for those rows alone): a lambda per row and list over every message cost twice the time.
+  const cuts = windowCounts(cut);
   return [
     'j',
-    () => `SELECT send_ts, is_bounced, step AS m_step, variant AS m_variant, segment AS m_segment, domain AS m_domain,
-      ${counts.map(([name, expr]) => `CASE WHEN is_bounced = 0 THEN ${expr} ELSE 0 END AS ${name}`).join(',\n      ')}
-    FROM ${facts} AS f`,
+    () => `SELECT *, h_opens + m_opens AS r_opens, h_clicks + m_clicks AS r_clicks
+    FROM (SELECT ${labels},
+      ${cuts.map(([name, expr, stored]) => `CASE WHEN is_bounced = 0 AND ${stored} > 0 THEN ${expr} ELSE 0 END AS ${name}`).join(',\n      ')}
+    FROM ${facts} AS f) AS w`,
   ];
 }
 
@@ -49,21 +61,19 @@ const STORED_COUNTS: Array<[string, string]> = [
   ['n_revenue', 'revenue'],
 ];
 
-/** The same counts within a window, from the lists. */
-function windowCounts(cut: Cut): Array<[string, string]> {
+/** The counts within a window, from the lists (r_opens and r_clicks are sums of these): [name, count, stored count]. */
+function windowCounts(cut: Cut): Array<[string, string, string]> {
   const n = (col: string, ts: string) => `len(${cut(col, ts)})`;
   return [
-    ['h_opens', n('h_opens', 'x')],
-    ['h_clicks', n('h_clicks', 'x.ts')],
-    ['m_opens', n('m_opens', 'x.ts')],
-    ['m_clicks', n('m_clicks', 'x.ts')],
-    ['r_opens', `${n('h_opens', 'x')} + ${n('m_opens', 'x.ts')}`],
-    ['r_clicks', `${n('h_clicks', 'x.ts')} + ${n('m_clicks', 'x.ts')}`],
-    ['n_replies', n('replies', 'x')],
-    ['n_unsubscribes', n('unsubscribes', 'x')],
-    ['n_complaints', n('complaints', 'x')],
-    ['n_conversions', n('conversions', 'x.ts')],
-    ['n_revenue', `coalesce(list_sum(list_transform(${cut('conversions', 'x.ts')}, lambda x: x.v)), 0)`],
+    ['h_opens', n('h_opens', 'x'), 'h_open_n'],
+    ['h_clicks', n('h_clicks', 'x.ts'), 'h_click_n'],
+    ['m_opens', n('m_opens', 'x.ts'), 'm_open_n'],
+    ['m_clicks', n('m_clicks', 'x.ts'), 'm_click_n'],
+    ['n_replies', n('replies', 'x'), 'reply_n'],
+    ['n_unsubscribes', n('unsubscribes', 'x'), 'unsubscribe_n'],
+    ['n_complaints', n('complaints', 'x'), 'complaint_n'],
+    ['n_conversions', n('conversions', 'x.ts'), 'conversion_n'],
+    ['n_revenue', `coalesce(list_sum(list_transform(${cut('conversions', 'x.ts')}, lambda x: x.v)), 0)`, 'conversion_n'],
   ];
 }
 
