@@ -1,16 +1,19 @@
 // Times a single-campaign report through the metrics engine beside a hand-written DuckDB query for the
 // same headline figures, in the same process and run (issue #2: engine ≤ 300 ms over 10M events), and
 // the reports of a dashboard campaign page (issue #5: usable in under a second at a million messages).
-// Usage: node bench/report-bench.mjs --db bench/data/events-10m.duckdb [--campaign ID] [--runs 15]
+// Usage: node bench/report-bench.mjs --db bench/data/events-10m.duckdb [--campaign ID] [--runs 15] [--window 7d]
+// (--window applies to the engine's report and the page; the hand-written query has none). --compare also
+// times the page grouping the events, as before message_facts (issue #5), in the same run.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
 import { runReport, runReports } from '../dist/metrics/run-report.js';
 import { runTimeseries } from '../dist/metrics/compile-timeseries.js';
 import { listCampaigns } from '../dist/metrics/list-campaigns.js';
+import { DuckDbDialect } from '../dist/store/duckdb/dialect.js';
 import { timeRuns } from './timing.mjs';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, campaign: { type: 'string' }, runs: { type: 'string', default: '15' }, by: { type: 'string' } } });
+const { values } = parseArgs({ options: { db: { type: 'string' }, campaign: { type: 'string' }, runs: { type: 'string', default: '15' }, by: { type: 'string' }, window: { type: 'string' }, compare: { type: 'boolean' } } });
 if (!values.db) throw new Error('--db is required');
 const store = await openDuckDbStore(values.db, { readOnly: true });
 const campaigns = await listCampaigns(store);
@@ -36,13 +39,24 @@ const HAND = {
 
 
 const runs = Number(values.runs);
-const engine = await timeRuns(() => runReport(store, { campaign, by: values.by }), runs);
+const window = values.window;
+const engine = await timeRuns(() => runReport(store, { campaign, by: values.by, window }), runs);
 const hand = await timeRuns(() => store.query(HAND), runs);
 // What the dashboard's campaign page asks for (GET …/page and …/timeseries): every breakdown it shows.
-const page = await timeRuns(async () => {
-  await runReports(store, { campaign }, [null, 'day', 'step', 'variant', 'link']);
-  await runTimeseries(store, { campaign, interval: 'day' });
-}, Math.min(runs, 5));
+const pageOf = (s) => async () => {
+  await runReports(s, { campaign, window }, [null, 'day', 'step', 'variant', 'link']);
+  await runTimeseries(s, { campaign, interval: 'day', window });
+};
+const page = await timeRuns(pageOf(store), Math.min(runs, 5));
+// The same store reading events instead of message_facts (its own dialect; every method is the store's).
+const eventsOnly = Object.create(store, { dialect: { value: new DuckDbDialect(false) } });
+const pageFromEvents = values.compare ? await timeRuns(pageOf(eventsOnly), Math.min(runs, 5)) : undefined;
+// --compare also checks that both give the same page, to the byte.
+const answer = async (s) => JSON.stringify([
+  await runReports(s, { campaign, window }, [null, 'day', 'step', 'variant', 'link', 'segment', 'provider']),
+  await runTimeseries(s, { campaign, interval: 'day', window }),
+]);
+const samePage = values.compare ? (await answer(store)) === (await answer(eventsOnly)) : undefined;
 const r = await runReport(store, { campaign });
 const [h] = await store.query(HAND);
 const same = r.kind === 'email' && r.totals.sent === h.sent && r.totals.raw.unique_clicks === h.unique_clicks && r.totals.raw.total_clicks === h.total_clicks;
@@ -52,9 +66,12 @@ console.log(JSON.stringify({
   campaign,
   campaign_messages: email.find((c) => c.campaign === campaign)?.messages,
   by: values.by ?? null,
+  window: window ?? null,
   engine_ms: engine,
   hand_written_ms: hand,
   dashboard_page_ms: page,
+  dashboard_page_from_events_ms: pageFromEvents,
+  same_page_from_events: samePage,
   same_figures: same,
 }, null, 2));
 await store.close();

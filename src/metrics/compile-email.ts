@@ -3,49 +3,18 @@
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
+import { compileFactsReports, compileFactsTimeseries } from './compile-facts.js';
+import { groupKey, messageCountAggregates, reportPart } from './message-counts.js';
 
-function groupKey(d: SqlDialect, grouping: EmailPlan['grouping']): string {
-  switch (grouping) {
-    case 'variant':
-      return 'm_variant';
-    case 'segment':
-      return 'm_segment';
-    case 'step':
-      return 'm_step';
-    case 'provider':
-      // Grouped by domain here; shape maps domains to mailbox providers. Message counts are additive
-      // over a partition of messages, so summing domain rows per provider is exact.
-      return d.domainOf('m_recipient');
-    case 'day':
-      // Cohort by send day, so each day's CTR divides that day's clicks by that day's deliveries.
-      return d.dayOf('send_ts');
-    default:
-      return "''";
-  }
-}
+export { reportPart };
 
 /** The message-grain counts per group key (`--by link` reports the campaign's totals beside its links). */
 function reportBody(d: SqlDialect, grouping: EmailPlan['grouping']) {
   const key = groupKey(d, grouping);
   return (ref: SubqueryRef) => `SELECT ${key} AS key,
-      count(*) AS sent,
-      ${d.countIf('is_bounced = 1')} AS bounced,
-      ${d.countIf('is_bounced = 0')} AS delivered,
-      ${d.countIf('h_opens > 0 OR h_clicks > 0')} AS unique_opens,
-      ${d.countIf('h_opens = 0 AND h_clicks > 0')} AS implied_opens,
-      ${d.countIf('h_clicks > 0')} AS unique_clicks,
-      sum(h_clicks) AS total_clicks,
-      sum(m_opens) AS machine_opens,
-      sum(m_clicks) AS scanner_clicks,
-      ${d.countIf('m_opens > 0 AND h_opens = 0 AND h_clicks = 0')} AS privacy_hidden,
-      ${d.countIf('n_replies > 0')} AS replies,
-      ${d.countIf('n_unsubscribes > 0')} AS unsubscribes,
-      ${d.countIf('n_complaints > 0')} AS complaints,
-      sum(n_conversions) AS conversions,
-      sum(n_revenue) / 10000 AS revenue,
-      ${d.countIf('r_opens > 0 OR r_clicks > 0')} AS raw_unique_opens,
-      ${d.countIf('r_clicks > 0')} AS raw_unique_clicks,
-      sum(r_clicks) AS raw_total_clicks
+      ${messageCountAggregates(d)
+        .map(([name, agg]) => `${agg}${name === 'revenue' ? ' / 10000' : ''} AS ${name}`)
+        .join(',\n      ')}
     FROM ${ref('j')} AS j
     GROUP BY key`;
 }
@@ -69,11 +38,6 @@ function reasonsBody(d: SqlDialect, bag: ParamBag, plan: EmailPlan) {
     GROUP BY type, reasons`;
 }
 
-/** The part holding the counts of a plan's grouping (`--by link`: the totals, beside the `links` part). */
-export function reportPart(plan: EmailPlan): string {
-  return `report_${plan.grouping === 'link' || plan.grouping === null ? 'none' : plan.grouping}`;
-}
-
 /**
  * Email reports of one campaign and window, as parts over the same message grain: `report_<grouping>`
  * (counts per group key) for each plan, `reasons` (machine events by reason) and, when a plan is by
@@ -81,11 +45,14 @@ export function reportPart(plan: EmailPlan): string {
  * shared subqueries once answer every part in one statement (dialect.withParts): a dashboard page's
  * breakdowns then cost one pass over the campaign's events, not one each.
  */
-export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect): CompiledParts {
+export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect, factsStale = true): CompiledParts {
   const first = plans[0];
   if (!first || plans.some((p) => p.query.campaign !== first.query.campaign || p.query.window?.ms !== first.query.window?.ms)) {
     throw new ClickrateError('CR_ERR_BAD_QUERY', 'reports compiled together must share one campaign and window');
   }
+  const factsBag = new ParamBag();
+  const facts = d.messageFacts(d.param(factsBag, first.query.campaign, 'String'), factsStale);
+  if (facts !== null) return compileFactsReports(plans, d, factsBag, facts);
   const bag = new ParamBag();
   const ctes = messageGrainCtes(d, bag, first);
   const parts = new Map<string, (ref: SubqueryRef) => string>();
@@ -101,7 +68,10 @@ export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect):
  * Opens and clicks over time (bucket = whole `bucketMs` since the epoch, by event time), people and
  * machines apart, under the report's own rules: delivered messages only, within the window of the send.
  */
-export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: SqlDialect): CompiledQuery {
+export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: SqlDialect, factsStale = true): CompiledQuery {
+  const factsBag = new ParamBag();
+  const facts = d.messageFacts(d.param(factsBag, plan.query.campaign, 'String'), factsStale);
+  if (facts !== null) return compileFactsTimeseries(plan, bucketMs, d, factsBag, facts);
   const bag = new ParamBag();
   const sql = d.withQuery(
     engagedCtes(d, bag, plan),
@@ -126,6 +96,8 @@ export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: Sql
  */
 export function compileCampaignProfile(campaign: string, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
+  // With facts (SqlDialect.messageFacts), whether any need building: the reports read them next.
+  const stale = d.factsStale();
   const c = d.param(bag, campaign, 'String');
   const sql = d.withQuery(
     [
@@ -137,7 +109,8 @@ export function compileCampaignProfile(campaign: string, d: SqlDialect): Compile
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NULL) AS ad_events,
       (SELECT count(*) FROM ${ref('candidates')} AS c
         WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND message IN (SELECT message FROM ${ref('candidates')} AS c2))
-      ) AS orphans`,
+      ) AS orphans${stale === null ? '' : `,
+      ${stale} AS facts_stale`}`,
   );
   return { sql, params: bag.params };
 }

@@ -49,7 +49,7 @@ export async function runTimeseries(store: Store, input: { campaign: string; int
   const bucket = BUCKET_MS[interval];
   const q =
     kind === 'email'
-      ? compileEmailTimeseries({ kind: 'email', query, grouping: null }, bucket, store.dialect)
+      ? compileEmailTimeseries({ kind: 'email', query, grouping: null }, bucket, store.dialect, profile?.facts_stale !== false)
       : compileAdTimeseries({ kind: 'ads', query, grouping: null }, bucket, store.dialect);
   const rows = await store.query(q);
   const points = rows.map((r) => ({

@@ -36,7 +36,7 @@ export async function runReports(
   const queries = groupings.map((by) => parseReportQuery({ ...input, by, control: by === input.by || by === 'variant' ? input.control : undefined }));
   const plans: ReportPlan[] = queries.map((q) => planReport(q, counts));
   const email = plans.filter((p): p is EmailPlan => p.kind === 'email');
-  const parts = email.length > 0 ? await runParts(store, compileEmailReports(email, store.dialect)) : null;
+  const parts = email.length > 0 ? await runParts(store, compileEmailReports(email, store.dialect, profile?.facts_stale !== false)) : null;
   const reports: Report[] = [];
   for (const plan of plans) {
     if (plan.kind === 'ads') {

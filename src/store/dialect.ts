@@ -140,6 +140,21 @@ export class SqlDialect {
   }
 
   /**
+   * A FROM item: the campaign's per-message facts, up to date (see src/store/duckdb/message-facts.ts
+   * for the columns: send time, bounce flag, labels and engagement events as lists), or null when the
+   * engine keeps none; reports then group the campaign's events. `campaign` is a bound placeholder;
+   * `stale` false promises that factsStale() was false just before, so no fact needs building.
+   */
+  messageFacts(_campaign: string, _stale: boolean): string | null {
+    return null;
+  }
+
+  /** A boolean SQL expression: some stored facts are out of date (null: the engine keeps none). */
+  factsStale(): string | null {
+    return null;
+  }
+
+  /**
    * A condition on event columns: the event names the campaign (`campaign` is a bound placeholder).
    * Engines whose layout sorts by campaign add a key-range condition that selects the same events.
    */

@@ -114,3 +114,11 @@ export function mergeParts(batches: readonly PackedDocs[], max: number): ChunkPa
   }
   return parts;
 }
+
+/** A memory_limit as DuckDB shows it ('244.1 MiB', '18.8 GiB') in bytes; null when unreadable. */
+export function memoryLimitBytes(text: string): number | null {
+  const m = /^([\d.]+)\s*(bytes|[KMGT]i?B)?$/i.exec(text.trim());
+  if (!m) return null;
+  const unit = (m[2] ?? 'bytes').toUpperCase().replace('I', '');
+  return Number(m[1]) * 1024 ** Math.max(0, ['BYTES', 'KB', 'MB', 'GB', 'TB'].indexOf(unit));
+}

@@ -1,12 +1,27 @@
 // DuckDB's SQL dialect: DuckDB speaks the standard base (aggregate FILTER, $name parameters) as is,
-// and answers several report parts in one statement (it materializes a CTE referred to more than once).
+// answers several report parts in one statement (it materializes a CTE referred to more than once) and
+// keeps per-message facts (message-facts.ts) for reports to read.
 import { ClickrateError } from '../../errors.js';
 import { SqlDialect, type PartStatement, type SubqueryRef } from '../dialect.js';
+import { currentFacts, FACTS_STALE } from './message-facts.js';
 
 const PART_NAME = /^[a-z_]+$/;
 
 export class DuckDbDialect extends SqlDialect {
   override readonly name = 'duckdb';
+
+  /** `facts`: the file has the message_facts table (schema 5) and reports may read it. */
+  constructor(private readonly facts = true) {
+    super();
+  }
+
+  override messageFacts(campaign: string, stale: boolean): string | null {
+    return this.facts ? currentFacts(campaign, stale) : null;
+  }
+
+  override factsStale(): string | null {
+    return this.facts ? FACTS_STALE : null;
+  }
 
   /**
    * Every part in one statement: `UNION ALL BY NAME` lines up the parts' columns by name (a column a

@@ -8,6 +8,7 @@ import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictPa
 import { DuckDbDialect } from './dialect.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { DuckDbVerdictPass } from './duckdb-verdicts.js';
+import { markDirty, refreshFacts } from './message-facts.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
 
 export interface DuckDbStoreOptions {
@@ -15,13 +16,17 @@ export interface DuckDbStoreOptions {
   memoryLimit?: string;
   threads?: number;
   readOnly?: boolean;
+  /** False: reports group events and never read message_facts (tests compare both ways). Default true. */
+  messageFacts?: boolean;
 }
+
+/** The schema version that added message_facts (migrations.ts). */
+const FACTS_VERSION = 5;
 
 const PARAM_TYPES = { String: VARCHAR, Int64: BIGINT, Float64: DOUBLE } as const;
 
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb' as const;
-  readonly dialect = new DuckDbDialect();
   private ingestQueue: Promise<void> = Promise.resolve();
   private ingestConn: DuckDBConnection | null = null;
 
@@ -29,6 +34,7 @@ export class DuckDbStore implements Store {
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     readonly path: string,
+    readonly dialect: DuckDbDialect,
   ) {}
 
   static async open(path: string, opts: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
@@ -48,7 +54,9 @@ export class DuckDbStore implements Store {
       throw new ClickrateError('CR_ERR_STORE', `cannot open DuckDB file ${path}: ${msg}${hint}`, { path }, { cause: err });
     }
     const conn = await instance.connect();
-    const store = new DuckDbStore(instance, conn, path);
+    // A file opened read-only is not migrated: its reports read facts only if it already has them.
+    const facts = opts.messageFacts !== false && (!opts.readOnly || (await schemaVersion(conn)) >= FACTS_VERSION);
+    const store = new DuckDbStore(instance, conn, path, new DuckDbDialect(facts));
     if (!opts.readOnly) await store.migrate();
     return store;
   }
@@ -56,8 +64,7 @@ export class DuckDbStore implements Store {
   /** Applies every migration newer than the file's version; refuses a file from a newer build. */
   private async migrate(): Promise<void> {
     await this.conn.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, applied_at BIGINT)');
-    const rows = (await this.conn.runAndReadAll('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).getRowObjectsJS();
-    const current = Number(rows[0]?.v ?? 0);
+    const current = await schemaVersion(this.conn);
     const latest = DUCKDB_MIGRATIONS.at(-1)?.version ?? 0;
     if (current > latest) {
       throw new ClickrateError('CR_ERR_MIGRATION', `database ${this.path} has schema version ${current}, newer than this build knows (${latest}); upgrade clickrate`);
@@ -72,6 +79,15 @@ export class DuckDbStore implements Store {
       } catch (err) {
         await this.conn.run('ROLLBACK').catch(() => undefined);
         throw new ClickrateError('CR_ERR_MIGRATION', `migration ${m.version} (${m.description}) failed: ${(err as Error).message}`, {}, { cause: err });
+      }
+    }
+    {
+      // Built from the events already stored after migration 5, or brought up to date if an earlier
+      // open or pass could not (in parts: see message-facts.ts); nothing to do when they are current.
+      try {
+        await refreshFacts(this.conn);
+      } catch (err) {
+        throw new ClickrateError('CR_ERR_MIGRATION', `could not build message_facts: ${(err as Error).message}`, {}, { cause: err });
       }
     }
   }
@@ -118,11 +134,20 @@ export class DuckDbStore implements Store {
         a.endRow();
       }
       a.closeSync();
-      await conn.run(
-        'UPDATE events SET machine = v.machine, reasons = v.reasons, classifier_version = $version FROM temp.verdict_rows v WHERE events.id = v.id',
-        { version },
-      );
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        await conn.run(markDirty('FROM events, temp.verdict_rows v WHERE events.id = v.id AND (events.machine <> v.machine OR events.reasons IS DISTINCT FROM v.reasons)'));
+        await conn.run(
+          'UPDATE events SET machine = v.machine, reasons = v.reasons, classifier_version = $version FROM temp.verdict_rows v WHERE events.id = v.id',
+          { version },
+        );
+        await conn.run('COMMIT');
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
       await conn.run('DROP TABLE temp.verdict_rows');
+      await refreshFacts(conn);
     } catch (err) {
       throw new ClickrateError('CR_ERR_STORE', `could not store verdicts: ${(err as Error).message}`, {}, { cause: err });
     } finally {
@@ -133,6 +158,7 @@ export class DuckDbStore implements Store {
   beginVerdictPass(opts: VerdictPassOptions): Promise<VerdictPass> {
     // The pass reads and writes on connections of its own; it takes the ingest queue only around each
     // write, so verdict updates never interleave with an ingest transaction.
+    // finish() also refreshes message_facts (message-facts.ts), under the queue like the writes.
     return DuckDbVerdictPass.begin(this.instance, async () => (await this.exclusive()).release, opts);
   }
 
@@ -206,6 +232,16 @@ export class DuckDbStore implements Store {
     this.ingestConn?.closeSync();
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/** The file's schema version (0: none applied, or no schema_migrations table yet). */
+async function schemaVersion(conn: DuckDBConnection): Promise<number> {
+  try {
+    const rows = (await conn.runAndReadAll('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).getRowObjectsJS();
+    return Number(rows[0]?.v ?? 0);
+  } catch {
+    return 0;
   }
 }
 

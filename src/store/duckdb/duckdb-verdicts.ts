@@ -1,10 +1,13 @@
 // The DuckDB side of a bulk verdict pass (store.ts VerdictPass): the stale opens and clicks snapshotted
 // into a temp table sorted by part, read back a chunk at a time as one JSON document per message, and
-// verdicts written back slice by slice of the table's row positions, with the other events marked in bulk.
+// verdicts written back slice by slice of the table's row positions, with the other events marked in bulk;
+// the messages whose verdicts changed are marked for message_facts, which the pass refreshes at the end.
 import { BIGINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBInstance, type DuckDBMaterializedResult, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
 import type { VerdictChunk, VerdictEvent, VerdictGroup, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { planChunks, VERDICT_PARTS, type ChunkRange } from '../verdict-chunks.js';
+import { memoryLimitBytes } from './chunk-runner.js';
+import { markDirty, refreshFacts } from './message-facts.js';
 
 /**
  * Row positions per write transaction, at most. TRICKY: verdicts are written by position range, never
@@ -19,10 +22,8 @@ const MIN_SLICE_ROWS = 1 << 16;
 
 /** Rows per slice for a memory_limit as DuckDB shows it ('244.1 MiB', '18.8 GiB'). */
 export function sliceRowsFor(memoryLimit: string): number {
-  const m = /^([\d.]+)\s*(bytes|[KMGT]i?B)?$/i.exec(memoryLimit.trim());
-  if (!m) return MAX_SLICE_ROWS;
-  const unit = (m[2] ?? 'bytes').toUpperCase().replace('I', '');
-  const bytes = Number(m[1]) * 1024 ** Math.max(0, ['BYTES', 'KB', 'MB', 'GB', 'TB'].indexOf(unit));
+  const bytes = memoryLimitBytes(memoryLimit);
+  if (bytes === null) return MAX_SLICE_ROWS;
   let rows = MAX_SLICE_ROWS;
   while (rows > MIN_SLICE_ROWS && rows * 256 > bytes) rows /= 2;
   return rows;
@@ -197,6 +198,14 @@ export class DuckDbVerdictPass implements VerdictPass {
       const withVerdicts = (await conn.runAndReadAll('SELECT DISTINCT loc // $slice AS s FROM cr_vp_sorted', { slice: this.sliceRows }, { slice: BIGINT })).getRowObjectsJS();
       const slices = new Set([...this.staleSlices, ...withVerdicts.map((r) => Number(r.s))]);
       for (const k of [...slices].sort((a, b) => a - b)) await this.writeSlice(k * this.sliceRows, (k + 1) * this.sliceRows);
+      // The facts of the messages this pass or the ingests before it touched (message-facts.ts).
+      step = 'refreshing message facts';
+      const release = await this.turn();
+      try {
+        await refreshFacts(conn);
+      } finally {
+        release();
+      }
     } catch (err) {
       await this.close();
       throw storeError(`could not store verdicts (${step})`, err);
@@ -223,6 +232,14 @@ export class DuckDbVerdictPass implements VerdictPass {
     const release = await this.turn();
     try {
       await conn.run('BEGIN TRANSACTION');
+      // Before the updates: afterwards the changed verdicts no longer differ from the new ones.
+      await conn.run(
+        markDirty(`FROM events, (SELECT loc, id, machine, reasons FROM cr_vp_sorted WHERE loc >= $lo AND loc < $hi) AS x
+          WHERE events.rowid >= $lo AND events.rowid < $hi AND events.rowid = x.loc AND events.id = x.id
+          AND (events.machine <> x.machine OR events.reasons IS DISTINCT FROM x.reasons)`),
+        { lo, hi },
+        { lo: BIGINT, hi: BIGINT },
+      );
       await conn.run(`UPDATE events SET machine = x.machine, reasons = x.reasons, classifier_version = $v ${joined} AND events.reasons IS DISTINCT FROM x.reasons`, p, t);
       await conn.run(
         `UPDATE events SET machine = x.machine, classifier_version = $v ${joined}
