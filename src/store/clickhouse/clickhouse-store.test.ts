@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { demoEvents } from '../../demo/demo-dataset.js';
 import { ingestEvents } from '../../events/ingest-events.js';
 import { reclassify } from '../../classify/reclassify.js';
@@ -19,19 +19,13 @@ import { openDuckDbStore } from '../duckdb/duckdb-store.js';
 import type { Store } from '../store.js';
 import { encodeLiteral } from './literals.js';
 import { openClickHouseStore } from './clickhouse-store.js';
-import { startLocalClickHouse, type LocalClickHouse } from './local-server.js';
+import { useLocalClickHouse } from './test-server.js';
 
-let server: LocalClickHouse;
+const local = useLocalClickHouse();
 let n = 0;
-before(async () => {
-  server = await startLocalClickHouse();
-});
-after(async () => {
-  await server?.stop();
-});
 
 // Each case gets its own database on the one server: cheap, and isolated like a fresh DuckDB file.
-storeConformanceSuite('clickhouse', () => openClickHouseStore(server.url(`conf${++n}`)));
+storeConformanceSuite('clickhouse', () => openClickHouseStore(local.server.url(`conf${++n}`)));
 
 test('[clickhouse] literals: strings cannot escape their quotes; numbers keep their type', () => {
   assert.equal(encodeLiteral({ value: "a'b\\c\n", type: 'String' }), "'a\\'b\\\\c\\x0a'");
@@ -41,7 +35,7 @@ test('[clickhouse] literals: strings cannot escape their quotes; numbers keep th
 });
 
 test('[clickhouse] hostile strings round-trip as values', async () => {
-  const store = await openClickHouseStore(server.url(`lit${++n}`));
+  const store = await openClickHouseStore(local.server.url(`lit${++n}`));
   try {
     for (const s of ["'; DROP TABLE events; --", '\\', "\\'", '{p0:String}', 'é\u0000\u007f\ud83d\ude00']) {
       const [r] = await store.query({ sql: 'SELECT {p0:String} AS v', params: { p0: { value: s, type: 'String' } } });
@@ -54,7 +48,7 @@ test('[clickhouse] hostile strings round-trip as values', async () => {
 
 test('[clickhouse] API keys, templates, explain and schema versions', async () => {
   const db = `meta${++n}`;
-  const url = server.url(db);
+  const url = local.server.url(db);
   const store = await openClickHouseStore(url);
   try {
     const key = { id: 'k1', name: 'crm', prefix: 'cr_abcd', hash: 'h1', created_at: 1000, revoked_at: null };
@@ -73,7 +67,7 @@ test('[clickhouse] API keys, templates, explain and schema versions', async () =
     assert.equal(x.campaign, 'x');
     assert.equal(x.events[1]?.verdict, 'machine');
     assert.ok(x.events[1]?.classifier_version);
-    const res = await fetch(`http://127.0.0.1:${server.httpPort}/?database=${db}`, { method: 'POST', body: "INSERT INTO schema_migrations VALUES (999, 'from the future', 0)" });
+    const res = await fetch(`http://127.0.0.1:${local.server.httpPort}/?database=${db}`, { method: 'POST', body: "INSERT INTO schema_migrations VALUES (999, 'from the future', 0)" });
     assert.equal(res.status, 200);
   } finally {
     await store.close();
@@ -84,7 +78,7 @@ test('[clickhouse] API keys, templates, explain and schema versions', async () =
 test('[clickhouse] the demo dataset gives the same report JSON as DuckDB for every campaign and grouping', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'clickrate-same-'));
   const duck = await openDuckDbStore(join(dir, 'demo.duckdb'));
-  const ch = await openClickHouseStore(server.url('demo_same'));
+  const ch = await openClickHouseStore(local.server.url('demo_same'));
   try {
     const demo = demoEvents({ seed: 7, now: Date.parse('2026-03-20T12:00:00Z') });
     for (const s of [duck, ch] as Store[]) {

@@ -1,7 +1,7 @@
 // Runs the verdict-pass suite (classify/reclassify-suite.ts) against a real clickhouse-server on loopback,
 // and checks that a pass leaves no work tables behind, whether it finishes or not.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CLASSIFIER_VERSION } from '../../classify/config.js';
 import { reclassify } from '../../classify/reclassify.js';
 import { reclassifySuite } from '../../classify/reclassify-suite.js';
@@ -11,21 +11,15 @@ import { runReport } from '../../metrics/run-report.js';
 import { STAGE_PREFIX } from './clickhouse-ingest.js';
 import { ClickHouseConnection } from './connection.js';
 import { openClickHouseStore } from './clickhouse-store.js';
-import { startLocalClickHouse, type LocalClickHouse } from './local-server.js';
+import { useLocalClickHouse } from './test-server.js';
 
-let server: LocalClickHouse;
+const local = useLocalClickHouse();
 let n = 0;
-before(async () => {
-  server = await startLocalClickHouse();
-});
-after(async () => {
-  await server?.stop();
-});
 
-reclassifySuite('clickhouse', () => openClickHouseStore(server.url(`verdicts${++n}`)));
+reclassifySuite('clickhouse', () => openClickHouseStore(local.server.url(`verdicts${++n}`)));
 
 test('[clickhouse] a pass drops its work tables, finished or closed', async () => {
-  const store = await openClickHouseStore(server.url(`verdicts${++n}`));
+  const store = await openClickHouseStore(local.server.url(`verdicts${++n}`));
   const workTables = async () => {
     const rows = await store.query({ sql: 'SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND startsWith(name, {p:String})', params: { p: { value: STAGE_PREFIX, type: 'String' } } });
     return Number(rows[0]?.n);
@@ -46,7 +40,7 @@ test('[clickhouse] a pass drops its work tables, finished or closed', async () =
 
 test('[clickhouse] migration 5 moves the verdicts of a store made before it under their campaigns, figures unchanged', async () => {
   const db = `verdicts${++n}`;
-  let store = await openClickHouseStore(server.url(db));
+  let store = await openClickHouseStore(local.server.url(db));
   const events = [
     ...sends(4, 'old-a', 'a'),
     ...sends(3, 'old-b', 'b'),
@@ -55,7 +49,7 @@ test('[clickhouse] migration 5 moves the verdicts of a store made before it unde
     { type: 'click', ts: at(90), message: 'a1', url: 'https://x.example.com/1', ip: '203.0.113.7', user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15' },
     { type: 'open', ts: at(30), message: 'b2', ip: '203.0.113.8', user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36' },
   ];
-  const conn = ClickHouseConnection.create(`http://127.0.0.1:${server.httpPort}`, db, 'default', '');
+  const conn = ClickHouseConnection.create(`http://127.0.0.1:${local.server.httpPort}`, db, 'default', '');
   try {
     await ingestEvents(store, events);
     await reclassify(store);
@@ -71,7 +65,7 @@ test('[clickhouse] migration 5 moves the verdicts of a store made before it unde
     await conn.command('CREATE TABLE schema_migrations (version UInt32, description String, applied_at Int64) ENGINE = MergeTree ORDER BY version');
     await conn.command("INSERT INTO schema_migrations VALUES (1, '', 0), (2, '', 0), (3, '', 0), (4, '', 0)");
 
-    store = await openClickHouseStore(server.url(db));
+    store = await openClickHouseStore(local.server.url(db));
     assert.deepEqual([await runReport(store, { campaign: 'old-a' }), await runReport(store, { campaign: 'old-b' })], before);
     assert.equal((await reclassify(store)).events, 0, 'every verdict kept its version: nothing is stale');
     const tables = await store.query({ sql: 'SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name', params: {} });
