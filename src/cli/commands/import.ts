@@ -4,6 +4,8 @@ import { reclassify } from '../../classify/reclassify.js';
 import { importFile, type ImportFileResult } from '../../events/import-file.js';
 import { ClickrateError, isClickrateError } from '../../errors.js';
 import { out } from '../io.js';
+import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
+import type { Store } from '../../store/store.js';
 import { withStore } from '../open-store.js';
 
 export function registerImport(program: Command): void {
@@ -33,31 +35,36 @@ export function registerImport(program: Command): void {
               process.stderr.write(`${err.message}\n`);
             }
           }
+          if (opts.json) out(JSON.stringify(results, null, 2));
+          if (results.some((r) => r.inserted > 0)) await classifyImported(store, results, opts.json === true);
         },
         { memoryLimit: '256MB' },
       );
-      if (opts.json) out(JSON.stringify(results, null, 2));
-      if (results.some((r) => r.inserted > 0)) {
-        // TRICKY: the pass runs on the store opened afresh at 1 GB. The import's 256 MB bounds streaming,
-        // and under it a pass over 10M events took 50 s against 31 s at 1 GB. Not DuckDB's default (80%
-        // of RAM): a pass over 100M events took 17 GB of a shared 24 GB machine with it. (At 100M the
-        // pass cannot snapshot its work under 256 MB; `clickrate classify` then runs it at the default.)
-        try {
-          const c = await withStore(opts, (store) => reclassify(store), { memoryLimit: '1GB' });
-          if (!opts.json) out(`classified ${c.events.toLocaleString('en-US')} events (${c.machine.toLocaleString('en-US')} machine) in ${(c.ms / 1000).toFixed(1)} s`);
-        } catch (err) {
-          if (!isClickrateError(err)) throw err;
-          // The files are stored whatever happens here; say so, so nobody imports them again for nothing.
-          throw new ClickrateError(
-            'CR_ERR_STORE',
-            `the events are stored, but classifying them failed (${err.message}); they count as people until \`clickrate classify\` succeeds`,
-            { stored: results.reduce((n, r) => n + r.inserted, 0) },
-            { cause: err },
-          );
-        }
-      }
       if (failed > 0) {
         throw new ClickrateError('CR_ERR_BAD_FILE', `${failed} of ${files.length} file${files.length > 1 ? 's were' : ' was'} not imported (reasons above); the other files are stored`, { failed });
       }
     });
+}
+
+/**
+ * The classification pass after the files, at 1 GB. TRICKY: the import's 256 MB bounds streaming, but
+ * under it a pass over 10M events took 50 s against 31 s at 1 GB, and one over 100M events could not take
+ * its snapshot at all. Not DuckDB's default (80% of RAM): a pass over 100M events took 17 GB of a shared
+ * 24 GB machine with it; `clickrate classify` runs such a pass at the default.
+ */
+async function classifyImported(store: Store, results: readonly ImportFileResult[], json: boolean): Promise<void> {
+  if (store instanceof DuckDbStore) await store.setMemoryLimit('1GB');
+  try {
+    const c = await reclassify(store);
+    if (!json) out(`classified ${c.events.toLocaleString('en-US')} events (${c.machine.toLocaleString('en-US')} machine) in ${(c.ms / 1000).toFixed(1)} s`);
+  } catch (err) {
+    if (!isClickrateError(err)) throw err;
+    // The files are stored whatever happens here; say so, so nobody imports them again for nothing.
+    throw new ClickrateError(
+      'CR_ERR_STORE',
+      `the events are stored, but classifying them failed (${err.message}); they count as people until \`clickrate classify\` succeeds`,
+      { stored: results.reduce((n, r) => n + r.inserted, 0) },
+      { cause: err },
+    );
+  }
 }

@@ -53,3 +53,20 @@ for (const c of cases) {
     }
   });
 }
+
+test('setMemoryLimit: the limit import moves between streaming and classifying; anything but a size is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
+  const store = await openDuckDbStore(join(dir, 't.duckdb'), { memoryLimit: '256MB' });
+  const limit = async () => String((await store.query({ sql: "SELECT current_setting('memory_limit') AS m", params: {} }))[0]?.m);
+  try {
+    await store.setMemoryLimit('1GB');
+    assert.match(await limit(), /^9\d\d\.\d MiB$/);
+    for (const bad of ["1GB'; DROP TABLE events; --", 'lots', '', '1 TB']) {
+      await assert.rejects(store.setMemoryLimit(bad), (err: Error & { code?: string }) => err.code === 'CR_ERR_CONFIG', bad);
+    }
+    assert.match(await limit(), /^9\d\d\.\d MiB$/, 'a refused size changes nothing');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

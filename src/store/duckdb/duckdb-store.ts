@@ -92,6 +92,16 @@ export class DuckDbStore implements Store {
     }
   }
 
+  /**
+   * Changes DuckDB's memory_limit for what follows (an instance setting, seen by every connection), as
+   * `import` does between streaming its files (256 MB) and classifying them (1 GB). `limit` is checked
+   * to be a plain size here, since a SET takes no bound parameter.
+   */
+  async setMemoryLimit(limit: string): Promise<void> {
+    if (!/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i.test(limit)) throw new ClickrateError('CR_ERR_CONFIG', `not a memory size: '${limit}' (say 512MB or 1GB)`);
+    await this.conn.run(`SET memory_limit = '${limit}'`);
+  }
+
   async beginIngest(): Promise<IngestSession> {
     // One ingest at a time: sessions queue behind each other instead of interleaving transactions.
     const { conn, release } = await this.exclusive();
