@@ -50,6 +50,16 @@ test('changing any single character of a token makes it fail', () => {
   }
 });
 
+test('a tag character swapped for a non-ASCII one whose low byte is the same still fails', () => {
+  const token = signToken(click, ring);
+  const tagAt = token.lastIndexOf('.') + 1;
+  for (let i = tagAt; i < token.length; i++) {
+    // U+0100 + c keeps c as its low byte: a latin1 comparison would read the forged tag as the real one.
+    const alias = String.fromCharCode(0x100 + token.charCodeAt(i));
+    assertBadToken(() => verifyToken(token.slice(0, i) + alias + token.slice(i + 1), ring), `alias at ${i}`);
+  }
+});
+
 test('every truncation and extension of a token fails', () => {
   const token = signToken(click, ring);
   for (let n = 0; n < token.length; n++) assertBadToken(() => verifyToken(token.slice(0, n), ring), `truncated to ${n}`);

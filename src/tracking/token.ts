@@ -161,16 +161,12 @@ export function verifyTrackingToken(token: string, ring: Keyring, kind: TokenPay
   return v;
 }
 
-/** Convenience for the click route: verifies and insists on a click token. */
+/** Verifies and insists on a click token. */
 export function verifyClickToken(token: string, ring: Keyring): ClickPayload {
-  const payload = verifyToken(token, ring);
-  if (payload.kind !== 'click') throw badToken('not a click token');
-  return payload;
+  return verifyTrackingToken(token, ring, 'click').payload as ClickPayload;
 }
 
-/** Convenience for the pixel route: verifies and insists on an open token. */
+/** Verifies and insists on an open token. */
 export function verifyOpenToken(token: string, ring: Keyring): OpenPayload {
-  const payload = verifyToken(token, ring);
-  if (payload.kind !== 'open') throw badToken('not an open token');
-  return payload;
+  return verifyTrackingToken(token, ring, 'open').payload as OpenPayload;
 }
