@@ -12,7 +12,7 @@ import { decodeRecord } from '../tracking/spool-read.js';
 import { signToken, verifyTrackingToken } from '../tracking/token.js';
 import { Spool } from '../tracking/spool.js';
 import { EdgeBatch } from './edge-batch.js';
-import { edgeRecordLine } from './track-routes.js';
+import { edgeRecordLine, userAgentOf } from './track-routes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-edge-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,4 +50,16 @@ test('an edge batch writes its records in one append before it sends any answer'
   } finally {
     await spool.close();
   }
+});
+
+test('the user agent comes from the raw headers as Node would give it: any case, the first of repeats', () => {
+  const cases: Array<[string[], string | undefined]> = [
+    [['Host', 'a', 'User-Agent', 'Mozilla/5.0'], 'Mozilla/5.0'],
+    [['user-agent', 'curl/8.5.0'], 'curl/8.5.0'],
+    [['USER-AGENT', 'x', 'User-Agent', 'second'], 'x'],
+    [['Connection', 'keep-alive', 'Keep-Alive', 'timeout=5'], undefined],
+    [['User-Agent', ''], ''],
+    [[], undefined],
+  ];
+  for (const [raw, want] of cases) assert.equal(userAgentOf(raw), want, JSON.stringify(raw));
 });

@@ -54,6 +54,20 @@ function sendPixel(res: ServerResponse, method: string): void {
 const json = JSON.stringify;
 
 /**
+ * The User-Agent of a request, read from its raw header list: touching `req.headers` makes Node build
+ * an object of every header (lower-cased names) per click, which a browser's 10–15 headers make costly.
+ * Node discards repeated User-Agent headers and keeps the first (`IncomingMessage` docs), as this does.
+ */
+export function userAgentOf(rawHeaders: readonly string[]): string | undefined {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    // Length first: most names are not 10 characters, so few are lower-cased.
+    if (name.length === 10 && name.toLowerCase() === 'user-agent') return rawHeaders[i + 1];
+  }
+  return undefined;
+}
+
+/**
  * One click or open as a spool line, written directly: the signed token's body (its JSON text, one line
  * as JSON.stringify wrote it) goes in as it is, and spool-read.ts expands it into the same record as
  * makeEvent gives (track-routes.test.ts checks it). The rest of the text goes through JSON.stringify, so
@@ -109,7 +123,7 @@ export class TrackingEdge {
   }
 
   private line(req: IncomingMessage, type: 'click' | 'open', tokenJson: string): string {
-    const ua = req.headers['user-agent'];
+    const ua = userAgentOf(req.rawHeaders);
     return edgeRecordLine(
       randomUUID(),
       type,
