@@ -102,13 +102,13 @@ export function compileCampaignProfile(campaign: string, d: SqlDialect): Compile
   const sql = d.withQuery(
     [
       ['own', () => `SELECT message, type FROM events WHERE ${d.campaignNamed(c)}`],
-      ['candidates', (ref) => `SELECT message FROM ${ref('own')} AS o WHERE message IS NOT NULL AND type NOT IN ('sent', 'delivered')`],
+      ['candidates', (ref) => d.orphanCandidates(ref('own'), c)],
     ],
     (ref) => `SELECT
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NOT NULL AND type IN ('sent', 'delivered')) AS sends,
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NULL) AS ad_events,
       (SELECT count(*) FROM ${ref('candidates')} AS c
-        WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND message IN (SELECT message FROM ${ref('candidates')} AS c2))
+        WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND ${d.messageIn(`SELECT message FROM ${ref('candidates')} AS c2`)})
       ) AS orphans${stale === null ? '' : `,
       ${stale} AS facts_stale`}`,
   );

@@ -48,7 +48,7 @@ function messageAttributes(d: SqlDialect): string {
 /** `ev` and `msg` (one row per message with its send time, bounce flag and labels); `c` is the campaign's placeholder. */
 function messageCtes(d: SqlDialect, c: string): Ctes {
   return [
-    ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${d.campaignMessageEvents(c)} AS e`],
+    ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${d.campaignMessageEvents(c, 'machine')} AS e`],
     [
       'msg',
       (ref) => `SELECT message, ${messageAttributes(d)}

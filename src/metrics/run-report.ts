@@ -40,9 +40,12 @@ export async function runReports(
   const reports: Report[] = [];
   for (const plan of plans) {
     if (plan.kind === 'ads') {
-      // Ad reports read a campaign's ad events only: small, one query each.
-      const rows = await store.query(compileAdReport(plan, store.dialect));
-      const reasons = machineReasons(await store.query(compileAdMachineReasons(plan, store.dialect)));
+      // Ad reports read a campaign's ad events only: small, one query each (together where the store can).
+      const asked = [compileAdReport(plan, store.dialect), compileAdMachineReasons(plan, store.dialect)] as const;
+      const [rows, reasonRows] = store.concurrentQueries
+        ? await Promise.all([store.query(asked[0]), store.query(asked[1])])
+        : [await store.query(asked[0]), await store.query(asked[1])];
+      const reasons = machineReasons(reasonRows);
       reports.push(shapeAdReport(plan, rows, orphans, reasons));
       continue;
     }

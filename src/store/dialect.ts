@@ -2,6 +2,8 @@
 // primitives, and each engine's folder overrides only what differs. Values are always bound parameters.
 
 export type ParamType = 'String' | 'Int64' | 'Float64';
+/** Which verdict columns a reader of SqlDialect.events() reads (see there). */
+export type Verdicts = boolean | 'machine';
 export interface BoundParam {
   value: string | number;
   type: ParamType;
@@ -131,11 +133,12 @@ export class SqlDialect {
    * A FROM item (the caller adds `AS alias`): the stored events meeting `where` (a condition on the
    * event columns only), each with its current verdict columns machine, reasons and classifier_version
    * — unless `verdicts` is false, when the caller promises not to read them (engines that keep verdicts
-   * apart then skip the join). `campaign` (a bound placeholder), when given, is a campaign every selected
-   * event belongs to (names it, or is of a message it sent): engines that sort verdicts by campaign then
-   * read that campaign's verdicts only.
+   * apart then skip the join), or 'machine', when it reads only machine and the reasons of machine
+   * events (a report; engines that keep verdicts apart then join the machine verdicts alone). `campaign`
+   * (a bound placeholder), when given, is a campaign every selected event belongs to (names it, or is of
+   * a message it sent): engines that sort verdicts by campaign then read that campaign's verdicts only.
    */
-  events(where: string, _verdicts = true, _campaign?: string): string {
+  events(where: string, _verdicts: Verdicts = true, _campaign?: string): string {
     return `(SELECT * FROM events WHERE ${where})`;
   }
 
@@ -163,10 +166,24 @@ export class SqlDialect {
   }
 
   /**
+   * A subquery of `message`: the events naming the campaign that may be orphans (not sends, with a
+   * message), given `own`, a FROM item of the events naming it (message, type). Engines that recorded at
+   * ingest which events already had a send narrow it to the others.
+   */
+  orphanCandidates(own: string, _campaign: string): string {
+    return `SELECT message FROM ${own} AS o WHERE message IS NOT NULL AND type NOT IN ('sent', 'delivered')`;
+  }
+
+  /** A condition on events: the event's message is one of those of `messages`, a subquery of non-null messages. */
+  messageIn(messages: string): string {
+    return `message IN (${messages})`;
+  }
+
+  /**
    * A FROM item: every event of the messages a campaign sent (SPEC.md: a message belongs to the campaign
    * its sent or delivered event names), with verdict columns. `campaign` is a bound placeholder.
    */
-  campaignMessageEvents(campaign: string, verdicts = true): string {
+  campaignMessageEvents(campaign: string, verdicts: Verdicts = true): string {
     return this.events(`message IN (SELECT message FROM events WHERE campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`, verdicts, campaign);
   }
 }

@@ -143,6 +143,11 @@ export interface Store {
    * (ClickHouse: about one large insert per second per table). Absent: the writer's own defaults.
    */
   readonly ingestPacing?: { batchRecords: number; intervalMs: number };
+  /**
+   * True when the store answers several queries at once, each on its own connection (a server); false or
+   * absent: one at a time (an embedded connection). Reports then send their independent statements together.
+   */
+  readonly concurrentQueries?: boolean;
   /** Starts an all-or-nothing ingest (one file, one API batch, one spool drain). */
   beginIngest(): Promise<IngestSession>;
   /** Runs a compiled, parameter-bound query; BIGINTs come back as numbers. */

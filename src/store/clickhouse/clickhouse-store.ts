@@ -20,6 +20,8 @@ export class ClickHouseStore implements Store {
   readonly dialect = new ClickHouseDialect();
   /** ClickHouse wants about one insert per second per table, of thousands of rows: the spool writer obliges. */
   readonly ingestPacing = { batchRecords: 50_000, intervalMs: 1000 };
+  /** A server: the client keeps a pool of HTTP connections, one query on each. */
+  readonly concurrentQueries = true;
   private commitChain: Promise<unknown> = Promise.resolve();
   private writes = 0;
 

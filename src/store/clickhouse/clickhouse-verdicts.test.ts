@@ -77,3 +77,20 @@ test('[clickhouse] migration 5 moves the verdicts of a store made before it unde
     await conn.close();
   }
 });
+
+test('[clickhouse] a report counts each event by its latest verdict, while older ones still sit in unmerged parts', async () => {
+  const store = await openClickHouseStore(local.server.url(`verdicts${++n}`));
+  try {
+    await ingestEvents(store, [...sends(2, 'lv'), ...['a', 'b'].map((id, i) => ({ id, type: 'click', ts: at(1), message: `m${i}`, url: 'https://a.example.com/' }))]);
+    // Parts written one per call; merges may not have run yet when the report reads (the case FINAL is for).
+    await store.writeVerdicts([{ id: 'a', machine: true, reasons: '["scanner"]' }, { id: 'b', machine: false, reasons: null }], 'old');
+    await store.writeVerdicts([{ id: 'a', machine: false, reasons: null }, { id: 'b', machine: true, reasons: '["prefetch"]' }], 'new');
+    const r = await runReport(store, { campaign: 'lv' });
+    assert.equal(r.kind, 'email');
+    if (r.kind !== 'email') return;
+    assert.deepEqual([r.totals.unique_clicks, r.totals.scanner_clicks], [1, 1]);
+    assert.deepEqual(r.totals.machine_reasons.clicks, { prefetch: 1 });
+  } finally {
+    await store.close();
+  }
+});

@@ -1,7 +1,7 @@
 // ClickHouse's SQL dialect, written for both Debian's 18.16 and current releases: -If aggregate
 // combinators instead of FILTER, uniqExact for distinct counts, explicit join strictness, no table CTEs
 // (inlined), UInt8 booleans, and the verdicts table joined in (see migrations.ts for the layout).
-import { SqlDialect, type ParamBag, type ParamType, type SubqueryRef } from '../dialect.js';
+import { SqlDialect, type ParamBag, type ParamType, type SubqueryRef, type Verdicts } from '../dialect.js';
 import { ClickrateError } from '../../errors.js';
 
 /** The event columns as stored, without the verdict columns. */
@@ -79,13 +79,28 @@ export class ClickHouseDialect extends SqlDialect {
    * and unclassified (classifier_version NULL). A verdict is stored under its event's msg_campaign
    * (migrations.ts, campaign_verdicts), so with a campaign only its key range ('' and the campaign) is read.
    */
-  override events(where: string, verdicts = true, campaign?: string): string {
-    if (!verdicts) return `(SELECT ${EVENT_COLUMNS} FROM events WHERE ${where})`;
+  override events(where: string, verdicts: Verdicts = true, campaign?: string): string {
+    const selected = `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where}`;
+    if (verdicts === false) return `(${selected})`;
     // With a campaign its key range alone selects the right side: the extra verdicts of that range (of
     // events outside `where`) find no event in the LEFT JOIN, and one evaluation of `where` is saved.
     const scope = campaign === undefined ? `id IN (SELECT id FROM events WHERE ${where})` : `msg_campaign IN ('', ${campaign})`;
+    if (verdicts === 'machine') {
+      // TRICKY: the report's join cost more than the rest of the report (10M events: the argMax GROUP BY
+      // of the campaign's verdicts alone was twice the time of reading its events). A report reads the
+      // verdicts of machine events only, so only those enter the join; an event without one reads as human
+      // (machine 0, reasons '' → NULL), as when its latest verdict says human. FINAL keeps the latest row
+      // of each (msg_campaign, id) by written_at (ReplacingMergeTree's version column), merging the sorted
+      // key range instead of hashing every id, and WHERE filters after FINAL: a superseded machine verdict
+      // cannot show through. (Never PREWHERE here: that filters before the merge.)
+      return `(SELECT ${EVENT_COLUMNS}, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (${selected})
+      ANY LEFT JOIN (
+        SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE ${scope} AND machine = 1
+      ) USING (id))`;
+    }
     return `(SELECT ${EVENT_COLUMNS}, v_machine AS machine, nullIf(v_reasons, '') AS reasons, nullIf(v_version, '') AS classifier_version
-      FROM (SELECT ${EVENT_COLUMNS} FROM events WHERE ${where})
+      FROM (${selected})
       ANY LEFT JOIN (
         SELECT id, argMax(machine, written_at) AS v_machine, argMax(reasons, written_at) AS v_reasons,
           argMax(classifier_version, written_at) AS v_version
@@ -103,7 +118,26 @@ export class ClickHouseDialect extends SqlDialect {
     return `msg_campaign IN ('', ${campaign}) AND campaign = ${campaign}`;
   }
 
-  override campaignMessageEvents(campaign: string, verdicts = true): string {
+  /**
+   * TRICKY: ingest gives a non-send event a msg_campaign only from a stored or same-batch send of its
+   * message (clickhouse-publish.ts), and events are never deleted: an event naming the campaign under the
+   * campaign's own key has a send, so only those under '' can be orphans, and there are usually none.
+   */
+  override orphanCandidates(_own: string, campaign: string): string {
+    return `SELECT message FROM events WHERE msg_campaign = '' AND campaign = ${campaign} AND message IS NOT NULL AND type NOT IN ('sent', 'delivered')`;
+  }
+
+  /**
+   * On the sort key's expression, so the primary index skips every granule whose messages are not in
+   * the set (sorted by message within each msg_campaign): the profile's look-up of orphans' sends no
+   * longer reads the whole table (0.75 s at 10M). Equal to `message IN` since messages are never '' (the
+   * event schema refuses empty labels) and the set holds no NULL.
+   */
+  override messageIn(messages: string): string {
+    return `ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (${messages}))`;
+  }
+
+  override campaignMessageEvents(campaign: string, verdicts: Verdicts = true): string {
     return this.events(
       `msg_campaign IN ('', ${campaign}) AND message IN (SELECT message FROM events WHERE msg_campaign = ${campaign} AND campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`,
       verdicts,
