@@ -1,14 +1,16 @@
 // Redirect throughput and latency of the tracking edge beside a bare node:http server answering a fixed
 // 302, in the same run, with wrk on loopback (issue #3: ≥ 60% of the bare server's requests/s while
 // recording every click durably; p99 < 5 ms at half the maximum rate).
-// Usage: node bench/redirect-bench.mjs [--seconds 10] [--connections 50]   (needs `wrk`: apt-get install wrk)
+// Usage: node bench/redirect-bench.mjs [--seconds 10] [--connections 50] [--rounds 1]   (needs `wrk`: apt-get install wrk)
+// --rounds N alternates bare and edge N times at full load and reports each round and the medians: on a
+// shared machine the load drifts within a minute, and alternating keeps both servers under the same drift.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, rounds: { type: 'string', default: '1' } } });
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-bench-'));
 const KEY = 'bench-key';
 
@@ -114,8 +116,17 @@ const drained = async () => {
 };
 // Both servers get the same wrk script (rotating over the same paths): wrk's Lua request generator has
 // a cost of its own, and the baseline must pay it too.
-results.bare_max = wrkOn(bare.child.pid, `http://127.0.0.1:${bare.port}/`, { seconds, connections, script: rotate });
-results.edge_max = wrkOn(edge.child.pid, `${base}${clickUrl}`, { seconds, connections, script: rotate });
+const rounds = [];
+for (let r = 0; r < Math.max(1, Number(values.rounds)); r++) {
+  const bareRun = wrkOn(bare.child.pid, `http://127.0.0.1:${bare.port}/`, { seconds, connections, script: rotate });
+  const edgeRun = wrkOn(edge.child.pid, `${base}${clickUrl}`, { seconds, connections, script: rotate });
+  rounds.push({ bare: bareRun, edge: edgeRun, edge_vs_bare: Number((edgeRun.rps / bareRun.rps).toFixed(3)), load: loadavg()[0].toFixed(2) });
+}
+// The median round by its ratio stands for the run (its own bare and edge figures, measured side by side).
+const median = [...rounds].sort((a, b) => a.edge_vs_bare - b.edge_vs_bare)[rounds.length >> 1];
+results.bare_max = median.bare;
+results.edge_max = median.edge;
+if (rounds.length > 1) results.rounds = rounds.map((r) => ({ bare_rps: r.bare.rps, edge_rps: r.edge.rps, edge_vs_bare: r.edge_vs_bare, load: r.load }));
 // The store lags while the edge is at full load (the spool holds the clicks); the paced runs start once
 // it has caught up, so they measure the edge at half load, not the catch-up after the full-load run.
 const afterMax = await drained();
