@@ -1,7 +1,7 @@
 // Step 4 of the report pipeline for reports compiled as parts (compile-email.ts): runs the statements
 // and hands each part its rows, whether the dialect answered all parts in one statement or one each.
 import { ClickrateError } from '../errors.js';
-import type { BoundParam, CompiledParts } from '../store/dialect.js';
+import type { BoundParam, CompiledParts, CompiledQuery } from '../store/dialect.js';
 import type { Row, Store } from '../store/store.js';
 
 /**
@@ -15,19 +15,31 @@ function paramsOf(sql: string, params: Record<string, BoundParam>): Record<strin
 }
 
 /**
- * Rows per part name. Queries run one after another on an embedded store (one connection runs one
- * statement at a time), all at once on a server (Store.concurrentQueries): each statement there is
- * mostly one thread past its scan, so two statements on two cores take about the time of the longer.
+ * The rows of each query, in order: all sent at once on a store that takes concurrent queries (a
+ * server: each statement there is mostly one thread past its scan, so two on two cores take about the
+ * time of the longer), one after another on an embedded connection, which runs one statement at a time.
  */
+export async function queryAll(store: Store, queries: readonly CompiledQuery[]): Promise<Row[][]> {
+  if (!store.concurrentQueries) {
+    const rows: Row[][] = [];
+    for (const q of queries) rows.push(await store.query(q));
+    return rows;
+  }
+  // TRICKY: settled first, so that when one fails none of the others rejects unobserved.
+  const settled = await Promise.allSettled(queries.map((q) => store.query(q)));
+  return settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
+}
+
+/** Rows per part name; the statements go through queryAll. */
 export async function runParts(store: Store, compiled: CompiledParts): Promise<Map<string, Row[]>> {
   const out = new Map<string, Row[]>();
-  const run = (sql: string) => store.query({ sql, params: paramsOf(sql, compiled.params) });
-  const answers = store.concurrentQueries ? compiled.statements.map((st) => run(st.sql)) : [];
-  // TRICKY: every promise is awaited below even when an earlier one fails, so none rejects unobserved.
-  if (answers.length > 0) await Promise.allSettled(answers);
+  const answers = await queryAll(store, compiled.statements.map((st) => ({ sql: st.sql, params: paramsOf(st.sql, compiled.params) })));
   for (const [i, st] of compiled.statements.entries()) {
     for (const name of st.parts) out.set(name, []);
-    const rows = await (answers[i] ?? run(st.sql));
+    const rows = answers[i]!;
     if (st.parts.length === 1) {
       out.set(st.parts[0]!, rows);
       continue;

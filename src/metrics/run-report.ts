@@ -9,7 +9,7 @@ import { planReport, type ReportPlan } from './report-plan.js';
 import { parseReportQuery, type ReportQueryInput } from './report-query.js';
 import { shapeAdReport, shapeEmailReport } from './report-shape.js';
 import type { Report } from './report-types.js';
-import { runParts } from './run-parts.js';
+import { queryAll, runParts } from './run-parts.js';
 
 export async function runReport(store: Store, input: ReportQueryInput): Promise<Report> {
   const [report] = await runReports(store, input, [input.by]);
@@ -41,12 +41,9 @@ export async function runReports(
   for (const plan of plans) {
     if (plan.kind === 'ads') {
       // Ad reports read a campaign's ad events only: small, one query each (together where the store can).
-      const asked = [compileAdReport(plan, store.dialect), compileAdMachineReasons(plan, store.dialect)] as const;
-      const [rows, reasonRows] = store.concurrentQueries
-        ? await Promise.all([store.query(asked[0]), store.query(asked[1])])
-        : [await store.query(asked[0]), await store.query(asked[1])];
-      const reasons = machineReasons(reasonRows);
-      reports.push(shapeAdReport(plan, rows, orphans, reasons));
+      const [rows, reasonRows] = await queryAll(store, [compileAdReport(plan, store.dialect), compileAdMachineReasons(plan, store.dialect)]);
+      const reasons = machineReasons(reasonRows!);
+      reports.push(shapeAdReport(plan, rows!, orphans, reasons));
       continue;
     }
     const reasons = machineReasons(parts?.get('reasons') ?? []);

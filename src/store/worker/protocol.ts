@@ -28,7 +28,7 @@ export type ToWorker =
   | { t: 'close'; id: number };
 
 export type FromWorker =
-  | { t: 'ready'; kind: 'duckdb' | 'clickhouse'; ingestPacing?: { batchRecords: number; intervalMs: number } }
+  | { t: 'ready'; kind: 'duckdb' | 'clickhouse'; ingestPacing?: { batchRecords: number; intervalMs: number }; concurrentQueries?: boolean }
   | { t: 'fatal'; e: WireError }
   | { t: 'done'; id: number; v: unknown; p?: Record<string, Primitive> }
   | { t: 'fail'; id: number; e: WireError }

@@ -1,5 +1,7 @@
 // The shared store conformance suite through RemoteStore onto a real clickhouse-server on loopback: the
 // worker opens ClickHouse from the same --store URL serve takes (each case, ingest and a verdict pass).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { useLocalClickHouse } from '../clickhouse/test-server.js';
 import { storeConformanceSuite } from '../store-conformance.js';
 import { StoreWorker } from './store-client.js';
@@ -8,3 +10,14 @@ const local = useLocalClickHouse();
 let n = 0;
 
 storeConformanceSuite('remote clickhouse', async () => (await StoreWorker.start({ store: { store: local.server.url(`remote${++n}`) } })).store);
+
+test('[remote clickhouse] the remote store says what the worker\'s store can do: batched inserts, concurrent report queries', async () => {
+  const store = (await StoreWorker.start({ store: { store: local.server.url(`remote${++n}`) } })).store;
+  try {
+    // Without these, serve on ClickHouse would insert in small batches and run a report's statements one by one.
+    assert.deepEqual(store.ingestPacing, { batchRecords: 50_000, intervalMs: 1000 });
+    assert.equal(store.concurrentQueries, true);
+  } finally {
+    await store.close();
+  }
+});

@@ -30,6 +30,8 @@ export class RemoteStore implements Store {
   constructor(
     readonly kind: 'duckdb' | 'clickhouse',
     readonly ingestPacing: { batchRecords: number; intervalMs: number } | undefined,
+    /** As the worker's store says: the API's queries are not queued behind its store jobs, so they overlap. */
+    readonly concurrentQueries: boolean | undefined,
     private readonly call: RemoteCall,
     /** Ends the worker: a last classification pass, the store closed, the thread gone. */
     private readonly end: () => Promise<void>,

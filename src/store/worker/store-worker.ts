@@ -89,7 +89,7 @@ const runPass = async () => {
 const timer = setInterval(() => send({ t: 'classified', stats: classifier.stats() }), 1000);
 timer.unref();
 
-send({ t: 'ready', kind: store.kind, ingestPacing: store.ingestPacing });
+send({ t: 'ready', kind: store.kind, ingestPacing: store.ingestPacing, concurrentQueries: store.concurrentQueries });
 
 async function answer(id: number, work: () => Promise<unknown>, h?: number): Promise<void> {
   try {
