@@ -14,7 +14,6 @@ export type EdgeAnswer = (res: ServerResponse, arg: string) => void;
  */
 export class EdgeBatch {
   private text = '';
-  private count = 0;
   private readonly res: ServerResponse[] = [];
   private readonly answers: EdgeAnswer[] = [];
   private readonly args: string[] = [];
@@ -30,11 +29,6 @@ export class EdgeBatch {
   /** Queues one record (a JSON line ending in '\n') and the answer to send once it is written. */
   add(line: string, res: ServerResponse, answer: EdgeAnswer, arg: string): void {
     this.text += line;
-    this.count++;
-    this.push(res, answer, arg);
-  }
-
-  private push(res: ServerResponse, answer: EdgeAnswer, arg: string): void {
     this.res.push(res);
     this.answers.push(answer);
     this.args.push(arg);
@@ -48,9 +42,9 @@ export class EdgeBatch {
   flush(): void {
     this.scheduled = false;
     const text = this.text;
-    const count = this.count;
+    // One record per queued answer: every add() queues both.
+    const count = this.res.length;
     this.text = '';
-    this.count = 0;
     if (count > 0) {
       try {
         this.spool.appendLines(text, count);

@@ -40,6 +40,13 @@ test('an edge batch writes its records in one append before it sends any answer'
       readdirSync(join(dir, 'batch'))
         .filter((f) => f.startsWith('seg-'))
         .reduce((n, f) => n + readFileSync(join(dir, 'batch', f), 'utf8').split('\n').filter(Boolean).length, 0);
+    // One write(2) for the whole turn is the point of the batch: count the appends.
+    const appends: number[] = [];
+    const append = spool.appendLines.bind(spool);
+    spool.appendLines = (text: string, count: number) => {
+      appends.push(count);
+      append(text, count);
+    };
     const batch = new EdgeBatch(spool, () => assert.fail('nothing is dropped'));
     const answer = (_res: ServerResponse, arg: string) => seen.push({ arg, onDisk: onDisk() });
     for (let i = 0; i < 3; i++) batch.add(edgeRecordLine(`id-${i}`, 'click', i, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), {} as ServerResponse, answer, `r${i}`);
@@ -47,6 +54,7 @@ test('an edge batch writes its records in one append before it sends any answer'
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(seen, [0, 1, 2].map((i) => ({ arg: `r${i}`, onDisk: 3 })));
     assert.equal(spool.stats().recordsAppended, 3);
+    assert.deepEqual(appends, [3], 'the three records went in one append');
   } finally {
     await spool.close();
   }

@@ -103,7 +103,7 @@ export class TrackingEdge {
     // Recorded before the answer leaves: the 302 is sent after the write that holds the click, so an
     // answered click is in the spool and survives kill -9 (spool.ts). The store is written later.
     this.counters.clicks++;
-    this.batch.add(this.line(req, 'click', v.json), res, sendRedirect, (v.payload as ClickPayload).url);
+    this.batch.add(this.line(req, 'click', v.json, req.method === 'HEAD' ? 'HEAD' : 'GET'), res, sendRedirect, (v.payload as ClickPayload).url);
   }
 
   open(req: IncomingMessage, res: ServerResponse, token: string): void {
@@ -119,10 +119,10 @@ export class TrackingEdge {
       return;
     }
     this.counters.opens++;
-    this.batch.add(this.line(req, 'open', v.json), res, sendPixel, method);
+    this.batch.add(this.line(req, 'open', v.json, method), res, sendPixel, method);
   }
 
-  private line(req: IncomingMessage, type: 'click' | 'open', tokenJson: string): string {
+  private line(req: IncomingMessage, type: 'click' | 'open', tokenJson: string, method: 'GET' | 'HEAD'): string {
     const ua = userAgentOf(req.rawHeaders);
     return edgeRecordLine(
       randomUUID(),
@@ -131,7 +131,7 @@ export class TrackingEdge {
       tokenJson,
       clientIp(req, this.deps.proxies),
       ua === undefined ? null : ua.length > 2048 ? ua.slice(0, 2048) : ua,
-      req.method === 'HEAD' ? 'HEAD' : 'GET',
+      method,
     );
   }
 }
