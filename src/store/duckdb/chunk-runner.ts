@@ -1,5 +1,5 @@
 // Runs the ingest's per-chunk statements on one connection: each SQL text prepared once per session,
-// its parameters bound straight into DuckDB, and DuckDB's memory limit lowered while a file streams in.
+// its parameters bound straight into DuckDB, and DuckDB's memory limit lowered (and its allocator told to hand memory back) while a file streams in.
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { PackedDocs } from '../../events/packed-docs.js';
 
@@ -14,11 +14,23 @@ export interface ChunkParams {
 // object holds a native copy of its bytes (a 23 MB chunk) that only V8's garbage collector frees, and
 // V8 does not know that memory exists: on an import's quiet main thread several chunks' copies piled
 // up before a major collection came (about 60 MB of the peak at 1M events).
+/**
+ * TRICKY: DuckDB allocates through its own jemalloc (statically linked into libduckdb, prefixed
+ * `duckdb_je_`), so neither glibc's MALLOC_* variables nor a glibc heap profile reach it. jemalloc keeps
+ * pages freed by DuckDB mapped for reuse, and while a file streams in that kept 70–150 MB above DuckDB's
+ * own count (10M events: 531–604 MB peak RSS). With this threshold at 0 DuckDB hands them back after each
+ * bulk free: 448–490 MB, for about 7% of the import's time (BENCHMARKS.md, session 5). Thresholds of 16 MB
+ * and up kept the memory.
+ */
+const FLUSH_SETTING = 'allocator_bulk_deallocation_flush_threshold';
+
 export class ChunkRunner {
   private readonly prepared = new Map<string, DuckDBPreparedStatement>();
   /** The limit the session started with (DuckDB's own formatting), once fitMemoryLimit ran. */
   private savedLimit: string | null = null;
   private setLimit = Number.POSITIVE_INFINITY;
+  /** allocator_bulk_deallocation_flush_threshold as the session started with it, while streaming. */
+  private savedFlush: string | null = null;
 
   constructor(private readonly conn: DuckDBConnection) {}
 
@@ -58,9 +70,14 @@ export class ChunkRunner {
    */
   async fitMemoryLimit(chunkBytes: number, perChunkByte: number, floorBytes: number): Promise<void> {
     if (this.savedLimit === null) {
-      const r = await this.conn.runAndReadAll(`SELECT current_setting('memory_limit') AS current`);
-      this.savedLimit = String(r.getRowObjectsJS()[0]?.current ?? '');
+      const r = await this.conn.runAndReadAll(`SELECT current_setting('memory_limit') AS current, current_setting('${FLUSH_SETTING}') AS flush`);
+      const row = r.getRowObjectsJS()[0];
+      this.savedLimit = String(row?.current ?? '');
       this.setLimit = bytesOf(this.savedLimit);
+      if (this.savedFlush === null) {
+        this.savedFlush = String(row?.flush ?? '');
+        await this.conn.run(`SET ${FLUSH_SETTING} = '0KiB'`);
+      }
     }
     const want = Math.min(bytesOf(this.savedLimit), Math.max(floorBytes, Math.ceil(chunkBytes * perChunkByte)));
     // Only a change of more than a tenth is worth a SET (chunks vary a little in size).
@@ -70,17 +87,35 @@ export class ChunkRunner {
     this.setLimit = want;
   }
 
-  /** Puts back what fitMemoryLimit changed and frees the prepared statements. */
-  async restore(): Promise<void> {
-    for (const p of this.prepared.values()) p.destroySync();
-    this.prepared.clear();
+  /** Puts the session's memory limit back (the allocator stays as streaming set it, until restore()). */
+  async restoreLimit(): Promise<void> {
     if (this.savedLimit === null) return;
     const limit = this.savedLimit;
     const changed = this.setLimit !== bytesOf(limit);
     this.savedLimit = null;
     this.setLimit = Number.POSITIVE_INFINITY;
-    if (changed) await this.conn.run(`SET memory_limit = '${limit}'`);
+    if (changed) await this.conn.run(`SET memory_limit = '${untruncated(limit)}'`);
   }
+
+  /** Puts back everything fitMemoryLimit changed and frees the prepared statements. */
+  async restore(): Promise<void> {
+    for (const p of this.prepared.values()) p.destroySync();
+    this.prepared.clear();
+    await this.restoreLimit();
+    const flush = this.savedFlush;
+    this.savedFlush = null;
+    // DuckDB's own formatting of a size it printed ('512.0 MiB'), never user text.
+    if (flush !== null && bytesOf(flush) !== Number.POSITIVE_INFINITY) await this.conn.run(`SET ${FLUSH_SETTING} = '${flush}'`);
+  }
+}
+
+/**
+ * A size as DuckDB prints it, made exact enough to set again. TRICKY: DuckDB truncates to one decimal
+ * ('512MB' prints as '488.2 MiB', really 488.28), so setting the printed text back lowered the limit a
+ * little every time; the middle of the printed interval ('488.25 MiB') prints the same again.
+ */
+export function untruncated(size: string): string {
+  return size.replace(/^(\s*\d+\.\d+)(?=\s*[A-Za-z])/, '$15');
 }
 
 const UNITS: Record<string, number> = { B: 1, BYTES: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };

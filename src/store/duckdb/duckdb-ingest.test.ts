@@ -70,3 +70,29 @@ test('setMemoryLimit: the limit import moves between streaming and classifying; 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Streaming lowers memory_limit and makes DuckDB's allocator hand freed memory back (chunk-runner.ts);
+// whatever the batch's fate, the session leaves both as it found them, for the classification pass and
+// for reports that follow in the same process.
+for (const outcome of ['commit', 'refused', 'abort'] as const) {
+  test(`an ingest session leaves memory_limit and the allocator setting as they were: ${outcome}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
+    const store = await openDuckDbStore(join(dir, 't.duckdb'), { memoryLimit: '512MB' });
+    const settings = async () =>
+      (await store.query({ sql: "SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f", params: {} }))[0];
+    try {
+      const before = await settings();
+      const session = (await store.beginIngest()) as DuckDbIngestSession;
+      session.setMode('fast', 3);
+      await session.appendDocs(pack(outcome === 'refused' ? ['a', 'b', 'a'] : ['a', 'b', 'c']));
+      if (outcome === 'commit') await session.commit();
+      else if (outcome === 'refused') await assert.rejects(session.commit(), /ids repeat/);
+      else await session.abort();
+      assert.deepEqual(await settings(), before);
+      assert.equal(String(before?.m), '488.2 MiB', 'the session began with the store’s own limit');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

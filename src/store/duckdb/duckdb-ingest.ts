@@ -217,8 +217,9 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
       if (this.running) await this.running;
       // The rows are in: the streaming memory limit (ChunkRunner.fitMemoryLimit) has done its work, and
       // the checks and the commit below get the limit the session began with (a 100M-event file failed
-      // its commit under the streaming 64 MB).
-      await this.runner.restore();
+      // its commit under the streaming 64 MB). The allocator setting stays until finish(): the checks and
+      // the commit free as much as streaming did.
+      await this.runner.restoreLimit();
       step = 'checking for repeated ids';
       if (this.mode === 'fast') {
         if (this.conflicted || (await this.repeatsWithin()) || (await this.repeatsStored())) {
