@@ -28,7 +28,8 @@ export type ToWorker =
   | { t: 'close'; id: number };
 
 export type FromWorker =
-  | { t: 'ready'; kind: 'duckdb' | 'clickhouse'; ingestPacing?: { batchRecords: number; intervalMs: number }; concurrentQueries?: boolean }
+  /** The store is open; `stats`: the classifier's figures before its first pass (its everyMs and maxLagMs). */
+  | { t: 'ready'; kind: 'duckdb' | 'clickhouse'; ingestPacing?: { batchRecords: number; intervalMs: number }; concurrentQueries?: boolean; stats: ClassifyStats }
   | { t: 'fatal'; e: WireError }
   | { t: 'done'; id: number; v: unknown; p?: Record<string, Primitive> }
   | { t: 'fail'; id: number; e: WireError }

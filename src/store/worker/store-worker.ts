@@ -80,16 +80,12 @@ const classifier = new ClassifyLoop(store, {
   everyMs: setup.classifyEveryMs,
   maxLagMs: setup.maxLagMs,
   onError: (err) => send({ t: 'log', msg: 'classification pass failed; retried next pass', err: err.message }),
+  // Every pass reports (the timer's too), so the edge's /api/v1/status shows it without asking; it is
+  // posted before any answer sent after the pass, so a caller of runNow or stop sees it on return.
+  onPass: (stats) => send({ t: 'classified', stats }),
 });
-const runPass = async () => {
-  await classifier.runNow();
-  send({ t: 'classified', stats: classifier.stats() });
-};
-// The timer's passes report too, so the edge's /api/v1/status shows them without asking.
-const timer = setInterval(() => send({ t: 'classified', stats: classifier.stats() }), 1000);
-timer.unref();
 
-send({ t: 'ready', kind: store.kind, ingestPacing: store.ingestPacing, concurrentQueries: store.concurrentQueries });
+send({ t: 'ready', kind: store.kind, ingestPacing: store.ingestPacing, concurrentQueries: store.concurrentQueries, stats: classifier.stats() });
 
 async function answer(id: number, work: () => Promise<unknown>, h?: number): Promise<void> {
   try {
@@ -122,7 +118,7 @@ port.on('message', (msg: ToWorker) => {
       void answer(msg.id, () => exclusive(() => ingestRange(store, msg.range)));
       return;
     case 'classify':
-      void answer(msg.id, runPass);
+      void answer(msg.id, () => classifier.runNow());
       return;
     case 'start':
       // Asked for once the server listens: a pass must not run beside a caller's own (loadDemo's).
@@ -132,14 +128,10 @@ port.on('message', (msg: ToWorker) => {
       classifier.setBusy(msg.busy);
       return;
     case 'stop':
-      void answer(msg.id, async () => {
-        await classifier.stop();
-        send({ t: 'classified', stats: classifier.stats() });
-      });
+      void answer(msg.id, () => classifier.stop());
       return;
     case 'close':
       void (async () => {
-        clearInterval(timer);
         await classifier.stop();
         await answer(msg.id, () => store.close());
         port.close(); // nothing keeps this thread alive after this: it exits
