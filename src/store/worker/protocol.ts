@@ -75,9 +75,14 @@ export function methodNames(obj: object): string[] {
   return [...names];
 }
 
-/** An object whose methods must stay where it lives (it holds connections, appenders). */
-export function hasMethods(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && methodNames(v).length > 0 && !(Symbol.iterator in v);
+/**
+ * The method names of an object whose methods must stay where it lives (it holds connections,
+ * appenders), or null for a value that crosses as data. Its prototype chain is walked once.
+ */
+export function handleMethods(v: unknown): string[] | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || Symbol.iterator in v) return null;
+  const methods = methodNames(v);
+  return methods.length > 0 ? methods : null;
 }
 
 /** A generator or other iterable that is not an array: sent as the array it yields. */

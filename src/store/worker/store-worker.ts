@@ -8,7 +8,7 @@ import { openStore } from '../../cli/open-store.js';
 import { ingestRange } from '../../tracking/spool-ingest.js';
 import type { Store } from '../store.js';
 import { ClassifyLoop } from './classify-loop.js';
-import { hasMethods, isLooseIterable, methodNames, plainProps, toWireError, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
+import { handleMethods, isLooseIterable, plainProps, toWireError, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('store-worker.js runs as a worker thread (store-client.ts starts it)');
@@ -56,10 +56,11 @@ let nextHandle = 1;
 
 /** A result as it crosses: objects with methods stay here behind a handle. */
 function encode(v: unknown): unknown {
-  if (hasMethods(v)) {
+  const methods = handleMethods(v);
+  if (methods) {
     const h = nextHandle++;
-    handles.set(h, v);
-    return { __handle: h, methods: methodNames(v), props: plainProps(v) };
+    handles.set(h, v as object);
+    return { __handle: h, methods, props: plainProps(v as object) };
   }
   if (isLooseIterable(v)) return Array.from(v);
   return v;
