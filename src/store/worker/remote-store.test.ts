@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { reclassifySuite } from '../../classify/reclassify-suite.js';
 import { sends, on, range } from '../conformance-cases.js';
+import { openDuckDbStore, type DuckDbStoreOptions } from '../duckdb/duckdb-store.js';
 import { storeConformanceSuite, toIngest } from '../store-conformance.js';
 import { StoreWorker } from './store-client.js';
 
@@ -66,3 +67,23 @@ test('[remote duckdb] the classifier\'s figures: its settings from the start, ea
     await worker.close();
   }
 });
+
+const factsCases: Array<{ name: string; duck: DuckDbStoreOptions | undefined }> = [
+  { name: 'with message facts (serve)', duck: undefined },
+  { name: 'without message facts', duck: { messageFacts: false } },
+];
+
+for (const c of factsCases) {
+  test(`[remote duckdb] ${c.name}: the remote store's reports read what the worker's store's would`, async () => {
+    const remote = (await StoreWorker.start({ store: { db: join(dir, `w${++n}.duckdb`) }, duck: c.duck })).store;
+    const local = await openDuckDbStore(join(dir, `local${n}.duckdb`), c.duck);
+    try {
+      // What a report splices in: the facts table (or null: group the events) and whether to build it first.
+      assert.equal(remote.dialect.messageFacts('$c', true), local.dialect.messageFacts('$c', true));
+      assert.equal(remote.dialect.factsStale(), local.dialect.factsStale());
+      assert.equal(remote.dialect.factsStale() === null, c.duck?.messageFacts === false);
+    } finally {
+      await Promise.all([remote.close(), local.close()]);
+    }
+  });
+}

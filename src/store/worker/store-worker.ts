@@ -86,7 +86,15 @@ const classifier = new ClassifyLoop(store, {
   onPass: (stats) => send({ t: 'classified', stats }),
 });
 
-send({ t: 'ready', kind: store.kind, ingestPacing: store.ingestPacing, concurrentQueries: store.concurrentQueries, stats: classifier.stats() });
+send({
+  t: 'ready',
+  kind: store.kind,
+  ingestPacing: store.ingestPacing,
+  concurrentQueries: store.concurrentQueries,
+  // A dialect that keeps no facts says so with a null factsStale() (SqlDialect).
+  messageFacts: store.dialect.factsStale() !== null,
+  stats: classifier.stats(),
+});
 
 async function answer(id: number, work: () => Promise<unknown>, h?: number): Promise<void> {
   try {
