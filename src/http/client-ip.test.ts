@@ -20,6 +20,11 @@ for (const [name, proxies, xff, peer, expected] of cases) {
   test(`client ip: ${name}`, () => assert.equal(clientIp(req(peer, xff), parseTrustedProxies(proxies)), expected));
 }
 
+test('no trusted proxies (unset, empty or only commas) is null: nobody\'s X-Forwarded-For is believed', () => {
+  for (const spec of [undefined, '', ' , ,']) assert.equal(parseTrustedProxies(spec), null, JSON.stringify(spec));
+  assert.equal(clientIp(req('127.0.0.1', '203.0.113.5'), null), '127.0.0.1');
+});
+
 test('a bad trusted-proxy entry is a configuration error naming it', () => {
   assert.throws(() => parseTrustedProxies('10.0.0.0/8, nope'), { code: 'CR_ERR_CONFIG', message: /'nope'/ });
   assert.throws(() => parseTrustedProxies('10.0.0.0/40'), { code: 'CR_ERR_CONFIG' });

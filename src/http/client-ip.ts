@@ -4,13 +4,13 @@ import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { ClickrateError } from '../errors.js';
 
-export type TrustedProxies = BlockList;
+/**
+ * The proxies whose X-Forwarded-For is believed; null: trust nobody (no --trust-proxy), so the edge
+ * skips the BlockList lookup, a native call on every click (issue #3 hot path).
+ */
+export type TrustedProxies = BlockList | null;
 
-// Lists made empty by parseTrustedProxies (no --trust-proxy): the edge then skips the BlockList lookup,
-// a native call on every click (issue #3 hot path).
-const emptyLists = new WeakSet<BlockList>();
-
-/** Parses a comma-separated list of addresses and CIDRs, e.g. "127.0.0.1, 10.0.0.0/8, ::1". */
+/** Parses a comma-separated list of addresses and CIDRs, e.g. "127.0.0.1, 10.0.0.0/8, ::1"; none: null. */
 export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
   const list = new BlockList();
   for (const raw of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -25,15 +25,14 @@ export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
       list.addSubnet(addr!, prefix, type);
     }
   }
-  if (list.rules.length === 0) emptyLists.add(list);
-  return list;
+  return list.rules.length === 0 ? null : list;
 }
 
 function normalize(addr: string): string {
   return addr.startsWith('::ffff:') && isIP(addr.slice(7)) === 4 ? addr.slice(7) : addr;
 }
 
-function trusted(list: TrustedProxies, addr: string): boolean {
+function trusted(list: BlockList, addr: string): boolean {
   const family = isIP(addr);
   return family !== 0 && list.check(addr, family === 6 ? 'ipv6' : 'ipv4');
 }
@@ -45,7 +44,7 @@ function trusted(list: TrustedProxies, addr: string): boolean {
 export function clientIp(req: IncomingMessage, proxies: TrustedProxies): string | null {
   const remote = req.socket.remoteAddress;
   const peer = remote ? normalize(remote) : null;
-  if (peer === null || emptyLists.has(proxies) || !trusted(proxies, peer)) return peer;
+  if (peer === null || proxies === null || !trusted(proxies, peer)) return peer;
   const header = req.headers['x-forwarded-for'];
   const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => normalize(h.trim())).filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {

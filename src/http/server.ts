@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import type { Keyring } from '../tracking/keyring.js';
 import { Spool } from '../tracking/spool.js';
 import { SpoolWriter } from '../tracking/spool-writer.js';
-import { ingestRange, type RangeIngest } from '../tracking/spool-ingest.js';
+import type { RangeIngest } from '../tracking/spool-ingest.js';
 import { ClassifyLoop, type Classifier } from '../store/worker/classify-loop.js';
 import { EdgePacer } from './edge-pacer.js';
 import { normalizeBaseUrl } from '../tracking/wrap-message.js';
@@ -47,7 +47,8 @@ export interface ServerOptions {
 
 /** The store-side work of a server: storing spool batches and the classification passes. */
 export interface StoreWork {
-  ingest: RangeIngest;
+  /** Default (SpoolWriter's own): this thread reads each batch and stores it into `store`. */
+  ingest?: RangeIngest;
   classifier: Classifier;
 }
 const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|page|timeseries|diagnosis|templates|click-map|events\.jsonl)$/;
@@ -68,8 +69,7 @@ export class ClickrateServer {
 
   constructor(opts: ServerOptions) {
     this.log = opts.logger ?? pino({ level: 'silent' });
-    const work = opts.storeWork ?? {
-      ingest: (range) => ingestRange(opts.store, range),
+    const work: StoreWork = opts.storeWork ?? {
       classifier: new ClassifyLoop(opts.store, { onError: (err) => this.log.warn({ err: err.message }, 'classification pass failed; retried next pass') }),
     };
     this.classifier = work.classifier;

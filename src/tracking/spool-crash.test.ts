@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Spool } from './spool.js';
+import { drainRecords } from './spool-test-drain.js';
 
 const CHILD = fileURLToPath(new URL('./spool-crash-child.js', import.meta.url));
 const KILL_AFTER = 5000;
@@ -55,11 +56,11 @@ test('clicks whose append returned survive kill -9 and are drained exactly once 
     };
     // First restart (takes over the dead child's lock): drain part of it, then stop cleanly.
     let spool = Spool.open({ dir, segmentBytes: 16 * 1024 });
-    for (let i = 0; i < 3; i++) await spool.drain(consume, { maxRecords: 700 });
+    for (let i = 0; i < 3; i++) await drainRecords(spool, consume, 700);
     await spool.close();
     // Second restart: drain the rest.
     spool = Spool.open({ dir, segmentBytes: 16 * 1024 });
-    while ((await spool.drain(consume, { maxRecords: 700 })) > 0);
+    while ((await drainRecords(spool, consume, 700)) > 0);
     assert.equal(spool.stats().bytesPending, 0);
     await spool.close();
 

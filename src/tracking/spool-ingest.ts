@@ -26,7 +26,7 @@ export async function ingestRange(store: Store, range: SegmentRange): Promise<Ra
   return { end: batch.end, records: batch.records.length, corrupt: batch.corrupt, counts };
 }
 
-export async function storeRecords(store: Store, records: readonly SpoolEvent[]): Promise<IngestCounts> {
+async function storeRecords(store: Store, records: readonly SpoolEvent[]): Promise<IngestCounts> {
   const events: IngestEvent[] = records.map((r) => ({ ...r, digest: null }));
   try {
     const session = await store.beginIngest();

@@ -1,5 +1,6 @@
 // Tests of the spool → store drain against the real DuckDB store in a temp file: batches land once,
-// replays are ignored by id, and an unavailable store leaves the clicks spooled until it is back.
+// replays are ignored by id, an unavailable store leaves the clicks spooled until it is back, and a busy
+// edge defers the drain up to maxLagMs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { ClickrateError } from '../errors.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { IngestSession, Store } from '../store/store.js';
 import { Spool, type SpoolEvent } from './spool.js';
+import { ingestRange } from './spool-ingest.js';
 import { SpoolWriter } from './spool-writer.js';
 import { makeEvent } from '../events/make-event.js';
 
@@ -163,3 +165,62 @@ test('stop() writes what is left before returning, so a clean shutdown leaves th
   await spool.close();
   });
 });
+
+// Pacing (setBusy, maxLagMs): while the edge is busy the writer leaves the clicks in the spool, up to
+// maxLagMs behind; room again, the lag passed or a stop each make it store them, and none is lost.
+const pacing: Array<{ name: string; maxLagMs: number; release: 'room' | 'lag' | 'stop' }> = [
+  { name: 'the edge has room again: the writer wakes at once (not after its 60 s sleep) and stores them', maxLagMs: 60_000, release: 'room' },
+  { name: 'the edge stays busy past maxLagMs: the writer stores them anyway', maxLagMs: 150, release: 'lag' },
+  { name: 'the server stops while the edge is busy: stop stores them', maxLagMs: 60_000, release: 'stop' },
+];
+
+for (const c of pacing) {
+  test(`pacing: ${c.name}`, async () => {
+    await inTempStore<Store>(async (store, dir) => {
+      const spool = Spool.open({ dir: join(dir, 'spool') });
+      for (let i = 0; i < 300; i++) spool.append(click(i));
+      let busy = true;
+      let stopping = false;
+      // The real ingest, with a note of the state each batch was asked for in.
+      const asked: Array<{ busy: boolean; stopping: boolean; lagMs: number }> = [];
+      const writer = new SpoolWriter(spool, store, {
+        intervalMs: 60_000,
+        maxLagMs: c.maxLagMs,
+        ingest: (range) => {
+          asked.push({ busy, stopping, lagMs: writer.lagMs() });
+          return ingestRange(store, range);
+        },
+      });
+      writer.setBusy(true);
+      writer.start();
+      await new Promise((r) => setImmediate(r));
+      // (In the lag case its 150 ms may already have passed by now on a loaded machine.)
+      if (c.release !== 'lag') {
+        assert.equal(asked.length, 0, 'nothing is stored while the edge is busy');
+        assert.equal(writer.stats().paced, true);
+        assert.ok(spool.stats().bytesPending > 0);
+      }
+      for (let i = 300; i < 400; i++) spool.append(click(i)); // clicks go on arriving while held
+
+      if (c.release === 'room') {
+        busy = false;
+        writer.setBusy(false);
+        await until(() => spool.stats().bytesPending === 0, 'the spool to drain');
+        assert.equal(writer.stats().paced, false);
+      } else if (c.release === 'lag') {
+        await until(() => spool.stats().bytesPending === 0, 'the spool to drain');
+      }
+      stopping = true;
+      await writer.stop();
+
+      const first = asked[0];
+      assert.ok(first, 'the records were stored');
+      if (c.release === 'room') assert.equal(first.busy, false, 'stored once the edge had room');
+      if (c.release === 'lag') assert.ok(first.busy && first.lagMs >= c.maxLagMs, `stored while busy only past maxLagMs (lag ${first.lagMs} ms)`);
+      if (c.release === 'stop') assert.ok(first.busy && first.stopping, 'stored by the stop, the edge still busy');
+      assert.deepEqual(await storedIds(store), { rows: 400, distinct: 400 }, 'every click lands once');
+      assert.equal(spool.stats().bytesPending, 0);
+      await spool.close();
+    });
+  });
+}

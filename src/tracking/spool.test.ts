@@ -6,6 +6,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool, type SpoolEvent } from './spool.js';
+import { drainRecords } from './spool-test-drain.js';
 import { makeEvent } from '../events/make-event.js';
 
 function tempDir(): string {
@@ -27,7 +28,7 @@ function click(i: number): SpoolEvent {
 
 async function drainAll(spool: Spool, maxRecords = 5000): Promise<SpoolEvent[]> {
   const out: SpoolEvent[] = [];
-  while ((await spool.drain(async (batch) => void out.push(...batch), { maxRecords })) > 0);
+  while ((await drainRecords(spool, async (batch) => void out.push(...batch), maxRecords)) > 0);
   return out;
 }
 
@@ -57,7 +58,7 @@ test('appended clicks come back in order, across segments, and consumed segments
     assert.equal(spool.stats().bytesPending, 0);
     assert.equal(spool.stats().recordsAppended, n);
     assert.ok(segmentFiles(dir).length <= 1, 'only the segment still being appended to remains');
-    assert.equal(await spool.drain(async () => assert.fail('nothing left to drain')), 0);
+    assert.equal(await drainRecords(spool, async () => assert.fail('nothing left to drain')), 0);
     await spool.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -94,8 +95,8 @@ test('a restart resumes from the checkpoint without resending consumed records',
     let spool = Spool.open({ dir, segmentBytes: 2048 });
     for (let i = 0; i < 50; i++) spool.append(click(i));
     const first: SpoolEvent[] = [];
-    await spool.drain(async (b) => void first.push(...b), { maxRecords: 4 });
-    await spool.drain(async (b) => void first.push(...b), { maxRecords: 4 });
+    await drainRecords(spool, async (b) => void first.push(...b), 4);
+    await drainRecords(spool, async (b) => void first.push(...b), 4);
     // A batch never spans two segments, so these two batches hold between 2 and 8 records.
     assert.ok(first.length >= 2 && first.length <= 8);
     await spool.close();
@@ -118,7 +119,7 @@ test('a batch whose consumer fails is handed over again, so no click is lost whi
     const spool = Spool.open({ dir });
     for (let i = 0; i < 5; i++) spool.append(click(i));
     await assert.rejects(
-      spool.drain(async () => {
+      drainRecords(spool, async () => {
         throw new Error('store down');
       }),
       /store down/,

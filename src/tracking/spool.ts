@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { isClickrateError } from '../errors.js';
 import { acquireLock, CORRUPT_FILE, recoverSpool, segmentPath, spoolError, writeCheckpoint, type Checkpoint, type SegmentInfo } from './spool-files.js';
 import { GroupCommit } from './spool-commit.js';
-import { readSegment, type SpoolEvent } from './spool-read.js';
+import type { SpoolEvent } from './spool-read.js';
 
 export type { SpoolEvent } from './spool-read.js';
 
@@ -225,22 +225,12 @@ export class Spool {
   }
 
   /**
-   * Hands the next batch of records (in append order) to `consumer`; once it resolves, the batch is
-   * checkpointed and fully consumed segments are deleted. If it throws, nothing advances and the same
-   * records come again next time. Returns how many records were handed over (0: the spool is empty).
-   */
-  async drain(consumer: (records: SpoolEvent[]) => Promise<void>, opts: DrainOptions = {}): Promise<number> {
-    return this.drainRange(async (r) => {
-      const batch = await readSegment(r.path, r.from, r.limit, r.maxRecords);
-      if (batch.records.length > 0) await consumer(batch.records);
-      return { end: batch.end, records: batch.records.length, corrupt: batch.corrupt };
-    }, opts);
-  }
-
-  /**
-   * Like drain, but hands out where the next records are instead of the records: the consumer reads and
-   * stores them (in another thread: the store worker reads the segment itself, so the edge's thread never
-   * parses a record) and says how far it got. Only this Spool appends, checkpoints and deletes segments.
+   * Hands out where the next batch of records is (in append order), not the records: the consumer reads
+   * and stores them (in another thread: the store worker reads the segment itself, so the edge's thread
+   * never parses a record) and says how far it got. Once it resolves, the batch is checkpointed and fully
+   * consumed segments are deleted; if it throws, nothing advances and the same records come again next
+   * time. Returns how many records were consumed (0: the spool is empty). Only this Spool appends,
+   * checkpoints and deletes segments.
    */
   async drainRange(consume: (range: SegmentRange) => Promise<RangeConsumed>, opts: DrainOptions = {}): Promise<number> {
     if (this.closed) throw spoolError('the spool is closed', { dir: this.dir });

@@ -105,7 +105,7 @@ export interface VerifiedToken {
 }
 
 /** verifyToken, also handing back the body's JSON text: the edge writes it into the spool as it is. */
-export function verifyTokenJson(token: string, ring: Keyring): VerifiedToken {
+function verifyTokenJson(token: string, ring: Keyring): VerifiedToken {
   if (typeof token !== 'string' || token.length === 0) throw badToken('empty');
   if (token.length > MAX_TOKEN_LENGTH) throw badToken('too long');
   // The hot path of every redirect: indexOf instead of split and regexes (issue #3).

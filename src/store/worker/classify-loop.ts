@@ -1,6 +1,6 @@
 // Periodic classification passes (reclassify) over a store, one at a time, giving way while the edge is
 // busy up to a bounded lag. Runs in the store worker under `serve`, or in the edge's thread in tests.
-import { reclassify, type ReclassifyResult } from '../../classify/reclassify.js';
+import { reclassify } from '../../classify/reclassify.js';
 import type { Store, VerdictPass } from '../store.js';
 
 /** After a pass, the timer waits this many times its length before the next one. */
@@ -39,6 +39,8 @@ export interface ClassifyLoopOptions {
   /** While the edge is busy, at most this long between passes (default 10 s), or DUTY_REST × a pass. */
   maxLagMs?: number;
   onError?: (err: Error) => void;
+  /** Told the figures after every pass, success or failure (the worker: sends them to the edge's thread). */
+  onPass?: (stats: ClassifyStats) => void;
   /** Runs each pass through this (the worker: one store job at a time, so passes and batches do not overlap). */
   exclusive?: <T>(job: () => Promise<T>) => Promise<T>;
 }
@@ -87,23 +89,22 @@ export class ClassifyLoop implements Classifier {
 
   private async pass(): Promise<void> {
     this.running = true;
-    let result: ReclassifyResult;
     try {
       const job = () => reclassify(this.gated());
-      result = await (this.opts.exclusive ? this.opts.exclusive(job) : job());
+      const result = await (this.opts.exclusive ? this.opts.exclusive(job) : job());
+      this.counters.passes++;
+      this.counters.lastPassAt = Date.now();
+      this.counters.lastPassMs = Math.round(result.ms);
+      this.counters.lastEvents = result.events;
     } catch (err) {
       this.counters.failures++;
       this.counters.lastError = (err as Error).message;
       this.opts.onError?.(err as Error);
-      return;
     } finally {
       this.running = false;
       this.lastEnd = Date.now();
     }
-    this.counters.passes++;
-    this.counters.lastPassAt = Date.now();
-    this.counters.lastPassMs = Math.round(result.ms);
-    this.counters.lastEvents = result.events;
+    this.opts.onPass?.(this.stats());
   }
 
   /**

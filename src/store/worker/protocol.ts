@@ -4,6 +4,7 @@ import { ClickrateError, isClickrateError, type ErrorCode } from '../../errors.j
 import type { SegmentRange } from '../../tracking/spool.js';
 import type { StoreFlags } from '../../cli/open-store.js';
 import type { DuckDbStoreOptions } from '../duckdb/duckdb-store.js';
+import type { Store } from '../store.js';
 import type { ClassifyStats } from './classify-loop.js';
 
 /** What the worker is started with (workerData). */
@@ -15,6 +16,12 @@ export interface WorkerSetup {
   /** Linux: the worker thread's nice value (serve: 10), so the edge's thread wins the cores it needs. */
   nice?: number;
 }
+
+/** What the worker's store can do, which the edge's RemoteStore must say (and do) the same. */
+export type StoreCapabilities = Pick<Store, 'kind' | 'ingestPacing' | 'concurrentQueries'> & {
+  /** Its dialect's reports read per-message facts (DuckDbDialect(facts): not with messageFacts false). */
+  messageFacts: boolean;
+};
 
 /** Handle 0 is the store itself; others are objects a call returned (an IngestSession, a VerdictPass…). */
 export type ToWorker =
@@ -28,7 +35,8 @@ export type ToWorker =
   | { t: 'close'; id: number };
 
 export type FromWorker =
-  | { t: 'ready'; kind: 'duckdb' | 'clickhouse'; ingestPacing?: { batchRecords: number; intervalMs: number }; concurrentQueries?: boolean }
+  /** The store is open and can do this; `stats`: the classifier's figures before its first pass (its everyMs and maxLagMs). */
+  | ({ t: 'ready'; stats: ClassifyStats } & StoreCapabilities)
   | { t: 'fatal'; e: WireError }
   | { t: 'done'; id: number; v: unknown; p?: Record<string, Primitive> }
   | { t: 'fail'; id: number; e: WireError }
@@ -74,9 +82,14 @@ export function methodNames(obj: object): string[] {
   return [...names];
 }
 
-/** An object whose methods must stay where it lives (it holds connections, appenders). */
-export function hasMethods(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && methodNames(v).length > 0 && !(Symbol.iterator in v);
+/**
+ * The method names of an object whose methods must stay where it lives (it holds connections,
+ * appenders), or null for a value that crosses as data. Its prototype chain is walked once.
+ */
+export function handleMethods(v: unknown): string[] | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || Symbol.iterator in v) return null;
+  const methods = methodNames(v);
+  return methods.length > 0 ? methods : null;
 }
 
 /** A generator or other iterable that is not an array: sent as the array it yields. */

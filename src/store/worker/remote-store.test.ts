@@ -1,12 +1,15 @@
 // The shared store conformance and reclassify suites against RemoteStore: every Store method forwarded to
-// a real store worker thread owning a real DuckDB file, so the remote store can only agree or fail loudly.
+// a real store worker thread owning a real DuckDB file, so the remote store can only agree or fail loudly;
+// and the worker's classifier as the edge sees it (serve's /api/v1/status).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { reclassifySuite } from '../../classify/reclassify-suite.js';
-import { storeConformanceSuite } from '../store-conformance.js';
+import { sends, on, range } from '../conformance-cases.js';
+import { openDuckDbStore, type DuckDbStoreOptions } from '../duckdb/duckdb-store.js';
+import { storeConformanceSuite, toIngest } from '../store-conformance.js';
 import { StoreWorker } from './store-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-remote-'));
@@ -28,3 +31,59 @@ test('[remote duckdb] a store error crosses with its code; a store that cannot o
   }
   await assert.rejects(StoreWorker.start({ store: { store: 'nosuch://x' } }), { code: 'CR_ERR_CONFIG' });
 });
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  // A generous guard against hanging, not a timing assertion.
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(cond(), `gave up waiting for ${what}`);
+}
+
+test('[remote duckdb] the classifier\'s figures: its settings from the start, each pass as soon as the pass is done', async () => {
+  const worker = await StoreWorker.start({ store: { db: join(dir, `w${++n}.duckdb`) }, classifyEveryMs: 20, maxLagMs: 4000 });
+  try {
+    // Before any pass: the configured settings, not zeros standing in for them.
+    assert.deepEqual(worker.stats(), { passes: 0, failures: 0, lastPassAt: null, lastPassMs: null, lastEvents: 0, lastError: null, paced: false, everyMs: 20, maxLagMs: 4000 });
+    const session = await worker.store.beginIngest();
+    await session.append(toIngest([...sends(3, 'fig'), ...on('click', range(0, 3), 'm', 60, { url: 'https://example.com/a' })]));
+    await session.commit();
+
+    await worker.runNow();
+    // Read on return, with no wait: the pass's figures came before its answer.
+    assert.deepEqual([worker.stats().passes, worker.stats().lastEvents, worker.stats().everyMs], [1, 6, 20]);
+
+    worker.setBusy(true);
+    assert.equal(worker.stats().paced, true, 'busy shows at once, not with the next pass');
+    worker.setBusy(false);
+    worker.start();
+    // The timer's passes report themselves (nothing is asked of the worker here).
+    await until(() => worker.stats().passes >= 3, 'passes of the timer');
+    assert.equal(worker.stats().lastEvents, 0, 'nothing new since the first pass');
+
+    const before = worker.stats().passes;
+    await worker.stop();
+    assert.ok(worker.stats().passes > before, 'the last pass of stop is counted on return');
+    assert.deepEqual([worker.stats().failures, worker.stats().maxLagMs], [0, 4000]);
+  } finally {
+    await worker.close();
+  }
+});
+
+const factsCases: Array<{ name: string; duck: DuckDbStoreOptions | undefined }> = [
+  { name: 'with message facts (serve)', duck: undefined },
+  { name: 'without message facts', duck: { messageFacts: false } },
+];
+
+for (const c of factsCases) {
+  test(`[remote duckdb] ${c.name}: the remote store's reports read what the worker's store's would`, async () => {
+    const remote = (await StoreWorker.start({ store: { db: join(dir, `w${++n}.duckdb`) }, duck: c.duck })).store;
+    const local = await openDuckDbStore(join(dir, `local${n}.duckdb`), c.duck);
+    try {
+      // What a report splices in: the facts table (or null: group the events) and whether to build it first.
+      assert.equal(remote.dialect.messageFacts('$c', true), local.dialect.messageFacts('$c', true));
+      assert.equal(remote.dialect.factsStale(), local.dialect.factsStale());
+      assert.equal(remote.dialect.factsStale() === null, c.duck?.messageFacts === false);
+    } finally {
+      await Promise.all([remote.close(), local.close()]);
+    }
+  });
+}

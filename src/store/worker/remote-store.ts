@@ -3,6 +3,7 @@
 import type { CompiledQuery, SqlDialect } from '../dialect.js';
 import { ClickHouseDialect } from '../clickhouse/dialect.js';
 import { DuckDbDialect } from '../duckdb/dialect.js';
+import type { StoreCapabilities } from './protocol.js';
 import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictChunk, VerdictGroup, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 
 /** Sends method `m` of handle `h` (0: the store) with arguments `a` to the worker. */
@@ -25,19 +26,25 @@ interface RemoteChunk {
 }
 
 export class RemoteStore implements Store {
+  readonly kind: 'duckdb' | 'clickhouse';
+  readonly ingestPacing: { batchRecords: number; intervalMs: number } | undefined;
+  /** As the worker's store says: the API's queries are not queued behind its store jobs, so they overlap. */
+  readonly concurrentQueries: boolean | undefined;
   readonly dialect: SqlDialect;
 
   constructor(
-    readonly kind: 'duckdb' | 'clickhouse',
-    readonly ingestPacing: { batchRecords: number; intervalMs: number } | undefined,
-    /** As the worker's store says: the API's queries are not queued behind its store jobs, so they overlap. */
-    readonly concurrentQueries: boolean | undefined,
+    /** What the worker's store can do (its ready message). */
+    caps: StoreCapabilities,
     private readonly call: RemoteCall,
     /** Ends the worker: a last classification pass, the store closed, the thread gone. */
     private readonly end: () => Promise<void>,
   ) {
-    // The dialect is code, not data: the same class as the worker's store, made here.
-    this.dialect = kind === 'duckdb' ? new DuckDbDialect() : new ClickHouseDialect();
+    this.kind = caps.kind;
+    this.ingestPacing = caps.ingestPacing;
+    this.concurrentQueries = caps.concurrentQueries;
+    // The dialect is code, not data: the same class as the worker's store, made here with its facts
+    // setting, so reports read message_facts here exactly when they would there.
+    this.dialect = caps.kind === 'duckdb' ? new DuckDbDialect(caps.messageFacts) : new ClickHouseDialect();
   }
 
   private fwd<T>(m: keyof Store, ...a: unknown[]): Promise<T> {

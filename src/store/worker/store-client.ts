@@ -26,12 +26,14 @@ export class StoreWorker implements Classifier {
   });
   private nextId = 1;
   private dead: Error | null = null;
-  private classified: ClassifyStats | null = null;
+  /** The worker's figures: from ready, then after each pass. */
+  private classified: ClassifyStats;
   private busy = false;
 
   private constructor(worker: Worker, ready: Extract<FromWorker, { t: 'ready' }>, private readonly onLog: (msg: string, err: string) => void) {
     this.worker = worker;
-    this.store = new RemoteStore(ready.kind, ready.ingestPacing, ready.concurrentQueries, (h, m, a) => this.call(h, m, a), () => this.close());
+    this.classified = ready.stats;
+    this.store = new RemoteStore(ready, (h, m, a) => this.call(h, m, a), () => this.close());
     worker.on('message', (msg: FromWorker) => this.receive(msg));
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => this.fail(new Error(`the store worker exited (code ${code})`)));
@@ -84,9 +86,12 @@ export class StoreWorker implements Classifier {
     await this.request({ t: 'classify', id: 0 }, 0);
   }
 
-  /** The figures of the worker's last report (it reports every second and after each pass). */
+  /**
+   * The figures of the worker's last pass (its settings before the first); `paced` as this thread last
+   * told the worker, so a change shows at once rather than with the next pass.
+   */
   stats(): ClassifyStats {
-    return this.classified ?? { passes: 0, failures: 0, lastPassAt: null, lastPassMs: null, lastEvents: 0, lastError: null, paced: this.busy, everyMs: 0, maxLagMs: 0 };
+    return { ...this.classified, paced: this.busy };
   }
 
   /** Stops the periodic passes after a last one (Classifier.stop); the store stays open. */

@@ -8,7 +8,7 @@ import { openStore } from '../../cli/open-store.js';
 import { ingestRange } from '../../tracking/spool-ingest.js';
 import type { Store } from '../store.js';
 import { ClassifyLoop } from './classify-loop.js';
-import { hasMethods, isLooseIterable, methodNames, plainProps, toWireError, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
+import { handleMethods, isLooseIterable, plainProps, toWireError, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('store-worker.js runs as a worker thread (store-client.ts starts it)');
@@ -56,10 +56,11 @@ let nextHandle = 1;
 
 /** A result as it crosses: objects with methods stay here behind a handle. */
 function encode(v: unknown): unknown {
-  if (hasMethods(v)) {
+  const methods = handleMethods(v);
+  if (methods) {
     const h = nextHandle++;
-    handles.set(h, v);
-    return { __handle: h, methods: methodNames(v), props: plainProps(v) };
+    handles.set(h, v as object);
+    return { __handle: h, methods, props: plainProps(v as object) };
   }
   if (isLooseIterable(v)) return Array.from(v);
   return v;
@@ -80,16 +81,20 @@ const classifier = new ClassifyLoop(store, {
   everyMs: setup.classifyEveryMs,
   maxLagMs: setup.maxLagMs,
   onError: (err) => send({ t: 'log', msg: 'classification pass failed; retried next pass', err: err.message }),
+  // Every pass reports (the timer's too), so the edge's /api/v1/status shows it without asking; it is
+  // posted before any answer sent after the pass, so a caller of runNow or stop sees it on return.
+  onPass: (stats) => send({ t: 'classified', stats }),
 });
-const runPass = async () => {
-  await classifier.runNow();
-  send({ t: 'classified', stats: classifier.stats() });
-};
-// The timer's passes report too, so the edge's /api/v1/status shows them without asking.
-const timer = setInterval(() => send({ t: 'classified', stats: classifier.stats() }), 1000);
-timer.unref();
 
-send({ t: 'ready', kind: store.kind, ingestPacing: store.ingestPacing, concurrentQueries: store.concurrentQueries });
+send({
+  t: 'ready',
+  kind: store.kind,
+  ingestPacing: store.ingestPacing,
+  concurrentQueries: store.concurrentQueries,
+  // A dialect that keeps no facts says so with a null factsStale() (SqlDialect).
+  messageFacts: store.dialect.factsStale() !== null,
+  stats: classifier.stats(),
+});
 
 async function answer(id: number, work: () => Promise<unknown>, h?: number): Promise<void> {
   try {
@@ -122,7 +127,7 @@ port.on('message', (msg: ToWorker) => {
       void answer(msg.id, () => exclusive(() => ingestRange(store, msg.range)));
       return;
     case 'classify':
-      void answer(msg.id, runPass);
+      void answer(msg.id, () => classifier.runNow());
       return;
     case 'start':
       // Asked for once the server listens: a pass must not run beside a caller's own (loadDemo's).
@@ -132,14 +137,10 @@ port.on('message', (msg: ToWorker) => {
       classifier.setBusy(msg.busy);
       return;
     case 'stop':
-      void answer(msg.id, async () => {
-        await classifier.stop();
-        send({ t: 'classified', stats: classifier.stats() });
-      });
+      void answer(msg.id, () => classifier.stop());
       return;
     case 'close':
       void (async () => {
-        clearInterval(timer);
         await classifier.stop();
         await answer(msg.id, () => store.close());
         port.close(); // nothing keeps this thread alive after this: it exits
