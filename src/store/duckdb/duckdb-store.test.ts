@@ -44,3 +44,9 @@ test('[duckdb] a database from a newer build is refused, not silently misread', 
   await a.close();
   await assert.rejects(openDuckDbStore(path), { code: 'CR_ERR_MIGRATION', message: /999/ });
 });
+
+test('[duckdb] a classification pass on a closed store fails with a store error, not a raw one', async () => {
+  const a = await openDuckDbStore(freshPath());
+  await a.close();
+  await assert.rejects(a.beginVerdictPass({ version: 'v-test', all: false }), { code: 'CR_ERR_STORE', message: /classification pass \(connecting\)/ });
+});

@@ -26,8 +26,8 @@ const PLAIN = COLUMNS.filter((c) => c !== 'ts' && c !== 'method');
 /**
  * The parts of one chunk as a VALUES list: part p binds $3p+1 documents, $3p+2 times, $3p+3 `h:` ids
  * (see PackedDocs), and carries its index. Each part stays its own ~1 MB value: one 23 MB value per
- * chunk was copied three times over inside DuckDB (bound, decoded, split), and left glibc holding
- * far more memory after it.
+ * chunk was copied three times over inside DuckDB (bound, decoded, split), and left DuckDB's allocator
+ * (its own jemalloc, chunk-runner.ts) holding far more memory after it.
  */
 const partValues = (parts: number) => Array.from({ length: parts }, (_, p) => `($${3 * p + 1}, $${3 * p + 2}, $${3 * p + 3}, ${p})`).join(', ');
 /**
