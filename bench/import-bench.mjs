@@ -3,10 +3,12 @@
 // 256MB) and prints events/s, the commit time, the process's peak RSS and the load average (other
 // processes share the cores; note it beside every figure). Build first: `npx tsc -p .`
 //
-//   node bench/import-bench.mjs bench/data/events-1m.jsonl [--dir bench/data] [--workers N]
+//   node bench/import-bench.mjs bench/data/events-1m.jsonl [--dir bench/data] [--workers N] [--classify]
 //
 // --dir puts the temporary DuckDB file there instead of the system temp directory (it is deleted);
-// --workers overrides the number of parse worker threads.
+// --workers overrides the number of parse worker threads; --classify then runs the classification pass
+// as `clickrate import` does (at 1 GB) and prints its phases and the peak RSS of each phase (sampled
+// every 200 ms) as JSON.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,13 +21,15 @@ const option = (name) => {
 };
 const parent = option('--dir') ?? tmpdir();
 const workers = option('--workers') === undefined ? undefined : Number(option('--workers'));
-const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const classify = args.includes('--classify');
+const file = args.find((a, i) => !a.startsWith('--') && !(args[i - 1]?.startsWith('--') && args[i - 1] !== '--classify'));
 if (!file || !parent) {
-  console.error('usage: node bench/import-bench.mjs FILE.jsonl|FILE.csv [--dir DIR] [--workers N]');
+  console.error('usage: node bench/import-bench.mjs FILE.jsonl|FILE.csv [--dir DIR] [--workers N] [--classify]');
   process.exit(2);
 }
 const { openDuckDbStore } = await import('../dist/store/duckdb/duckdb-store.js');
 const { importFile } = await import('../dist/events/import-file.js');
+const { reclassify } = await import('../dist/classify/reclassify.js');
 
 const dir = mkdtempSync(join(parent, 'clickrate-bench-'));
 const store = await openDuckDbStore(join(dir, 'bench.duckdb'), { memoryLimit: '256MB' });
@@ -45,6 +49,52 @@ store.beginIngest = async () => {
   };
   return s;
 };
+// RSS per phase (ru_maxrss only gives the whole process's peak).
+let phase = 'import';
+const peak = {};
+const sampler = setInterval(() => {
+  peak[phase] = Math.max(peak[phase] ?? 0, process.memoryUsage.rss());
+}, 200);
+sampler.unref();
+
+/** The pass `clickrate import` runs after its files (import.ts classifyImported), timed by phase. */
+async function classifyAfter() {
+  await store.setMemoryLimit('1GB');
+  const ms = {};
+  const beginPass = store.beginVerdictPass.bind(store);
+  store.beginVerdictPass = async (opts) => {
+    phase = 'snapshot';
+    const t0 = performance.now();
+    const pass = await beginPass(opts);
+    ms.snapshot = performance.now() - t0;
+    phase = 'chunks';
+    const t1 = performance.now();
+    const finish = pass.finish.bind(pass);
+    pass.finish = async () => {
+      ms.chunks = performance.now() - t1;
+      phase = 'write-back and facts';
+      const t2 = performance.now();
+      await finish();
+      ms['write-back and facts'] = performance.now() - t2;
+    };
+    return pass;
+  };
+  const load = loadavg()[0];
+  const c = await reclassify(store);
+  clearInterval(sampler);
+  const secs = (v) => +(v / 1000).toFixed(1);
+  console.log(
+    JSON.stringify({
+      pass_s: secs(c.ms),
+      events_per_s: Math.round(c.events / (c.ms / 1000)),
+      machine: c.machine,
+      phases_s: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, secs(v)])),
+      peak_rss_mb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v / 1e6)])),
+      load: `${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
+    }),
+  );
+}
+
 try {
   const load = loadavg()[0];
   const t = performance.now();
@@ -53,6 +103,7 @@ try {
   // ru_maxrss is in kilobytes and covers the worker threads and DuckDB's native memory too.
   const rssMb = resourceUsage().maxRSS / 1024;
   console.log(`${file}: ${r.received} events (${r.inserted} inserted) in ${secs.toFixed(2)} s = ${Math.round(r.received / secs)} events/s; commit ${Math.round(commitMs)} ms; ${workers ?? 'default'} workers; max RSS ${Math.round(rssMb)} MB; load ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
+  if (classify) await classifyAfter();
 } finally {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
