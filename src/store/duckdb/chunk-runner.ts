@@ -1,5 +1,6 @@
 // Runs the ingest's per-chunk statements on one connection: each SQL text prepared once per session,
-// its parameters bound straight into DuckDB, and DuckDB's memory limit lowered (and its allocator told to hand memory back) while a file streams in.
+// its parameters bound straight into DuckDB, and DuckDB's memory limit lowered (and its allocator told
+// to hand memory back) while a file streams in.
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { PackedDocs } from '../../events/packed-docs.js';
 
@@ -10,20 +11,20 @@ export interface ChunkParams {
   ids: string;
 }
 
-// TRICKY: chunk data is bound with bindBlob/bindVarchar, never as blobValue() parameters. A value
-// object holds a native copy of its bytes (a 23 MB chunk) that only V8's garbage collector frees, and
-// V8 does not know that memory exists: on an import's quiet main thread several chunks' copies piled
-// up before a major collection came (about 60 MB of the peak at 1M events).
 /**
  * TRICKY: DuckDB allocates through its own jemalloc (statically linked into libduckdb, prefixed
  * `duckdb_je_`), so neither glibc's MALLOC_* variables nor a glibc heap profile reach it. jemalloc keeps
  * pages freed by DuckDB mapped for reuse, and while a file streams in that kept 70–150 MB above DuckDB's
  * own count (10M events: 531–604 MB peak RSS). With this threshold at 0 DuckDB hands them back after each
- * bulk free: 448–490 MB, for about 7% of the import's time (BENCHMARKS.md, session 5). Thresholds of 16 MB
- * and up kept the memory.
+ * bulk free: 448–497 MB, for up to about 7% of the import's time (BENCHMARKS.md, session 5). Thresholds
+ * of 16 MB and up kept the memory.
  */
 const FLUSH_SETTING = 'allocator_bulk_deallocation_flush_threshold';
 
+// TRICKY: chunk data is bound with bindBlob/bindVarchar, never as blobValue() parameters. A value
+// object holds a native copy of its bytes (a 23 MB chunk) that only V8's garbage collector frees, and
+// V8 does not know that memory exists: on an import's quiet main thread several chunks' copies piled
+// up before a major collection came (about 60 MB of the peak at 1M events).
 export class ChunkRunner {
   private readonly prepared = new Map<string, DuckDBPreparedStatement>();
   /** The limit the session started with (DuckDB's own formatting), once fitMemoryLimit ran. */
