@@ -158,3 +158,25 @@ test('an id repeated within one file is stored once (the first), as are identica
     await store.close();
   }
 });
+
+// `clickrate import` shows these on a terminal: counts that only grow, then one "storing them" with the
+// file's whole line count, for both readers.
+for (const kind of ['jsonl', 'csv'] as const) {
+  test(`progress: lines read so far, then committing, for ${kind}`, async () => {
+    const store = await openDuckDbStore(join(dir, `progress-${kind}.duckdb`));
+    try {
+      const rows = Array.from({ length: 250 }, (_, i) => ({ type: 'sent', ts: '2026-03-01T09:00:00Z', message: `p${i}`, campaign: 'c', recipient: `r${i}@x.com` }));
+      const text = kind === 'jsonl' ? jsonl(rows) : `type,ts,message,campaign,recipient\n${rows.map((r) => [r.type, r.ts, r.message, r.campaign, r.recipient].join(',')).join('\n')}\n`;
+      const seen: Array<{ lines: number; committing: boolean }> = [];
+      const r = await importFile(store, file(`progress.${kind}`, text), { onProgress: (p) => seen.push({ ...p }) });
+      assert.equal(r.inserted, 250);
+      const last = seen.at(-1);
+      assert.equal(last?.committing, true, 'the last report says the rows are being stored');
+      assert.equal(last?.lines, kind === 'jsonl' ? 250 : 251, 'every line was read (CSV: header included)');
+      assert.equal(seen.filter((p) => p.committing).length, 1);
+      for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.lines >= seen[i - 1]!.lines, 'counts never go back');
+    } finally {
+      await store.close();
+    }
+  });
+}

@@ -23,6 +23,17 @@ export interface ImportFileResult extends IngestCounts {
 export interface ImportFileOptions {
   /** Parse worker threads for JSON Lines (default: see defaultWorkerCount in parse-pool.ts). */
   parseWorkers?: number;
+  /**
+   * Told the lines read and validated so far, after each block (JSON Lines) or batch (CSV), and
+   * `committing` once the whole file is read. A file with repeated ids is read a second time (exact
+   * mode), so the count can start again from 0.
+   */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  lines: number;
+  committing: boolean;
 }
 
 /** Bad rows seen so far; throws the file's error once any were found. */
@@ -59,7 +70,7 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
     const session = await store.beginIngest();
     try {
       if (format === 'jsonl' && isPackedIngestSession(session)) {
-        const counts = await importPacked(session, file, mode, opts.parseWorkers);
+        const counts = await importPacked(session, file, mode, opts);
         if (counts === 'conflict') {
           // An id repeats (a re-import, or duplicates in the file): the fast path cannot tell which
           // copy wins, so the file is read again and its ids resolved across the whole file.
@@ -68,7 +79,7 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
         }
         return { file, ...counts };
       }
-      return { file, ...(await importRecords(session, file)) };
+      return { file, ...(await importRecords(session, file, opts.onProgress)) };
     } catch (err) {
       await session.abort();
       if (isClickrateError(err)) throw err;
@@ -78,10 +89,10 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
 }
 
 /** JSON Lines: worker threads parse and validate blocks of lines; the store loads packed documents. */
-async function importPacked(session: IngestSession & PackedIngestSession, file: string, mode: PackedMode, workers?: number): Promise<IngestCounts | 'conflict'> {
+async function importPacked(session: IngestSession & PackedIngestSession, file: string, mode: PackedMode, opts: ImportFileOptions): Promise<IngestCounts | 'conflict'> {
   session.setMode(mode, await expectedRows(file));
   const bad = new BadRows(file);
-  const pool = new ParsePool(workers);
+  const pool = new ParsePool(opts.parseWorkers);
   const ahead: Promise<ParseReply>[] = [];
   let lineBase = 0;
   const take = async (): Promise<void> => {
@@ -90,6 +101,7 @@ async function importPacked(session: IngestSession & PackedIngestSession, file: 
     bad.count += reply.bad - reply.errors.length;
     lineBase += reply.lines;
     if (bad.count === 0) await session.appendDocs(reply);
+    opts.onProgress?.({ lines: lineBase, committing: false });
   };
   try {
     let batch = 0;
@@ -109,6 +121,7 @@ async function importPacked(session: IngestSession & PackedIngestSession, file: 
     await session.abort();
     return 'conflict';
   }
+  opts.onProgress?.({ lines: lineBase, committing: true });
   try {
     return await session.commit();
   } catch (err) {
@@ -124,10 +137,12 @@ async function expectedRows(file: string): Promise<number> {
 }
 
 /** CSV, and stores that take event objects: validated on the main thread, a batch at a time. */
-async function importRecords(session: IngestSession, file: string): Promise<IngestCounts> {
+async function importRecords(session: IngestSession, file: string, onProgress?: (progress: ImportProgress) => void): Promise<IngestCounts> {
   const bad = new BadRows(file);
   let batch: IngestEvent[] = [];
+  let lines = 0;
   for await (const rec of readEventFile(file)) {
+    lines = rec.line;
     if ('error' in rec) {
       bad.add(rec.line, rec.error);
     } else {
@@ -144,6 +159,7 @@ async function importRecords(session: IngestSession, file: string): Promise<Inge
         if (batch.length >= BATCH) {
           await session.append(batch);
           batch = [];
+          onProgress?.({ lines, committing: false });
         }
       }
     }
@@ -151,5 +167,6 @@ async function importRecords(session: IngestSession, file: string): Promise<Inge
   }
   bad.throwIfAny();
   if (batch.length > 0) await session.append(batch);
+  onProgress?.({ lines, committing: true });
   return session.commit();
 }

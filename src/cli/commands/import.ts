@@ -4,9 +4,12 @@ import { reclassify } from '../../classify/reclassify.js';
 import { importFile, type ImportFileResult } from '../../events/import-file.js';
 import { ClickrateError, isClickrateError } from '../../errors.js';
 import { out } from '../io.js';
+import { ProgressLine } from '../progress-line.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { Store } from '../../store/store.js';
 import { withStore } from '../open-store.js';
+
+const n = (x: number) => x.toLocaleString('en-US');
 
 export function registerImport(program: Command): void {
   program
@@ -19,16 +22,22 @@ export function registerImport(program: Command): void {
     .action(async (files: string[], opts: { db?: string; store?: string; json?: boolean }) => {
       const results: ImportFileResult[] = [];
       let failed = 0;
+      // On a terminal only: a 100M-event file takes a quarter of an hour to read, then as long to classify.
+      const progress = new ProgressLine();
       // Memory stays bounded on huge files: DuckDB spills the staging table to disk past this limit.
       await withStore(
         opts,
         async (store) => {
           for (const file of files) {
             try {
-              const r = await importFile(store, file);
+              const r = await importFile(store, file, {
+                onProgress: (p) => progress.update(p.committing ? `${file}: ${n(p.lines)} lines read, storing them` : `${file}: ${n(p.lines)} lines read`, p.committing),
+              });
+              progress.clear();
               results.push(r);
-              if (!opts.json) out(`${file}: ${r.inserted.toLocaleString('en-US')} events imported, ${r.duplicates.toLocaleString('en-US')} already stored (skipped)`);
+              if (!opts.json) out(`${file}: ${n(r.inserted)} events imported, ${n(r.duplicates)} already stored (skipped)`);
             } catch (err) {
+              progress.clear();
               // One bad file does not stop the others: each file is its own all-or-nothing unit.
               if (!isClickrateError(err)) throw err;
               failed++;
@@ -36,7 +45,7 @@ export function registerImport(program: Command): void {
             }
           }
           if (opts.json) out(JSON.stringify(results, null, 2));
-          if (results.some((r) => r.inserted > 0)) await classifyImported(store, results, opts.json === true);
+          if (results.some((r) => r.inserted > 0)) await classifyImported(store, results, opts.json === true, progress);
         },
         { memoryLimit: '256MB' },
       );
@@ -52,11 +61,11 @@ export function registerImport(program: Command): void {
  * its snapshot at all. Not DuckDB's default (80% of RAM): a pass over 100M events took 17 GB of a shared
  * 24 GB machine with it; `clickrate classify` runs such a pass at the default.
  */
-async function classifyImported(store: Store, results: readonly ImportFileResult[], json: boolean): Promise<void> {
+async function classifyImported(store: Store, results: readonly ImportFileResult[], json: boolean, progress: ProgressLine): Promise<void> {
   if (store instanceof DuckDbStore) await store.setMemoryLimit('1GB');
   try {
-    const c = await reclassify(store);
-    if (!json) out(`classified ${c.events.toLocaleString('en-US')} events (${c.machine.toLocaleString('en-US')} machine) in ${(c.ms / 1000).toFixed(1)} s`);
+    const c = await reclassify(store, { onProgress: (done, total) => progress.update(`classifying: ${n(done)} of ${n(total)} opens and clicks`) }).finally(() => progress.clear());
+    if (!json) out(`classified ${n(c.events)} events (${n(c.machine)} machine) in ${(c.ms / 1000).toFixed(1)} s`);
   } catch (err) {
     if (!isClickrateError(err)) throw err;
     // The files are stored whatever happens here; say so, so nobody imports them again for nothing.
