@@ -11,42 +11,14 @@ import { parseArgs } from 'node:util';
 import { reclassify } from '../dist/classify/reclassify.js';
 import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
 import { openClickHouseStore } from '../dist/store/clickhouse/clickhouse-store.js';
+import { timeVerdictPass } from './timing.mjs';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, store: { type: 'string' }, all: { type: 'boolean', default: false }, memory: { type: 'string' }, slice: { type: 'string' }, chunk: { type: 'string' } } });
 if (!values.db && !values.store) throw new Error('--db FILE or --store clickhouse://… is required');
 const store = values.store ? await openClickHouseStore(values.store) : await openDuckDbStore(values.db, values.memory ? { memoryLimit: values.memory } : {});
 
 // Phase times: the snapshot (beginVerdictPass), the chunks (read, classify, write), the write-back (finish).
-const ms = { begin: 0, finish: 0, next: 0, write: 0 };
-const begin = store.beginVerdictPass.bind(store);
-store.beginVerdictPass = async (opts) => {
-  const t = performance.now();
-  const pass = await begin(opts);
-  ms.begin = performance.now() - t;
-  const finish = pass.finish.bind(pass);
-  const next = pass.next.bind(pass);
-  const write = pass.write.bind(pass);
-  // next() runs while the previous chunk is classified: its time here includes that overlap.
-  pass.next = async () => {
-    const t1 = performance.now();
-    try {
-      return await next();
-    } finally {
-      ms.next += performance.now() - t1;
-    }
-  };
-  pass.write = async (rows) => {
-    const t1 = performance.now();
-    await write(rows);
-    ms.write += performance.now() - t1;
-  };
-  pass.finish = async () => {
-    const t2 = performance.now();
-    await finish();
-    ms.finish = performance.now() - t2;
-  };
-  return pass;
-};
+const ms = timeVerdictPass(store);
 
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const loadBefore = load();

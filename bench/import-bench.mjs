@@ -13,17 +13,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resourceUsage } from 'node:process';
+import { parseArgs } from 'node:util';
+import { timeVerdictPass } from './timing.mjs';
 
-const args = process.argv.slice(2);
-const option = (name) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const parent = option('--dir') ?? tmpdir();
-const workers = option('--workers') === undefined ? undefined : Number(option('--workers'));
-const classify = args.includes('--classify');
-const file = args.find((a, i) => !a.startsWith('--') && !(args[i - 1]?.startsWith('--') && args[i - 1] !== '--classify'));
-if (!file || !parent) {
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { dir: { type: 'string', default: tmpdir() }, workers: { type: 'string' }, classify: { type: 'boolean', default: false } },
+});
+const [file] = positionals;
+const workers = values.workers === undefined ? undefined : Number(values.workers);
+if (!file) {
   console.error('usage: node bench/import-bench.mjs FILE.jsonl|FILE.csv [--dir DIR] [--workers N] [--classify]');
   process.exit(2);
 }
@@ -31,7 +30,7 @@ const { openDuckDbStore } = await import('../dist/store/duckdb/duckdb-store.js')
 const { importFile } = await import('../dist/events/import-file.js');
 const { reclassify } = await import('../dist/classify/reclassify.js');
 
-const dir = mkdtempSync(join(parent, 'clickrate-bench-'));
+const dir = mkdtempSync(join(values.dir, 'clickrate-bench-'));
 const store = await openDuckDbStore(join(dir, 'bench.duckdb'), { memoryLimit: '256MB' });
 // Times commit() of each ingest session (the part after the last row was read).
 let commitMs = 0;
@@ -60,25 +59,7 @@ sampler.unref();
 /** The pass `clickrate import` runs after its files (import.ts classifyImported), timed by phase. */
 async function classifyAfter() {
   await store.setMemoryLimit('1GB');
-  const ms = {};
-  const beginPass = store.beginVerdictPass.bind(store);
-  store.beginVerdictPass = async (opts) => {
-    phase = 'snapshot';
-    const t0 = performance.now();
-    const pass = await beginPass(opts);
-    ms.snapshot = performance.now() - t0;
-    phase = 'chunks';
-    const t1 = performance.now();
-    const finish = pass.finish.bind(pass);
-    pass.finish = async () => {
-      ms.chunks = performance.now() - t1;
-      phase = 'write-back and facts';
-      const t2 = performance.now();
-      await finish();
-      ms['write-back and facts'] = performance.now() - t2;
-    };
-    return pass;
-  };
+  const ms = timeVerdictPass(store, (p) => (phase = p === 'finish' ? 'write-back and facts' : p));
   const load = loadavg()[0];
   const c = await reclassify(store);
   clearInterval(sampler);
@@ -88,7 +69,7 @@ async function classifyAfter() {
       pass_s: secs(c.ms),
       events_per_s: Math.round(c.events / (c.ms / 1000)),
       machine: c.machine,
-      phases_s: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, secs(v)])),
+      phases_s: { snapshot: secs(ms.begin), chunks: secs(c.ms - ms.begin - ms.finish), 'write-back and facts': secs(ms.finish) },
       peak_rss_mb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v / 1e6)])),
       load: `${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
     }),
@@ -103,7 +84,7 @@ try {
   // ru_maxrss is in kilobytes and covers the worker threads and DuckDB's native memory too.
   const rssMb = resourceUsage().maxRSS / 1024;
   console.log(`${file}: ${r.received} events (${r.inserted} inserted) in ${secs.toFixed(2)} s = ${Math.round(r.received / secs)} events/s; commit ${Math.round(commitMs)} ms; ${workers ?? 'default'} workers; max RSS ${Math.round(rssMb)} MB; load ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
-  if (classify) await classifyAfter();
+  if (values.classify) await classifyAfter();
 } finally {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
