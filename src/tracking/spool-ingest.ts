@@ -21,9 +21,18 @@ const NONE: IngestCounts = { received: 0, inserted: 0, duplicates: 0 };
  * id and the store skips ids it holds (counted as duplicates).
  */
 export async function ingestRange(store: Store, range: SegmentRange): Promise<RangeStored> {
+  let counts = NONE;
+  const consumed = await consumeRange(range, async (records) => {
+    counts = await storeRecords(store, records);
+  });
+  return { ...consumed, counts };
+}
+
+/** Reads the range and hands its records, if any, to `consume`; says how far the range went (Spool.drainRange). */
+export async function consumeRange(range: SegmentRange, consume: (records: SpoolEvent[]) => Promise<void>): Promise<RangeConsumed> {
   const batch = await readSegment(range.path, range.from, range.limit, range.maxRecords);
-  const counts = batch.records.length > 0 ? await storeRecords(store, batch.records) : NONE;
-  return { end: batch.end, records: batch.records.length, corrupt: batch.corrupt, counts };
+  if (batch.records.length > 0) await consume(batch.records);
+  return { end: batch.end, records: batch.records.length, corrupt: batch.corrupt };
 }
 
 async function storeRecords(store: Store, records: readonly SpoolEvent[]): Promise<IngestCounts> {
