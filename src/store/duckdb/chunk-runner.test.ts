@@ -1,8 +1,9 @@
-// The size arithmetic behind the ingest's memory limits: DuckDB's printed sizes read as bytes, and set
-// back without drifting.
+// The size arithmetic behind the ingest's memory limits (DuckDB's printed sizes read as bytes, and set
+// back without drifting), and what a streaming session sets on a real DuckDB connection and puts back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytesOf, untruncated } from './chunk-runner.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { bytesOf, ChunkRunner, untruncated } from './chunk-runner.js';
 
 const cases: Array<{ printed: string; bytes: number; setBack: string }> = [
   { printed: '488.2 MiB', bytes: 488.2 * 2 ** 20, setBack: '488.25 MiB' },
@@ -23,4 +24,25 @@ for (const c of cases) {
 
 test('sizes: unreadable text counts as unlimited', () => {
   for (const bad of ['', 'lots', '12 parsecs']) assert.equal(bytesOf(bad), Number.POSITIVE_INFINITY, bad);
+});
+
+test('streaming: a lower limit and a flushing allocator while rows stream in; the limit back for the commit, the allocator after it', async () => {
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: '512MB' });
+  const conn = await instance.connect();
+  const settings = async () =>
+    (await conn.runAndReadAll("SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f")).getRowObjectsJS()[0];
+  try {
+    const before = await settings();
+    const runner = new ChunkRunner(conn);
+    // A 1 MB chunk at 3 bytes of limit per byte, at least 64 MB: 64 MB.
+    await runner.fitMemoryLimit(1_000_000, 3, 64 * 2 ** 20);
+    assert.deepEqual(await settings(), { m: '64.0 MiB', f: '0 bytes' });
+    await runner.restoreLimit();
+    assert.deepEqual(await settings(), { m: before?.m, f: '0 bytes' }, 'the commit frees as streaming did');
+    await runner.restore();
+    assert.deepEqual(await settings(), before);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 });
