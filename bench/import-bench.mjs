@@ -79,11 +79,16 @@ async function classifyAfter() {
 try {
   const load = loadavg()[0];
   const t = performance.now();
-  const r = await importFile(store, file, { parseWorkers: workers });
+  // When the whole file has been read (and, on the direct lane, validated): the rest is the store's.
+  let readMs = null;
+  const onProgress = (p) => {
+    if (p.committing && readMs === null) readMs = performance.now() - t;
+  };
+  const r = await importFile(store, file, { parseWorkers: workers, onProgress });
   const secs = (performance.now() - t) / 1000;
   // ru_maxrss is in kilobytes and covers the worker threads and DuckDB's native memory too.
   const rssMb = resourceUsage().maxRSS / 1024;
-  console.log(`${file}: ${r.received} events (${r.inserted} inserted) in ${secs.toFixed(2)} s = ${Math.round(r.received / secs)} events/s; commit ${Math.round(commitMs)} ms; ${workers ?? 'default'} workers; max RSS ${Math.round(rssMb)} MB; load ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
+  console.log(`${file}: ${r.received} events (${r.inserted} inserted) in ${secs.toFixed(2)} s = ${Math.round(r.received / secs)} events/s; file read by ${(readMs / 1000).toFixed(2)} s; commit ${Math.round(commitMs)} ms; ${workers ?? 'default'} workers; max RSS ${Math.round(rssMb)} MB; load ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
   if (values.classify) await classifyAfter();
 } finally {
   await store.close();

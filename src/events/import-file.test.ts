@@ -76,8 +76,8 @@ test('re-importing a file (with or without ids) changes nothing; .gz is read', a
   const store = await openDuckDbStore(join(dir, 'idem.duckdb'));
   try {
     const p = file('events.jsonl.gz', gzipSync(jsonl(GOOD)));
-    assert.deepEqual(await importFile(store, p), { file: p, received: 3, inserted: 3, duplicates: 0 });
-    assert.deepEqual(await importFile(store, p), { file: p, received: 3, inserted: 0, duplicates: 3 });
+    assert.deepEqual(await importFile(store, p), { file: p, received: 3, inserted: 3, duplicates: 0, lane: 'stream' });
+    assert.deepEqual(await importFile(store, p), { file: p, received: 3, inserted: 0, duplicates: 3, lane: 'exact' });
     const r = await runReport(store, { campaign: 'c' });
     assert.equal(r.kind === 'email' && r.totals.total_clicks, 1);
   } finally {
@@ -147,10 +147,10 @@ test('an id repeated within one file is stored once (the first), as are identica
     const p = file('repeats.jsonl', jsonl(rows));
     const limit = async () => (await store.query({ sql: "SELECT current_setting('memory_limit') AS m", params: {} }))[0]?.m;
     const before = await limit();
-    assert.deepEqual(await importFile(store, p), { file: p, received: 4, inserted: 3, duplicates: 1 });
+    assert.deepEqual(await importFile(store, p), { file: p, received: 4, inserted: 3, duplicates: 1, lane: 'exact' });
     const [r] = await store.query({ sql: "SELECT recipient FROM events WHERE id = 'dup'", params: {} });
     assert.equal(r?.recipient, 'first');
-    assert.deepEqual(await importFile(store, p), { file: p, received: 4, inserted: 0, duplicates: 4 });
+    assert.deepEqual(await importFile(store, p), { file: p, received: 4, inserted: 0, duplicates: 4, lane: 'exact' });
     // DuckDB prints the limit rounded (18.8 GiB), so the restored one may differ in the last digit.
     const ratio = bytesOf(String(await limit())) / bytesOf(String(before));
     assert.ok(ratio > 0.98 && ratio < 1.02, `the import put back the memory limit it lowered (${String(before)} → ${String(await limit())})`);

@@ -3,30 +3,39 @@
 import { access, stat } from 'node:fs/promises';
 import { ClickrateError, isClickrateError } from '../errors.js';
 import type { IngestCounts, IngestEvent, IngestSession, Store } from '../store/store.js';
+import { BadRows } from './bad-rows.js';
+import { directPath, isDirectLoadSession } from './direct-load.js';
 import { contentDigest } from './event-id.js';
 import { isPackedIngestSession, type PackedIngestSession, type PackedMode } from './packed-docs.js';
 import { ParsePool } from './parse-pool.js';
 import type { ParseReply } from './parse-worker.js';
 import { dropEmptyCells, parseEvent } from './parse-event.js';
 import { formatOf, readEventFile, readJsonLineBlocks } from './read-events.js';
+import { scanFile } from './scan-file.js';
 
 const BATCH = 8192;
-/** Bad rows listed before giving up on the file: enough to see a pattern, not a wall of text. */
-const MAX_REPORTED_ERRORS = 20;
 /** Blocks handed to the workers ahead of the one being stored: bounds memory, keeps workers busy. */
 const AHEAD = 3;
 
 export interface ImportFileResult extends IngestCounts {
   file: string;
+  /**
+   * How the rows reached the store: `direct`, validated whole and then read by the store itself
+   * (direct-load.ts); `stream`, validated and stored block by block (CSV always); `exact`, JSON Lines
+   * streamed again to resolve ids that repeat (a re-import, or repeats within the file).
+   */
+  lane: 'direct' | 'stream' | 'exact';
 }
 
 export interface ImportFileOptions {
-  /** Parse worker threads for JSON Lines (default: see defaultWorkerCount in parse-pool.ts). */
+  /** Parse worker threads for JSON Lines (default: see defaultWorkerCount and scanWorkerCount in parse-pool.ts). */
   parseWorkers?: number;
+  /** False: never the direct lane (benchmarks compare the lanes with it). Default true. */
+  direct?: boolean;
   /**
    * Told the lines read and validated so far, after each block (JSON Lines) or batch (CSV), and
-   * `committing` once the whole file is read. A file with repeated ids is read a second time (exact
-   * mode), so the count can start again from 0.
+   * `committing` once the whole file is read. A file read again (the streaming lane after the direct
+   * one declined it, or exact mode after repeated ids) starts the count again from 0.
    */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -34,28 +43,6 @@ export interface ImportFileOptions {
 export interface ImportProgress {
   lines: number;
   committing: boolean;
-}
-
-/** Bad rows seen so far; throws the file's error once any were found. */
-class BadRows {
-  readonly errors: string[] = [];
-  count = 0;
-  constructor(private readonly file: string) {}
-  add(line: number, reason: string): void {
-    this.count++;
-    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(`${this.file}:${line}: ${reason}`);
-  }
-  get full(): boolean {
-    return this.count >= MAX_REPORTED_ERRORS;
-  }
-  throwIfAny(): void {
-    if (this.count === 0) return;
-    const more = this.full ? `\n(stopped after ${MAX_REPORTED_ERRORS} bad rows)` : '';
-    throw new ClickrateError('CR_ERR_BAD_FILE', `${this.file} was not imported (nothing from it was stored):\n${this.errors.join('\n')}${more}`, {
-      file: this.file,
-      errors: this.errors,
-    });
-  }
 }
 
 export async function importFile(store: Store, file: string, opts: ImportFileOptions = {}): Promise<ImportFileResult> {
@@ -66,7 +53,16 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
   }
   const format = formatOf(file);
   let mode: PackedMode = 'fast';
+  let direct = format === 'jsonl' && store.readsJsonLines === true && opts.direct !== false ? directPath(file) : null;
   for (;;) {
+    if (direct !== null) {
+      const done = await importDirect(store, file, direct, opts);
+      if (typeof done === 'object') return { file, ...done, lane: 'direct' };
+      // An id repeats: resolved by the exact path; anything else the direct lane cannot take streams.
+      if (done === 'conflict') mode = 'exact';
+      direct = null;
+      continue;
+    }
     const session = await store.beginIngest();
     try {
       if (format === 'jsonl' && isPackedIngestSession(session)) {
@@ -77,14 +73,45 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
           mode = 'exact';
           continue;
         }
-        return { file, ...counts };
+        return { file, ...counts, lane: mode === 'exact' ? 'exact' : 'stream' };
       }
-      return { file, ...(await importRecords(session, file, opts.onProgress)) };
+      return { file, ...(await importRecords(session, file, opts.onProgress)), lane: 'stream' };
     } catch (err) {
       await session.abort();
       if (isClickrateError(err)) throw err;
       throw new ClickrateError('CR_ERR_BAD_FILE', `${file}: ${(err as Error).message}`, { file }, { cause: err });
     }
+  }
+}
+
+/**
+ * The direct lane (direct-load.ts): the whole file validated on every core first, then read by the store
+ * itself. 'stream' when a row or the store's read of the file needs the streaming path; 'conflict' when an
+ * id repeats and the exact path must resolve it.
+ */
+async function importDirect(store: Store, file: string, path: string, opts: ImportFileOptions): Promise<IngestCounts | 'stream' | 'conflict'> {
+  const scan = await scanFile(file, { workers: opts.parseWorkers, onProgress: opts.onProgress });
+  if (!scan.direct) return 'stream';
+  const session = await store.beginIngest();
+  try {
+    if (!isDirectLoadSession(session) || !isPackedIngestSession(session)) {
+      await session.abort();
+      return 'stream';
+    }
+    opts.onProgress?.({ lines: scan.lines, committing: true });
+    if (!(await session.loadJsonLines(path, scan.check))) {
+      await session.abort();
+      return 'stream';
+    }
+    try {
+      return await session.commit();
+    } catch (err) {
+      if (session.conflicted) return 'conflict';
+      throw err;
+    }
+  } catch (err) {
+    await session.abort();
+    throw err;
   }
 }
 

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ClickrateError } from '../errors.js';
-import type { ParseReply, ParseRequest } from './parse-worker.js';
+import type { ParseReply, ParseRequest, ScanReply } from './parse-worker.js';
 
 // TRICKY: a small young generation keeps each worker's memory down (the import must stay under
 // 500 MB in all); 8 MB saved nothing measurable and cost 10% more CPU in scavenges. The old-generation
@@ -13,7 +13,7 @@ const YOUNG_MB = 16;
 const OLD_MB = 512;
 
 interface Pending {
-  resolve: (r: ParseReply) => void;
+  resolve: (r: ParseReply | ScanReply) => void;
   reject: (e: Error) => void;
 }
 
@@ -25,6 +25,14 @@ interface Pending {
  */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
+}
+
+/**
+ * Workers while a whole file is only validated (direct-load.ts): DuckDB waits meanwhile, so one per
+ * core, at most four (past that the main thread's reading and id check keep up no better).
+ */
+export function scanWorkerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 export class ParsePool {
@@ -39,7 +47,7 @@ export class ParsePool {
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB, maxOldGenerationSizeMb: OLD_MB },
       });
       const queue: Pending[] = [];
-      w.on('message', (reply: ParseReply) => queue.shift()?.resolve(reply));
+      w.on('message', (reply: ParseReply | ScanReply) => queue.shift()?.resolve(reply));
       w.on('error', (err) => this.fail(err));
       w.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`parse worker exited with code ${code}`));
@@ -51,16 +59,26 @@ export class ParsePool {
 
   /** Parses one batch of whole lines; the bytes are moved to the worker, not copied. */
   parse(batch: number, bytes: Uint8Array): Promise<ParseReply> {
+    return this.send({ batch, bytes }) as Promise<ParseReply>;
+  }
+
+  /** Validates one batch of whole lines without packing it (direct-load.ts). */
+  scan(batch: number, bytes: Uint8Array): Promise<ScanReply> {
+    return this.send({ batch, bytes, scan: true }) as Promise<ScanReply>;
+  }
+
+  private send(req: ParseRequest): Promise<ParseReply | ScanReply> {
     if (this.failed) return Promise.reject(this.failed);
     // The least busy worker takes it; replies are awaited in batch order by the caller.
     let best = 0;
     for (let i = 1; i < this.queues.length; i++) if ((this.queues[i] as Pending[]).length < (this.queues[best] as Pending[]).length) best = i;
-    return new Promise<ParseReply>((resolve, reject) => {
+    return new Promise<ParseReply | ScanReply>((resolve, reject) => {
       (this.queues[best] as Pending[]).push({ resolve, reject });
-      const req: ParseRequest = { batch, bytes };
-      // TRICKY: only transfer a buffer that owns its memory; a Buffer from Node's pool shares its
-      // ArrayBuffer with unrelated data, and transferring that would detach it under other code.
-      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      const { bytes } = req;
+      // TRICKY: only transfer a buffer the block starts and that nothing else uses. A Buffer from Node's
+      // pool (up to 4 KB, in a shared 8 KB ArrayBuffer) sits beside unrelated data, and transferring it
+      // would detach that under other code. The blocks of read-events.ts start buffers of their own.
+      const own = bytes.byteOffset === 0 && (bytes.byteLength === bytes.buffer.byteLength || bytes.buffer.byteLength > Buffer.poolSize);
       (this.workers[best] as Worker).postMessage(req, own ? [bytes.buffer as ArrayBuffer] : []);
     });
   }

@@ -1,16 +1,22 @@
 // Worker thread body: parses and validates one batch of whole JSON Lines (bytes) with the same
-// checks every input path uses (parse-event.ts), and packs the valid rows as documents (see packed-docs.ts).
+// checks every input path uses (parse-event.ts), and packs the valid rows as documents (packed-docs.ts)
+// or, for a store that reads the file itself, only counts them (direct-load.ts).
 import { parentPort } from 'node:worker_threads';
 import { contentDigest } from './event-id.js';
 import { holdsLoneSurrogate, textNamesEachKeyOnce, type PackedDocs } from './packed-docs.js';
+import { storeReadsTs, TS_CHECK_MODULUS, type ScanTotals } from './direct-load.js';
+import type { EventInput } from './event.js';
 import { checkEvent, coerceNumbers, normalize } from './parse-event.js';
 
 export interface ParseRequest {
   batch: number;
   bytes: Uint8Array;
+  /** Validate only, for a store that will read the file itself (see direct-load.ts); default: pack. */
+  scan?: boolean;
 }
 
-export interface ParseReply extends PackedDocs {
+/** What every reply tells: how many lines, and the bad rows. */
+interface BlockReply {
   batch: number;
   /** Lines in the batch (blank ones included), to number the lines of later batches. */
   lines: number;
@@ -19,24 +25,37 @@ export interface ParseReply extends PackedDocs {
   errors: { line: number; reason: string }[];
 }
 
+export interface ParseReply extends PackedDocs, BlockReply {}
+
+/** A scanned block: its rows' totals, and whether the store may read every row's own text. */
+export interface ScanReply extends BlockReply, ScanTotals {
+  /** False once a row is one the store would read differently (see readsAsValidated), or has no id. */
+  direct: boolean;
+}
+
 const MAX_ERRORS = 20;
 const decoder = new TextDecoder('utf-8');
 
-export function parseBatch(req: ParseRequest): ParseReply {
-  const text = decoder.decode(req.bytes);
+/** A row that passed every check: its text, what JSON.parse made of it, and what was validated. */
+interface ValidRow {
+  index: number;
+  line: string;
+  parsed: Record<string, unknown>;
+  input: EventInput;
+  ts: number;
+}
+
+/**
+ * Validates every line of a block with the checks of every input path (parse-event.ts), calling `row`
+ * for each valid one while the block has no bad row yet. Blank lines are skipped, and so reported.
+ */
+function checkLines(text: string, row: (r: ValidRow) => void): Omit<BlockReply, 'batch'> & { blank: boolean; count: number } {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  const ts: number[] = [];
-  const ids: string[] = [];
-  const given: string[] = [];
-  const errors: ParseReply['errors'] = [];
+  const errors: BlockReply['errors'] = [];
   let bad = 0;
   let blank = false;
-  // Rows whose own text DuckDB must not read (see packed-docs.ts), by index, with the text to use.
-  let rewritten: Map<number, string> | null = null;
-  // `h:` ordinals within this batch; a digest repeated in another batch makes the same id there,
-  // which the fast path's commit check sees as a repeat and hands to the exact path.
-  const ordinals = new Map<string, number>();
+  let count = 0;
   const fail = (line: number, reason: string) => {
     bad++;
     if (errors.length < MAX_ERRORS) errors.push({ line, reason });
@@ -70,40 +89,81 @@ export function parseBatch(req: ParseRequest): ParseReply {
       continue;
     }
     if (bad > 0) continue; // the file is lost already; only bad rows still matter
-    if (input !== parsed || !textNamesEachKeyOnce(line, Object.keys(parsed).length)) (rewritten ??= new Map()).set(i, JSON.stringify(input));
-    ts.push(checked.ts);
-    if (checked.input.id !== undefined) {
+    count++;
+    row({ index: i, line, parsed, input: checked.input, ts: checked.ts });
+  }
+  return { lines: lines.length, bad, errors, blank, count };
+}
+
+/**
+ * True when a store reading the row's own text (DuckDB's JSON reader) sees the object validated: no
+ * number was coerced from text and no key repeats (see packed-docs.ts).
+ */
+const readsAsValidated = (r: ValidRow) => r.input === r.parsed && textNamesEachKeyOnce(r.line, Object.keys(r.parsed).length);
+
+export function parseBatch(req: ParseRequest): ParseReply {
+  const text = decoder.decode(req.bytes);
+  const ts: number[] = [];
+  const ids: string[] = [];
+  const given: string[] = [];
+  // Rows whose own text DuckDB must not read (see packed-docs.ts), by index, with the text to use.
+  const rewritten = new Map<number, string>();
+  // `h:` ordinals within this batch; a digest repeated in another batch makes the same id there,
+  // which the fast path's commit check sees as a repeat and hands to the exact path.
+  const ordinals = new Map<string, number>();
+  const block = checkLines(text, (r) => {
+    if (!readsAsValidated(r)) rewritten.set(r.index, JSON.stringify(r.input));
+    ts.push(r.ts);
+    if (r.input.id !== undefined) {
       ids.push('');
-      given.push(checked.input.id);
-      continue;
+      given.push(r.input.id);
+      return;
     }
-    const digest = contentDigest(normalize(checked.input, checked.ts));
+    const digest = contentDigest(normalize(r.input, r.ts));
     const n = (ordinals.get(digest) ?? 0) + 1;
     ordinals.set(digest, n);
     ids.push(`h:${digest}:${n}`);
-  }
-  const none = new Uint8Array(0);
-  if (bad > 0 || ts.length === 0) return { batch: req.batch, lines: lines.length, count: 0, docs: none, ts: '', ids: '', bad, errors };
+  });
+  const head = { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors };
+  if (block.bad > 0 || block.count === 0) return { ...head, count: 0, docs: new Uint8Array(0), ts: '', ids: '' };
   // TRICKY: the documents are the block's own bytes, sent back without a copy, not a string built per
   // row (that alone cost a fifth of the parse time). Blank lines, rewritten rows and bytes that are
   // not UTF-8 (read as U+FFFD, as validated) are rare and force a rebuild from the text.
   let docs: Uint8Array;
-  if (blank || rewritten !== null || text.includes('\uFFFD')) {
+  if (block.blank || rewritten.size > 0 || text.includes('\uFFFD')) {
     const kept: string[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      if (line.trim() !== '') kept.push(rewritten?.get(i) ?? line);
+    const all = text.split('\n');
+    for (let i = 0; i < all.length; i++) {
+      const line = all[i] as string;
+      if (line.trim() !== '') kept.push(rewritten.get(i) ?? line);
     }
     docs = Buffer.from(kept.join('\n'));
   } else {
     docs = req.bytes.at(-1) === 10 ? req.bytes.subarray(0, -1) : req.bytes;
   }
-  return { batch: req.batch, lines: lines.length, count: ts.length, docs, ts: ts.join(','), ids: ids.join(','), given: JSON.stringify(given), bad, errors };
+  return { ...head, count: ts.length, docs, ts: ts.join(','), ids: ids.join(','), given: JSON.stringify(given) };
+}
+
+/**
+ * Validates a block for the direct lane (direct-load.ts): nothing is packed, the rows are only counted
+ * and their instants summed, for the store to check its own read of the file against.
+ */
+export function scanBatch(req: ParseRequest): ScanReply {
+  const text = decoder.decode(req.bytes);
+  let tsSum = 0;
+  // Bytes that are not UTF-8 were validated as U+FFFD, which the store's reader would refuse.
+  let direct = !text.includes('\uFFFD');
+  const block = checkLines(text, (r) => {
+    tsSum += r.ts % TS_CHECK_MODULUS;
+    // An id-less row needs its `h:` id from the content digest, which only the streaming path computes.
+    if (direct && (r.input.id === undefined || !storeReadsTs(r.input.ts) || !readsAsValidated(r))) direct = false;
+  });
+  return { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors, rows: block.count, tsSum, direct };
 }
 
 parentPort?.on('message', (req: ParseRequest) => {
-  const reply = parseBatch(req);
+  const reply = req.scan ? scanBatch(req) : parseBatch(req);
   // The request's buffer is this thread's own (moved or cloned here), so it can move back; a rebuilt
   // one may sit in Buffer's shared pool and is copied instead.
-  parentPort?.postMessage(reply, reply.docs.buffer === req.bytes.buffer ? [req.bytes.buffer as ArrayBuffer] : []);
+  parentPort?.postMessage(reply, 'docs' in reply && reply.docs.buffer === req.bytes.buffer ? [req.bytes.buffer as ArrayBuffer] : []);
 });

@@ -148,6 +148,11 @@ export interface Store {
    * absent: one at a time (an embedded connection). Reports then send their independent statements together.
    */
   readonly concurrentQueries?: boolean;
+  /**
+   * True when the store's ingest sessions can read a validated JSON Lines file themselves
+   * (events/direct-load.ts: DuckDB's parallel reader). Absent: files are streamed into sessions.
+   */
+  readonly readsJsonLines?: boolean;
   /** Starts an all-or-nothing ingest (one file, one API batch, one spool drain). */
   beginIngest(): Promise<IngestSession>;
   /** Runs a compiled, parameter-bound query; BIGINTs come back as numbers. */

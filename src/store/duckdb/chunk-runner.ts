@@ -88,6 +88,18 @@ export class ChunkRunner {
     this.setLimit = want;
   }
 
+  /**
+   * For the direct lane (a file DuckDB reads itself): the allocator set to hand memory back, as while
+   * streaming (10M events: 288–297 MB peak RSS with it, 392–402 MB without; BENCHMARKS.md, session 6).
+   * Put back by restore().
+   */
+  async flushFreedMemory(): Promise<void> {
+    if (this.savedFlush !== null) return;
+    const r = await this.conn.runAndReadAll(`SELECT current_setting('${FLUSH_SETTING}') AS flush`);
+    this.savedFlush = String(r.getRowObjectsJS()[0]?.flush ?? '');
+    await this.conn.run(`SET ${FLUSH_SETTING} = '0KiB'`);
+  }
+
   /** Puts the session's memory limit back (the allocator stays as streaming set it, until restore()). */
   async restoreLimit(): Promise<void> {
     if (this.savedLimit === null) return;

@@ -1,11 +1,13 @@
-// The fast ingest path's full repeat check, on a real DuckDB file: when the id filter cannot vouch for a
-// session (files past ~15M events overflow it), every id is checked at commit in hash slices; a repeat in
-// any slice fails the whole batch and leaves the store as it was.
+// DuckDB ingest sessions on a real DuckDB file. The fast path's full repeat check: when no id filter
+// vouches for a session (files past ~15M events overflow it; the direct lane has none), every id is
+// checked at commit in hash slices, and a repeat in any slice fails the whole batch and leaves the store
+// as it was. The settings a session changes come back; a direct load is kept only when it is the file validated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LoadCheck } from '../../events/direct-load.js';
 import type { PackedDocs } from '../../events/packed-docs.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { openDuckDbStore } from './duckdb-store.js';
@@ -90,6 +92,45 @@ for (const outcome of ['commit', 'refused', 'abort'] as const) {
       else await session.abort();
       assert.deepEqual(await settings(), before);
       assert.equal(String(before?.m), '488.2 MiB', 'the session began with the store’s own limit');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// The direct lane (events/direct-load.ts) keeps DuckDB's read of a file only when it is the file the
+// workers validated: as many rows, the same instants, the same size and modification time.
+const LOADED = [
+  { id: 'a', type: 'sent', ts: '2026-03-01T09:00:00.000Z', message: 'm1', campaign: 'c', recipient: 'r1' },
+  { id: 'b', type: 'open', ts: '2026-03-01T10:00:00+01:00', message: 'm1', method: 'get' },
+];
+const TRUE_SUM = 2n * BigInt(T0 % 1_000_000_007);
+const loadCases: Array<{ name: string; change: (c: LoadCheck) => LoadCheck; keeps: boolean }> = [
+  { name: 'the file as validated', change: (c) => c, keeps: true },
+  { name: 'a row more than DuckDB read', change: (c) => ({ ...c, rows: c.rows + 1 }), keeps: false },
+  { name: 'a different sum of instants', change: (c) => ({ ...c, tsSum: c.tsSum + 1n }), keeps: false },
+  { name: 'a file changed since (size)', change: (c) => ({ ...c, size: c.size - 1 }), keeps: false },
+  { name: 'a file changed since (time)', change: (c) => ({ ...c, mtimeMs: c.mtimeMs - 1000 }), keeps: false },
+];
+
+for (const c of loadCases) {
+  test(`direct load: ${c.name} ${c.keeps ? 'is kept' : 'is refused, and the session stores nothing'}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
+    const store = await openDuckDbStore(join(dir, 't.duckdb'));
+    try {
+      const path = join(dir, 'events.jsonl');
+      writeFileSync(path, LOADED.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      const { size, mtimeMs } = statSync(path);
+      const session = (await store.beginIngest()) as DuckDbIngestSession;
+      const kept = await session.loadJsonLines(path, c.change({ rows: 2, tsSum: TRUE_SUM, size, mtimeMs }));
+      assert.equal(kept, c.keeps);
+      if (kept) assert.deepEqual(await session.commit(), { received: 2, inserted: 2, duplicates: 0 });
+      else await session.abort();
+      const rows = await store.query({ sql: 'SELECT id, ts, method FROM events ORDER BY id', params: {} });
+      assert.deepEqual(rows, c.keeps ? [{ id: 'a', ts: T0, method: null }, { id: 'b', ts: T0, method: 'GET' }] : []);
+      const [flush] = await store.query({ sql: "SELECT current_setting('allocator_bulk_deallocation_flush_threshold') AS f", params: {} });
+      assert.equal(flush?.f, '512.0 MiB', 'the session put the allocator setting back');
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -2,13 +2,15 @@
 // DuckDB extracts the columns natively, chunk by chunk, inside one transaction that commits or rolls back whole.
 // Fast mode inserts chunks straight into `events` and checks at commit that no id repeats; exact mode
 // (objects, and files the fast check refused) stages everything and resolves repeats at commit.
-import { BIGINT, blobValue, UBIGINT, type DuckDBConnection } from '@duckdb/node-api';
+import { stat } from 'node:fs/promises';
+import { BIGINT, blobValue, UBIGINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { TS_CHECK_MODULUS, type DirectLoadSession, type LoadCheck } from '../../events/direct-load.js';
 import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
 import { splitPacked, type PackedDocs, type PackedIngestSession, type PackedMode } from '../../events/packed-docs.js';
 import { ClickrateError } from '../../errors.js';
 import type { IngestCounts, IngestEvent, IngestSession } from '../store.js';
 import { ChunkRunner, mergeParts, type ChunkParams } from './chunk-runner.js';
-import { chunkRows, COLS, exactInsert, fastRows, MAX_PARTS } from './ingest-sql.js';
+import { chunkRows, COLS, exactInsert, fastRows, fileInsert, MAX_PARTS } from './ingest-sql.js';
 
 // TRICKY: exactly whole DuckDB row groups (122,880 rows) per statement. DuckDB writes each full row
 // group of uncommitted rows straight to the database file, and keeps a partial one in memory, to be
@@ -24,9 +26,9 @@ const STREAMING_LIMIT_FLOOR = 64 * 2 ** 20;
 
 let stagingCounter = 0;
 
-export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
-  /** Ids per slice of the full repeat check (see repeatsWithin): 10M in one passed at 64 MB. Smaller in tests. */
-  static repeatCheckIds = 8_000_000;
+export class DuckDbIngestSession implements IngestSession, PackedIngestSession, DirectLoadSession {
+  /** Ids per slice of the full repeat check (see repeatsWithin): 10M in one passed at 256 MB. Smaller in tests. */
+  static repeatCheckIds = 10_000_000;
   private mode: PackedMode | null = null;
   private pending: PackedDocs[] = [];
   private pendingCount = 0;
@@ -97,6 +99,35 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
     this.pending.push({ docs: batch.docs, ts: batch.ts, ids: batch.ids, count: batch.count });
     this.pendingCount += batch.count;
     while (this.pendingCount >= CHUNK_EVENTS && !this.conflicted) await this.flush(CHUNK_EVENTS);
+  }
+
+  /**
+   * The direct lane (events/direct-load.ts): DuckDB reads the validated file on every thread. The rows
+   * stay only when they are the rows validated: as many, the same sum of instants, the file unchanged.
+   */
+  async loadJsonLines(path: string, check: LoadCheck): Promise<boolean> {
+    if (this.done) throw new ClickrateError('CR_ERR_STORE', 'load after commit or abort');
+    if (this.mode !== null || this.received > 0) throw new ClickrateError('CR_ERR_STORE', 'a direct load must be the whole session');
+    // Fast mode without a filter: commit checks every id (repeatsWithin), in DuckDB, on every thread.
+    this.mode = 'fast';
+    await this.runner.flushFreedMemory();
+    let rows: number;
+    try {
+      rows = (await this.conn.run(fileInsert(this.stamp), [path])).rowsChanged;
+    } catch {
+      // The reader refused something the workers accepted (a line past its 16 MB object limit, say):
+      // the caller streams the file instead, and that path names any row at fault.
+      return false;
+    }
+    this.received = rows;
+    this.inserted = rows;
+    if (rows !== check.rows) return false;
+    const r = await this.conn.runAndReadAll('SELECT sum(ts % $m) AS s FROM events WHERE ingested_at = $stamp', { m: TS_CHECK_MODULUS, stamp: this.stamp }, { m: BIGINT, stamp: BIGINT });
+    // A HUGEINT (bigint), NULL over no rows.
+    const sum = (r.getRowObjectsJS()[0]?.s ?? 0n) as bigint;
+    if (BigInt(sum) !== check.tsSum) return false;
+    const now = await stat(path);
+    return now.size === check.size && now.mtimeMs === check.mtimeMs;
   }
 
   private watchIds(filter: IdRepeatFilter, batch: PackedDocs): void {
@@ -184,18 +215,28 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession {
       );
       return Number(r.getRowObjectsJS()[0]?.n ?? 0) > 0;
     }
-    // TRICKY: files of more than ~15M events overflow the filter and land here. One aggregate over all of
-    // their ids failed at 100M ("failed to pin block", at 64 MB and at 256 MB): DuckDB spills an aggregate
-    // in partitions, and each must fit in memory to finish. So the ids are split by hash into slices of
-    // at most repeatCheckIds, each grouped on its own, as a 10M-event file is whole (which passed).
+    // TRICKY: files of more than ~15M events overflow the filter and land here, and so does the direct
+    // lane, which has no filter. Grouping the ids themselves took 1.6 s and 505 MB RSS at 10M events, and
+    // failed at 100M ("failed to pin block", at 64 MB and at 256 MB: DuckDB spills an aggregate in
+    // partitions, each of which must fit in memory). So the 8-byte hashes of the ids are grouped, in
+    // slices of at most repeatCheckIds (0.9 s and 360 MB at 10M in one), and a hash that repeats has its
+    // ids compared: a repeated id always repeats its hash, and two ids rarely share one.
     const slices = Math.max(1, Math.ceil(this.inserted / DuckDbIngestSession.repeatCheckIds));
     for (let k = 0; k < slices; k++) {
       const r = await this.conn.runAndReadAll(
-        'SELECT EXISTS (SELECT id FROM events WHERE ingested_at = $stamp AND hash(id) % $slices = $k GROUP BY id HAVING count(*) > 1) AS x',
+        'SELECT hash(id) AS h FROM events WHERE ingested_at = $stamp AND hash(id) % $slices = $k GROUP BY h HAVING count(*) > 1 LIMIT 1000',
         { stamp: this.stamp, slices, k },
         { stamp: BIGINT, slices: UBIGINT, k: UBIGINT },
       );
-      if (r.getRowObjectsJS()[0]?.x === true) return true;
+      const hashes = r.getRowObjectsJS().map((row) => String(row.h));
+      if (hashes.length === 0) continue;
+      const ids = await this.conn.runAndReadAll(
+        `SELECT EXISTS (SELECT id FROM events WHERE ingested_at = $stamp AND hash(id) IN (SELECT CAST(unnest(from_json($hashes, '["VARCHAR"]')) AS UBIGINT))
+          GROUP BY id HAVING count(*) > 1) AS x`,
+        { stamp: this.stamp, hashes: JSON.stringify(hashes) },
+        { stamp: BIGINT, hashes: VARCHAR },
+      );
+      if (ids.getRowObjectsJS()[0]?.x === true) return true;
     }
     return false;
   }

@@ -27,6 +27,7 @@ const PARAM_TYPES = { String: VARCHAR, Int64: BIGINT, Float64: DOUBLE } as const
 
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb' as const;
+  readonly readsJsonLines = true;
   private ingestQueue: Promise<void> = Promise.resolve();
   private ingestConn: DuckDBConnection | null = null;
 

@@ -5,7 +5,7 @@ import { EVENT_FIELDS } from '../../events/event.js';
 // TRICKY: why documents and not appender calls. Every appender call crosses into native code; one per
 // column capped ingest near 150,000 events/s, while a few bound blobs per chunk cost nothing in JS and
 // DuckDB's JSON reader extracts the columns in native code on its own thread, beside the JS parsing.
-const DOC_TYPE = JSON.stringify({
+const DOC_FIELDS: Readonly<Record<string, string>> = {
   id: 'VARCHAR',
   type: 'VARCHAR',
   message: 'VARCHAR',
@@ -20,7 +20,12 @@ const DOC_TYPE = JSON.stringify({
   user_agent: 'VARCHAR',
   method: 'VARCHAR',
   value: 'DOUBLE',
-});
+};
+const DOC_TYPE = JSON.stringify(DOC_FIELDS);
+/** The same columns as a STRUCT literal for read_ndjson, `ts` read as the text the file holds. */
+const FILE_COLUMNS = `{${Object.entries({ ...DOC_FIELDS, ts: 'VARCHAR' })
+  .map(([k, v]) => `${k}: '${v}'`)
+  .join(', ')}}`;
 export const COLUMNS = EVENT_FIELDS.filter((f) => f !== 'id');
 const PLAIN = COLUMNS.filter((c) => c !== 'ts' && c !== 'method');
 /**
@@ -50,6 +55,18 @@ export const fastRows = (parts: number) => `(SELECT coalesce(j.id, nullif(k, '')
   FROM (SELECT from_json(doc, '${DOC_TYPE}') AS j, t, k
     FROM (SELECT unnest(string_split(decode(d), chr(10))) AS doc, unnest(string_split(ts, ',')) AS t, unnest(string_split(ks, ',')) AS k
       FROM (VALUES ${partValues(parts)}) v(d, ts, ks, part)))) d`;
+/**
+ * The direct lane's insert (events/direct-load.ts): DuckDB reads the validated file itself, $1 its path.
+ * The columns are DOC_TYPE's with `ts` read as text, since the file holds it as written: only forms that
+ * CAST(… AS TIMESTAMPTZ) reads as the import did get here (storeReadsTs), and the sum of the instants is
+ * checked after. Unknown keys cannot occur (validation refused them) and blank lines are skipped, as the
+ * workers skipped them. TRICKY: DuckDB inserts on every thread only because the store opens with
+ * preserve_insertion_order off; with it on, the reader fed one inserting thread (2M events: 6.1 s on 2
+ * threads, 5.1 s on one, 2.9 s without order; BENCHMARKS.md, session 6).
+ */
+export const fileInsert = (stamp: number) => `INSERT INTO events (id, ${COLS}, ingested_at)
+  SELECT id, ${COLUMNS.map((c) => (c === 'ts' ? 'epoch_ms(CAST(ts AS TIMESTAMPTZ))' : c === 'method' ? 'upper(method)' : c)).join(', ')}, ${stamp}
+  FROM read_ndjson($1, columns = ${FILE_COLUMNS}, format = 'newline_delimited', auto_detect = false)`;
 /** Parts per statement at most (each part is a batch, ~1 MB from the parse workers); smaller ones are merged. */
 export const MAX_PARTS = 32;
 

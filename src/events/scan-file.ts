@@ -1,0 +1,65 @@
+// Validates a whole JSON Lines file on every core and stores nothing: the first half of the direct lane
+// (direct-load.ts). It finds the bad rows by line, the totals the store's own read must match, and
+// whether the store may read the file itself.
+import { stat } from 'node:fs/promises';
+import { BadRows } from './bad-rows.js';
+import type { LoadCheck } from './direct-load.js';
+import type { ImportProgress } from './import-file.js';
+import { ParsePool, scanWorkerCount } from './parse-pool.js';
+import type { ScanReply } from './parse-worker.js';
+import { readJsonLineBlocks } from './read-events.js';
+
+/** Blocks in the workers ahead of the one being counted: keeps every worker busy, bounds memory. */
+const AHEAD = 4;
+
+export type ScanResult =
+  /** Every row valid and readable by the store as validated. */
+  | { direct: true; lines: number; check: LoadCheck }
+  /** A row the store would read differently (no id, a `ts` form it reads otherwise, a repeated key…): the rest was not scanned. */
+  | { direct: false };
+
+export interface ScanOptions {
+  workers?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** Throws CR_ERR_BAD_FILE naming the bad rows by line, as the streaming import does. */
+export async function scanFile(file: string, opts: ScanOptions): Promise<ScanResult> {
+  const before = await stat(file);
+  const bad = new BadRows(file);
+  const pool = new ParsePool(opts.workers ?? scanWorkerCount());
+  const ahead: Promise<ScanReply>[] = [];
+  let lines = 0;
+  let rows = 0;
+  let tsSum = 0n;
+  let direct = true;
+  const take = async (): Promise<void> => {
+    const reply = await (ahead.shift() as Promise<ScanReply>);
+    for (const e of reply.errors) bad.add(lines + e.line, e.reason);
+    bad.count += reply.bad - reply.errors.length;
+    lines += reply.lines;
+    direct &&= reply.direct;
+    if (bad.count === 0 && direct) {
+      rows += reply.rows;
+      tsSum += BigInt(reply.tsSum);
+    }
+    opts.onProgress?.({ lines, committing: false });
+  };
+  try {
+    let batch = 0;
+    for await (const block of readJsonLineBlocks(file)) {
+      ahead.push(pool.scan(batch++, block));
+      if (ahead.length > AHEAD) await take();
+      if (bad.full || !direct) break;
+    }
+    while (ahead.length > 0 && !bad.full && direct) await take();
+  } finally {
+    // Blocks still in the workers are abandoned when the scan stops early; their rejection is expected.
+    for (const p of ahead) p.catch(() => undefined);
+    await pool.close();
+  }
+  // A scan that stopped early leaves the bad rows to the streaming import, which lists them all.
+  if (!direct) return { direct: false };
+  bad.throwIfAny();
+  return { direct: true, lines, check: { rows, tsSum, size: before.size, mtimeMs: before.mtimeMs } };
+}
