@@ -1,6 +1,7 @@
 // The import's direct lane: when the parse workers have validated a whole JSON Lines file and every row
 // reads the same in the store's own JSON reader, the store loads the file itself (DuckDB reads it in parallel).
 import { resolve } from 'node:path';
+import type { IdRepeatFilter } from './id-repeat-filter.js';
 
 /**
  * Instants are checked as a sum of `ts % TS_CHECK_MODULUS` over the rows: exact in a JS number per
@@ -27,10 +28,11 @@ export interface LoadCheck {
 export interface DirectLoadSession {
   /**
    * Loads every row of `path` (absolute, free of glob characters: see directPath) into the session;
-   * commit then checks that no id repeats, as in fast mode. Resolves false when the rows read are not
-   * the rows validated (`check`), and the session must be aborted: the caller then streams the file.
+   * commit then checks that no id repeats, as in fast mode (`filter` has seen every id of the file).
+   * Resolves false when the rows read are not the rows validated (`check`), and the session must be
+   * aborted: the caller then streams the file.
    */
-  loadJsonLines(path: string, check: LoadCheck): Promise<boolean>;
+  loadJsonLines(path: string, check: LoadCheck, filter: IdRepeatFilter): Promise<boolean>;
 }
 
 export function isDirectLoadSession(s: object): s is DirectLoadSession {

@@ -31,8 +31,9 @@ export class IdRepeatFilter {
 
   see(id: string): void {
     this.seen++;
-    if (this.testAndAdd(id)) return;
+    // Given up: the caller checks every id anyway, so hashing the rest (85M ids of a 100M-event file) buys nothing.
     if (this.over) return;
+    if (this.testAndAdd(id)) return;
     if (this.found.size >= MAX_CANDIDATES) {
       // The filter is too small for this file, or the file repeats a great many ids: either way a
       // full check is now cheaper than a huge candidate list (and keeps memory bounded).

@@ -90,7 +90,7 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
  * id repeats and the exact path must resolve it.
  */
 async function importDirect(store: Store, file: string, path: string, opts: ImportFileOptions): Promise<IngestCounts | 'stream' | 'conflict'> {
-  const scan = await scanFile(file, { workers: opts.parseWorkers, onProgress: opts.onProgress });
+  const scan = await scanFile(file, { workers: opts.parseWorkers, expectedRows: await expectedRows(file), onProgress: opts.onProgress });
   if (!scan.direct) return 'stream';
   const session = await store.beginIngest();
   try {
@@ -99,7 +99,7 @@ async function importDirect(store: Store, file: string, path: string, opts: Impo
       return 'stream';
     }
     opts.onProgress?.({ lines: scan.lines, committing: true });
-    if (!(await session.loadJsonLines(path, scan.check))) {
+    if (!(await session.loadJsonLines(path, scan.check, scan.filter))) {
       await session.abort();
       return 'stream';
     }

@@ -31,6 +31,8 @@ export interface ParseReply extends PackedDocs, BlockReply {}
 export interface ScanReply extends BlockReply, ScanTotals {
   /** False once a row is one the store would read differently (see readsAsValidated), or has no id. */
   direct: boolean;
+  /** The ids the rows gave, as a JSON array in row order, for the repeat check (while `direct`). */
+  given: string;
 }
 
 const MAX_ERRORS = 20;
@@ -150,15 +152,18 @@ export function parseBatch(req: ParseRequest): ParseReply {
  */
 export function scanBatch(req: ParseRequest): ScanReply {
   const text = decoder.decode(req.bytes);
+  const given: string[] = [];
   let tsSum = 0;
   // Bytes that are not UTF-8 were validated as U+FFFD, which the store's reader would refuse.
   let direct = !text.includes('\uFFFD');
   const block = checkLines(text, (r) => {
     tsSum += r.ts % TS_CHECK_MODULUS;
+    if (!direct) return;
     // An id-less row needs its `h:` id from the content digest, which only the streaming path computes.
-    if (direct && (r.input.id === undefined || !storeReadsTs(r.input.ts) || !readsAsValidated(r))) direct = false;
+    if (r.input.id === undefined || !storeReadsTs(r.input.ts) || !readsAsValidated(r)) direct = false;
+    else given.push(r.input.id);
   });
-  return { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors, rows: block.count, tsSum, direct };
+  return { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors, rows: block.count, tsSum, direct, given: JSON.stringify(given) };
 }
 
 parentPort?.on('message', (req: ParseRequest) => {

@@ -1,9 +1,10 @@
 // Validates a whole JSON Lines file on every core and stores nothing: the first half of the direct lane
-// (direct-load.ts). It finds the bad rows by line, the totals the store's own read must match, and
-// whether the store may read the file itself.
+// (direct-load.ts). It finds the bad rows by line, the totals the store's own read must match, every id
+// for the repeat check, and whether the store may read the file itself.
 import { stat } from 'node:fs/promises';
 import { BadRows } from './bad-rows.js';
 import type { LoadCheck } from './direct-load.js';
+import { IdRepeatFilter } from './id-repeat-filter.js';
 import type { ImportProgress } from './import-file.js';
 import { ParsePool, scanWorkerCount } from './parse-pool.js';
 import type { ScanReply } from './parse-worker.js';
@@ -14,12 +15,14 @@ const AHEAD = 4;
 
 export type ScanResult =
   /** Every row valid and readable by the store as validated. */
-  | { direct: true; lines: number; check: LoadCheck }
+  | { direct: true; lines: number; check: LoadCheck; filter: IdRepeatFilter }
   /** A row the store would read differently (no id, a `ts` form it reads otherwise, a repeated key…): the rest was not scanned. */
   | { direct: false };
 
 export interface ScanOptions {
   workers?: number;
+  /** Sizes the repeat check's filter (see IdRepeatFilter). */
+  expectedRows: number;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -27,6 +30,7 @@ export interface ScanOptions {
 export async function scanFile(file: string, opts: ScanOptions): Promise<ScanResult> {
   const before = await stat(file);
   const bad = new BadRows(file);
+  const filter = new IdRepeatFilter(opts.expectedRows);
   const pool = new ParsePool(opts.workers ?? scanWorkerCount());
   const ahead: Promise<ScanReply>[] = [];
   let lines = 0;
@@ -42,6 +46,7 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
     if (bad.count === 0 && direct) {
       rows += reply.rows;
       tsSum += BigInt(reply.tsSum);
+      for (const id of JSON.parse(reply.given) as string[]) filter.see(id);
     }
     opts.onProgress?.({ lines, committing: false });
   };
@@ -61,5 +66,5 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
   // A scan that stopped early leaves the bad rows to the streaming import, which lists them all.
   if (!direct) return { direct: false };
   bad.throwIfAny();
-  return { direct: true, lines, check: { rows, tsSum, size: before.size, mtimeMs: before.mtimeMs } };
+  return { direct: true, lines, check: { rows, tsSum, size: before.size, mtimeMs: before.mtimeMs }, filter };
 }

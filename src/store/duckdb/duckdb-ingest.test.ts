@@ -1,5 +1,5 @@
 // DuckDB ingest sessions on a real DuckDB file. The fast path's full repeat check: when no id filter
-// vouches for a session (files past ~15M events overflow it; the direct lane has none), every id is
+// vouches for a session (files past ~15M events overflow it), every id is
 // checked at commit in hash slices, and a repeat in any slice fails the whole batch and leaves the store
 // as it was. The settings a session changes come back; a direct load is kept only when it is the file validated.
 import { test } from 'node:test';
@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadCheck } from '../../events/direct-load.js';
+import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
 import type { PackedDocs } from '../../events/packed-docs.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { openDuckDbStore } from './duckdb-store.js';
@@ -123,7 +124,9 @@ for (const c of loadCases) {
       writeFileSync(path, LOADED.map((e) => JSON.stringify(e)).join('\n') + '\n');
       const { size, mtimeMs } = statSync(path);
       const session = (await store.beginIngest()) as DuckDbIngestSession;
-      const kept = await session.loadJsonLines(path, c.change({ rows: 2, tsSum: TRUE_SUM, size, mtimeMs }));
+      const filter = new IdRepeatFilter(2);
+      for (const e of LOADED) filter.see(e.id);
+      const kept = await session.loadJsonLines(path, c.change({ rows: 2, tsSum: TRUE_SUM, size, mtimeMs }), filter);
       assert.equal(kept, c.keeps);
       if (kept) assert.deepEqual(await session.commit(), { received: 2, inserted: 2, duplicates: 0 });
       else await session.abort();

@@ -3,7 +3,7 @@
 // Fast mode inserts chunks straight into `events` and checks at commit that no id repeats; exact mode
 // (objects, and files the fast check refused) stages everything and resolves repeats at commit.
 import { stat } from 'node:fs/promises';
-import { BIGINT, blobValue, UBIGINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, blobValue, UBIGINT, type DuckDBConnection } from '@duckdb/node-api';
 import { TS_CHECK_MODULUS, type DirectLoadSession, type LoadCheck } from '../../events/direct-load.js';
 import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
 import { splitPacked, type PackedDocs, type PackedIngestSession, type PackedMode } from '../../events/packed-docs.js';
@@ -27,8 +27,8 @@ const STREAMING_LIMIT_FLOOR = 64 * 2 ** 20;
 let stagingCounter = 0;
 
 export class DuckDbIngestSession implements IngestSession, PackedIngestSession, DirectLoadSession {
-  /** Ids per slice of the full repeat check (see repeatsWithin): 10M in one passed at 256 MB. Smaller in tests. */
-  static repeatCheckIds = 10_000_000;
+  /** Ids per slice of the full repeat check (see repeatsWithin): 10M in one passed at 64 MB. Smaller in tests. */
+  static repeatCheckIds = 8_000_000;
   private mode: PackedMode | null = null;
   private pending: PackedDocs[] = [];
   private pendingCount = 0;
@@ -105,11 +105,12 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
    * The direct lane (events/direct-load.ts): DuckDB reads the validated file on every thread. The rows
    * stay only when they are the rows validated: as many, the same sum of instants, the file unchanged.
    */
-  async loadJsonLines(path: string, check: LoadCheck): Promise<boolean> {
+  async loadJsonLines(path: string, check: LoadCheck, filter: IdRepeatFilter): Promise<boolean> {
     if (this.done) throw new ClickrateError('CR_ERR_STORE', 'load after commit or abort');
     if (this.mode !== null || this.received > 0) throw new ClickrateError('CR_ERR_STORE', 'a direct load must be the whole session');
-    // Fast mode without a filter: commit checks every id (repeatsWithin), in DuckDB, on every thread.
+    // Fast mode, with the filter the scan filled: commit looks up its candidates (repeatsWithin).
     this.mode = 'fast';
+    this.repeatFilter = filter;
     await this.runner.flushFreedMemory();
     let rows: number;
     try {
@@ -215,28 +216,21 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
       );
       return Number(r.getRowObjectsJS()[0]?.n ?? 0) > 0;
     }
-    // TRICKY: files of more than ~15M events overflow the filter and land here, and so does the direct
-    // lane, which has no filter. Grouping the ids themselves took 1.6 s and 505 MB RSS at 10M events, and
-    // failed at 100M ("failed to pin block", at 64 MB and at 256 MB: DuckDB spills an aggregate in
-    // partitions, each of which must fit in memory). So the 8-byte hashes of the ids are grouped, in
-    // slices of at most repeatCheckIds (0.9 s and 360 MB at 10M in one), and a hash that repeats has its
-    // ids compared: a repeated id always repeats its hash, and two ids rarely share one.
+    // TRICKY: files of more than ~15M events overflow the filter and land here. One aggregate over all of
+    // their ids failed at 100M ("failed to pin block", at 64 MB and at 256 MB): DuckDB spills an aggregate
+    // in partitions, and each must fit in memory to finish. So the ids are split by hash into slices of
+    // at most repeatCheckIds, each grouped on its own, as a 10M-event file is whole (which passed).
+    // Grouping 8-byte hashes instead of the ids was tried and dropped: DuckDB's hash() of short strings
+    // collides often (`ads-0022:1097370` and `ads-0025:1097375` share one; at least a thousand pairs in
+    // a tenth of the 100M-event file), so every colliding pair would need its ids compared anyway.
     const slices = Math.max(1, Math.ceil(this.inserted / DuckDbIngestSession.repeatCheckIds));
     for (let k = 0; k < slices; k++) {
       const r = await this.conn.runAndReadAll(
-        'SELECT hash(id) AS h FROM events WHERE ingested_at = $stamp AND hash(id) % $slices = $k GROUP BY h HAVING count(*) > 1 LIMIT 1000',
+        'SELECT EXISTS (SELECT id FROM events WHERE ingested_at = $stamp AND hash(id) % $slices = $k GROUP BY id HAVING count(*) > 1) AS x',
         { stamp: this.stamp, slices, k },
         { stamp: BIGINT, slices: UBIGINT, k: UBIGINT },
       );
-      const hashes = r.getRowObjectsJS().map((row) => String(row.h));
-      if (hashes.length === 0) continue;
-      const ids = await this.conn.runAndReadAll(
-        `SELECT EXISTS (SELECT id FROM events WHERE ingested_at = $stamp AND hash(id) IN (SELECT CAST(unnest(from_json($hashes, '["VARCHAR"]')) AS UBIGINT))
-          GROUP BY id HAVING count(*) > 1) AS x`,
-        { stamp: this.stamp, hashes: JSON.stringify(hashes) },
-        { stamp: BIGINT, hashes: VARCHAR },
-      );
-      if (ids.getRowObjectsJS()[0]?.x === true) return true;
+      if (r.getRowObjectsJS()[0]?.x === true) return true;
     }
     return false;
   }
