@@ -56,7 +56,10 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
   let direct = format === 'jsonl' && store.readsJsonLines === true && opts.direct !== false ? directPath(file) : null;
   for (;;) {
     if (direct !== null) {
-      const done = await importDirect(store, file, direct, opts);
+      const done = await importDirect(store, file, direct, opts).catch((err: unknown) => {
+        if (isClickrateError(err)) throw err;
+        throw new ClickrateError('CR_ERR_BAD_FILE', `${file}: ${(err as Error).message}`, { file }, { cause: err });
+      });
       if (typeof done === 'object') return { file, ...done, lane: 'direct' };
       // An id repeats: resolved by the exact path; anything else the direct lane cannot take streams.
       if (done === 'conflict') mode = 'exact';

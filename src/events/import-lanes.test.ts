@@ -1,7 +1,7 @@
 // Which lane a JSON Lines file takes into a real DuckDB file (direct-load.ts), and that every lane stores
 // exactly the rows the streaming lane stores: same ids, same values, same times.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -85,6 +85,23 @@ test('lanes: a bad row in a file the direct lane would take fails the file by li
     });
     const [n] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} });
     assert.equal(n?.n, 0);
+  } finally {
+    await store.close();
+  }
+});
+
+test('lanes: a file that cannot be read is a clear error, not a crash', async () => {
+  const path = join(dir, 'a-directory.jsonl');
+  mkdirSync(path);
+  const store = await openDuckDbStore(join(dir, 'unreadable.duckdb'));
+  try {
+    for (const direct of [true, false]) {
+      await assert.rejects(importFile(store, path, { direct }), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'CR_ERR_BAD_FILE', `direct: ${direct}`);
+        assert.match(err.message, /a-directory\.jsonl: .*EISDIR/);
+        return true;
+      });
+    }
   } finally {
     await store.close();
   }
