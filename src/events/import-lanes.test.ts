@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { openDuckDbStore, type DuckDbStore } from '../store/duckdb/duckdb-store.js';
 import { importFile, type ImportFileResult } from './import-file.js';
@@ -33,6 +33,8 @@ const cases: Array<[string, string[], string, ImportFileResult['lane'], number]>
   ['a lower-case z, which DuckDB does not read', [...PLAIN, line({ id: 'g', type: 'open', ts: '2026-03-01T09:00:00z', message: 'm-a' })], 'lower-z.jsonl', 'stream', 7],
   ['an id repeated within the file (the first copy is kept)', [...PLAIN, line(sent('a', { recipient: 'second@x.com' }))], 'repeat.jsonl', 'exact', 6],
   ['a name DuckDB would read as a glob', PLAIN, 'events[1].jsonl', 'stream', 6],
+  // DuckDB reads `key=value` folders as columns unless told not to; the rows' own values must win.
+  ['folders named like columns (campaign=, type=, id=, step=)', PLAIN, 'campaign=spring/type=click/id=same/step=7/events.jsonl', 'direct', 6],
 ];
 
 const rowsOf = (store: DuckDbStore) => store.query({ sql: 'SELECT * EXCLUDE (ingested_at) FROM events ORDER BY id', params: {} });
@@ -41,6 +43,7 @@ for (const [name, lines, fileName, lane, stored] of cases) {
   test(`lanes: ${name} → ${lane}, storing what the streaming lane stores`, async () => {
     const sub = mkdtempSync(join(dir, 'case-'));
     const path = join(sub, fileName);
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, lines.join('\n') + '\n');
     const auto = await openDuckDbStore(join(sub, 'auto.duckdb'));
     const streamed = await openDuckDbStore(join(sub, 'streamed.duckdb'));

@@ -60,13 +60,15 @@ export const fastRows = (parts: number) => `(SELECT coalesce(j.id, nullif(k, '')
  * The columns are DOC_TYPE's with `ts` read as text, since the file holds it as written: only forms that
  * CAST(… AS TIMESTAMPTZ) reads as the import did get here (storeReadsTs), and the sum of the instants is
  * checked after. Unknown keys cannot occur (validation refused them) and blank lines are skipped, as the
- * workers skipped them. TRICKY: DuckDB inserts on every thread only because the store opens with
+ * workers skipped them. TRICKY: every option that lets the path or the reader add values is pinned off:
+ * DuckDB reads `key=value` folders as columns by itself, even without auto_detect, and those overrode the
+ * rows' own values (`/data/campaign=spring/e.jsonl` stored every row's campaign as `spring`). TRICKY: DuckDB inserts on every thread only because the store opens with
  * preserve_insertion_order off; with it on, the reader fed one inserting thread (2M events: 6.1 s on 2
  * threads, 5.1 s on one, 2.9 s without order; BENCHMARKS.md, session 6).
  */
 export const fileInsert = (stamp: number) => `INSERT INTO events (id, ${COLS}, ingested_at)
   SELECT id, ${COLUMNS.map((c) => (c === 'ts' ? 'epoch_ms(CAST(ts AS TIMESTAMPTZ))' : c === 'method' ? 'upper(method)' : c)).join(', ')}, ${stamp}
-  FROM read_ndjson($1, columns = ${FILE_COLUMNS}, format = 'newline_delimited', auto_detect = false)`;
+  FROM read_ndjson($1, columns = ${FILE_COLUMNS}, format = 'newline_delimited', auto_detect = false, hive_partitioning = false, union_by_name = false, filename = false)`;
 /** Parts per statement at most (each part is a batch, ~1 MB from the parse workers); smaller ones are merged. */
 export const MAX_PARTS = 32;
 
