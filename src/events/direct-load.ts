@@ -19,10 +19,27 @@ export interface ScanTotals {
 export interface LoadCheck {
   rows: number;
   tsSum: bigint;
-  /** The file as validated (size and modification time): a file changed since must be read again. */
+  /**
+   * The file as validated: a file changed or replaced since must be read again. The inode and change
+   * time as well as size and modification time, since `cp -p` or `touch -d` can restore the latter two
+   * but nobody can set a change time.
+   */
+  file: FileIdentity;
+}
+
+export interface FileIdentity {
+  dev: number;
+  ino: number;
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
 }
+
+/** The identity of a file as `stat` gives it (see LoadCheck.file). */
+export const identityOf = (st: FileIdentity): FileIdentity => ({ dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
+
+export const sameFile = (a: FileIdentity, b: FileIdentity): boolean =>
+  a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 
 /** An ingest session whose store can read a validated JSON Lines file itself. */
 export interface DirectLoadSession {

@@ -3,7 +3,7 @@
 // for the repeat check, and whether the store may read the file itself.
 import { stat } from 'node:fs/promises';
 import { BadRows } from './bad-rows.js';
-import type { LoadCheck } from './direct-load.js';
+import { identityOf, type LoadCheck } from './direct-load.js';
 import { IdRepeatFilter } from './id-repeat-filter.js';
 import type { ImportProgress } from './import-file.js';
 import { ParsePool, scanWorkerCount } from './parse-pool.js';
@@ -23,6 +23,8 @@ export interface ScanOptions {
   workers?: number;
   /** Sizes the repeat check's filter (see IdRepeatFilter). */
   expectedRows: number;
+  /** Bytes per block handed to a worker (default: read-events.ts's 1 MB); small in tests. */
+  blockSize?: number;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -52,7 +54,7 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
   };
   try {
     let batch = 0;
-    for await (const block of readJsonLineBlocks(file)) {
+    for await (const block of readJsonLineBlocks(file, opts.blockSize)) {
       ahead.push(pool.scan(batch++, block));
       if (ahead.length > AHEAD) await take();
       if (bad.full || !direct) break;
@@ -66,5 +68,5 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
   // A scan that stopped early leaves the bad rows to the streaming import, which lists them all.
   if (!direct) return { direct: false };
   bad.throwIfAny();
-  return { direct: true, lines, check: { rows, tsSum, size: before.size, mtimeMs: before.mtimeMs }, filter };
+  return { direct: true, lines, check: { rows, tsSum, file: identityOf(before) }, filter };
 }

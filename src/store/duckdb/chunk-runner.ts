@@ -71,14 +71,11 @@ export class ChunkRunner {
    */
   async fitMemoryLimit(chunkBytes: number, perChunkByte: number, floorBytes: number): Promise<void> {
     if (this.savedLimit === null) {
-      const r = await this.conn.runAndReadAll(`SELECT current_setting('memory_limit') AS current, current_setting('${FLUSH_SETTING}') AS flush`);
+      const r = await this.conn.runAndReadAll(`SELECT current_setting('memory_limit') AS current`);
       const row = r.getRowObjectsJS()[0];
       this.savedLimit = String(row?.current ?? '');
       this.setLimit = bytesOf(this.savedLimit);
-      if (this.savedFlush === null) {
-        this.savedFlush = String(row?.flush ?? '');
-        await this.conn.run(`SET ${FLUSH_SETTING} = '0KiB'`);
-      }
+      await this.flushFreedMemory();
     }
     const want = Math.min(bytesOf(this.savedLimit), Math.max(floorBytes, Math.ceil(chunkBytes * perChunkByte)));
     // Only a change of more than a tenth is worth a SET (chunks vary a little in size).
@@ -89,9 +86,9 @@ export class ChunkRunner {
   }
 
   /**
-   * For the direct lane (a file DuckDB reads itself): the allocator set to hand memory back, as while
-   * streaming (10M events: 288–297 MB peak RSS with it, 392–402 MB without; BENCHMARKS.md, session 6).
-   * Put back by restore().
+   * The allocator set to hand memory back, while a file streams in (fitMemoryLimit) or DuckDB reads one
+   * itself (the direct lane; 10M events: 288–297 MB peak RSS with it, 392–402 MB without; BENCHMARKS.md,
+   * session 6). Put back by restore().
    */
   async flushFreedMemory(): Promise<void> {
     if (this.savedFlush !== null) return;

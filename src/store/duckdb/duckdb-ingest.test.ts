@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadCheck } from '../../events/direct-load.js';
+import { identityOf, type LoadCheck } from '../../events/direct-load.js';
 import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
 import type { PackedDocs } from '../../events/packed-docs.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
@@ -111,8 +111,10 @@ const loadCases: Array<{ name: string; change: (c: LoadCheck) => LoadCheck; keep
   { name: 'the file as validated', change: (c) => c, keeps: true },
   { name: 'a row more than DuckDB read', change: (c) => ({ ...c, rows: c.rows + 1 }), keeps: false },
   { name: 'a different sum of instants', change: (c) => ({ ...c, tsSum: c.tsSum + 1n }), keeps: false },
-  { name: 'a file changed since (size)', change: (c) => ({ ...c, size: c.size - 1 }), keeps: false },
-  { name: 'a file changed since (time)', change: (c) => ({ ...c, mtimeMs: c.mtimeMs - 1000 }), keeps: false },
+  { name: 'a file changed since (size)', change: (c) => ({ ...c, file: { ...c.file, size: c.file.size - 1 } }), keeps: false },
+  { name: 'a file changed since (time)', change: (c) => ({ ...c, file: { ...c.file, mtimeMs: c.file.mtimeMs - 1000 } }), keeps: false },
+  { name: 'a file replaced by another of the same size and time (inode)', change: (c) => ({ ...c, file: { ...c.file, ino: c.file.ino + 1 } }), keeps: false },
+  { name: 'a file whose times were set back (change time)', change: (c) => ({ ...c, file: { ...c.file, ctimeMs: c.file.ctimeMs - 1000 } }), keeps: false },
 ];
 
 for (const c of loadCases) {
@@ -122,18 +124,21 @@ for (const c of loadCases) {
     try {
       const path = join(dir, 'events.jsonl');
       writeFileSync(path, LOADED.map((e) => JSON.stringify(e)).join('\n') + '\n');
-      const { size, mtimeMs } = statSync(path);
+      const file = identityOf(statSync(path));
       const session = (await store.beginIngest()) as DuckDbIngestSession;
       const filter = new IdRepeatFilter(2);
       for (const e of LOADED) filter.see(e.id);
-      const kept = await session.loadJsonLines(path, c.change({ rows: 2, tsSum: TRUE_SUM, size, mtimeMs }), filter);
+      const flushSetting = async () =>
+        (await store.query({ sql: "SELECT current_setting('allocator_bulk_deallocation_flush_threshold') AS f", params: {} }))[0]?.f;
+      const before = await flushSetting();
+      const kept = await session.loadJsonLines(path, c.change({ rows: 2, tsSum: TRUE_SUM, file }), filter);
       assert.equal(kept, c.keeps);
+      assert.equal(await flushSetting(), '0 bytes', 'the load makes the allocator hand freed memory back');
       if (kept) assert.deepEqual(await session.commit(), { received: 2, inserted: 2, duplicates: 0 });
       else await session.abort();
       const rows = await store.query({ sql: 'SELECT id, ts, method FROM events ORDER BY id', params: {} });
       assert.deepEqual(rows, c.keeps ? [{ id: 'a', ts: T0, method: null }, { id: 'b', ts: T0, method: 'GET' }] : []);
-      const [flush] = await store.query({ sql: "SELECT current_setting('allocator_bulk_deallocation_flush_threshold') AS f", params: {} });
-      assert.equal(flush?.f, '512.0 MiB', 'the session put the allocator setting back');
+      assert.equal(await flushSetting(), before, 'the session put the allocator setting back');
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 // (objects, and files the fast check refused) stages everything and resolves repeats at commit.
 import { stat } from 'node:fs/promises';
 import { BIGINT, blobValue, UBIGINT, type DuckDBConnection } from '@duckdb/node-api';
-import { TS_CHECK_MODULUS, type DirectLoadSession, type LoadCheck } from '../../events/direct-load.js';
+import { identityOf, sameFile, TS_CHECK_MODULUS, type DirectLoadSession, type LoadCheck } from '../../events/direct-load.js';
 import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
 import { splitPacked, type PackedDocs, type PackedIngestSession, type PackedMode } from '../../events/packed-docs.js';
 import { ClickrateError } from '../../errors.js';
@@ -127,8 +127,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     // A HUGEINT (bigint), NULL over no rows.
     const sum = (r.getRowObjectsJS()[0]?.s ?? 0n) as bigint;
     if (BigInt(sum) !== check.tsSum) return false;
-    const now = await stat(path);
-    return now.size === check.size && now.mtimeMs === check.mtimeMs;
+    return sameFile(identityOf(await stat(path)), check.file);
   }
 
   private watchIds(filter: IdRepeatFilter, batch: PackedDocs): void {
