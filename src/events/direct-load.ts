@@ -2,6 +2,7 @@
 // reads the same in the store's own JSON reader, the store loads the file itself (DuckDB reads it in parallel).
 import { resolve } from 'node:path';
 import type { IdRepeatFilter } from './id-repeat-filter.js';
+import type { ParsedEvent } from './parse-event.js';
 
 /**
  * Instants are checked as a sum of `ts % TS_CHECK_MODULUS` over the rows: exact in a JS number per
@@ -25,7 +26,16 @@ export interface LoadCheck {
    * but nobody can set a change time.
    */
   file: FileIdentity;
+  /**
+   * Some rows as validated and normalized (the first of every so many blocks, each with an id): the
+   * store compares every column of its own read of them. The count and the instants catch a row lost or
+   * misread; these catch a reader that changes a column everywhere (as `key=value` folders in the path did).
+   */
+  sample: readonly ParsedEvent[];
 }
+
+/** Samples a scan keeps at most (a 10M-event file has about 2,000 blocks; 100M, 20,000). */
+export const MAX_SAMPLES = 1024;
 
 export interface FileIdentity {
   dev: number;

@@ -6,7 +6,7 @@ import { contentDigest } from './event-id.js';
 import { holdsLoneSurrogate, textNamesEachKeyOnce, type PackedDocs } from './packed-docs.js';
 import { storeReadsTs, TS_CHECK_MODULUS, type ScanTotals } from './direct-load.js';
 import type { EventInput } from './event.js';
-import { checkEvent, coerceNumbers, normalize } from './parse-event.js';
+import { checkEvent, coerceNumbers, normalize, type ParsedEvent } from './parse-event.js';
 
 export interface ParseRequest {
   batch: number;
@@ -33,6 +33,8 @@ export interface ScanReply extends BlockReply, ScanTotals {
   direct: boolean;
   /** The ids the rows gave, as a JSON array in row order, for the repeat check (while `direct`). */
   given: string;
+  /** The block's first row as stored (normalized), for the store to compare its own read of it with. */
+  sample: ParsedEvent | null;
 }
 
 const MAX_ERRORS = 20;
@@ -154,6 +156,7 @@ export function scanBatch(req: ParseRequest): ScanReply {
   const text = decoder.decode(req.bytes);
   const given: string[] = [];
   let tsSum = 0;
+  let sample: ParsedEvent | null = null;
   // Bytes that are not UTF-8 were validated as U+FFFD, which the store's reader would refuse.
   let direct = !text.includes('\uFFFD');
   const block = checkLines(text, (r) => {
@@ -162,8 +165,9 @@ export function scanBatch(req: ParseRequest): ScanReply {
     // An id-less row needs its `h:` id from the content digest, which only the streaming path computes.
     if (r.input.id === undefined || !storeReadsTs(r.input.ts) || !readsAsValidated(r)) direct = false;
     else given.push(r.input.id);
+    sample ??= normalize(r.input, r.ts);
   });
-  return { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors, rows: block.count, tsSum, direct, given: JSON.stringify(given) };
+  return { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors, rows: block.count, tsSum, direct, given: JSON.stringify(given), sample };
 }
 
 parentPort?.on('message', (req: ParseRequest) => {

@@ -3,10 +3,11 @@
 // for the repeat check, and whether the store may read the file itself.
 import { stat } from 'node:fs/promises';
 import { BadRows } from './bad-rows.js';
-import { identityOf, type LoadCheck } from './direct-load.js';
+import { identityOf, MAX_SAMPLES, type LoadCheck } from './direct-load.js';
 import { IdRepeatFilter } from './id-repeat-filter.js';
 import type { ImportProgress } from './import-file.js';
 import { ParsePool, scanWorkerCount } from './parse-pool.js';
+import type { ParsedEvent } from './parse-event.js';
 import type { ScanReply } from './parse-worker.js';
 import { readJsonLineBlocks } from './read-events.js';
 
@@ -39,8 +40,21 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
   let rows = 0;
   let tsSum = 0n;
   let direct = true;
+  const sample: ParsedEvent[] = [];
+  // One block in `stride` gives its first row, the stride doubling (and the kept samples thinning to
+  // match) whenever MAX_SAMPLES are held: samples stay spread over the whole file, however long.
+  let stride = 1;
+  let blocks = 0;
   const take = async (): Promise<void> => {
     const reply = await (ahead.shift() as Promise<ScanReply>);
+    if (reply.sample !== null && blocks++ % stride === 0) {
+      sample.push(reply.sample);
+      if (sample.length >= MAX_SAMPLES) {
+        stride *= 2;
+        for (let i = 0; i < sample.length / 2; i++) sample[i] = sample[2 * i] as ParsedEvent;
+        sample.length = Math.ceil(sample.length / 2);
+      }
+    }
     for (const e of reply.errors) bad.add(lines + e.line, e.reason);
     bad.count += reply.bad - reply.errors.length;
     lines += reply.lines;
@@ -68,5 +82,5 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
   // A scan that stopped early leaves the bad rows to the streaming import, which lists them all.
   if (!direct) return { direct: false };
   bad.throwIfAny();
-  return { direct: true, lines, check: { rows, tsSum, file: identityOf(before) }, filter };
+  return { direct: true, lines, check: { rows, tsSum, file: identityOf(before), sample }, filter };
 }

@@ -1,7 +1,8 @@
 // DuckDB ingest sessions on a real DuckDB file. The fast path's full repeat check: when no id filter
 // vouches for a session (files past ~15M events overflow it), every id is
 // checked at commit in hash slices, and a repeat in any slice fails the whole batch and leaves the store
-// as it was. The settings a session changes come back; a direct load is kept only when it is the file validated.
+// as it was. The settings a session changes come back; a direct load is kept only when it is the file validated
+// (count, instants, the file's identity, and sampled rows column for column).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { identityOf, type LoadCheck } from '../../events/direct-load.js';
 import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
+import { parseEvent, type ParsedEvent } from '../../events/parse-event.js';
 import type { PackedDocs } from '../../events/packed-docs.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { openDuckDbStore } from './duckdb-store.js';
@@ -107,6 +109,12 @@ const LOADED = [
   { id: 'b', type: 'open', ts: '2026-03-01T10:00:00+01:00', message: 'm1', method: 'get' },
 ];
 const TRUE_SUM = 2n * BigInt(T0 % 1_000_000_007);
+/** The rows as the scan samples them: validated and normalized. */
+const SAMPLE = LOADED.map((e) => {
+  const p = parseEvent(e);
+  assert.ok(p.ok);
+  return p.event;
+});
 const loadCases: Array<{ name: string; change: (c: LoadCheck) => LoadCheck; keeps: boolean }> = [
   { name: 'the file as validated', change: (c) => c, keeps: true },
   { name: 'a row more than DuckDB read', change: (c) => ({ ...c, rows: c.rows + 1 }), keeps: false },
@@ -114,6 +122,9 @@ const loadCases: Array<{ name: string; change: (c: LoadCheck) => LoadCheck; keep
   { name: 'a file changed since (size)', change: (c) => ({ ...c, file: { ...c.file, size: c.file.size - 1 } }), keeps: false },
   { name: 'a file changed since (time)', change: (c) => ({ ...c, file: { ...c.file, mtimeMs: c.file.mtimeMs - 1000 } }), keeps: false },
   { name: 'a file replaced by another of the same size and time (inode)', change: (c) => ({ ...c, file: { ...c.file, ino: c.file.ino + 1 } }), keeps: false },
+  { name: 'a sampled row that DuckDB read with another campaign', change: (c) => ({ ...c, sample: [SAMPLE[0] as ParsedEvent, { ...(SAMPLE[1] as ParsedEvent), campaign: 'spring' }] }), keeps: false },
+  { name: 'a sampled row that DuckDB read with another method', change: (c) => ({ ...c, sample: [{ ...(SAMPLE[1] as ParsedEvent), method: 'HEAD' }] }), keeps: false },
+  { name: 'a sampled id DuckDB did not store', change: (c) => ({ ...c, sample: [{ ...(SAMPLE[0] as ParsedEvent), id: 'zz' }] }), keeps: false },
   { name: 'a file whose times were set back (change time)', change: (c) => ({ ...c, file: { ...c.file, ctimeMs: c.file.ctimeMs - 1000 } }), keeps: false },
 ];
 
@@ -131,7 +142,7 @@ for (const c of loadCases) {
       const flushSetting = async () =>
         (await store.query({ sql: "SELECT current_setting('allocator_bulk_deallocation_flush_threshold') AS f", params: {} }))[0]?.f;
       const before = await flushSetting();
-      const kept = await session.loadJsonLines(path, c.change({ rows: 2, tsSum: TRUE_SUM, file }), filter);
+      const kept = await session.loadJsonLines(path, c.change({ rows: 2, tsSum: TRUE_SUM, file, sample: SAMPLE }), filter);
       assert.equal(kept, c.keeps);
       assert.equal(await flushSetting(), '0 bytes', 'the load makes the allocator hand freed memory back');
       if (kept) assert.deepEqual(await session.commit(), { received: 2, inserted: 2, duplicates: 0 });
