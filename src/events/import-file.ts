@@ -7,10 +7,11 @@ import { BadRows } from './bad-rows.js';
 import { directPath, isDirectLoadSession } from './direct-load.js';
 import { contentDigest } from './event-id.js';
 import { isPackedIngestSession, type PackedIngestSession, type PackedMode } from './packed-docs.js';
-import { ParsePool } from './parse-pool.js';
+import { defaultWorkerCount } from './parse-pool.js';
 import type { ParseReply } from './parse-worker.js';
 import { dropEmptyCells, parseEvent } from './parse-event.js';
-import { formatOf, readEventFile, readJsonLineBlocks } from './read-events.js';
+import { formatOf, readEventFile } from './read-events.js';
+import { runBlocks } from './run-blocks.js';
 import { scanFile } from './scan-file.js';
 
 const BATCH = 8192;
@@ -122,36 +123,22 @@ async function importDirect(store: Store, file: string, path: string, opts: Impo
 async function importPacked(session: IngestSession & PackedIngestSession, file: string, mode: PackedMode, opts: ImportFileOptions): Promise<IngestCounts | 'conflict'> {
   session.setMode(mode, await expectedRows(file));
   const bad = new BadRows(file);
-  const pool = new ParsePool(opts.parseWorkers);
-  const ahead: Promise<ParseReply>[] = [];
-  let lineBase = 0;
-  const take = async (): Promise<void> => {
-    const reply = await (ahead.shift() as Promise<ParseReply>);
-    for (const e of reply.errors) bad.add(lineBase + e.line, e.reason);
-    bad.count += reply.bad - reply.errors.length;
-    lineBase += reply.lines;
-    if (bad.count === 0) await session.appendDocs(reply);
-    opts.onProgress?.({ lines: lineBase, committing: false });
-  };
-  try {
-    let batch = 0;
-    for await (const block of readJsonLineBlocks(file)) {
-      ahead.push(pool.parse(batch++, block));
-      if (ahead.length > AHEAD) await take();
-      if (bad.full || session.conflicted) break;
-    }
-    while (ahead.length > 0 && !bad.full && !session.conflicted) await take();
-  } finally {
-    // Blocks still in the workers are abandoned when the file is lost early; their rejection is expected.
-    for (const p of ahead) p.catch(() => undefined);
-    await pool.close();
-  }
+  const lines = await runBlocks<ParseReply>(file, bad, {
+    workers: opts.parseWorkers ?? defaultWorkerCount(),
+    ahead: AHEAD,
+    send: (pool, batch, block) => pool.parse(batch, block),
+    take: async (reply, lines) => {
+      if (bad.count === 0) await session.appendDocs(reply);
+      opts.onProgress?.({ lines, committing: false });
+    },
+    stop: () => session.conflicted,
+  });
   bad.throwIfAny();
   if (session.conflicted) {
     await session.abort();
     return 'conflict';
   }
-  opts.onProgress?.({ lines: lineBase, committing: true });
+  opts.onProgress?.({ lines, committing: true });
   try {
     return await session.commit();
   } catch (err) {

@@ -16,7 +16,7 @@ export interface ParseRequest {
 }
 
 /** What every reply tells: how many lines, and the bad rows. */
-interface BlockReply {
+export interface BlockReply {
   batch: number;
   /** Lines in the batch (blank ones included), to number the lines of later batches. */
   lines: number;

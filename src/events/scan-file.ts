@@ -6,10 +6,10 @@ import { BadRows } from './bad-rows.js';
 import { identityOf, MAX_SAMPLES, type LoadCheck } from './direct-load.js';
 import { IdRepeatFilter } from './id-repeat-filter.js';
 import type { ImportProgress } from './import-file.js';
-import { ParsePool, scanWorkerCount } from './parse-pool.js';
+import { scanWorkerCount } from './parse-pool.js';
 import type { ParsedEvent } from './parse-event.js';
 import type { ScanReply } from './parse-worker.js';
-import { readJsonLineBlocks } from './read-events.js';
+import { runBlocks } from './run-blocks.js';
 
 /** Blocks in the workers ahead of the one being counted: keeps every worker busy, bounds memory. */
 const AHEAD = 4;
@@ -34,9 +34,6 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
   const before = await stat(file);
   const bad = new BadRows(file);
   const filter = new IdRepeatFilter(opts.expectedRows);
-  const pool = new ParsePool(opts.workers ?? scanWorkerCount());
-  const ahead: Promise<ScanReply>[] = [];
-  let lines = 0;
   let rows = 0;
   let tsSum = 0n;
   let direct = true;
@@ -45,40 +42,30 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
   // match) whenever MAX_SAMPLES are held: samples stay spread over the whole file, however long.
   let stride = 1;
   let blocks = 0;
-  const take = async (): Promise<void> => {
-    const reply = await (ahead.shift() as Promise<ScanReply>);
-    if (reply.sample !== null && blocks++ % stride === 0) {
-      sample.push(reply.sample);
-      if (sample.length >= MAX_SAMPLES) {
-        stride *= 2;
-        for (let i = 0; i < sample.length / 2; i++) sample[i] = sample[2 * i] as ParsedEvent;
-        sample.length = Math.ceil(sample.length / 2);
+  const lines = await runBlocks<ScanReply>(file, bad, {
+    workers: opts.workers ?? scanWorkerCount(),
+    ahead: AHEAD,
+    blockSize: opts.blockSize,
+    send: (pool, batch, block) => pool.scan(batch, block),
+    take: (reply, lines) => {
+      if (reply.sample !== null && blocks++ % stride === 0) {
+        sample.push(reply.sample);
+        if (sample.length >= MAX_SAMPLES) {
+          stride *= 2;
+          for (let i = 0; i < sample.length / 2; i++) sample[i] = sample[2 * i] as ParsedEvent;
+          sample.length = Math.ceil(sample.length / 2);
+        }
       }
-    }
-    for (const e of reply.errors) bad.add(lines + e.line, e.reason);
-    bad.count += reply.bad - reply.errors.length;
-    lines += reply.lines;
-    direct &&= reply.direct;
-    if (bad.count === 0 && direct) {
-      rows += reply.rows;
-      tsSum += BigInt(reply.tsSum);
-      for (const id of JSON.parse(reply.given) as string[]) filter.see(id);
-    }
-    opts.onProgress?.({ lines, committing: false });
-  };
-  try {
-    let batch = 0;
-    for await (const block of readJsonLineBlocks(file, opts.blockSize)) {
-      ahead.push(pool.scan(batch++, block));
-      if (ahead.length > AHEAD) await take();
-      if (bad.full || !direct) break;
-    }
-    while (ahead.length > 0 && !bad.full && direct) await take();
-  } finally {
-    // Blocks still in the workers are abandoned when the scan stops early; their rejection is expected.
-    for (const p of ahead) p.catch(() => undefined);
-    await pool.close();
-  }
+      direct &&= reply.direct;
+      if (bad.count === 0 && direct) {
+        rows += reply.rows;
+        tsSum += BigInt(reply.tsSum);
+        for (const id of JSON.parse(reply.given) as string[]) filter.see(id);
+      }
+      opts.onProgress?.({ lines, committing: false });
+    },
+    stop: () => !direct,
+  });
   // A scan that stopped early leaves the bad rows to the streaming import, which lists them all.
   if (!direct) return { direct: false };
   bad.throwIfAny();
