@@ -109,3 +109,23 @@ test('lanes: a file that cannot be read is a clear error, not a crash', async ()
     await store.close();
   }
 });
+
+test('lanes: a byte order mark opens the file on either lane; anywhere else it is a bad line', async () => {
+  const bom = join(dir, 'bom.jsonl');
+  writeFileSync(bom, '\uFEFF' + PLAIN.join('\n') + '\n');
+  const later = join(dir, 'bom-later.jsonl');
+  writeFileSync(later, [PLAIN[0], `\uFEFF${PLAIN[1] as string}`].join('\n') + '\n');
+  for (const direct of [true, false]) {
+    const store = await openDuckDbStore(join(dir, `bom-${direct}.duckdb`));
+    try {
+      const r = await importFile(store, bom, { direct });
+      assert.equal(r.lane, 'stream', 'DuckDB refuses a BOM, so the file streams');
+      assert.equal(r.inserted, 6);
+      const [row] = await store.query({ sql: "SELECT type FROM events WHERE id = 'a'", params: {} });
+      assert.equal(row?.type, 'sent');
+      await assert.rejects(importFile(store, later, { direct }), { code: 'CR_ERR_BAD_FILE', message: /bom-later\.jsonl:2: not valid JSON/ });
+    } finally {
+      await store.close();
+    }
+  }
+});

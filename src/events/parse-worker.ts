@@ -38,7 +38,21 @@ export interface ScanReply extends BlockReply, ScanTotals {
 }
 
 const MAX_ERRORS = 20;
-const decoder = new TextDecoder('utf-8');
+// TRICKY: ignoreBOM keeps a byte order mark in the text. By default TextDecoder drops one at the start
+// of every block, so a BOM was validated away while its bytes still went to DuckDB, which refused the
+// whole file with an error naming no line. See textOf.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const BOM = '\uFEFF';
+
+/**
+ * A block's text, and whether it began with the byte order mark some Windows tools write: accepted at the
+ * start of the file only (as the CSV reader does), and dropped, so the block's own bytes can no longer
+ * stand for its documents. A BOM anywhere else begins a line that is not JSON.
+ */
+function textOf(req: ParseRequest): { text: string; bom: boolean } {
+  const text = decoder.decode(req.bytes);
+  return req.batch === 0 && text.startsWith(BOM) ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
 
 /** A row that passed every check: its text, what JSON.parse made of it, and what was validated. */
 interface ValidRow {
@@ -106,7 +120,7 @@ function checkLines(text: string, row: (r: ValidRow) => void): Omit<BlockReply, 
 const readsAsValidated = (r: ValidRow) => r.input === r.parsed && textNamesEachKeyOnce(r.line, Object.keys(r.parsed).length);
 
 export function parseBatch(req: ParseRequest): ParseReply {
-  const text = decoder.decode(req.bytes);
+  const { text, bom } = textOf(req);
   const ts: number[] = [];
   const ids: string[] = [];
   const given: string[] = [];
@@ -132,9 +146,9 @@ export function parseBatch(req: ParseRequest): ParseReply {
   if (block.bad > 0 || block.count === 0) return { ...head, count: 0, docs: new Uint8Array(0), ts: '', ids: '' };
   // TRICKY: the documents are the block's own bytes, sent back without a copy, not a string built per
   // row (that alone cost a fifth of the parse time). Blank lines, rewritten rows and bytes that are
-  // not UTF-8 (read as U+FFFD, as validated) are rare and force a rebuild from the text.
+  // not UTF-8 (read as U+FFFD, as validated) are rare and force a rebuild from the text, as does a BOM.
   let docs: Uint8Array;
-  if (block.blank || rewritten.size > 0 || text.includes('\uFFFD')) {
+  if (bom || block.blank || rewritten.size > 0 || text.includes('\uFFFD')) {
     const kept: string[] = [];
     const all = text.split('\n');
     for (let i = 0; i < all.length; i++) {
@@ -153,12 +167,12 @@ export function parseBatch(req: ParseRequest): ParseReply {
  * and their instants summed, for the store to check its own read of the file against.
  */
 export function scanBatch(req: ParseRequest): ScanReply {
-  const text = decoder.decode(req.bytes);
+  const { text, bom } = textOf(req);
   const given: string[] = [];
   let tsSum = 0;
   let sample: ParsedEvent | null = null;
-  // Bytes that are not UTF-8 were validated as U+FFFD, which the store's reader would refuse.
-  let direct = !text.includes('\uFFFD');
+  // Bytes that are not UTF-8 were validated as U+FFFD, and a BOM was dropped: the store's reader refuses both.
+  let direct = !bom && !text.includes('\uFFFD');
   const block = checkLines(text, (r) => {
     tsSum += r.ts % TS_CHECK_MODULUS;
     if (!direct) return;
