@@ -3,15 +3,14 @@
 // Fast mode inserts chunks straight into `events` and checks at commit that no id repeats; exact mode
 // (objects, and files the fast check refused) stages everything and resolves repeats at commit.
 import { stat } from 'node:fs/promises';
-import { BIGINT, blobValue, UBIGINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, blobValue, UBIGINT, type DuckDBConnection } from '@duckdb/node-api';
 import { identityOf, sameFile, TS_CHECK_MODULUS, type DirectLoadSession, type LoadCheck } from '../../events/direct-load.js';
 import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
-import type { ParsedEvent } from '../../events/parse-event.js';
 import { splitPacked, type PackedDocs, type PackedIngestSession, type PackedMode } from '../../events/packed-docs.js';
 import { ClickrateError } from '../../errors.js';
 import type { IngestCounts, IngestEvent, IngestSession } from '../store.js';
 import { ChunkRunner, mergeParts, type ChunkParams } from './chunk-runner.js';
-import { chunkRows, COLS, COLUMNS, exactInsert, fastRows, fileInsert, MAX_PARTS } from './ingest-sql.js';
+import { chunkRows, COLS, exactInsert, fastRows, fileInsert, MAX_PARTS } from './ingest-sql.js';
 
 // TRICKY: exactly whole DuckDB row groups (122,880 rows) per statement. DuckDB writes each full row
 // group of uncommitted rows straight to the database file, and keeps a partial one in memory, to be
@@ -115,10 +114,12 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     await this.runner.flushFreedMemory();
     let rows: number;
     try {
-      rows = (await this.conn.run(fileInsert(this.stamp), [path])).rowsChanged;
+      const sample = check.sample.map(({ id, ...columns }) => ({ sample_id: id, ...columns }));
+      rows = (await this.conn.run(fileInsert(this.stamp), [path, JSON.stringify(sample)])).rowsChanged;
     } catch {
-      // The reader refused something the workers accepted (a line past its 16 MB object limit, say):
-      // the caller streams the file instead, and that path names any row at fault.
+      // The reader refused something the workers accepted (a line past its 16 MB object limit, say), or
+      // read a sampled row otherwise (SAMPLE_MISMATCH): the caller streams the file instead, and that
+      // path names any row at fault.
       return false;
     }
     this.received = rows;
@@ -128,32 +129,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     // A HUGEINT (bigint), NULL over no rows.
     const sum = (r.getRowObjectsJS()[0]?.s ?? 0n) as bigint;
     if (BigInt(sum) !== check.tsSum) return false;
-    if (!sameFile(identityOf(await stat(path)), check.file)) return false;
-    return this.readsAsSampled(check.sample);
-  }
-
-  /** True when every sampled row is stored column for column as validated (an id stored twice is left to commit). */
-  private async readsAsSampled(sample: readonly ParsedEvent[]): Promise<boolean> {
-    if (sample.length === 0) return true;
-    const r = await this.conn.runAndReadAll(
-      `SELECT id, ${COLS} FROM events WHERE ingested_at = $stamp AND id IN (SELECT unnest(from_json($ids, '["VARCHAR"]')))`,
-      { stamp: this.stamp, ids: JSON.stringify(sample.map((e) => e.id)) },
-      { stamp: BIGINT, ids: VARCHAR },
-    );
-    const stored = new Map<string, Record<string, unknown>[]>();
-    for (const row of r.getRowObjectsJS()) {
-      const list = stored.get(String(row.id)) ?? [];
-      list.push(row);
-      stored.set(String(row.id), list);
-    }
-    return sample.every((e) => {
-      const rows = stored.get(e.id as string);
-      if (rows === undefined) return false;
-      if (rows.length > 1) return true;
-      const row = rows[0] as Record<string, unknown>;
-      // BIGINT columns come back as bigint.
-      return COLUMNS.every((c) => (typeof row[c] === 'bigint' ? Number(row[c]) : row[c]) === e[c]);
-    });
+    return sameFile(identityOf(await stat(path)), check.file);
   }
 
   private watchIds(filter: IdRepeatFilter, batch: PackedDocs): void {

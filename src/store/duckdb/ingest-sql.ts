@@ -59,7 +59,9 @@ export const fastRows = (parts: number) => `(SELECT coalesce(j.id, nullif(k, '')
  * The direct lane's insert (events/direct-load.ts): DuckDB reads the validated file itself, $1 its path.
  * The columns are DOC_TYPE's with `ts` read as text, since the file holds it as written: only forms that
  * CAST(… AS TIMESTAMPTZ) reads as the import did get here (storeReadsTs), and the sum of the instants is
- * checked after. Unknown keys cannot occur (validation refused them) and blank lines are skipped, as the
+ * checked after, and the rows sampled by the scan ($2) are compared column for column as they pass, in
+ * the same read (a FULL join, so that a sampled id read by no row fails too, once the read is done): a query after the insert had to read every column of the new rows again (15 s at 10M
+ * events, against 14 s for the insert itself). Unknown keys cannot occur (validation refused them) and blank lines are skipped, as the
  * workers skipped them. TRICKY: every option that lets the path or the reader add values is pinned off:
  * DuckDB reads `key=value` folders as columns by itself, even without auto_detect, and those overrode the
  * rows' own values (`/data/campaign=spring/e.jsonl` stored every row's campaign as `spring`). TRICKY: DuckDB inserts on every thread only because the store opens with
@@ -67,8 +69,18 @@ export const fastRows = (parts: number) => `(SELECT coalesce(j.id, nullif(k, '')
  * threads, 5.1 s on one, 2.9 s without order; BENCHMARKS.md, session 6).
  */
 export const fileInsert = (stamp: number) => `INSERT INTO events (id, ${COLS}, ingested_at)
-  SELECT id, ${COLUMNS.map((c) => (c === 'ts' ? 'epoch_ms(CAST(ts AS TIMESTAMPTZ))' : c === 'method' ? 'upper(method)' : c)).join(', ')}, ${stamp}
-  FROM read_ndjson($1, columns = ${FILE_COLUMNS}, format = 'newline_delimited', auto_detect = false, hive_partitioning = false, union_by_name = false, filename = false)`;
+  SELECT r.id, ${COLUMNS.map((c) => `r.${c}`).join(', ')}, ${stamp}
+  FROM (SELECT id, ${COLUMNS.map((c) => (c === 'ts' ? 'epoch_ms(CAST(ts AS TIMESTAMPTZ)) AS ts' : c === 'method' ? 'upper(method) AS method' : c)).join(', ')}
+    FROM read_ndjson($1, columns = ${FILE_COLUMNS}, format = 'newline_delimited', auto_detect = false, hive_partitioning = false, union_by_name = false, filename = false)) r
+  FULL OUTER JOIN (SELECT unnest(from_json($2, '${SAMPLE_TYPE}'), recursive := true)) s ON r.id = s.sample_id
+  WHERE CASE
+    WHEN s.sample_id IS NULL THEN true
+    WHEN r.id IS NOT NULL AND ${COLUMNS.map((c) => `r.${c} IS NOT DISTINCT FROM s.${c}`).join(' AND ')} THEN true
+    ELSE error('${SAMPLE_MISMATCH}') END`;
+/** The message of the error a sampled row read otherwise raises, so that the load can tell it from others. */
+export const SAMPLE_MISMATCH = 'clickrate: a sampled row was read otherwise';
+/** $2 of fileInsert: the sampled rows as validated and normalized, each with its id as `sample_id`. */
+const SAMPLE_TYPE = JSON.stringify([{ sample_id: 'VARCHAR', ...DOC_FIELDS, ts: 'BIGINT' }]);
 /** Parts per statement at most (each part is a batch, ~1 MB from the parse workers); smaller ones are merged. */
 export const MAX_PARTS = 32;
 
