@@ -103,7 +103,8 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
 
   /**
    * The direct lane (events/direct-load.ts): DuckDB reads the validated file on every thread. The rows
-   * stay only when they are the rows validated: as many, the same sum of instants, the file unchanged.
+   * stay only when they are the rows validated: the sampled ones equal column for column (checked inside
+   * the insert, see fileInsert), as many, the same sum of instants, the file unchanged.
    */
   async loadJsonLines(path: string, check: LoadCheck, filter: IdRepeatFilter): Promise<boolean> {
     if (this.done) throw new ClickrateError('CR_ERR_STORE', 'load after commit or abort');

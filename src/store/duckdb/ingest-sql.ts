@@ -55,18 +55,24 @@ export const fastRows = (parts: number) => `(SELECT coalesce(j.id, nullif(k, '')
   FROM (SELECT from_json(doc, '${DOC_TYPE}') AS j, t, k
     FROM (SELECT unnest(string_split(decode(d), chr(10))) AS doc, unnest(string_split(ts, ',')) AS t, unnest(string_split(ks, ',')) AS k
       FROM (VALUES ${partValues(parts)}) v(d, ts, ks, part)))) d`;
+/** The message of the error a sampled row read otherwise raises, named in the statement's failure. */
+const SAMPLE_MISMATCH = 'clickrate: a sampled row was read otherwise';
+/** $2 of fileInsert: the sampled rows as validated and normalized, each with its id as `sample_id`. */
+const SAMPLE_TYPE = JSON.stringify([{ sample_id: 'VARCHAR', ...DOC_FIELDS, ts: 'BIGINT' }]);
 /**
  * The direct lane's insert (events/direct-load.ts): DuckDB reads the validated file itself, $1 its path.
  * The columns are DOC_TYPE's with `ts` read as text, since the file holds it as written: only forms that
  * CAST(… AS TIMESTAMPTZ) reads as the import did get here (storeReadsTs), and the sum of the instants is
- * checked after, and the rows sampled by the scan ($2) are compared column for column as they pass, in
- * the same read (a FULL join, so that a sampled id read by no row fails too, once the read is done): a query after the insert had to read every column of the new rows again (15 s at 10M
- * events, against 14 s for the insert itself). Unknown keys cannot occur (validation refused them) and blank lines are skipped, as the
- * workers skipped them. TRICKY: every option that lets the path or the reader add values is pinned off:
- * DuckDB reads `key=value` folders as columns by itself, even without auto_detect, and those overrode the
- * rows' own values (`/data/campaign=spring/e.jsonl` stored every row's campaign as `spring`). TRICKY: DuckDB inserts on every thread only because the store opens with
- * preserve_insertion_order off; with it on, the reader fed one inserting thread (2M events: 6.1 s on 2
- * threads, 5.1 s on one, 2.9 s without order; BENCHMARKS.md, session 6).
+ * checked after. The rows the scan sampled ($2) are compared column for column as they pass, in the same
+ * read; a FULL join, so that a sampled id no row has fails too. (A query after the insert had to read
+ * every column of the new rows again: 15 s at 10M events, as long as the insert.) Unknown keys cannot
+ * occur (validation refused them), and blank lines are skipped, as the workers skipped them.
+ * TRICKY: every option that lets the path or the reader add values is pinned off. DuckDB reads `key=value`
+ * folders as columns by itself, even without auto_detect, and those overrode the rows' own values
+ * (`/data/campaign=spring/e.jsonl` stored every row's campaign as `spring`).
+ * TRICKY: DuckDB inserts on every thread only because the store opens with preserve_insertion_order off;
+ * with it on, the reader fed one inserting thread (2M events: 6.1 s on 2 threads, 5.1 s on one, 2.9 s
+ * without order; BENCHMARKS.md, session 6).
  */
 export const fileInsert = (stamp: number) => `INSERT INTO events (id, ${COLS}, ingested_at)
   SELECT r.id, ${COLUMNS.map((c) => `r.${c}`).join(', ')}, ${stamp}
@@ -77,10 +83,6 @@ export const fileInsert = (stamp: number) => `INSERT INTO events (id, ${COLS}, i
     WHEN s.sample_id IS NULL THEN true
     WHEN r.id IS NOT NULL AND ${COLUMNS.map((c) => `r.${c} IS NOT DISTINCT FROM s.${c}`).join(' AND ')} THEN true
     ELSE error('${SAMPLE_MISMATCH}') END`;
-/** The message of the error a sampled row read otherwise raises, so that the load can tell it from others. */
-export const SAMPLE_MISMATCH = 'clickrate: a sampled row was read otherwise';
-/** $2 of fileInsert: the sampled rows as validated and normalized, each with its id as `sample_id`. */
-const SAMPLE_TYPE = JSON.stringify([{ sample_id: 'VARCHAR', ...DOC_FIELDS, ts: 'BIGINT' }]);
 /** Parts per statement at most (each part is a batch, ~1 MB from the parse workers); smaller ones are merged. */
 export const MAX_PARTS = 32;
 
