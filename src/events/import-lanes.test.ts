@@ -37,6 +37,16 @@ const cases: Array<[string, string[], string, ImportFileResult['lane'], number]>
   ['folders named like columns (campaign=, type=, id=, step=)', PLAIN, 'campaign=spring/type=click/id=same/step=7/events.jsonl', 'direct', 6],
 ];
 
+/** A fresh store for one test, closed after it. */
+async function withStore(name: string, fn: (store: DuckDbStore) => Promise<void>): Promise<void> {
+  const store = await openDuckDbStore(join(dir, name));
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+const eventCount = async (store: DuckDbStore) => Number((await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} }))[0]?.n);
 const rowsOf = (store: DuckDbStore) => store.query({ sql: 'SELECT * EXCLUDE (ingested_at) FROM events ORDER BY id', params: {} });
 
 for (const [name, lines, fileName, lane, stored] of cases) {
@@ -64,40 +74,31 @@ for (const [name, lines, fileName, lane, stored] of cases) {
 test('lanes: a re-imported file is resolved by the exact lane and adds nothing', async () => {
   const path = join(dir, 'again.jsonl');
   writeFileSync(path, PLAIN.join('\n') + '\n');
-  const store = await openDuckDbStore(join(dir, 'again.duckdb'));
-  try {
+  await withStore('again.duckdb', async (store) => {
     assert.deepEqual(await importFile(store, path), { file: path, received: 6, inserted: 6, duplicates: 0, lane: 'direct' });
     assert.deepEqual(await importFile(store, path), { file: path, received: 6, inserted: 0, duplicates: 6, lane: 'exact' });
-    const [n] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} });
-    assert.equal(n?.n, 6);
-  } finally {
-    await store.close();
-  }
+    assert.equal(await eventCount(store), 6);
+  });
 });
 
 test('lanes: a bad row in a file the direct lane would take fails the file by line, and nothing is stored', async () => {
   const path = join(dir, 'bad-direct.jsonl');
   writeFileSync(path, [...PLAIN, line({ id: 'x', type: 'open', ts: '2026-03-01T09:00:00Z' }), line(sent('y', { step: 0 }))].join('\n') + '\n');
-  const store = await openDuckDbStore(join(dir, 'bad-direct.duckdb'));
-  try {
+  await withStore('bad-direct.duckdb', async (store) => {
     await assert.rejects(importFile(store, path), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'CR_ERR_BAD_FILE');
       assert.match(err.message, /bad-direct\.jsonl:7: message is required/);
       assert.match(err.message, /bad-direct\.jsonl:8: step/);
       return true;
     });
-    const [n] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} });
-    assert.equal(n?.n, 0);
-  } finally {
-    await store.close();
-  }
+    assert.equal(await eventCount(store), 0);
+  });
 });
 
 test('lanes: a file that cannot be read is a clear error, not a crash', async () => {
   const path = join(dir, 'a-directory.jsonl');
   mkdirSync(path);
-  const store = await openDuckDbStore(join(dir, 'unreadable.duckdb'));
-  try {
+  await withStore('unreadable.duckdb', async (store) => {
     for (const direct of [true, false]) {
       await assert.rejects(importFile(store, path, { direct }), (err: Error & { code?: string }) => {
         assert.equal(err.code, 'CR_ERR_BAD_FILE', `direct: ${direct}`);
@@ -105,9 +106,7 @@ test('lanes: a file that cannot be read is a clear error, not a crash', async ()
         return true;
       });
     }
-  } finally {
-    await store.close();
-  }
+  });
 });
 
 test('lanes: a byte order mark opens the file on either lane; anywhere else it is a bad line', async () => {
@@ -116,16 +115,13 @@ test('lanes: a byte order mark opens the file on either lane; anywhere else it i
   const later = join(dir, 'bom-later.jsonl');
   writeFileSync(later, [PLAIN[0], `\uFEFF${PLAIN[1] as string}`].join('\n') + '\n');
   for (const direct of [true, false]) {
-    const store = await openDuckDbStore(join(dir, `bom-${direct}.duckdb`));
-    try {
+    await withStore(`bom-${direct}.duckdb`, async (store) => {
       const r = await importFile(store, bom, { direct });
       assert.equal(r.lane, 'stream', 'DuckDB refuses a BOM, so the file streams');
       assert.equal(r.inserted, 6);
       const [row] = await store.query({ sql: "SELECT type FROM events WHERE id = 'a'", params: {} });
       assert.equal(row?.type, 'sent');
       await assert.rejects(importFile(store, later, { direct }), { code: 'CR_ERR_BAD_FILE', message: /bom-later\.jsonl:2: not valid JSON/ });
-    } finally {
-      await store.close();
-    }
+    });
   }
 });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
-import { readJsonLineBlocks } from './read-events.js';
+import { Readable } from 'node:stream';
+import { readJsonLineBlocks, readJsonLines } from './read-events.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-read-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,3 +44,11 @@ for (const gz of [false, true]) {
     });
   }
 }
+
+test('readJsonLines (CSV-less stores such as ClickHouse read JSON Lines this way): a BOM opens the file; on a later line it is bad JSON', async () => {
+  const records = [];
+  for await (const r of readJsonLines(Readable.from(['\uFEFF{"a":1}\n\uFEFF{"b":2}\n']))) records.push(r);
+  assert.deepEqual(records[0], { line: 1, value: { a: 1 }, text: '{"a":1}' });
+  assert.equal(records[1]?.line, 2);
+  assert.ok(records[1] !== undefined && 'error' in records[1] && /not valid JSON/.test(records[1].error));
+});

@@ -78,7 +78,9 @@ export async function* readJsonLines(input: Readable): AsyncGenerator<RawRecord>
   for await (const batch of lines(input)) {
     for (const raw of batch) {
       line++;
-      const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      // A byte order mark opens the file only (as the parse workers and the CSV reader accept it).
+      if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
       if (text.trim() === '') continue;
       let value: unknown;
       try {

@@ -128,8 +128,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     if (rows !== check.rows) return false;
     const r = await this.conn.runAndReadAll('SELECT sum(ts % $m) AS s FROM events WHERE ingested_at = $stamp', { m: TS_CHECK_MODULUS, stamp: this.stamp }, { m: BIGINT, stamp: BIGINT });
     // A HUGEINT (bigint), NULL over no rows.
-    const sum = (r.getRowObjectsJS()[0]?.s ?? 0n) as bigint;
-    if (BigInt(sum) !== check.tsSum) return false;
+    if (((r.getRowObjectsJS()[0]?.s ?? 0n) as bigint) !== check.tsSum) return false;
     return sameFile(identityOf(await stat(path)), check.file);
   }
 
