@@ -6,6 +6,7 @@ import type { IngestCounts, IngestEvent, IngestSession, Store } from '../store/s
 import { BadRows } from './bad-rows.js';
 import { directPath, isDirectLoadSession } from './direct-load.js';
 import { contentDigest } from './event-id.js';
+import { IdRepeatFilter } from './id-repeat-filter.js';
 import { isPackedIngestSession, type PackedIngestSession, type PackedMode } from './packed-docs.js';
 import { defaultWorkerCount } from './parse-pool.js';
 import type { ParseReply } from './parse-worker.js';
@@ -121,11 +122,14 @@ async function importDirect(store: Store, file: string, path: string, opts: Impo
 
 /** JSON Lines: worker threads parse and validate blocks of lines; the store loads packed documents. */
 async function importPacked(session: IngestSession & PackedIngestSession, file: string, mode: PackedMode, opts: ImportFileOptions): Promise<IngestCounts | 'conflict'> {
-  session.setMode(mode, await expectedRows(file));
+  // Fast mode: the workers mark every id in a shared filter, and commit looks up the few it saw twice.
+  const ids = mode === 'fast' ? new IdRepeatFilter(await expectedRows(file)) : undefined;
+  session.setMode(mode, ids);
   const bad = new BadRows(file);
   const lines = await runBlocks<ParseReply>(file, bad, {
     workers: opts.parseWorkers ?? defaultWorkerCount(),
     ahead: AHEAD,
+    ids,
     send: (pool, batch, block) => pool.parse(batch, block),
     take: async (reply, lines) => {
       if (bad.count === 0) await session.appendDocs(reply);

@@ -1,5 +1,6 @@
 // The compact form validated JSON Lines rows travel in from the parse workers to the store (joined
 // strings, so no cost per row at the thread hop), and when a row's own JSON text may serve as its document.
+import type { IdRepeatFilter } from './id-repeat-filter.js';
 
 /**
  * Rows that passed validation, ready for a store that loads documents. Entry i of each list belongs
@@ -16,8 +17,12 @@ export interface PackedDocs {
   ts: string;
   /** Comma-joined ids `h:<digest>:<n>` for id-less rows (n numbered within the batch), empty for rows with an id. */
   ids: string;
-  /** The ids the rows gave, as a JSON array in row order (rows without one skipped); fast mode's repeat check reads them. */
-  given?: string;
+  /**
+   * The rows' ids that the import's filter (IdRepeatFilter, marked in the workers) had probably seen
+   * already: fast mode's commit looks these up. Undefined when the ids were not marked, so that every id
+   * must be checked.
+   */
+  repeats?: string[];
   /** Number of rows. */
   count: number;
 }
@@ -35,7 +40,7 @@ function nth(s: string, sep: string, n: number): number {
 /**
  * The first `rows` rows of a batch and the rest (0 < rows < count), cut at a row boundary: a store
  * that writes whole storage units (DuckDB row groups) takes exactly as many rows as fill them.
- * `given` is not carried over: it is read when the batch arrives, before any cut.
+ * `repeats` is not carried over: it is read when the batch arrives, before any cut.
  */
 export function splitPacked(p: PackedDocs, rows: number): [PackedDocs, PackedDocs] {
   let cut = -1;
@@ -56,8 +61,11 @@ export type PackedMode = 'fast' | 'exact';
 
 /** An ingest session that can load packed documents (the DuckDB store's sessions can). */
 export interface PackedIngestSession {
-  /** Must be called before the first appendDocs; `expectedRows` (a guess) sizes fast mode's repeat check. */
-  setMode(mode: PackedMode, expectedRows?: number): void;
+  /**
+   * Must be called before the first appendDocs. In fast mode, `ids` is the filter the batches' ids were
+   * marked in (their `repeats`); without one, commit checks every id.
+   */
+  setMode(mode: PackedMode, ids?: IdRepeatFilter): void;
   appendDocs(batch: PackedDocs): Promise<void>;
   /**
    * In fast mode: true once an id was found stored already or repeated, so the fast path cannot

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ClickrateError } from '../errors.js';
-import type { ParseReply, ParseRequest, ScanReply } from './parse-worker.js';
+import type { ParseReply, ParseRequest, ScanReply, WorkerSetup } from './parse-worker.js';
 
 // TRICKY: a small young generation keeps each worker's memory down (the import must stay under
 // 500 MB in all); 8 MB saved nothing measurable and cost 10% more CPU in scavenges. The old-generation
@@ -41,9 +41,11 @@ export class ParsePool {
   private readonly queues: Pending[][] = [];
   private failed: Error | null = null;
 
-  constructor(size = defaultWorkerCount()) {
+  /** `setup` goes to every worker (the id filter its workers mark, see id-repeat-filter.ts). */
+  constructor(size = defaultWorkerCount(), setup: WorkerSetup = {}) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./parse-worker.js', import.meta.url), {
+        workerData: setup,
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB, maxOldGenerationSizeMb: OLD_MB },
       });
       const queue: Pending[] = [];

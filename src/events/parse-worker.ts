@@ -1,12 +1,19 @@
 // Worker thread body: parses and validates one batch of whole JSON Lines (bytes) with the same
 // checks every input path uses (parse-event.ts), and packs the valid rows as documents (packed-docs.ts)
 // or, for a store that reads the file itself, only counts them (direct-load.ts).
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { contentDigest } from './event-id.js';
+import { givenUp, sighted } from './id-repeat-filter.js';
 import { holdsLoneSurrogate, textNamesEachKeyOnce, type PackedDocs } from './packed-docs.js';
 import { storeReadsTs, TS_CHECK_MODULUS, type ScanTotals } from './direct-load.js';
 import type { EventInput } from './event.js';
 import { checkEvent, coerceNumbers, normalize, type ParsedEvent } from './parse-event.js';
+
+/** What a pool tells each of its workers once, at start. */
+export interface WorkerSetup {
+  /** The import's id filter (IdRepeatFilter.shared), when its ids are to be marked; absent in exact mode. */
+  ids?: SharedArrayBuffer;
+}
 
 export interface ParseRequest {
   batch: number;
@@ -31,13 +38,28 @@ export interface ParseReply extends PackedDocs, BlockReply {}
 export interface ScanReply extends BlockReply, ScanTotals {
   /** False once a row is one the store would read differently (see readsAsValidated), or has no id. */
   direct: boolean;
-  /** The ids the rows gave, as a JSON array in row order, for the repeat check (while `direct`). */
-  given: string;
+  /** Ids the pool's filter had (probably) marked already: candidates for the repeat check (while `direct`). */
+  repeats: string[];
   /** The block's first row as stored (normalized), for the store to compare its own read of it with. */
   sample: ParsedEvent | null;
 }
 
 const MAX_ERRORS = 20;
+const setup = (workerData ?? {}) as WorkerSetup;
+const idCells = setup.ids === undefined ? null : new Int32Array(setup.ids);
+
+/**
+ * Marks the ids in the pool's filter and returns those it had marked already, or undefined when the pool
+ * has no filter: the store must then check every id (see PackedDocs.repeats).
+ */
+function markIds(ids: readonly string[]): string[] | undefined {
+  if (idCells === null) return undefined;
+  const repeats: string[] = [];
+  // Once the filter is given up, every id is checked at commit anyway.
+  if (givenUp(idCells)) return repeats;
+  for (const id of ids) if (sighted(idCells, id)) repeats.push(id);
+  return repeats;
+}
 // TRICKY: ignoreBOM keeps a byte order mark in the text. By default TextDecoder drops one at the start
 // of every block, so a BOM was validated away while its bytes still went to DuckDB, which refused the
 // whole file with an error naming no line. See textOf.
@@ -123,7 +145,8 @@ export function parseBatch(req: ParseRequest): ParseReply {
   const { text, bom } = textOf(req);
   const ts: number[] = [];
   const ids: string[] = [];
-  const given: string[] = [];
+  // The ids to mark in the filter: those the rows gave, and the `h:` ids made for the others.
+  const marked: string[] = [];
   // Rows whose own text DuckDB must not read (see packed-docs.ts), by index, with the text to use.
   const rewritten = new Map<number, string>();
   // `h:` ordinals within this batch; a digest repeated in another batch makes the same id there,
@@ -134,16 +157,17 @@ export function parseBatch(req: ParseRequest): ParseReply {
     ts.push(r.ts);
     if (r.input.id !== undefined) {
       ids.push('');
-      given.push(r.input.id);
+      marked.push(r.input.id);
       return;
     }
     const digest = contentDigest(normalize(r.input, r.ts));
     const n = (ordinals.get(digest) ?? 0) + 1;
     ordinals.set(digest, n);
     ids.push(`h:${digest}:${n}`);
+    marked.push(`h:${digest}:${n}`);
   });
   const head = { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors };
-  if (block.bad > 0 || block.count === 0) return { ...head, count: 0, docs: new Uint8Array(0), ts: '', ids: '' };
+  if (block.bad > 0 || block.count === 0) return { ...head, count: 0, docs: new Uint8Array(0), ts: '', ids: '', repeats: [] };
   // TRICKY: the documents are the block's own bytes, sent back without a copy, not a string built per
   // row (that alone cost a fifth of the parse time). Blank lines, rewritten rows and bytes that are
   // not UTF-8 (read as U+FFFD, as validated) are rare and force a rebuild from the text, as does a BOM.
@@ -159,7 +183,7 @@ export function parseBatch(req: ParseRequest): ParseReply {
   } else {
     docs = req.bytes.at(-1) === 10 ? req.bytes.subarray(0, -1) : req.bytes;
   }
-  return { ...head, count: ts.length, docs, ts: ts.join(','), ids: ids.join(','), given: JSON.stringify(given) };
+  return { ...head, count: ts.length, docs, ts: ts.join(','), ids: ids.join(','), repeats: markIds(marked) };
 }
 
 /**
@@ -181,7 +205,7 @@ export function scanBatch(req: ParseRequest): ScanReply {
     else given.push(r.input.id);
     sample ??= normalize(r.input, r.ts);
   });
-  return { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors, rows: block.count, tsSum, direct, given: JSON.stringify(given), sample };
+  return { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors, rows: block.count, tsSum, direct, repeats: (direct && markIds(given)) || [], sample };
 }
 
 parentPort?.on('message', (req: ParseRequest) => {

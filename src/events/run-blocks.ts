@@ -2,6 +2,7 @@
 // in file order: the loop the streaming import and the direct lane's scan share. Bad rows are counted and
 // numbered by their line in the file.
 import type { BadRows } from './bad-rows.js';
+import type { IdRepeatFilter } from './id-repeat-filter.js';
 import { ParsePool } from './parse-pool.js';
 import type { BlockReply } from './parse-worker.js';
 import { readJsonLineBlocks } from './read-events.js';
@@ -13,6 +14,8 @@ export interface BlockRun<R extends BlockReply> {
   ahead: number;
   /** Bytes per block (default: read-events.ts's 1 MB). */
   blockSize?: number;
+  /** The filter the workers mark the rows' ids in (their replies' `repeats`); none: ids are not marked. */
+  ids?: IdRepeatFilter;
   /** Hands one block to the pool (pool.parse or pool.scan). */
   send: (pool: ParsePool, batch: number, block: Uint8Array) => Promise<R>;
   /** Each reply in file order, once its bad rows are counted; `lines` counts the file's lines up to its end. */
@@ -23,7 +26,7 @@ export interface BlockRun<R extends BlockReply> {
 
 /** Runs the blocks of `file` through a pool of its own; resolves with the lines taken. */
 export async function runBlocks<R extends BlockReply>(file: string, bad: BadRows, run: BlockRun<R>): Promise<number> {
-  const pool = new ParsePool(run.workers);
+  const pool = new ParsePool(run.workers, { ids: run.ids?.shared });
   const ahead: Promise<R>[] = [];
   let lines = 0;
   const take = async (): Promise<void> => {

@@ -1,6 +1,6 @@
 // Validates a whole JSON Lines file on every core and stores nothing: the first half of the direct lane
-// (direct-load.ts). It finds the bad rows by line, the totals the store's own read must match, every id
-// for the repeat check, and whether the store may read the file itself.
+// (direct-load.ts). It finds the bad rows by line, the totals the store's own read must match, the ids that
+// may repeat (the workers mark every id in a shared filter), and whether the store may read the file itself.
 import { stat } from 'node:fs/promises';
 import { BadRows } from './bad-rows.js';
 import { identityOf, MAX_SAMPLES, type LoadCheck } from './direct-load.js';
@@ -46,6 +46,7 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
     workers: opts.workers ?? scanWorkerCount(),
     ahead: AHEAD,
     blockSize: opts.blockSize,
+    ids: filter,
     send: (pool, batch, block) => pool.scan(batch, block),
     take: (reply, lines) => {
       if (reply.sample !== null && blocks++ % stride === 0) {
@@ -60,7 +61,7 @@ export async function scanFile(file: string, opts: ScanOptions): Promise<ScanRes
       if (bad.count === 0 && direct) {
         rows += reply.rows;
         tsSum += BigInt(reply.tsSum);
-        for (const id of JSON.parse(reply.given) as string[]) filter.see(id);
+        filter.suspect(reply.repeats);
       }
       opts.onProgress?.({ lines, committing: false });
     },

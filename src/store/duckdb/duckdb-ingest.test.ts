@@ -17,7 +17,7 @@ import { openDuckDbStore } from './duckdb-store.js';
 
 const T0 = Date.parse('2026-03-01T09:00:00Z');
 
-/** Sent events with the given ids, packed as the parse worker packs a block, but without `given`. */
+/** Sent events with the given ids, packed as the parse worker packs a block, but with no ids marked (no `repeats`). */
 function pack(ids: readonly string[]): PackedDocs {
   const docs = ids.map((id, i) => JSON.stringify({ id, type: 'sent', message: `m-${i}`, campaign: 'c', recipient: `r${i}@example.com` }));
   return { docs: Buffer.from(docs.join('\n')), ts: ids.map((_, i) => String(T0 + i)).join(','), ids: ids.map(() => '').join(','), count: ids.length };
@@ -40,8 +40,8 @@ for (const c of cases) {
     DuckDbIngestSession.repeatCheckIds = c.sliceIds;
     try {
       const session = (await store.beginIngest()) as DuckDbIngestSession;
-      session.setMode('fast', c.ids.length);
-      // No `given` ids: the filter steps aside and commit checks every id (as after an overflow).
+      // No filter marked the ids: commit checks every id (as after an overflow).
+      session.setMode('fast');
       await session.appendDocs(pack(c.ids));
       if (c.repeats) {
         await assert.rejects(session.commit(), (err: Error & { code?: string }) => err.code === 'CR_ERR_STORE' && /ids repeat/.test(err.message));
@@ -84,12 +84,22 @@ for (const outcome of ['commit', 'refused', 'abort'] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
     const store = await openDuckDbStore(join(dir, 't.duckdb'), { memoryLimit: '512MB' });
     const settings = async () =>
-      (await store.query({ sql: "SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f", params: {} }))[0];
+      (
+        await store.query({
+          sql: "SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f",
+          params: {},
+        })
+      )[0];
     try {
       const before = await settings();
       const session = (await store.beginIngest()) as DuckDbIngestSession;
-      session.setMode('fast', 3);
-      await session.appendDocs(pack(outcome === 'refused' ? ['a', 'b', 'a'] : ['a', 'b', 'c']));
+      const ids = new IdRepeatFilter(3);
+      session.setMode('fast', ids);
+      const list = outcome === 'refused' ? ['a', 'b', 'a'] : ['a', 'b', 'c'];
+      for (const id of list) ids.see(id);
+      // A false candidate as well: commit looks the candidates up in every outcome.
+      ids.suspect(['b']);
+      await session.appendDocs({ ...pack(list), repeats: [] });
       if (outcome === 'commit') await session.commit();
       else if (outcome === 'refused') await assert.rejects(session.commit(), /ids repeat/);
       else await session.abort();

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { BIGINT, blobValue, UBIGINT, type DuckDBConnection } from '@duckdb/node-api';
 import { identityOf, sameFile, TS_CHECK_MODULUS, type DirectLoadSession, type LoadCheck } from '../../events/direct-load.js';
-import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
+import type { IdRepeatFilter } from '../../events/id-repeat-filter.js';
 import { splitPacked, type PackedDocs, type PackedIngestSession, type PackedMode } from '../../events/packed-docs.js';
 import { ClickrateError } from '../../errors.js';
 import type { IngestCounts, IngestEvent, IngestSession } from '../store.js';
@@ -68,9 +68,9 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     }
   }
 
-  setMode(mode: PackedMode, expectedRows = 1_000_000): void {
+  setMode(mode: PackedMode, ids?: IdRepeatFilter): void {
     if (this.mode !== null && this.mode !== mode) throw new ClickrateError('CR_ERR_STORE', `ingest mode already set to ${this.mode}`);
-    if (this.mode === null && mode === 'fast') this.repeatFilter = new IdRepeatFilter(expectedRows);
+    if (this.mode === null && mode === 'fast') this.repeatFilter = ids ?? null;
     this.mode = mode;
   }
 
@@ -95,7 +95,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     if (batch.count === 0) return;
     this.received += batch.count;
     if (this.repeatFilter) this.watchIds(this.repeatFilter, batch);
-    // `given` was only for the filter; the rows wait without it.
+    // `repeats` was only for the filter; the rows wait without it.
     this.pending.push({ docs: batch.docs, ts: batch.ts, ids: batch.ids, count: batch.count });
     this.pendingCount += batch.count;
     while (this.pendingCount >= CHUNK_EVENTS && !this.conflicted) await this.flush(CHUNK_EVENTS);
@@ -133,13 +133,9 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
   }
 
   private watchIds(filter: IdRepeatFilter, batch: PackedDocs): void {
-    if (batch.given === undefined) {
-      // Without the given ids the filter cannot vouch for this session: every id is checked at commit.
-      this.repeatFilter = null;
-      return;
-    }
-    for (const id of JSON.parse(batch.given) as string[]) filter.see(id);
-    for (const id of batch.ids.split(',')) if (id !== '') filter.see(id);
+    // Rows whose ids were not marked: the filter cannot vouch for this session, and every id is checked at commit.
+    if (batch.repeats === undefined) this.repeatFilter = null;
+    else filter.suspect(batch.repeats);
   }
 
   /** The first `rows` pending rows (all of them when undefined), cut at a row boundary. */
