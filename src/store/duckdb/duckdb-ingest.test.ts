@@ -76,21 +76,23 @@ test('setMemoryLimit: the limit import moves between streaming and classifying; 
   }
 });
 
-// Streaming lowers memory_limit and makes DuckDB's allocator hand freed memory back (chunk-runner.ts);
-// whatever the batch's fate, the session leaves both as it found them, for the classification pass and
-// for reports that follow in the same process.
+// Streaming lowers memory_limit and makes DuckDB's allocator hand freed memory back (chunk-runner.ts), and
+// the commit's candidate lookup turns one optimizer off (withCandidatesBuilt); whatever the batch's fate,
+// the session leaves all three as it found them, for the classification pass and for reports that follow
+// in the same process.
 for (const outcome of ['commit', 'refused', 'abort'] as const) {
-  test(`an ingest session leaves memory_limit and the allocator setting as they were: ${outcome}`, async () => {
+  test(`an ingest session leaves memory_limit, the allocator setting and the optimizers as they were: ${outcome}`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
     const store = await openDuckDbStore(join(dir, 't.duckdb'), { memoryLimit: '512MB' });
     const settings = async () =>
       (
         await store.query({
-          sql: "SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f",
+          sql: "SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f, current_setting('disabled_optimizers') AS o",
           params: {},
         })
       )[0];
     try {
+      await store.query({ sql: "SET disabled_optimizers = 'regex_range'", params: {} });
       const before = await settings();
       const session = (await store.beginIngest()) as DuckDbIngestSession;
       const ids = new IdRepeatFilter(3);
@@ -105,6 +107,7 @@ for (const outcome of ['commit', 'refused', 'abort'] as const) {
       else await session.abort();
       assert.deepEqual(await settings(), before);
       assert.equal(String(before?.m), '488.2 MiB', 'the session began with the store’s own limit');
+      assert.equal(String(before?.o), 'regex_range', 'an optimizer turned off before stays off, alone');
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
