@@ -20,6 +20,9 @@ export interface DuckDbStoreOptions {
   messageFacts?: boolean;
 }
 
+/** See open(). Files created by older builds keep v0.10.2 until `clickrate` copies them (not done yet). */
+const STORAGE_VERSION = 'v1.5.0';
+
 /** The schema version that added message_facts (migrations.ts). */
 const FACTS_VERSION = 5;
 
@@ -43,6 +46,10 @@ export class DuckDbStore implements Store {
       threads: String(opts.threads ?? 2),
       // Inserts need not keep file order; dropping it lets DuckDB stream large inserts in less memory.
       preserve_insertion_order: 'false',
+      // The storage format of a file created now (a file keeps the format it was created in, whatever
+      // later opens say). DuckDB's default stays readable by DuckDB 0.10.2 and so forgoes its newer
+      // compression, DICT_FSST above all; 1.5.0's format is what this build's DuckDB writes natively.
+      storage_compatibility_version: STORAGE_VERSION,
     };
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
