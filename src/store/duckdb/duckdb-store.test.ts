@@ -1,10 +1,11 @@
 // Runs the shared store conformance suite against a real DuckDB file, plus DuckDB-only checks
-// (migrations on reopen, refusing a file from a newer build).
+// (migrations on reopen, refusing a file from a newer build, the storage format of new and old files).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { ingest, storeConformanceSuite } from '../store-conformance.js';
 import { sends } from '../conformance-cases.js';
 import { runReport } from '../../metrics/run-report.js';
@@ -34,6 +35,34 @@ test('[duckdb] events survive closing and reopening the file; migrations are not
     assert.deepEqual(v, { n: latest, v: latest });
   } finally {
     await b.close();
+  }
+});
+
+const storageVersion = async (store: Awaited<ReturnType<typeof openDuckDbStore>>) => {
+  const [row] = await store.query({ sql: "SELECT CAST(tags['storage_version'] AS VARCHAR) AS v FROM duckdb_databases() WHERE NOT internal", params: {} });
+  return String(row?.v);
+};
+
+// A new file gets DuckDB 1.5's storage format (its newer compression: duckdb-store.ts); a file made in the
+// old default format, as older builds made them, keeps its format and still opens, migrates and reports.
+test('[duckdb] a new file is in the 1.5 storage format; a file in the old format keeps it and still works', async () => {
+  const fresh = await openDuckDbStore(freshPath());
+  try {
+    assert.equal(await storageVersion(fresh), 'v1.5.0+');
+  } finally {
+    await fresh.close();
+  }
+  const path = freshPath();
+  const old = await DuckDBInstance.create(path);
+  old.closeSync();
+  const store = await openDuckDbStore(path);
+  try {
+    assert.equal(await storageVersion(store), 'v1.0.0+', 'an existing file is not rewritten behind the user’s back');
+    await ingest(store, sends(3, 'old-file'));
+    const r = await runReport(store, { campaign: 'old-file' });
+    assert.equal(r.kind === 'email' && r.totals.sent, 3);
+  } finally {
+    await store.close();
   }
 });
 
