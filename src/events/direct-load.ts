@@ -57,9 +57,11 @@ export interface DirectLoadSession {
    * Loads every row of `path` (absolute, free of glob characters: see directPath) into the session;
    * commit then checks that no id repeats, as in fast mode (`filter` has seen every id of the file).
    * Resolves false when the rows read are not the rows validated (`check`), and the session must be
-   * aborted: the caller then streams the file.
+   * aborted: the caller then streams the file. Also false, with `conflicted` set and nothing loaded,
+   * when a sampled id is stored already (a re-import): the caller takes the exact path.
    */
   loadJsonLines(path: string, check: LoadCheck, filter: IdRepeatFilter): Promise<boolean>;
+  readonly conflicted: boolean;
 }
 
 export function isDirectLoadSession(s: object): s is DirectLoadSession {

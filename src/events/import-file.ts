@@ -105,8 +105,10 @@ async function importDirect(store: Store, file: string, path: string, opts: Impo
     }
     opts.onProgress?.({ lines: scan.lines, committing: true });
     if (!(await session.loadJsonLines(path, scan.check, scan.filter))) {
+      // Conflicted: a re-import, seen in the sample before anything was loaded.
+      const conflict = session.conflicted;
       await session.abort();
-      return 'stream';
+      return conflict ? 'conflict' : 'stream';
     }
     try {
       return await session.commit();
