@@ -1,9 +1,14 @@
 // The compiled fast validator (ajv) and the zod schema must give the same verdict: a row the fast
-// path accepts is stored without zod ever seeing it. Table-driven edge cases, then a seeded sweep.
+// path accepts is stored without zod ever seeing it. Table-driven edge cases, then a seeded sweep, then the
+// build's compiled copy of the validator and the digest that keeps a stale one out.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { eventInputSchema } from './event.js';
-import { fastAccepts } from './fast-validate.js';
+import { eventJsonSchema, fastAccepts, precompiled, usesBuiltValidator, validatorDigest, validatorSource } from './fast-validate.js';
 import { coerceNumbers, parseEvent } from './parse-event.js';
 
 const T = '2026-03-01T09:00:00Z';
@@ -186,4 +191,34 @@ test('fast path and zod agree on 10,000 seeded combinations of fields', () => {
     else if (!hasAstral(coerced)) assert.ok(!z, `case ${n}: the fast path refused what zod accepts: ${JSON.stringify(input)}`);
   }
   assert.ok(accepted > 300, `the sweep must also cover valid events (${accepted})`);
+});
+
+// The verdicts above come from the build's compiled validator (dist/events/event-validator.js, written by
+// build-validator.ts before the tests run), and only a file compiled from the current schema is used.
+test('the build compiled the validator from the current schema, and these tests used it', () => {
+  assert.equal(usesBuiltValidator, true);
+});
+
+test('a compiled validator is used only when its digest is the schema’s: stale, broken or missing, it is not', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clickrate-validator-'));
+  try {
+    const digest = validatorDigest(eventJsonSchema());
+    const file = (name: string, text: string) => {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      return pathToFileURL(p);
+    };
+    const acceptsAll = 'export const validate = () => true;';
+    assert.equal(await precompiled(file('stale.js', `export const digest = 'an older schema';\n${acceptsAll}`), digest), null);
+    assert.equal(await precompiled(file('no-digest.js', acceptsAll), digest), null);
+    assert.equal(await precompiled(file('broken.js', 'export const = ;'), digest), null);
+    assert.equal(await precompiled(pathToFileURL(join(dir, 'missing.js')), digest), null);
+    // The build's own output, written afresh, is taken and judges as the one in use does.
+    const built = await precompiled(file('fresh.js', await validatorSource(eventJsonSchema())), digest);
+    assert.ok(built);
+    assert.equal(built(open({})), true);
+    assert.equal(built(open({ message: '' })), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
