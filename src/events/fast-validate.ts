@@ -2,6 +2,7 @@
 // answers valid or not several times faster than zod; zod still writes every reason a person reads. The
 // function is compiled at build time (build-validator.ts) and used only while it is the current schema's.
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Options } from 'ajv';
 import { z } from 'zod';
 import { ClickrateError } from '../errors.js';
@@ -55,9 +56,12 @@ function assertNoLongMinLength(schema: unknown, path = '#'): void {
 
 type Validate = (input: unknown) => boolean;
 
-/** What a validator is compiled from: the schema and ajv's options, so that a change to either shows. */
+/** The installed ajv's version: a fix in a new ajv must not be left out by an older build's file. */
+const AJV_VERSION = String((createRequire(import.meta.url)('ajv/package.json') as { version: unknown }).version);
+
+/** What a validator is compiled from: the schema, ajv's options and ajv itself, so that a change to any shows. */
 export function validatorDigest(schema: JsonSchema): string {
-  return createHash('sha256').update(JSON.stringify({ schema, options: AJV_OPTIONS })).digest('hex');
+  return createHash('sha256').update(JSON.stringify({ schema, options: AJV_OPTIONS, ajv: AJV_VERSION })).digest('hex');
 }
 
 /** ajv, loaded only when the validator must be compiled here (loading and compiling took ~185 ms a thread). */

@@ -163,8 +163,9 @@ export function parseBatch(req: ParseRequest): ParseReply {
     const digest = contentDigest(normalize(r.input, r.ts));
     const n = (ordinals.get(digest) ?? 0) + 1;
     ordinals.set(digest, n);
-    ids.push(`h:${digest}:${n}`);
-    marked.push(`h:${digest}:${n}`);
+    const id = `h:${digest}:${n}`;
+    ids.push(id);
+    marked.push(id);
   });
   const head = { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors };
   if (block.bad > 0 || block.count === 0) return { ...head, count: 0, docs: new Uint8Array(0), ts: '', ids: '', repeats: [] };

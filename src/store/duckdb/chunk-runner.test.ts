@@ -46,3 +46,33 @@ test('streaming: a lower limit and a flushing allocator while rows stream in; th
     instance.closeSync();
   }
 });
+
+// The commit's candidate lookup runs with one optimizer off (duckdb-ingest.ts, withCandidatesBuilt). The
+// setting is the instance's, so it must come back whatever happens, even after a statement that failed
+// inside the transaction, where DuckDB refuses every SET until the ROLLBACK.
+test('optimizers: one turned off and back; an unknown one refused; put back after a failed transaction', async () => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const setting = async () => String((await conn.runAndReadAll("SELECT current_setting('disabled_optimizers') AS d")).getRowObjectsJS()[0]?.d);
+  try {
+    await conn.run("SET disabled_optimizers = 'regex_range'");
+    const runner = new ChunkRunner(conn);
+    assert.equal(await runner.disableOptimizer('build_side_probe_side'), true, 'this DuckDB has the optimizer the lookup turns off');
+    assert.equal(await setting(), 'regex_range,build_side_probe_side');
+    await runner.restoreOptimizers();
+    assert.equal(await setting(), 'regex_range');
+    assert.equal(await runner.disableOptimizer('no_such_optimizer'), false);
+    assert.equal(await setting(), 'regex_range');
+
+    await conn.run('BEGIN TRANSACTION');
+    await runner.disableOptimizer('build_side_probe_side');
+    await assert.rejects(conn.run("SELECT error('the lookup failed')"), /the lookup failed/);
+    await assert.rejects(runner.restoreOptimizers(), /aborted/, 'DuckDB refuses the SET in the aborted transaction');
+    await conn.run('ROLLBACK');
+    await runner.restore();
+    assert.equal(await setting(), 'regex_range', 'restore() after the ROLLBACK put it back');
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+});

@@ -20,6 +20,7 @@ export interface ChunkParams {
  * of 16 MB and up kept the memory.
  */
 const FLUSH_SETTING = 'allocator_bulk_deallocation_flush_threshold';
+const OPTIMIZERS_SETTING = 'disabled_optimizers';
 
 // TRICKY: chunk data is bound with bindBlob/bindVarchar, never as blobValue() parameters. A value
 // object holds a native copy of its bytes (a 23 MB chunk) that only V8's garbage collector frees, and
@@ -32,6 +33,8 @@ export class ChunkRunner {
   private setLimit = Number.POSITIVE_INFINITY;
   /** allocator_bulk_deallocation_flush_threshold as the session started with it, while streaming. */
   private savedFlush: string | null = null;
+  /** disabled_optimizers as the session started with it, while disableOptimizer holds one off. */
+  private savedOptimizers: string | null = null;
 
   constructor(private readonly conn: DuckDBConnection) {}
 
@@ -97,6 +100,32 @@ export class ChunkRunner {
     await this.conn.run(`SET ${FLUSH_SETTING} = '0KiB'`);
   }
 
+  /**
+   * Turns one of DuckDB's optimizers off (`name`: DuckDB's own, never user text) until restoreOptimizers()
+   * or restore(). TRICKY: like the memory limit this is an instance setting, seen by every connection
+   * meanwhile, and inside a transaction that a failed statement aborted it cannot be set back at all:
+   * restore() after the ROLLBACK does it then. False when this DuckDB has no such optimizer (refused).
+   */
+  async disableOptimizer(name: string): Promise<boolean> {
+    const r = await this.conn.runAndReadAll(`SELECT current_setting('${OPTIMIZERS_SETTING}') AS d`);
+    const now = String(r.getRowObjectsJS()[0]?.d ?? '');
+    if (now.split(',').includes(name)) return true;
+    try {
+      await this.conn.run(`SET ${OPTIMIZERS_SETTING} = '${[now, name].filter((x) => x !== '').join(',')}'`);
+    } catch {
+      return false;
+    }
+    this.savedOptimizers ??= now;
+    return true;
+  }
+
+  /** Puts disabled_optimizers back as it was before disableOptimizer. */
+  async restoreOptimizers(): Promise<void> {
+    if (this.savedOptimizers === null) return;
+    await this.conn.run(`SET ${OPTIMIZERS_SETTING} = '${this.savedOptimizers}'`);
+    this.savedOptimizers = null;
+  }
+
   /** Puts the session's memory limit back (the allocator stays as streaming set it, until restore()). */
   async restoreLimit(): Promise<void> {
     if (this.savedLimit === null) return;
@@ -111,6 +140,7 @@ export class ChunkRunner {
   async restore(): Promise<void> {
     for (const p of this.prepared.values()) p.destroySync();
     this.prepared.clear();
+    await this.restoreOptimizers();
     await this.restoreLimit();
     const flush = this.savedFlush;
     this.savedFlush = null;

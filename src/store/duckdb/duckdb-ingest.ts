@@ -23,6 +23,8 @@ const CHUNK_EVENTS = ROW_GROUP;
 // statement with "Out of Memory" (48 MB did, on 23 MB chunks); three times leaves room to spare.
 const STREAMING_LIMIT_PER_CHUNK_BYTE = 3;
 const STREAMING_LIMIT_FLOOR = 64 * 2 ** 20;
+/** $1, a JSON array of ids, as a one-column table `id` (the commit's lookups bind the ids this way). */
+const ID_LIST = `(SELECT unnest(from_json($1, '["VARCHAR"]')) AS id)`;
 
 let stagingCounter = 0;
 
@@ -196,7 +198,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
   /** True when one of `ids` is stored already (the session's own rows aside, since it holds none yet). */
   private async storesAnyOf(ids: readonly (string | null)[]): Promise<boolean> {
     if (!this.hadRows || ids.length === 0) return false;
-    const r = await this.conn.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM events WHERE id IN (SELECT unnest(from_json($1, '["VARCHAR"]')))) AS x`, [JSON.stringify(ids)]);
+    const r = await this.conn.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM events WHERE id IN (SELECT id FROM ${ID_LIST} c)) AS x`, [JSON.stringify(ids)]);
     return r.getRowObjectsJS()[0]?.x === true;
   }
 
@@ -220,7 +222,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
       if (candidates.length === 0) return false;
       const r = await this.withCandidatesBuilt(() =>
         this.conn.runAndReadAll(
-          `SELECT count(*) AS n FROM (SELECT e.id FROM events e SEMI JOIN (SELECT unnest(from_json($1, '["VARCHAR"]')) AS id) c ON e.id = c.id
+          `SELECT count(*) AS n FROM (SELECT e.id FROM events e SEMI JOIN ${ID_LIST} c ON e.id = c.id
             WHERE e.ingested_at = ${this.stamp} GROUP BY e.id HAVING count(*) > 1)`,
           [JSON.stringify(candidates)],
         ),
@@ -249,23 +251,17 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
   /**
    * Runs the candidate lookup with the join's sides as written: the candidates are hashed, the session's
    * rows probe them. TRICKY: DuckDB estimates rows not yet committed at ~0, so it chose to hash the
-   * session's 10M ids and probe them with the 36,000 candidates: 1.0–2.0 s of the commit, against
-   * 0.33 s as written (BENCHMARKS.md, session 7). The optimizer that swaps the sides is turned off for
-   * this one statement and put back after.
+   * session's 10M ids and probe them with the 36,000 candidates: 2.0 s of the commit, against 0.44 s as
+   * written (BENCHMARKS.md, session 7). The optimizer that swaps the sides is off for the lookup only; if
+   * the lookup fails, the aborted transaction refuses the SET back, and finish() restores it after the
+   * ROLLBACK (the lookup's own error is the one reported).
    */
   private async withCandidatesBuilt<T>(run: () => Promise<T>): Promise<T> {
-    const r = await this.conn.runAndReadAll("SELECT current_setting('disabled_optimizers') AS d");
-    const saved = String(r.getRowObjectsJS()[0]?.d ?? '');
-    // DuckDB's own names, never user text. A DuckDB without this optimizer refuses the SET: the lookup then
-    // runs as the planner likes, only slower.
-    const off = await this.conn.run(`SET disabled_optimizers = '${[saved, 'build_side_probe_side'].filter((x) => x !== '').join(',')}'`).then(
-      () => true,
-      () => false,
-    );
+    await this.runner.disableOptimizer('build_side_probe_side');
     try {
       return await run();
     } finally {
-      if (off) await this.conn.run(`SET disabled_optimizers = '${saved}'`);
+      await this.runner.restoreOptimizers().catch(() => undefined);
     }
   }
 
@@ -339,3 +335,4 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     }
   }
 }
+
