@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { bytesOf, ChunkRunner, untruncated } from './chunk-runner.js';
+import { SIDE_SWAP_OPTIMIZER } from './duckdb-ingest.js';
 
 const cases: Array<{ printed: string; bytes: number; setBack: string }> = [
   { printed: '488.2 MiB', bytes: 488.2 * 2 ** 20, setBack: '488.25 MiB' },
@@ -57,7 +58,7 @@ test('optimizers: one turned off and back; an unknown one refused; put back afte
   try {
     await conn.run("SET disabled_optimizers = 'regex_range'");
     const runner = new ChunkRunner(conn);
-    assert.equal(await runner.disableOptimizer('build_side_probe_side'), true, 'this DuckDB has the optimizer the lookup turns off');
+    assert.equal(await runner.disableOptimizer(SIDE_SWAP_OPTIMIZER), true, 'this DuckDB has the optimizer the lookup turns off');
     assert.equal(await setting(), 'regex_range,build_side_probe_side');
     await runner.restoreOptimizers();
     assert.equal(await setting(), 'regex_range');
@@ -65,7 +66,7 @@ test('optimizers: one turned off and back; an unknown one refused; put back afte
     assert.equal(await setting(), 'regex_range');
 
     await conn.run('BEGIN TRANSACTION');
-    await runner.disableOptimizer('build_side_probe_side');
+    await runner.disableOptimizer(SIDE_SWAP_OPTIMIZER);
     await assert.rejects(conn.run("SELECT error('the lookup failed')"), /the lookup failed/);
     await assert.rejects(runner.restoreOptimizers(), /aborted/, 'DuckDB refuses the SET in the aborted transaction');
     await conn.run('ROLLBACK');

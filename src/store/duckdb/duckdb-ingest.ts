@@ -23,6 +23,8 @@ const CHUNK_EVENTS = ROW_GROUP;
 // statement with "Out of Memory" (48 MB did, on 23 MB chunks); three times leaves room to spare.
 const STREAMING_LIMIT_PER_CHUNK_BYTE = 3;
 const STREAMING_LIMIT_FLOOR = 64 * 2 ** 20;
+/** The DuckDB optimizer that would hash the session's rows instead of the candidates (withCandidatesBuilt). */
+export const SIDE_SWAP_OPTIMIZER = 'build_side_probe_side';
 /** $1, a JSON array of ids, as a one-column table `id` (the commit's lookups bind the ids this way). */
 const ID_LIST = `(SELECT unnest(from_json($1, '["VARCHAR"]')) AS id)`;
 
@@ -257,7 +259,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
    * ROLLBACK (the lookup's own error is the one reported).
    */
   private async withCandidatesBuilt<T>(run: () => Promise<T>): Promise<T> {
-    await this.runner.disableOptimizer('build_side_probe_side');
+    await this.runner.disableOptimizer(SIDE_SWAP_OPTIMIZER);
     try {
       return await run();
     } finally {
