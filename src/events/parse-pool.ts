@@ -29,7 +29,7 @@ export function defaultWorkerCount(): number {
 
 /**
  * Workers while a whole file is only validated (direct-load.ts): DuckDB waits meanwhile, so one per
- * core, at most four (past that the main thread's reading and id check keep up no better).
+ * core, at most four (past that the main thread's reading keeps up no better).
  */
 export function scanWorkerCount(): number {
   return Math.max(1, Math.min(4, availableParallelism()));

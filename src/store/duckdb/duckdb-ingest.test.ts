@@ -13,7 +13,19 @@ import { IdRepeatFilter } from '../../events/id-repeat-filter.js';
 import { parseEvent, type ParsedEvent } from '../../events/parse-event.js';
 import type { PackedDocs } from '../../events/packed-docs.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
-import { openDuckDbStore } from './duckdb-store.js';
+import { openDuckDbStore, type DuckDbStore, type DuckDbStoreOptions } from './duckdb-store.js';
+
+/** A fresh DuckDB file in a folder of its own for one test, closed and removed after it. */
+async function withStore(opts: DuckDbStoreOptions, fn: (store: DuckDbStore, dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
+  const store = await openDuckDbStore(join(dir, 't.duckdb'), opts);
+  try {
+    await fn(store, dir);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const T0 = Date.parse('2026-03-01T09:00:00Z');
 
@@ -34,46 +46,39 @@ const cases: Array<{ name: string; ids: string[]; sliceIds: number; repeats: boo
 
 for (const c of cases) {
   test(`fast ingest without the id filter: ${c.name}`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
-    const store = await openDuckDbStore(join(dir, 't.duckdb'));
-    const saved = DuckDbIngestSession.repeatCheckIds;
-    DuckDbIngestSession.repeatCheckIds = c.sliceIds;
-    try {
-      const session = (await store.beginIngest()) as DuckDbIngestSession;
-      // No filter marked the ids: commit checks every id (as after an overflow).
-      session.setMode('fast');
-      await session.appendDocs(pack(c.ids));
-      if (c.repeats) {
-        await assert.rejects(session.commit(), (err: Error & { code?: string }) => err.code === 'CR_ERR_STORE' && /ids repeat/.test(err.message));
-        assert.equal(session.conflicted, true, 'the caller is told to redo the file in exact mode');
-      } else {
-        assert.deepEqual(await session.commit(), { received: c.ids.length, inserted: c.ids.length, duplicates: 0 });
+    await withStore({}, async (store) => {
+      const saved = DuckDbIngestSession.repeatCheckIds;
+      DuckDbIngestSession.repeatCheckIds = c.sliceIds;
+      try {
+        const session = (await store.beginIngest()) as DuckDbIngestSession;
+        // No filter marked the ids: commit checks every id (as after an overflow).
+        session.setMode('fast');
+        await session.appendDocs(pack(c.ids));
+        if (c.repeats) {
+          await assert.rejects(session.commit(), (err: Error & { code?: string }) => err.code === 'CR_ERR_STORE' && /ids repeat/.test(err.message));
+          assert.equal(session.conflicted, true, 'the caller is told to redo the file in exact mode');
+        } else {
+          assert.deepEqual(await session.commit(), { received: c.ids.length, inserted: c.ids.length, duplicates: 0 });
+        }
+        const [row] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} });
+        assert.equal(Number(row?.n), c.repeats ? 0 : c.ids.length, 'a refused batch stores nothing');
+      } finally {
+        DuckDbIngestSession.repeatCheckIds = saved;
       }
-      const [row] = await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} });
-      assert.equal(Number(row?.n), c.repeats ? 0 : c.ids.length, 'a refused batch stores nothing');
-    } finally {
-      DuckDbIngestSession.repeatCheckIds = saved;
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 }
 
 test('setMemoryLimit: the limit import moves between streaming and classifying; anything but a size is refused', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
-  const store = await openDuckDbStore(join(dir, 't.duckdb'), { memoryLimit: '256MB' });
-  const limit = async () => String((await store.query({ sql: "SELECT current_setting('memory_limit') AS m", params: {} }))[0]?.m);
-  try {
+  await withStore({ memoryLimit: '256MB' }, async (store) => {
+    const limit = async () => String((await store.query({ sql: "SELECT current_setting('memory_limit') AS m", params: {} }))[0]?.m);
     await store.setMemoryLimit('1GB');
     assert.match(await limit(), /^9\d\d\.\d MiB$/);
     for (const bad of ["1GB'; DROP TABLE events; --", 'lots', '', '1 TB']) {
       await assert.rejects(store.setMemoryLimit(bad), (err: Error & { code?: string }) => err.code === 'CR_ERR_CONFIG', bad);
     }
     assert.match(await limit(), /^9\d\d\.\d MiB$/, 'a refused size changes nothing');
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // Streaming lowers memory_limit and makes DuckDB's allocator hand freed memory back (chunk-runner.ts), and
@@ -82,16 +87,14 @@ test('setMemoryLimit: the limit import moves between streaming and classifying; 
 // in the same process.
 for (const outcome of ['commit', 'refused', 'abort'] as const) {
   test(`an ingest session leaves memory_limit, the allocator setting and the optimizers as they were: ${outcome}`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
-    const store = await openDuckDbStore(join(dir, 't.duckdb'), { memoryLimit: '512MB' });
-    const settings = async () =>
-      (
-        await store.query({
-          sql: "SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f, current_setting('disabled_optimizers') AS o",
-          params: {},
-        })
-      )[0];
-    try {
+    await withStore({ memoryLimit: '512MB' }, async (store) => {
+      const settings = async () =>
+        (
+          await store.query({
+            sql: "SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f, current_setting('disabled_optimizers') AS o",
+            params: {},
+          })
+        )[0];
       await store.query({ sql: "SET disabled_optimizers = 'regex_range'", params: {} });
       const before = await settings();
       const session = (await store.beginIngest()) as DuckDbIngestSession;
@@ -108,10 +111,7 @@ for (const outcome of ['commit', 'refused', 'abort'] as const) {
       assert.deepEqual(await settings(), before);
       assert.equal(String(before?.m), '488.2 MiB', 'the session began with the store’s own limit');
       assert.equal(String(before?.o), 'regex_range', 'an optimizer turned off before stays off, alone');
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 }
 
@@ -143,9 +143,7 @@ const loadCases: Array<{ name: string; change: (c: LoadCheck) => LoadCheck; keep
 
 for (const c of loadCases) {
   test(`direct load: ${c.name} ${c.keeps ? 'is kept' : 'is refused, and the session stores nothing'}`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
-    const store = await openDuckDbStore(join(dir, 't.duckdb'));
-    try {
+    await withStore({}, async (store, dir) => {
       const path = join(dir, 'events.jsonl');
       writeFileSync(path, LOADED.map((e) => JSON.stringify(e)).join('\n') + '\n');
       const file = identityOf(statSync(path));
@@ -163,10 +161,7 @@ for (const c of loadCases) {
       const rows = await store.query({ sql: 'SELECT id, ts, method FROM events ORDER BY id', params: {} });
       assert.deepEqual(rows, c.keeps ? [{ id: 'a', ts: T0, method: null }, { id: 'b', ts: T0, method: 'GET' }] : []);
       assert.equal(await flushSetting(), before, 'the session put the allocator setting back');
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 }
 
@@ -178,30 +173,28 @@ for (const c of [
   { name: 'stored ids the sample does not name', stored: ['x', 'y'], loads: true },
 ]) {
   test(`direct load into a store holding ${c.name}: ${c.loads ? 'loaded' : 'nothing loaded, conflicted'}`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'clickrate-ingest-'));
-    const store = await openDuckDbStore(join(dir, 't.duckdb'));
-    let session: DuckDbIngestSession | null = null;
-    try {
-      const first = (await store.beginIngest()) as DuckDbIngestSession;
-      first.setMode('fast');
-      await first.appendDocs(pack(c.stored));
-      await first.commit();
-      const path = join(dir, 'events.jsonl');
-      writeFileSync(path, LOADED.map((e) => JSON.stringify(e)).join('\n') + '\n');
-      session = (await store.beginIngest()) as DuckDbIngestSession;
-      const filter = new IdRepeatFilter(2);
-      const loaded = await session.loadJsonLines(path, { rows: 2, tsSum: TRUE_SUM, file: identityOf(statSync(path)), sample: SAMPLE }, filter);
-      assert.equal(loaded, c.loads);
-      assert.equal(session.conflicted, !c.loads);
-      if (loaded) assert.deepEqual(await session.commit(), { received: 2, inserted: 2, duplicates: 0 });
-      else await session.abort();
-      const rows = await store.query({ sql: 'SELECT id FROM events ORDER BY id', params: {} });
-      assert.deepEqual(rows.map((r) => r.id), c.loads ? ['a', 'b', ...c.stored] : c.stored);
-    } finally {
-      // A failed assertion leaves the session open, and close() would wait for it.
-      await session?.abort();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await withStore({}, async (store, dir) => {
+      let session: DuckDbIngestSession | null = null;
+      try {
+        const first = (await store.beginIngest()) as DuckDbIngestSession;
+        first.setMode('fast');
+        await first.appendDocs(pack(c.stored));
+        await first.commit();
+        const path = join(dir, 'events.jsonl');
+        writeFileSync(path, LOADED.map((e) => JSON.stringify(e)).join('\n') + '\n');
+        session = (await store.beginIngest()) as DuckDbIngestSession;
+        const filter = new IdRepeatFilter(2);
+        const loaded = await session.loadJsonLines(path, { rows: 2, tsSum: TRUE_SUM, file: identityOf(statSync(path)), sample: SAMPLE }, filter);
+        assert.equal(loaded, c.loads);
+        assert.equal(session.conflicted, !c.loads);
+        if (loaded) assert.deepEqual(await session.commit(), { received: 2, inserted: 2, duplicates: 0 });
+        else await session.abort();
+        const rows = await store.query({ sql: 'SELECT id FROM events ORDER BY id', params: {} });
+        assert.deepEqual(rows.map((r) => r.id), c.loads ? ['a', 'b', ...c.stored] : c.stored);
+      } finally {
+        // A failed assertion leaves the session open, and close() would wait for it.
+        await session?.abort();
+      }
+    });
   });
 }
