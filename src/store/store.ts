@@ -21,6 +21,18 @@ export interface IngestCounts {
   inserted: number;
   /** Skipped because their id was already stored, or repeated within the batch. */
   duplicates: number;
+  /**
+   * Events the store would not hold and did not store, each with the reason (e.g. a `sent` naming a
+   * message that belongs to another campaign). Absent or empty: every event was stored or a duplicate.
+   * An all-or-nothing caller (a file import) fails on any; a spool drain sets them aside (dead letters).
+   */
+  refused?: RefusedEvent[];
+}
+
+/** One event a store refused at commit, named by its id (or digest, for id-less events). */
+export interface RefusedEvent {
+  id: string;
+  reason: string;
 }
 
 /** All-or-nothing ingest: nothing appended is visible until commit, and abort leaves the store as it was. */
