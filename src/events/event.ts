@@ -131,6 +131,13 @@ const label = (max: number) => z.string().min(1, 'must not be empty').max(max, `
 /** The largest step the store holds (an INTEGER column). */
 export const MAX_STEP = 2_147_483_647;
 
+/**
+ * The largest conversion value, either sign: a trillion in the sender's currency. Stores keep values
+ * to 4 decimal places as whole numbers (message-facts.ts: value × 10,000 in a BIGINT, which ends near
+ * 9.2 × 10^18), so 10^12 leaves room for sums of many messages; a larger value is a unit mistake.
+ */
+export const MAX_VALUE = 1e12;
+
 /** The field shapes of an event; `eventInputSchema` adds the per-type rules of event-rules.ts. */
 export const eventShapeSchema = z.strictObject({
   id: label(200).optional(),
@@ -157,7 +164,11 @@ export const eventShapeSchema = z.strictObject({
   ip: label(64).optional(),
   user_agent: z.string().max(2048, 'user_agent longer than 2048 characters').optional(),
   method: z.enum(['GET', 'HEAD', 'get', 'head'], { error: () => 'method must be GET or HEAD' }).optional(),
-  value: z.number({ error: 'value must be a number' }).finite('value must be a finite number').optional(),
+  value: z
+    .number({ error: 'value must be a number' })
+    .min(-MAX_VALUE, `value must be at least -${MAX_VALUE.toExponential()}`)
+    .max(MAX_VALUE, `value must be at most ${MAX_VALUE.toExponential()}`)
+    .optional(),
 });
 
 /** The wire schema: what a JSON line, CSV row or API body may hold. Unknown fields are refused (typos). */

@@ -2,6 +2,7 @@
 // Returns a reason a person can act on instead of throwing: callers add the file and line.
 import { eventInputSchema, instantOf, type ClickrateEvent, type EventInput } from './event.js';
 import { fastAccepts } from './fast-validate.js';
+import { illFormedField } from './well-formed.js';
 
 /** An event before it has an id: id-less inputs get a derived one at ingest (see event-id.ts). */
 export type ParsedEvent = Omit<ClickrateEvent, 'id'> & { id: string | null };
@@ -53,6 +54,9 @@ export function checkEvent(raw: Record<string, unknown>): CheckResult {
     if (!res.success) return { ok: false, reason: describeIssues(res.error.issues, raw) };
     input = res.data;
   }
+  // Outside the schema because JSON Schema cannot say it (fast-validate.ts compiles the schema).
+  const illFormed = illFormedField(input);
+  if (illFormed !== null) return { ok: false, reason: illFormed };
   const ts = instantOf(input.ts);
   if (ts === null) return { ok: false, reason: `ts: ${input.ts} is not a real date` };
   return { ok: true, input, ts };

@@ -24,6 +24,8 @@ export class EdgeBatch {
     private readonly spool: Spool,
     /** Told when a batch could not be recorded (spool full or a disk error); its requests are still answered. */
     private readonly onDrop: (err: unknown, records: number) => void,
+    /** Told when one answer threw: that request alone gets a 500 (or is reset); the others are answered. */
+    private readonly onAnswerError: (err: unknown, res: ServerResponse) => void,
   ) {}
 
   /** Queues one record (a JSON line ending in '\n') and the answer to send once it is written. */
@@ -54,7 +56,17 @@ export class EdgeBatch {
       }
     }
     const n = this.res.length;
-    for (let i = 0; i < n; i++) this.answers[i]!(this.res[i]!, this.args[i]!);
+    // TRICKY: this runs in a setImmediate, outside any request's stack: an answer that throws here
+    // (a header value Node refuses, a socket torn down) would be an uncaught exception and end the
+    // process with every other click of the batch. Each answer is its own error boundary.
+    for (let i = 0; i < n; i++) {
+      const res = this.res[i]!;
+      try {
+        this.answers[i]!(res, this.args[i]!);
+      } catch (err) {
+        this.onAnswerError(err, res);
+      }
+    }
     this.res.length = 0;
     this.answers.length = 0;
     this.args.length = 0;

@@ -51,6 +51,24 @@ export interface StoreWork {
   ingest?: RangeIngest;
   classifier: Classifier;
 }
+/** Counts of what went wrong inside the server, beside the edge's own `failed` count. */
+export interface ServerFaults {
+  /** API and dashboard requests answered 500. */
+  requests: number;
+  uncaughtExceptions: number;
+  unhandledRejections: number;
+  last: { origin: string; at: string; message: string } | null;
+}
+
+/** A percent-encoded path segment, decoded; bad encoding (`%`, `%E0%A4%A`) is the client's error, named. */
+export function decodePathSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ClickrateError('CR_ERR_BAD_INPUT', `the ${what} in the path is not valid percent-encoded UTF-8: ${JSON.stringify(segment.slice(0, 200))}`);
+  }
+}
+
 const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|page|timeseries|diagnosis|templates|click-map|events\.jsonl)$/;
 
 export class ClickrateServer {
@@ -66,6 +84,8 @@ export class ClickrateServer {
   private readonly log: Logger;
   private readonly classifier: Classifier;
   private readonly pacer: EdgePacer;
+  /** Failures no request boundary could turn into a client error (status: `faults`). */
+  private readonly faults: ServerFaults = { requests: 0, uncaughtExceptions: 0, unhandledRejections: 0, last: null };
 
   constructor(opts: ServerOptions) {
     this.log = opts.logger ?? pino({ level: 'silent' });
@@ -87,6 +107,7 @@ export class ClickrateServer {
       spool: this.spool,
       proxies: parseTrustedProxies(opts.trustedProxies),
       onDrop: (err) => this.log.error({ err: (err as Error).message }, 'event answered but not recorded'),
+      onFail: (err) => this.log.error({ err }, 'tracking request failed; answered 500'),
     });
     this.auth = new ApiKeyAuth(opts.store, opts.envApiKey);
     const baseUrl = normalizeBaseUrl(opts.baseUrl);
@@ -113,13 +134,36 @@ export class ClickrateServer {
         if (path[1] === 'c') this.edge.click(req, res, token);
         else this.edge.open(req, res, token);
       } catch (err) {
-        sendError(res, err, (e) => this.log.error({ err: e }, 'tracking request failed'));
+        this.edge.fail(err, res);
       }
       return;
     }
-    this.routeSlow(req, res, path, q === -1 ? '' : url.slice(q + 1)).catch((err) =>
-      sendError(res, err, (e) => this.log.error({ err: e, path }, 'request failed')),
-    );
+    this.routeSlow(req, res, path, q === -1 ? '' : url.slice(q + 1)).catch((err) => this.answerError(res, err, path));
+  }
+
+  /** The slow routes' error boundary: a typed error is the client's (4xx, 503); anything else a counted 500. */
+  private answerError(res: ServerResponse, err: unknown, path: string): void {
+    try {
+      sendError(res, err, (e) => {
+        this.faults.requests++;
+        this.log.error({ err: e, path }, 'request failed');
+      });
+    } catch (e) {
+      // Answering failed too (a socket gone mid-write): the request is abandoned, the process goes on.
+      this.faults.requests++;
+      this.log.error({ err: e, path }, 'request failed and could not be answered');
+      res.destroy();
+    }
+  }
+
+  /**
+   * The last resort for an error that escaped every request's boundary (serve installs it on the
+   * process): counted and shown in /api/v1/status, so a supervisor or a person sees it happened.
+   */
+  noteUncaught(err: unknown, origin: 'uncaughtException' | 'unhandledRejection'): void {
+    if (origin === 'uncaughtException') this.faults.uncaughtExceptions++;
+    else this.faults.unhandledRejections++;
+    this.faults.last = { origin, at: new Date().toISOString(), message: err instanceof Error ? err.message : String(err) };
   }
 
   private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
@@ -142,7 +186,7 @@ export class ClickrateServer {
     if (path === '/api/v1/dashboard/overview') return getOverview(res, this.dash, q);
     if (path === '/api/v1/calc') return getCalc(res, q);
     if (sub) {
-      const campaign = decodeURIComponent(sub[1]!);
+      const campaign = decodePathSegment(sub[1]!, 'campaign');
       switch (sub[2]) {
         case 'report':
           return getReport(res, this.api, campaign, q);
@@ -180,7 +224,14 @@ export class ClickrateServer {
   }
 
   status(): Record<string, unknown> {
-    return { edge: this.edge.counters, spool: this.spool.stats(), writer: this.writer.stats(), classifier: this.classifier.stats(), pacer: this.pacer.stats() };
+    return {
+      edge: this.edge.counters,
+      spool: this.spool.stats(),
+      writer: this.writer.stats(),
+      classifier: this.classifier.stats(),
+      pacer: this.pacer.stats(),
+      faults: this.faults,
+    };
   }
 
   private methodNotAllowed(res: ServerResponse, allow: string): void {

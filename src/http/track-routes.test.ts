@@ -47,7 +47,7 @@ test('an edge batch writes its records in one append before it sends any answer'
       appends.push(count);
       append(text, count);
     };
-    const batch = new EdgeBatch(spool, () => assert.fail('nothing is dropped'));
+    const batch = new EdgeBatch(spool, () => assert.fail('nothing is dropped'), () => assert.fail('no answer fails'));
     const answer = (_res: ServerResponse, arg: string) => seen.push({ arg, onDisk: onDisk() });
     for (let i = 0; i < 3; i++) batch.add(edgeRecordLine(`id-${i}`, 'click', i, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), {} as ServerResponse, answer, `r${i}`);
     assert.equal(seen.length, 0, 'no answer before the write');
@@ -55,6 +55,28 @@ test('an edge batch writes its records in one append before it sends any answer'
     assert.deepEqual(seen, [0, 1, 2].map((i) => ({ arg: `r${i}`, onDisk: 3 })));
     assert.equal(spool.stats().recordsAppended, 3);
     assert.deepEqual(appends, [3], 'the three records went in one append');
+  } finally {
+    await spool.close();
+  }
+});
+
+test('an answer that throws fails its own request only: the others of the batch are answered', async () => {
+  const spool = Spool.open({ dir: join(dir, 'boundary') });
+  try {
+    const answered: string[] = [];
+    const failed: Array<{ err: unknown; res: ServerResponse }> = [];
+    const batch = new EdgeBatch(spool, () => assert.fail('nothing is dropped'), (err, res) => failed.push({ err, res }));
+    const answer = (_res: ServerResponse, arg: string) => {
+      if (arg === 'bad') throw new TypeError('Invalid character in header content ["location"]');
+      answered.push(arg);
+    };
+    const responses = ['r0', 'bad', 'r2'].map((arg) => ({ arg, res: { name: arg } as unknown as ServerResponse }));
+    for (const { arg, res } of responses) batch.add(edgeRecordLine(`id-${arg}`, 'click', 1, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), res, answer, arg);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(answered, ['r0', 'r2']);
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0]!.res, responses[1]!.res, 'the failing request is the one reported');
+    assert.match(String(failed[0]!.err), /Invalid character/);
   } finally {
     await spool.close();
   }

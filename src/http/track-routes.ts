@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isClickrateError } from '../errors.js';
+import { locationFor } from '../tracking/destination.js';
 import type { Spool } from '../tracking/spool.js';
 import { verifyTrackingToken, type ClickPayload, type VerifiedToken } from '../tracking/token.js';
 import type { Keyring } from '../tracking/keyring.js';
@@ -28,6 +29,8 @@ export interface EdgeCounters {
   badTokens: number;
   /** Events answered but not recorded because the spool refused them (full or disk error). */
   dropped: number;
+  /** Requests whose handling threw: each got a 500 (or its socket was reset) and the rest were answered. */
+  failed: number;
 }
 
 export interface EdgeDeps {
@@ -35,12 +38,30 @@ export interface EdgeDeps {
   spool: Spool;
   proxies: TrustedProxies;
   onDrop: (err: unknown) => void;
+  /** Told of each request that failed (after it was answered with a 500): log it with its stack. */
+  onFail: (err: unknown) => void;
 }
 
 // Flat header arrays: Node takes them as they are, without walking an object's keys per answer.
-function sendRedirect(res: ServerResponse, url: string): void {
-  res.writeHead(302, ['location', url, 'cache-control', NO_CACHE, 'content-length', '0', 'x-robots-tag', 'noindex, nofollow']);
+// `location` is ASCII (destination.ts locationFor); Node would throw ERR_INVALID_CHAR on anything else.
+function sendRedirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, ['location', location, 'cache-control', NO_CACHE, 'content-length', '0', 'x-robots-tag', 'noindex, nofollow']);
   res.end();
+}
+
+function sendInvalidLink(res: ServerResponse, method: string | undefined): void {
+  res.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'content-length': INVALID_LINK_PAGE.length, 'cache-control': NO_CACHE });
+  res.end(method === 'HEAD' ? undefined : INVALID_LINK_PAGE);
+}
+
+/** The answer to a request whose handling threw: a 500 when nothing was sent yet, else the socket is reset. */
+export function sendFailure(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_CACHE });
+  res.end('internal error');
 }
 
 const PIXEL_HEADERS = ['content-type', 'image/gif', 'content-length', PIXEL_LENGTH, 'cache-control', NO_CACHE, 'pragma', 'no-cache', 'expires', '0'];
@@ -78,14 +99,29 @@ export function edgeRecordLine(id: string, type: 'click' | 'open', ts: number, t
 }
 
 export class TrackingEdge {
-  readonly counters: EdgeCounters = { clicks: 0, opens: 0, badTokens: 0, dropped: 0 };
+  readonly counters: EdgeCounters = { clicks: 0, opens: 0, badTokens: 0, dropped: 0, failed: 0 };
   private readonly batch: EdgeBatch;
 
   constructor(private readonly deps: EdgeDeps) {
-    this.batch = new EdgeBatch(deps.spool, (err, records) => {
-      this.counters.dropped += records;
-      deps.onDrop(err);
-    });
+    this.batch = new EdgeBatch(
+      deps.spool,
+      (err, records) => {
+        this.counters.dropped += records;
+        deps.onDrop(err);
+      },
+      (err, res) => this.fail(err, res),
+    );
+  }
+
+  /** Answers a request whose handling threw, counts it and reports it; never throws itself. */
+  fail(err: unknown, res: ServerResponse): void {
+    this.counters.failed++;
+    try {
+      sendFailure(res);
+    } catch {
+      res.destroy();
+    }
+    this.deps.onFail(err);
   }
 
   click(req: IncomingMessage, res: ServerResponse, token: string): void {
@@ -96,14 +132,18 @@ export class TrackingEdge {
       // A forged or truncated token is an expected request, not a crash: count it, never redirect.
       if (!isClickrateError(err)) throw err;
       this.counters.badTokens++;
-      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'content-length': INVALID_LINK_PAGE.length, 'cache-control': NO_CACHE });
-      res.end(req.method === 'HEAD' ? undefined : INVALID_LINK_PAGE);
-      return;
+      return sendInvalidLink(res, req.method);
+    }
+    // A token signed by an older build may hold a destination that is no valid header; it is never sent raw.
+    const location = locationFor((v.payload as ClickPayload).url);
+    if (location === null) {
+      this.counters.badTokens++;
+      return sendInvalidLink(res, req.method);
     }
     // Recorded before the answer leaves: the 302 is sent after the write that holds the click, so an
     // answered click is in the spool and survives kill -9 (spool.ts). The store is written later.
     this.counters.clicks++;
-    this.batch.add(this.line(req, 'click', v.json, req.method === 'HEAD' ? 'HEAD' : 'GET'), res, sendRedirect, (v.payload as ClickPayload).url);
+    this.batch.add(this.line(req, 'click', v.json, req.method === 'HEAD' ? 'HEAD' : 'GET'), res, sendRedirect, location);
   }
 
   open(req: IncomingMessage, res: ServerResponse, token: string): void {

@@ -2,6 +2,7 @@
 // with zod so a bad field is named in the 400 answer.
 import { z } from 'zod';
 import { ClickrateError } from '../errors.js';
+import { illFormedPath } from '../events/well-formed.js';
 import type { TrackingPolicy } from '../tracking/wrap-message.js';
 
 const label = z.string().min(1).max(200);
@@ -28,6 +29,9 @@ export const wrapRequestSchema = z.strictObject({
 export type WrapRequest = z.infer<typeof wrapRequestSchema>;
 
 export function parseWrapRequest(body: unknown): WrapRequest {
+  // Every string of the request ends up in a token, the spool or a stored template.
+  const illFormed = illFormedPath(body);
+  if (illFormed !== null) throw new ClickrateError('CR_ERR_BAD_INPUT', `invalid wrap request: ${illFormed}`);
   const r = wrapRequestSchema.safeParse(body);
   if (!r.success) {
     const reason = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');

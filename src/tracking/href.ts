@@ -1,5 +1,6 @@
 // Decides whether a link's destination may be wrapped: absolute http(s) only, never a merge tag or
 // template placeholder (the ESP substitutes those after we wrap, so the token would freeze the raw tag).
+import { normalizeDestination } from './destination.js';
 
 /** Why a link was left as it was. */
 export type SkipReason =
@@ -11,7 +12,7 @@ export type SkipReason =
   | 'relative' // no scheme: the mail client has no base URL to resolve it against
   | 'scheme' // another scheme (javascript:, ftp:, data:…): not a web destination to redirect to
   | 'empty'
-  | 'invalid' // http(s) but not a parseable URL
+  | 'invalid' // http(s), but no URL a browser parses the same everywhere (destination.ts)
   | 'skip-attribute' // marked data-clickrate="skip" or clicktracking="off"
   | 'policy'; // trackable, but the campaign's tracking policy says not to
 
@@ -45,6 +46,7 @@ export function hasTemplateTag(value: string): boolean {
   return /%(?![0-9A-Fa-f]{2})/.test(value);
 }
 
+/** A trackable link's `url` is its destination (destination.ts), which may differ from the written href. */
 export type HrefVerdict = { trackable: true; url: string } | { trackable: false; reason: SkipReason };
 
 /** Classifies a decoded href (entities already decoded, surrounding whitespace allowed). */
@@ -60,14 +62,10 @@ export function classifyHref(href: string): HrefVerdict {
   if (scheme === 'tel') return { trackable: false, reason: 'tel' };
   if (scheme === 'sms') return { trackable: false, reason: 'sms' };
   if (scheme !== 'http' && scheme !== 'https') return { trackable: false, reason: 'scheme' };
-  try {
-    const parsed = new URL(url);
-    if (parsed.hostname === '') return { trackable: false, reason: 'invalid' };
-  } catch {
-    return { trackable: false, reason: 'invalid' };
-  }
-  // Keep the author's spelling (not URL#href): re-serializing would change case, encoding or add slashes.
-  return { trackable: true, url };
+  // The signed destination is the browser's serialization (punycode host, UTF-8 percent-encoding), so
+  // the redirect's Location is ASCII; the href in an untracked link keeps the author's bytes.
+  const destination = normalizeDestination(url);
+  return destination.ok ? { trackable: true, url: destination.url } : { trackable: false, reason: 'invalid' };
 }
 
 /** Host of an http(s) URL, lower-case, or undefined when it does not parse. */

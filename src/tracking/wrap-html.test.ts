@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findHtmlLinks, openPixelTag, wrapHtml } from './wrap-html.js';
 
-/** Wraps with a recognisable rewrite: the new value is NEW(<decoded url>). */
+/** Wraps with a recognisable rewrite: the new value names the link and its decoded href as written. */
 const wrapAll = (html: string, pixelUrl?: string): string =>
-  wrapHtml(html, { rewrite: (l) => `https://t.test/c/${l.index}?u=${l.url}`, pixelUrl }).html;
+  wrapHtml(html, { rewrite: (l) => `https://t.test/c/${l.index}?u=${l.href.trim()}`, pixelUrl }).html;
 
 test('wrappable hrefs change; quote style and surrounding bytes are kept', () => {
   const table: Array<[string, string, string]> = [

@@ -18,7 +18,7 @@ export interface HtmlLink {
   end: number;
   quote: AttrQuote;
   trackable: boolean;
-  /** The trimmed destination (what a click would open). */
+  /** What a click opens: the normalized destination when trackable (destination.ts), else the trimmed href. */
   url: string;
   reason?: SkipReason;
 }
@@ -113,8 +113,10 @@ function scan(source: string, base: number, out: Scan, topLevel: boolean): void 
           url: href.value.trim(),
         };
         if (isSkipMarked(attrs)) link.reason = 'skip-attribute';
-        else if (verdict.trackable) link.trackable = true;
-        else link.reason = verdict.reason;
+        else if (verdict.trackable) {
+          link.trackable = true;
+          link.url = verdict.url;
+        } else link.reason = verdict.reason;
         out.links.push(link);
       }
     }

@@ -169,15 +169,27 @@ export function wrapMessage(input: WrapInput, options: WrapOptions): WrapResult 
   links.sort((a, b) => a.index - b.index);
 
   const lintPart = input.html !== undefined ? 'html' : 'text';
-  result.warnings = lintLinks(
-    {
-      links: links.filter((l) => l.part === lintPart),
-      trackingHost: new URL(baseUrl).hostname,
-      senderDomain: options.senderDomain,
-      step: input.step,
-    },
-    options.lint,
-  );
+  result.warnings = [
+    ...lintLinks(
+      {
+        links: links.filter((l) => l.part === lintPart),
+        trackingHost: new URL(baseUrl).hostname,
+        senderDomain: options.senderDomain,
+        step: input.step,
+      },
+      options.lint,
+    ),
+    ...links.filter((l) => l.reason === 'invalid').map(invalidLinkWarning),
+  ];
   return result;
+}
+
+/**
+ * A link left as written because no single URL stands behind it (destination.ts): the message is still
+ * wrapped, and the sender is told which link to fix, since its clicks will not be counted.
+ */
+function invalidLinkWarning(link: WrappedLink): string {
+  const shown = link.url.length > 120 ? `${link.url.slice(0, 117)}...` : link.url;
+  return `Link ${link.index + 1} in the ${link.part} part (${JSON.stringify(shown)}) was left unwrapped and its clicks will not be counted: it is not a well-formed http(s) URL (write it as https://host/path).`;
 }
 

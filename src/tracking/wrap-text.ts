@@ -6,6 +6,7 @@ import { classifyHref, type SkipReason } from './href.js';
 export interface TextLink {
   /** 0-based position among URLs found in the text. */
   index: number;
+  /** The normalized destination when trackable (destination.ts), else the URL as written. */
   url: string;
   start: number;
   end: number;
@@ -61,7 +62,8 @@ export function findTextLinks(text: string): TextLink[] {
     if (!/^https?:\/\/./i.test(url)) continue;
     const verdict = classifyHref(url);
     const link: TextLink = { index: links.length, url, start, end: start + url.length, trackable: verdict.trackable };
-    if (!verdict.trackable) link.reason = verdict.reason;
+    if (verdict.trackable) link.url = verdict.url;
+    else link.reason = verdict.reason;
     links.push(link);
   }
   return links;
