@@ -1,5 +1,6 @@
 // The SQL dialect seam (Kysely's src/dialect/* pattern): the metrics compiler writes SQL through these
 // primitives, and each engine's folder overrides only what differs. Values are always bound parameters.
+import { MAX_VALUE } from '../events/event.js';
 
 export type ParamType = 'String' | 'Int64' | 'Float64';
 /** Which verdict columns a reader of SqlDialect.events() reads (see there). */
@@ -103,9 +104,12 @@ export class SqlDialect {
   /**
    * A money amount as whole ten-thousandths (BIGINT). Sums of these are exact, so every engine and every
    * summation order gives the same revenue; floating-point sums differ in the last digits by order.
+   * TRICKY: a value past ±MAX_VALUE (events/event.ts) counts as no value. Entrances refuse such values,
+   * but a store written before they did may hold one, and its cast overflowed BIGINT: every report and
+   * the per-message facts failed, so the store could not be opened again.
    */
   fixed4(expr: string): string {
-    return `CAST(floor(${expr} * 10000 + 0.5) AS BIGINT)`;
+    return `CASE WHEN abs(${expr}) <= ${MAX_VALUE} THEN CAST(floor(${expr} * 10000 + 0.5) AS BIGINT) END`;
   }
   coalesce(...exprs: string[]): string {
     return `coalesce(${exprs.join(', ')})`;

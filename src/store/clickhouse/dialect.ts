@@ -3,6 +3,7 @@
 // (inlined), UInt8 booleans, and the verdicts table joined in (see migrations.ts for the layout).
 import { SqlDialect, type ParamBag, type ParamType, type SubqueryRef, type Verdicts } from '../dialect.js';
 import { ClickrateError } from '../../errors.js';
+import { MAX_VALUE } from '../../events/event.js';
 
 /** The event columns as stored, without the verdict columns. */
 const EVENT_COLUMNS = 'id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value';
@@ -55,7 +56,8 @@ export class ClickHouseDialect extends SqlDialect {
     return `toInt64(floor(${expr} / ${Math.trunc(ms)}))`;
   }
   override fixed4(expr: string): string {
-    return `toInt64(floor(${expr} * 10000 + 0.5))`;
+    // toInt64 wraps instead of failing; the range test keeps both engines' revenue the same (SqlDialect).
+    return `if(abs(${expr}) <= ${MAX_VALUE}, toInt64(floor(${expr} * 10000 + 0.5)), NULL)`;
   }
   override hashBucket(expr: string, n: number): string {
     return `(cityHash64(${expr}) % ${Math.trunc(n)})`;
