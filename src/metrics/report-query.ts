@@ -1,5 +1,6 @@
 // Step 1 of the report pipeline: turn loose input (CLI flags, HTTP query string) into a checked query.
 import { ClickrateError } from '../errors.js';
+import { illFormedReason } from '../events/well-formed.js';
 import { parseWindow } from './window.js';
 
 export const GROUPINGS = ['variant', 'step', 'segment', 'link', 'provider', 'day', 'ad'] as const;
@@ -21,9 +22,15 @@ export interface ReportQueryInput {
   control?: unknown;
 }
 
+/** Names longer than any stored one (events/event.ts: 200 characters) cannot match; refused, not run. */
+const MAX_TEXT = 200;
+
 function optionalText(v: unknown, name: string): string | null {
   if (v === undefined || v === null || v === '') return null;
   if (typeof v !== 'string') throw new ClickrateError('CR_ERR_BAD_QUERY', `${name} must be text`, { field: name });
+  if (v.length > MAX_TEXT) throw new ClickrateError('CR_ERR_BAD_QUERY', `${name} is longer than ${MAX_TEXT} characters`, { field: name });
+  const illFormed = illFormedReason(v);
+  if (illFormed !== null) throw new ClickrateError('CR_ERR_BAD_QUERY', `${name} ${illFormed}`, { field: name });
   return v.trim();
 }
 

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { isClickrateError } from '../errors.js';
 import { createKeyring, generateKey } from './keyring.js';
 import { signToken, verifyClickToken, verifyOpenToken, verifyToken, type TokenPayload } from './token.js';
@@ -132,4 +133,36 @@ test('signing an impossible payload is a CR_ERR_BAD_INPUT, not a token', () => {
 test('unicode campaign ids and long URLs survive the round trip', () => {
   const payload: TokenPayload = { ...click, campaign: 'été-キャンペーン', url: `https://x.com/?q=${'a'.repeat(1500)}` };
   assert.deepEqual(verifyToken(signToken(payload, ring), ring), payload);
+});
+
+test('property: any text as a token is refused with CR_ERR_BAD_TOKEN, never another error or a redirect', () => {
+  const ring = createKeyring('k1', { k1: generateKey() });
+  const good = signToken({ kind: 'click', campaign: 'c', message: 'm', url: 'https://a.example.com/', link: 0 }, ring);
+  const tokenish = fc.oneof(
+    fc.string(),
+    fc.string({ unit: fc.constantFrom('k', '1', '.', 'A', '_', '-', '\ud800', 'é', '='), maxLength: 60 }),
+    // One character of a real token changed: the MAC must catch every such edit.
+    fc.tuple(fc.nat(good.length - 1), fc.constantFrom('A', 'b', '_', '-', '.', '0')).map(([i, c]) => good.slice(0, i) + c + good.slice(i + 1)),
+  );
+  fc.assert(
+    fc.property(tokenish, (token) => {
+      if (token === good) return;
+      assert.throws(() => verifyToken(token, ring), (err: unknown) => (err as { code?: string }).code === 'CR_ERR_BAD_TOKEN');
+    }),
+    { numRuns: 5000 },
+  );
+});
+
+test('property: a signed payload verifies to itself, whatever text its names hold', () => {
+  const ring = createKeyring('k1', { k1: generateKey() });
+  const name = fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u2028', '😀', 'é', '.', ' '), minLength: 1, maxLength: 30 });
+  fc.assert(
+    fc.property(name, name, fc.nat(1000), (campaign, message, link) => {
+      const click = { kind: 'click' as const, campaign, message, url: `https://a.example.com/${encodeURIComponent(campaign)}`, link };
+      assert.deepEqual(verifyToken(signToken(click, ring), ring), click);
+      const open = { kind: 'open' as const, campaign, message };
+      assert.deepEqual(verifyToken(signToken(open, ring), ring), open);
+    }),
+    { numRuns: 2000 },
+  );
 });
