@@ -9,6 +9,27 @@ export interface PacerOptions {
   busyAbove?: number;
   /** …until it falls below this (default 0.4). */
   idleBelow?: number;
+  /** The loop's utilization since the last call, 0–1 (default: the event loop's own, perf_hooks). */
+  utilization?: () => number;
+}
+
+/**
+ * The pacer's one decision, with hysteresis: busy from above `busyAbove`, and busy again only after
+ * falling below `idleBelow`, so a load between the two never makes the writer and classifier flap.
+ */
+export function nextBusy(busy: boolean, utilization: number, busyAbove: number, idleBelow: number): boolean {
+  return busy ? utilization >= idleBelow : utilization > busyAbove;
+}
+
+/** The event loop's utilization between calls (Node's perf_hooks.eventLoopUtilization). */
+function loopUtilization(): () => number {
+  let last: EventLoopUtilization = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const u = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    return u;
+  };
 }
 
 export interface PacerStats {
@@ -22,7 +43,8 @@ export class EdgePacer {
   private readonly busyAbove: number;
   private readonly idleBelow: number;
   private timer: NodeJS.Timeout | null = null;
-  private last: EventLoopUtilization | null = null;
+  private utilization: () => number;
+  private readonly measure: (() => number) | undefined;
   private elu = 0;
   private busy = false;
 
@@ -33,20 +55,22 @@ export class EdgePacer {
     this.sampleMs = opts.sampleMs ?? 200;
     this.busyAbove = opts.busyAbove ?? 0.6;
     this.idleBelow = opts.idleBelow ?? 0.4;
+    this.measure = opts.utilization;
+    this.utilization = this.measure ?? loopUtilization();
   }
 
   start(): void {
     if (this.timer) return;
-    this.last = performance.eventLoopUtilization();
+    // A fresh baseline: what the loop did before start is not this pacer's to judge.
+    this.utilization = this.measure ?? loopUtilization();
     this.timer = setInterval(() => this.sample(), this.sampleMs);
     this.timer.unref();
   }
 
-  private sample(): void {
-    const now = performance.eventLoopUtilization();
-    this.elu = performance.eventLoopUtilization(now, this.last ?? undefined).utilization;
-    this.last = now;
-    const busy = this.busy ? this.elu >= this.idleBelow : this.elu > this.busyAbove;
+  /** Takes one sample now (the timer calls it every sampleMs) and says busy or not if that changed. */
+  sample(): void {
+    this.elu = this.utilization();
+    const busy = nextBusy(this.busy, this.elu, this.busyAbove, this.idleBelow);
     if (busy !== this.busy) {
       this.busy = busy;
       this.onChange(busy);
