@@ -296,13 +296,14 @@ test('recording failures never stop the mail: server down, server error, onWrapp
     return new Promise<void>((resolve) => hung.close(() => resolve()));
   });
   const slow = recordingLogger();
-  const started = Date.now();
   await sendJson(
     jsonTransport({ apiUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, apiKey: 'k', apiTimeoutMs: 200, logger: slow.logger }),
     { to: 'a@example.org', html, clickrate: { campaign: 'spring' } },
   );
-  assert.ok(Date.now() - started < 3000);
+  // The send finished although the server never answered, and the log says the request was cut off
+  // (a broken timeout would hang the test instead, and the test runner's own limit would fail it).
   assert.equal(slow.lines.error.length, 1);
+  assert.match(slow.lines.error[0]!, /timeout|aborted/i);
 });
 
 test('bad options throw CR_ERR_CONFIG when the plugin is created, not when mail is sent', () => {
