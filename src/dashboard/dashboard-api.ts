@@ -14,7 +14,7 @@ import type { Store } from '../store/store.js';
 import { sendJson } from '../http/reply.js';
 import type { Benchmarks } from './benchmarks.js';
 import { annotateClickMap, CLICK_MAP_CSP } from './click-map.js';
-import { diagnose, type AdFacts, type EmailFacts } from './diagnose.js';
+import { diagnose, type AdFacts, type Diagnosis, type EmailFacts } from './diagnose.js';
 
 export interface DashboardApiDeps {
   store: Store;
@@ -68,7 +68,7 @@ function emailFacts(byDay: EmailReport, steps: EmailReport, links: EmailReport):
 }
 
 /** Findings in plain sentences, the benchmark ranges they used, and the words for each machine reason. */
-function diagnosis(deps: DashboardApiDeps, campaign: string, window: string | undefined, byDay: Report, steps?: Report, links?: Report) {
+function diagnosis(deps: DashboardApiDeps, campaign: string, window: string | undefined, byDay: Report, steps?: Report, links?: Report): Diagnosis {
   let facts: EmailFacts | AdFacts;
   let codes: string[];
   if (byDay.kind === 'email') {

@@ -35,6 +35,16 @@ export interface Finding {
   text: string;
 }
 
+/** What GET …/diagnosis answers: the findings, the benchmark ranges they used, the words for each machine reason. */
+export interface Diagnosis {
+  campaign: string;
+  window: string | null;
+  findings: Finding[];
+  /** The ranges of the campaign's kind: email has all three, ads only ctr. */
+  benchmarks: { ctr: Range; ctor?: Range; reply_rate?: Range };
+  reasons: Record<string, string>;
+}
+
 /** Below these volumes a rate moves too much from one click to the next to be judged. */
 export const MIN_DELIVERED = 200;
 export const MIN_IMPRESSIONS = 2000;

@@ -1,5 +1,6 @@
 // `calc`: click-through figures from counts a user already has (no events, no store), with 95% Wilson
 // intervals and warnings. Pure; the CLI command and any API front-end share it. Formulas: SPEC.md.
+import type { Interval } from './report-types.js';
 import { ClickrateError } from '../errors.js';
 import { rate, wilson } from './stats.js';
 
@@ -10,7 +11,6 @@ export interface CalcInput {
   impressions?: number;
 }
 
-export type Interval = [number, number] | null;
 
 export interface CalcResult {
   /** email: delivered and/or opens were given; ad: impressions were given. */

@@ -6,32 +6,13 @@ import type { Store } from '../store/store.js';
 import { compileAdTimeseries } from './compile-ads.js';
 import { compileCampaignProfile, compileEmailTimeseries } from './compile-email.js';
 import { parseReportQuery } from './report-query.js';
+import type { TimeInterval, Timeseries } from './report-types.js';
 
-export type Interval = 'hour' | 'day';
-const BUCKET_MS: Record<Interval, number> = { hour: 3_600_000, day: 86_400_000 };
+const BUCKET_MS: Record<TimeInterval, number> = { hour: 3_600_000, day: 86_400_000 };
 /** More buckets than a chart can show legibly; a campaign spanning years is charted by day. */
 export const MAX_BUCKETS = 5000;
 
-export interface TimeseriesPoint {
-  /** Bucket start, epoch ms (UTC). */
-  t: number;
-  human_opens: number;
-  machine_opens: number;
-  human_clicks: number;
-  machine_clicks: number;
-  /** Ads only: impression events. */
-  impressions: number;
-}
-
-export interface Timeseries {
-  campaign: string;
-  kind: 'email' | 'ads';
-  interval: Interval;
-  window: string | null;
-  points: TimeseriesPoint[];
-}
-
-export function parseInterval(v: string | null | undefined): Interval {
+export function parseInterval(v: string | null | undefined): TimeInterval {
   if (v === null || v === undefined || v === '' || v === 'day') return 'day';
   if (v === 'hour') return 'hour';
   throw new ClickrateError('CR_ERR_BAD_QUERY', `interval must be hour or day, got '${v}'`, { field: 'interval' });

@@ -1,5 +1,6 @@
 // The shapes of a report (SPEC.md "report --json"): what the CLI prints, the HTTP API returns and the
 // dashboard draws. Rates are percentages at full precision; a rate over a zero denominator is null.
+// The web client imports these types as they are: keep this file to types, importing types only.
 import type { AbVerdict } from './stats.js';
 
 export type Interval = [number, number] | null;
@@ -109,3 +110,25 @@ export interface AdReport {
 }
 
 export type Report = EmailReport | AdReport;
+
+/** The buckets of a campaign's time series. */
+export type TimeInterval = 'hour' | 'day';
+
+export interface TimeseriesPoint {
+  /** Bucket start, epoch ms (UTC). */
+  t: number;
+  human_opens: number;
+  machine_opens: number;
+  human_clicks: number;
+  machine_clicks: number;
+  /** Ads only: impression events. */
+  impressions: number;
+}
+
+export interface Timeseries {
+  campaign: string;
+  kind: 'email' | 'ads';
+  interval: TimeInterval;
+  window: string | null;
+  points: TimeseriesPoint[];
+}

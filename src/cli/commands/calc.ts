@@ -2,7 +2,8 @@
 // as strings and validated here so "1.5", "-3", "abc" and "1e3" are refused by name, not coerced.
 import type { Command } from 'commander';
 import { ClickrateError } from '../../errors.js';
-import { calc, type CalcInput, type CalcResult, type Interval } from '../../metrics/calc.js';
+import { calc, type CalcInput, type CalcResult } from '../../metrics/calc.js';
+import type { Interval } from '../../metrics/report-types.js';
 import { out, warn } from '../io.js';
 
 interface CalcFlags {
