@@ -5,6 +5,17 @@ import type { Report } from '../metrics/report-types.js';
 
 type Flat = Record<string, string | number | boolean | null>;
 
+/**
+ * Text a spreadsheet would run as a formula (OWASP "CSV Injection": cells starting with `=`, `+`, `-`,
+ * `@`, tab or carriage return) gets a leading `'`, so Excel, LibreOffice and Sheets show it as text.
+ * Campaign, variant, segment and link values come from senders' data, so any of them may be hostile.
+ * TRICKY: only text is prefixed. A negative figure (a lift, a CI bound) is a number cell and stays `-2.5`;
+ * text that merely looks numeric ("-2+3", a variant named "-1") is still text and is prefixed.
+ */
+export function spreadsheetSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 function flatten(obj: Record<string, unknown>, prefix = '', into: Flat = {}): Flat {
   for (const [k, v] of Object.entries(obj)) {
     const name = prefix ? `${prefix}_${k}` : k;
@@ -28,5 +39,5 @@ export function reportToCsv(r: Report): string {
       ? (r.groups as unknown as Record<string, unknown>[]).map((g) => ({ campaign: r.campaign, window: r.window, ...flatten(g) }))
       : [{ campaign: r.campaign, window: r.window, key: 'total', ...flatten(r.totals as unknown as Record<string, unknown>) }];
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  return stringify(rows, { header: true, columns, cast: { boolean: (b) => (b ? 'true' : 'false') } });
+  return stringify(rows, { header: true, columns, cast: { boolean: (b) => (b ? 'true' : 'false'), string: spreadsheetSafe } });
 }
