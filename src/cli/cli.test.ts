@@ -91,3 +91,48 @@ test('demo builds a database a newcomer can report on, and is idempotent', () =>
   assert.equal(ads.kind, 'ads');
   assert.equal(ads.groups.length, 3);
 });
+
+test('stored names with terminal escapes and bidi controls print escaped for people, raw in --json and --csv', () => {
+  const hostile = 'ansi\u001b]0;PWNED\u0007\u001b[31mRED';
+  const file = join(dir, 'hostile.jsonl');
+  const ua = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 \u009b2J\u202Eevil';
+  writeFileSync(
+    file,
+    [
+      { type: 'sent', ts: '2026-03-01T09:00:00Z', message: `h\u001b[2J1`, campaign: hostile, recipient: 'r1', variant: 'A\u202Egnp.exe' },
+      { type: 'click', ts: '2026-03-01T10:00:00Z', message: `h\u001b[2J1`, url: 'https://shop.example.com/\u001b]8;;https://evil.example/\u0007x', user_agent: ua, ip: '81.2.69.160' },
+    ]
+      .map((r) => JSON.stringify(r))
+      .join('\n'),
+  );
+  const hdb = join(dir, 'hostile.duckdb');
+  assert.equal(run('import', file, '--db', hdb).code, 0);
+  const keyName = run('keys', 'create', '--name', `k\u001b[8m`, '--db', hdb);
+  // Newlines end lines; any other control character reaching the terminal is the bug.
+  const raw = /[\p{Cc}\p{Bidi_Control}]/u;
+  const shown = [
+    run('campaigns', '--db', hdb),
+    run('report', '--campaign', hostile, '--by', 'variant', '--db', hdb),
+    run('report', '--campaign', hostile, '--by', 'link', '--db', hdb),
+    run('explain', '--message', `h\u001b[2J1`, '--db', hdb),
+    run('keys', 'list', '--db', hdb),
+    run('report', '--campaign', `nope\u001b[31m`, '--db', hdb),
+    keyName,
+  ];
+  for (const r of shown) {
+    for (const text of [r.stdout, r.stderr]) {
+      for (const line of text.split('\n')) assert.doesNotMatch(line, raw, JSON.stringify(line));
+    }
+  }
+  assert.match(shown[0]!.stdout, /ansi\\x1b\]0;PWNED\\x07\\x1b\[31mRED/);
+  assert.match(shown[1]!.stdout, /A\\u202egnp\.exe/);
+  assert.match(shown[2]!.stdout, /\\x1b\]8;;https:\/\/evil\.example\/\\x07x/);
+  assert.match(shown[3]!.stdout, /\\x9b2J\\u202eevil/);
+  assert.match(shown[4]!.stdout, /k\\x1b\[8m/);
+  assert.match(shown[5]!.stderr, /nope\\x1b\[31m/);
+  // Data for programs stays the data: JSON strings hold the text as stored.
+  const list = JSON.parse(run('campaigns', '--db', hdb, '--json').stdout) as Array<{ campaign: string }>;
+  assert.deepEqual(list.map((c) => c.campaign), [hostile]);
+  const csv = run('report', '--campaign', hostile, '--db', hdb, '--csv').stdout;
+  assert.ok(csv.includes(hostile), 'CSV keeps the name as stored');
+});

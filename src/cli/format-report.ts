@@ -1,7 +1,9 @@
 // The human-readable report: headline figures for people beside raw ones, what was set aside as
-// machines, and the breakdown table. JSON and CSV carry the same figures at full precision.
+// machines, and the breakdown table. JSON and CSV carry the same figures at full precision. Stored text
+// (campaign, group keys, links, reason codes) is escaped for the terminal here or by table().
 import type { AdReport, EmailGroup, EmailReport, LinkGroup, Report } from '../metrics/report-types.js';
 import { fmtCi, fmtInt, fmtMoney, fmtPct, table, type Cell } from './format-table.js';
+import { safeText } from './safe-text.js';
 
 /** Above this share of privacy-hidden messages, CTOR loses meaning (issue #4; Apple MPP share). */
 const PRIVACY_HIDDEN_WARN = 20;
@@ -13,7 +15,7 @@ export function formatReport(r: Report): string {
 function formatEmail(r: EmailReport): string {
   const t = r.totals;
   const lines: string[] = [];
-  lines.push(`Campaign ${r.campaign} (email)   window: ${r.window ?? 'all time'}${r.by ? `   by ${r.by}` : ''}`);
+  lines.push(`Campaign ${safeText(r.campaign)} (email)   window: ${r.window ?? 'all time'}${r.by ? `   by ${r.by}` : ''}`);
   lines.push('');
   lines.push(
     table(
@@ -51,7 +53,7 @@ function formatEmail(r: EmailReport): string {
 /** The top reasons, e.g. " (apple-mpp-proxy 2,310; security-vendor-ip:Microsoft 410)". */
 function byReason(reasons: Record<string, number>): string {
   const top = Object.entries(reasons).slice(0, 4);
-  return top.length === 0 ? '' : ` (${top.map(([k, n]) => `${k} ${fmtInt(n)}`).join('; ')})`;
+  return top.length === 0 ? '' : ` (${top.map(([k, n]) => `${safeText(k)} ${fmtInt(n)}`).join('; ')})`;
 }
 
 function groupTable(r: EmailReport, groups: EmailGroup[]): string {
@@ -85,7 +87,7 @@ function linkTable(groups: LinkGroup[]): string {
 
 function formatAds(r: AdReport): string {
   const t = r.totals;
-  const lines = [`Campaign ${r.campaign} (ads)${r.by ? `   by ${r.by}` : ''}`, ''];
+  const lines = [`Campaign ${safeText(r.campaign)} (ads)${r.by ? `   by ${r.by}` : ''}`, ''];
   lines.push(
     table(
       ['', 'people', 'raw', '95% CI (people)'],

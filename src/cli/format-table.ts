@@ -1,4 +1,6 @@
 // Plain-text tables and number formats for the terminal: right-aligned figures, left-aligned labels.
+// Every cell is stored text or made from it, so each goes through safeText.
+import { safeText } from './safe-text.js';
 
 export type Cell = string | number | null;
 
@@ -7,14 +9,18 @@ export const fmtPct = (n: number | null, digits = 2): string => (n === null ? 'n
 export const fmtCi = (ci: [number, number] | null): string => (ci === null ? '' : `${ci[0].toFixed(1)}–${ci[1].toFixed(1)}%`);
 export const fmtMoney = (n: number): string => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-/** Renders rows under a header; the first column is left-aligned, the others right-aligned. */
+/**
+ * Renders rows under a header; the first column is left-aligned, the others right-aligned. Cells are
+ * escaped (safe-text.ts) before widths are measured, so an escaped name still lines up.
+ */
 export function table(header: string[], rows: Cell[][]): string {
-  const text = rows.map((r) => r.map((c) => (c === null ? '—' : String(c))));
-  const widths = header.map((h, i) => Math.max(h.length, ...text.map((r) => (r[i] ?? '').length)));
+  const text = rows.map((r) => r.map((c) => (c === null ? '—' : safeText(String(c)))));
+  const head = header.map(safeText);
+  const widths = head.map((h, i) => Math.max(h.length, ...text.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join('\n');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join('\n');
 }

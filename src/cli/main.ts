@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { isClickrateError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
+import { safeText } from './safe-text.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -24,7 +25,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (isClickrateError(err)) {
-      process.stderr.write(`clickrate: ${err.code}: ${err.message}\n`);
+      // Messages quote campaigns, ids and rows as given or stored: escaped for the terminal.
+      process.stderr.write(`clickrate: ${err.code}: ${safeText(err.message)}\n`);
       process.exitCode = 2;
       return;
     }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { explainMessage, type ExplainedEvent } from '../../classify/explain-message.js';
 import { out } from '../io.js';
 import { withStore } from '../open-store.js';
+import { safeText } from '../safe-text.js';
 
 function offset(ms: number | null): string {
   if (ms === null) return '';
@@ -15,10 +16,11 @@ function offset(ms: number | null): string {
   return `${sign}${(a / 86_400_000).toFixed(1)}d`;
 }
 
+/** One event and its reasons. Links, addresses and user agents are whatever a client sent: escaped. */
 function line(e: ExplainedEvent): string {
   const what = [e.type.padEnd(11), offset(e.after_send_ms).padStart(7), e.verdict ? e.verdict.toUpperCase().padEnd(8) : ''.padEnd(8)];
-  const detail = [e.method && e.method !== 'GET' ? e.method : null, e.url, e.ip, e.user_agent === '' ? '(no user agent)' : e.user_agent].filter(Boolean).join('  ');
-  const reasons = e.reasons.map((r) => `      · ${r.text} [${r.code}]`);
+  const detail = [e.method && e.method !== 'GET' ? e.method : null, e.url, e.ip, e.user_agent === '' ? '(no user agent)' : e.user_agent].filter(Boolean).map((d) => safeText(String(d))).join('  ');
+  const reasons = e.reasons.map((r) => `      · ${safeText(r.text)} [${safeText(r.code)}]`);
   return [`${e.ts}  ${what.join(' ')} ${detail}`, ...reasons].join('\n');
 }
 
@@ -33,7 +35,7 @@ export function registerExplain(program: Command): void {
     .action(async (opts: { message: string; db?: string; store?: string; json?: boolean }) => {
       const x = await withStore(opts, (store) => explainMessage(store, opts.message));
       if (opts.json) return out(JSON.stringify(x, null, 2));
-      out(`Message ${x.message}  campaign ${x.campaign ?? '(unknown)'}  recipient ${x.recipient ?? '(unknown)'}`);
+      out(`Message ${safeText(x.message)}  campaign ${safeText(x.campaign ?? '(unknown)')}  recipient ${safeText(x.recipient ?? '(unknown)')}`);
       out('Times are after the send. Only HUMAN opens and clicks count in the headline figures.\n');
       out(x.events.map(line).join('\n'));
     });

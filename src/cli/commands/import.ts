@@ -8,6 +8,7 @@ import { ProgressLine } from '../progress-line.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { Store } from '../../store/store.js';
 import { withStore } from '../open-store.js';
+import { safeText } from '../safe-text.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -35,13 +36,14 @@ export function registerImport(program: Command): void {
               });
               progress.clear();
               results.push(r);
-              if (!opts.json) out(`${file}: ${n(r.inserted)} events imported, ${n(r.duplicates)} already stored (skipped)`);
+              if (!opts.json) out(`${safeText(file)}: ${n(r.inserted)} events imported, ${n(r.duplicates)} already stored (skipped)`);
             } catch (err) {
               progress.clear();
               // One bad file does not stop the others: each file is its own all-or-nothing unit.
               if (!isClickrateError(err)) throw err;
               failed++;
-              process.stderr.write(`${err.message}\n`);
+              // The message may quote the bad row: text from the file, shown escaped.
+              process.stderr.write(`${safeText(err.message)}\n`);
             }
           }
           if (opts.json) out(JSON.stringify(results, null, 2));

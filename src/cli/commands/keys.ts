@@ -6,6 +6,7 @@ import { createApiKey } from '../../http/api-keys.js';
 import { table } from '../format-table.js';
 import { out } from '../io.js';
 import { withStore } from '../open-store.js';
+import { safeText } from '../safe-text.js';
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('Create, list and revoke API keys.');
@@ -18,7 +19,7 @@ export function registerKeys(program: Command): void {
     .action(async (opts: { name: string; db?: string; store?: string }) => {
       const { key, record } = await withStore(opts, (store) => createApiKey(store, opts.name));
       out(key);
-      process.stderr.write(`key ${record.id} ("${record.name}") created; it is stored hashed and cannot be shown again\n`);
+      process.stderr.write(`key ${record.id} ("${safeText(record.name)}") created; it is stored hashed and cannot be shown again\n`);
     });
   keys
     .command('list')
@@ -39,6 +40,6 @@ export function registerKeys(program: Command): void {
     .action(async (id: string, opts: { db?: string; store?: string }) => {
       const done = await withStore(opts, (store) => store.revokeApiKey(id, Date.now()));
       if (!done) throw new ClickrateError('CR_ERR_NOT_FOUND', `no active API key with id '${id}'`);
-      out(`key ${id} revoked (running servers stop accepting it within 30 s)`);
+      out(`key ${safeText(id)} revoked (running servers stop accepting it within 30 s)`);
     });
 }
