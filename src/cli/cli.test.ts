@@ -1,7 +1,7 @@
 // Drives the real `bin/clickrate` over real files and a real DuckDB file, as a user would: the output
 // a person reads, the JSON a script reads, and the exit codes and messages of bad input.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -135,4 +135,37 @@ test('stored names with terminal escapes and bidi controls print escaped for peo
   assert.deepEqual(list.map((c) => c.campaign), [hostile]);
   const csv = run('report', '--campaign', hostile, '--db', hdb, '--csv').stdout;
   assert.ok(csv.includes(hostile), 'CSV keeps the name as stored');
+});
+
+/**
+ * Runs the CLI with stdout read by a reader that goes away: after the first line, or before any
+ * (`at once`). The exit status and stderr are what a shell pipeline like `| head -1` would see.
+ */
+function runIntoClosedPipe(args: string[], stdin: string, closeAfter: 'first line' | 'at once'): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CLICKRATE_DB: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  if (closeAfter === 'at once') child.stdout.destroy();
+  else child.stdout.setEncoding('utf8').on('data', (d: string) => d.includes('\n') && child.stdout.destroy());
+  child.stdin.end(stdin);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
+test('a reader that stops early (| head -1) ends the output quietly: exit 0, no stack, the work done', async () => {
+  // Far more than a pipe holds (64 KiB), so the writer is still writing when the reader leaves.
+  const html = `<html><body>${Array.from({ length: 5000 }, (_, i) => `<p><a href="https://shop.example.com/${i}">link ${i}</a></p>\n`).join('')}</body></html>`;
+  const pipeDb = join(dir, 'pipe.duckdb');
+  const cases: Array<{ args: string[]; stdin?: string; closeAfter: 'first line' | 'at once' }> = [
+    { args: ['wrap', '--campaign', 'c', '--recipient', 'r', '--db', pipeDb], stdin: html, closeAfter: 'first line' },
+    { args: ['demo', '--db', pipeDb, '--now', '2026-03-01T00:00:00Z'], closeAfter: 'at once' },
+    { args: ['campaigns', '--db', pipeDb], closeAfter: 'at once' },
+  ];
+  for (const c of cases) {
+    const r = await runIntoClosedPipe(c.args, c.stdin ?? '', c.closeAfter);
+    assert.equal(r.code, 0, `${c.args[0]}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /EPIPE|Error|^\s+at /m, c.args[0]);
+  }
+  // demo finished its load and closed the store although nobody read what it printed.
+  const list = JSON.parse(run('campaigns', '--db', pipeDb, '--json').stdout) as unknown[];
+  assert.equal(list.length, 5);
 });

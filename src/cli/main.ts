@@ -1,8 +1,10 @@
 // Entry point of the command line: builds the commander program from one module per command and turns
-// ClickrateErrors into a one-line message and a non-zero exit code.
+// ClickrateErrors into a one-line message and a non-zero exit code. A reader that stops reading early
+// (`| head`) ends the output quietly (io.ts).
 import { Command, CommanderError } from 'commander';
 import { isClickrateError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
+import { endOutputQuietly } from './io.js';
 import { safeText } from './safe-text.js';
 
 export function buildProgram(): Command {
@@ -16,6 +18,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  endOutputQuietly();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
