@@ -139,4 +139,32 @@ export function storeConformanceSuite(backend: string, open: OpenStore): void {
       await store.close();
     }
   });
+
+  test(`[${backend}] a revoked session stays refused until it would have expired; an expired revocation is purged`, async () => {
+    const store = await open();
+    try {
+      const now = Date.now();
+      assert.equal(await store.isSessionRevoked('s-live', now), false, 'never revoked');
+      await store.revokeSession('s-live', now + 3_600_000);
+      await store.revokeSession('s-live', now + 3_600_000); // a second logout with the same cookie
+      await store.revokeSession('s-short', now + 1000);
+      const cases: Array<[string, number, boolean]> = [
+        ['s-live', now, true],
+        ['s-live', now + 3_599_999, true],
+        ['s-live', now + 3_600_000, false],
+        ['s-short', now + 999, true],
+        ['s-short', now + 1000, false],
+        ['s-other', now, false],
+      ];
+      for (const [id, at, revoked] of cases) assert.equal(await store.isSessionRevoked(id, at), revoked, `${id} at now+${at - now} ms`);
+      // One that ran out in an earlier month is gone after the next revocation (the table stays small).
+      await store.revokeSession('s-2020', Date.parse('2020-01-15T00:00:00Z'));
+      await store.revokeSession('s-next', now + 60_000);
+      const [left] = await store.query({ sql: "SELECT count(*) AS n FROM revoked_sessions WHERE id = 's-2020'", params: {} });
+      assert.equal(Number(left?.n), 0);
+      assert.equal(await store.isSessionRevoked('s-live', now), true, 'purging keeps the live ones');
+    } finally {
+      await store.close();
+    }
+  });
 }

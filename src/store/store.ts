@@ -184,5 +184,13 @@ export interface Store {
   /** Marks a key revoked; false when no active key has that id. */
   revokeApiKey(id: string, at: number): Promise<boolean>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  /**
+   * Ends a dashboard session everywhere (http/session.ts: logout): its id is refused until `until`, the
+   * session's own expiry, by every edge sharing the store, after restarts too. A revocation past its
+   * `until` guards nothing and may be purged at any time.
+   */
+  revokeSession(id: string, until: number): Promise<void>;
+  /** True when the session id was revoked and the revocation still runs at `now` (epoch ms). */
+  isSessionRevoked(id: string, now: number): Promise<boolean>;
   close(): Promise<void>;
 }

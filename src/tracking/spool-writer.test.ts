@@ -59,6 +59,8 @@ class OutageStore implements Store {
   listApiKeys: Store['listApiKeys'] = () => this.inner.listApiKeys();
   revokeApiKey: Store['revokeApiKey'] = (id, at) => this.inner.revokeApiKey(id, at);
   findApiKeyByHash: Store['findApiKeyByHash'] = (h) => this.inner.findApiKeyByHash(h);
+  revokeSession: Store['revokeSession'] = (id, until) => this.inner.revokeSession(id, until);
+  isSessionRevoked: Store['isSessionRevoked'] = (id, now) => this.inner.isSessionRevoked(id, now);
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -228,6 +228,37 @@ export class ClickHouseStore implements Store {
     return k ?? null;
   }
 
+  async revokeSession(id: string, until: number): Promise<void> {
+    await this.conn.insert('revoked_sessions', [{ id, expires_at: until }]);
+    await this.dropExpiredRevocations();
+  }
+
+  /**
+   * Drops the months of revocations that have all run out. TRICKY: a partition's month is in the server's
+   * time zone, so "the current month" is asked of the server too; were it taken in UTC here, a server
+   * west of UTC could lose revocations a few hours early at the turn of a month.
+   */
+  private async dropExpiredRevocations(): Promise<void> {
+    const rows = await this.query({
+      sql: `SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = 'revoked_sessions' AND active
+        AND toUInt32(partition) < toYYYYMM(toDateTime(intDiv({now:Int64}, 1000)))`,
+      params: { now: { value: Date.now(), type: 'Int64' } },
+    });
+    for (const r of rows) {
+      // A partition id of this table is a YYYYMM number: checked, then safe to place in DDL text.
+      const month = String(r.partition);
+      if (/^\d{6}$/.test(month)) await this.conn.command(`ALTER TABLE revoked_sessions DROP PARTITION ${month}`);
+    }
+  }
+
+  async isSessionRevoked(id: string, now: number): Promise<boolean> {
+    const [row] = await this.query({
+      sql: 'SELECT count() AS n FROM revoked_sessions WHERE id = {id:String} AND expires_at > {now:Int64}',
+      params: { id: { value: id, type: 'String' }, now: { value: now, type: 'Int64' } },
+    });
+    return Number(row?.n ?? 0) > 0;
+  }
+
   async close(): Promise<void> {
     await this.commitChain;
     await this.conn.close().catch((err: unknown) => {

@@ -93,4 +93,15 @@ export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
     ],
     dropShardTables: ['verdicts'],
   },
+  {
+    version: 6,
+    description: 'revoked_sessions: dashboard sessions ended by logout, kept until the session would have expired',
+    shardTables: [],
+    coordinator: [
+      // Partitioned by the month a revocation runs out, so whole past months are dropped at once (no TTL
+      // before 19.6, and an ALTER DELETE would rewrite parts). The latest expires_at per id wins.
+      `CREATE TABLE IF NOT EXISTS revoked_sessions (id String, expires_at Int64) ENGINE = ReplacingMergeTree(expires_at)
+        PARTITION BY toYYYYMM(toDateTime(intDiv(expires_at, 1000))) ORDER BY id`,
+    ],
+  },
 ];

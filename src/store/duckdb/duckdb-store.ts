@@ -9,6 +9,7 @@ import { DuckDbDialect } from './dialect.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { DuckDbVerdictPass } from './duckdb-verdicts.js';
 import { markDirty, refreshFacts } from './message-facts.js';
+import { DuckDbMetadata } from './duckdb-metadata.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
 
 export interface DuckDbStoreOptions {
@@ -33,6 +34,7 @@ export class DuckDbStore implements Store {
   readonly readsJsonLines = true;
   private ingestQueue: Promise<void> = Promise.resolve();
   private ingestConn: DuckDBConnection | null = null;
+  private readonly meta = new DuckDbMetadata((q) => this.query(q), (sql, values) => this.write(sql, values));
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -196,53 +198,46 @@ export class DuckDbStore implements Store {
     return { conn: this.ingestConn, release };
   }
 
-  async saveTemplate(t: TemplateRecord): Promise<void> {
-    await this.conn.run(
-      'INSERT OR REPLACE INTO templates VALUES ($campaign, $step, $variant, $html, $saved)',
-      { campaign: t.campaign, step: t.step ?? 0, variant: t.variant ?? '', html: t.html, saved: BigInt(t.saved_at) },
-    );
+  /** A write on the query connection (the small tables); resolves to the rows it changed. */
+  private async write(sql: string, values: Record<string, DuckDBValue>): Promise<number> {
+    const res = await this.conn.run(sql, values);
+    return Number(res.rowsChanged);
   }
 
-  async listTemplates(campaign: string): Promise<Array<Omit<TemplateRecord, 'html'>>> {
-    const rows = await this.query({
-      sql: 'SELECT campaign, step, variant, saved_at FROM templates WHERE campaign = $c ORDER BY step, variant',
-      params: { c: { value: campaign, type: 'String' } },
-    });
-    return rows.map((r) => ({ campaign: String(r.campaign), step: Number(r.step) || null, variant: r.variant ? String(r.variant) : null, saved_at: Number(r.saved_at) }));
+  saveTemplate(t: TemplateRecord): Promise<void> {
+    return this.meta.saveTemplate(t);
   }
 
-  async getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null> {
-    const rows = await this.query({
-      sql: 'SELECT html, saved_at FROM templates WHERE campaign = $c AND step = $s AND variant = $v',
-      params: { c: { value: campaign, type: 'String' }, s: { value: step ?? 0, type: 'Int64' }, v: { value: variant ?? '', type: 'String' } },
-    });
-    const r = rows[0];
-    return r ? { campaign, step, variant, html: String(r.html), saved_at: Number(r.saved_at) } : null;
+  listTemplates(campaign: string): Promise<Array<Omit<TemplateRecord, 'html'>>> {
+    return this.meta.listTemplates(campaign);
   }
 
-  async createApiKey(k: ApiKeyRecord): Promise<void> {
-    await this.conn.run('INSERT INTO api_keys VALUES ($id, $name, $prefix, $hash, $created, NULL)', {
-      id: k.id,
-      name: k.name,
-      prefix: k.prefix,
-      hash: k.hash,
-      created: BigInt(k.created_at),
-    });
+  getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null> {
+    return this.meta.getTemplate(campaign, step, variant);
   }
 
-  async listApiKeys(): Promise<ApiKeyRecord[]> {
-    const rows = await this.query({ sql: 'SELECT * FROM api_keys ORDER BY created_at, id', params: {} });
-    return rows.map(toApiKey);
+  createApiKey(k: ApiKeyRecord): Promise<void> {
+    return this.meta.createApiKey(k);
   }
 
-  async revokeApiKey(id: string, at: number): Promise<boolean> {
-    const res = await this.conn.run('UPDATE api_keys SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL', { id, at: BigInt(at) });
-    return res.rowsChanged > 0;
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.meta.listApiKeys();
   }
 
-  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
-    const rows = await this.query({ sql: 'SELECT * FROM api_keys WHERE hash = $h', params: { h: { value: hash, type: 'String' } } });
-    return rows[0] ? toApiKey(rows[0]) : null;
+  revokeApiKey(id: string, at: number): Promise<boolean> {
+    return this.meta.revokeApiKey(id, at);
+  }
+
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    return this.meta.findApiKeyByHash(hash);
+  }
+
+  revokeSession(id: string, until: number): Promise<void> {
+    return this.meta.revokeSession(id, until);
+  }
+
+  isSessionRevoked(id: string, now: number): Promise<boolean> {
+    return this.meta.isSessionRevoked(id, now);
   }
 
   async close(): Promise<void> {
@@ -261,17 +256,6 @@ async function schemaVersion(conn: DuckDBConnection): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-function toApiKey(r: Row): ApiKeyRecord {
-  return {
-    id: String(r.id),
-    name: String(r.name),
-    prefix: String(r.prefix),
-    hash: String(r.hash),
-    created_at: Number(r.created_at),
-    revoked_at: r.revoked_at === null ? null : Number(r.revoked_at),
-  };
 }
 
 /**

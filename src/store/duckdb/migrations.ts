@@ -79,4 +79,10 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     // slow as before) until the store's open() refreshes them, right after migrating (duckdb-store.ts).
     sql: FACTS_DDL,
   },
+  {
+    version: 6,
+    description: 'revoked_sessions: dashboard sessions ended by logout, kept until the session would have expired',
+    // Every edge sharing the file refuses a revoked session, also after a restart (src/http/session.ts).
+    sql: ['CREATE TABLE revoked_sessions (id VARCHAR PRIMARY KEY, expires_at BIGINT NOT NULL)'],
+  },
 ];

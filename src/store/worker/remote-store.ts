@@ -116,6 +116,14 @@ export class RemoteStore implements Store {
     return this.fwd('findApiKeyByHash', hash);
   }
 
+  revokeSession(id: string, until: number): Promise<void> {
+    return this.fwd('revokeSession', id, until);
+  }
+
+  isSessionRevoked(id: string, now: number): Promise<boolean> {
+    return this.fwd('isSessionRevoked', id, now);
+  }
+
   /** Closes the worker's store and ends the worker (StoreWorker.stop). */
   close(): Promise<void> {
     return this.end();
