@@ -17,7 +17,17 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Files the command line makes (the DuckDB file, its WAL and spill folder, keyrings, spools) hold
+ * recipients, addresses and secrets: owner-only from their first byte. TRICKY: DuckDB makes a new WAL
+ * after every checkpoint; the store chmods it after each write (store/duckdb/owner-only.ts), but only
+ * the umask leaves no moment in which another user could open it. The umask is the process's, so it
+ * holds in the store worker thread of `serve` too, where it could not be set.
+ */
+const PRIVATE_UMASK = 0o077;
+
 export async function main(argv: string[]): Promise<void> {
+  process.umask(PRIVATE_UMASK);
   endOutputQuietly();
   const program = buildProgram();
   try {

@@ -5,6 +5,7 @@ import { ClickrateError } from '../errors.js';
 import { isClickHouseUrl } from '../store/clickhouse/config.js';
 import { openDuckDbStore, type DuckDbStoreOptions } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
+import { warn } from './io.js';
 
 export const DEFAULT_DB = './clickrate.duckdb';
 
@@ -45,7 +46,8 @@ export function describeStore(opts: StoreFlags): string {
 
 export async function openStore(opts: StoreFlags, duck: DuckDbStoreOptions = {}): Promise<Store> {
   const s = resolveStore(opts);
-  if (s.kind === 'duckdb') return openDuckDbStore(s.path, duck);
+  // The store's warnings (a file that was readable by others) go to the operator on stderr.
+  if (s.kind === 'duckdb') return openDuckDbStore(s.path, { warn, ...duck });
   // Loaded only when asked for: DuckDB users pay nothing for the ClickHouse client at startup.
   const { openClickHouseStore } = await import('../store/clickhouse/clickhouse-store.js');
   return openClickHouseStore(s.url);

@@ -1,5 +1,6 @@
 // The embedded store: one DuckDB file (SPEC.md: `./clickrate.duckdb`, `--db` or `CLICKRATE_DB`).
-// Opens the file, applies migrations, serializes ingest sessions and runs bound queries.
+// Opens the file, applies migrations, serializes ingest sessions and runs bound queries. Its files are
+// owner-only (owner-only.ts).
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
@@ -11,6 +12,7 @@ import { DuckDbVerdictPass } from './duckdb-verdicts.js';
 import { markDirty, refreshFacts } from './message-facts.js';
 import { DuckDbMetadata } from './duckdb-metadata.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
+import { existingFiles, keepWalOwnerOnly, tightenAtOpen } from './owner-only.js';
 
 export interface DuckDbStoreOptions {
   /** DuckDB's memory_limit, e.g. '512MB'. Larger work spills to disk beside the file. */
@@ -19,6 +21,8 @@ export interface DuckDbStoreOptions {
   readOnly?: boolean;
   /** False: reports group events and never read message_facts (tests compare both ways). Default true. */
   messageFacts?: boolean;
+  /** Where a warning for the operator goes (a store file was readable by others); default process.emitWarning. */
+  warn?: (message: string) => void;
 }
 
 /** See open(). Files created by older builds keep v0.10.2 until `clickrate` copies them (not done yet). */
@@ -41,6 +45,7 @@ export class DuckDbStore implements Store {
     private readonly conn: DuckDBConnection,
     readonly path: string,
     readonly dialect: DuckDbDialect,
+    private readonly warn: (message: string) => void,
   ) {}
 
   static async open(path: string, opts: DuckDbStoreOptions = {}): Promise<DuckDbStore> {
@@ -55,6 +60,8 @@ export class DuckDbStore implements Store {
     };
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    const warn = opts.warn ?? ((m: string) => process.emitWarning(m, { code: 'CR_WARN_FILE_MODE' }));
+    const existed = existingFiles(path);
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, config);
@@ -63,11 +70,13 @@ export class DuckDbStore implements Store {
       const hint = /lock/i.test(msg) ? ' (is another clickrate process, such as `clickrate serve`, using this file? Use its HTTP API or stop it)' : '';
       throw new ClickrateError('CR_ERR_STORE', `cannot open DuckDB file ${path}: ${msg}${hint}`, { path }, { cause: err });
     }
+    tightenAtOpen(path, existed, warn);
     const conn = await instance.connect();
     // A file opened read-only is not migrated: its reports read facts only if it already has them.
     const facts = opts.messageFacts !== false && (!opts.readOnly || (await schemaVersion(conn)) >= FACTS_VERSION);
-    const store = new DuckDbStore(instance, conn, path, new DuckDbDialect(facts));
+    const store = new DuckDbStore(instance, conn, path, new DuckDbDialect(facts), warn);
     if (!opts.readOnly) await store.migrate();
+    store.keepOwnerOnly();
     return store;
   }
 
@@ -195,12 +204,25 @@ export class DuckDbStore implements Store {
       release();
       throw err;
     }
-    return { conn: this.ingestConn, release };
+    // Every ingest, verdict write and verdict pass step ends here: the WAL it may have made goes owner-only.
+    return {
+      conn: this.ingestConn,
+      release: () => {
+        this.keepOwnerOnly();
+        release();
+      },
+    };
   }
 
-  /** A write on the query connection (the small tables); resolves to the rows it changed. */
+  /** After every write: the WAL it may have made goes owner-only (owner-only.ts, keepWalOwnerOnly). */
+  private keepOwnerOnly(): void {
+    keepWalOwnerOnly(this.path, this.warn);
+  }
+
+  /** A write on the query connection (the small tables), its WAL then made owner-only. */
   private async write(sql: string, values: Record<string, DuckDBValue>): Promise<number> {
     const res = await this.conn.run(sql, values);
+    this.keepOwnerOnly();
     return Number(res.rowsChanged);
   }
 
