@@ -1,4 +1,4 @@
-// The dashboard's server side over real HTTP on loopback: login and session cookie, CSRF refusal, page
+// The dashboard's server side over real HTTP on loopback: login and session cookie, logout, CSRF refusal, page
 // headers, templates kept by wrap, the click map, the calculator, time series, the campaign page's
 // combined reports and the JSON Lines export.
 import assert from 'node:assert/strict';
@@ -94,6 +94,24 @@ test('a session of a revoked key is no session', async () => {
   const revoked = new SessionCookies(keyring, false).issue(hashApiKey(k2)).split(';')[0]!;
   assert.equal((await fetch(`${base}/api/v1/campaigns`, { headers: { cookie: revoked } })).status, 401);
   assert.equal((await fetch(`${base}/`, { redirect: 'manual', headers: { cookie: revoked } })).status, 303);
+});
+
+test('logout ends the session on the server: a copy of its cookie is refused afterwards, other sessions live on', async () => {
+  const copy = ((await login(key)).headers.get('set-cookie') ?? '').split(';')[0]!;
+  const get = (path: string) => fetch(`${base}${path}`, { redirect: 'manual', headers: { cookie: copy } });
+  assert.equal((await get('/api/v1/campaigns')).status, 200);
+  assert.equal((await get('/')).status, 200);
+  const out = await fetch(`${base}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: copy, origin: base } });
+  assert.equal(out.status, 303);
+  assert.equal(out.headers.get('location'), '/login');
+  assert.match(out.headers.get('set-cookie') ?? '', /Max-Age=0/);
+  assert.equal((await get('/api/v1/campaigns')).status, 401, 'the API refuses the copied cookie');
+  assert.equal((await get('/')).status, 303, 'the app sends it to /login');
+  assert.equal((await get('/login')).status, 200, '/login shows the form instead of bouncing back');
+  assert.equal((await withCookie('/api/v1/campaigns')).status, 200, 'another session of the same key lives on');
+  const cross = await fetch(`${base}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: 'https://evil.example.net' } });
+  assert.equal(cross.status, 403);
+  assert.equal((await withCookie('/api/v1/campaigns')).status, 200, 'a cross-site logout revokes nothing');
 });
 
 test('wrap keeps the template once per change, and the click map shows it marked, sandboxed', async () => {

@@ -1,11 +1,13 @@
 // The dashboard's pages (SPEC.md "Dashboard"): /login and /logout, the single-page app's shell at `/`,
 // `/campaigns/<id>` and `/calculator`, and its bundled assets from dist/web. Nothing loads from elsewhere.
+// Sign-in failures are throttled per client address and logged with it; logout ends the session server-side.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { hashApiKey, type ApiKeyAuth } from '../http/api-keys.js';
+import { isClickrateError } from '../errors.js';
 import { readBody } from '../http/read-body.js';
 import { isSameOrigin, type SessionCookies } from '../http/session.js';
 import { loginPage } from './login-page.js';
@@ -53,8 +55,26 @@ function redirect(res: ServerResponse, location: string, extra: Record<string, s
 }
 
 async function loggedIn(req: IncomingMessage, deps: DashboardPageDeps): Promise<boolean> {
-  const s = deps.sessions.read(req);
-  return s !== null && (await deps.auth.validHash(s.keyHash));
+  return (await deps.auth.session(req, deps.sessions)) !== null;
+}
+
+/**
+ * POST /login with a key: a session cookie, or the form again with why not. A refusal is a security
+ * event, logged at warn with the client's address (as --trust-proxy resolves it) and the reason.
+ */
+async function signIn(req: IncomingMessage, res: ServerResponse, deps: DashboardPageDeps, key: string, next: string): Promise<void> {
+  try {
+    await deps.auth.verify(req, key);
+  } catch (err) {
+    // Anything but a refusal (the store is down) is an error page, not a wrong key.
+    if (!isClickrateError(err) || (err.code !== 'CR_ERR_UNAUTHORIZED' && err.code !== 'CR_ERR_RATE_LIMITED')) throw err;
+    const client = deps.auth.clientAddress(req);
+    deps.log.warn({ client, reason: err.code === 'CR_ERR_RATE_LIMITED' ? 'too many failed sign-ins' : key === '' ? 'no key given' : err.message }, 'dashboard login refused');
+    if (err.code === 'CR_ERR_UNAUTHORIZED') return html(res, 401, loginPage({ next, error: 'That API key is unknown or revoked.' }));
+    const wait = Number(err.details.retry_after_s);
+    return html(res, 429, loginPage({ next, error: `Too many failed sign-ins from your address. Try again in ${Math.ceil(wait / 60)} min.` }), { 'retry-after': String(wait) });
+  }
+  redirect(res, next, { 'set-cookie': deps.sessions.issue(hashApiKey(key)) });
 }
 
 async function serveStatic(res: ServerResponse, deps: DashboardPageDeps, folder: string, name: string): Promise<void> {
@@ -88,15 +108,13 @@ export async function routeDashboard(req: IncomingMessage, res: ServerResponse, 
     const next = safeNext(form.get('next'));
     // Login CSRF: a browser posting from another site says so in Origin; a script without Origin is not a browser session.
     if (req.headers.origin !== undefined && !isSameOrigin(req)) return html(res, 403, loginPage({ next, error: 'This sign-in came from another site and was refused.' })), true;
-    const key = (form.get('key') ?? '').trim();
-    if (key === '' || !(await deps.auth.valid(key))) {
-      deps.log.info('dashboard login refused');
-      return html(res, 401, loginPage({ next, error: 'That API key is unknown or revoked.' })), true;
-    }
-    return redirect(res, next, { 'set-cookie': deps.sessions.issue(hashApiKey(key)) }), true;
+    return void (await signIn(req, res, deps, (form.get('key') ?? '').trim(), next)), true;
   }
   if (path === '/logout' && m === 'POST') {
     if (!isSameOrigin(req)) return html(res, 403, loginPage({ next: '/', error: 'This sign-out came from another site and was refused.' })), true;
+    // Revoked in the store, not only forgotten by this browser: a copied cookie stops working too.
+    const session = deps.sessions.read(req);
+    if (session) await deps.auth.endSession(session);
     return redirect(res, '/login', { 'set-cookie': deps.sessions.clear() }), true;
   }
   if (APP_PATH.test(path) && (m === 'GET' || m === 'HEAD')) {

@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   CR_ERR_SPOOL: 503,
   CR_ERR_MIGRATION: 500,
   CR_ERR_CONFIG: 500,
+  CR_ERR_RATE_LIMITED: 429,
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -38,6 +39,8 @@ export function sendError(res: ServerResponse, err: unknown, log: (err: unknown)
   if (isClickrateError(err)) {
     const body: { code: string; message: string; details?: unknown } = { code: err.code, message: err.message };
     if (Object.keys(err.details).length > 0) body.details = err.details;
+    // RFC 6585 §4: a 429 may say when to come back, in Retry-After (RFC 9110 §10.2.3).
+    if (typeof err.details.retry_after_s === 'number') res.setHeader('retry-after', String(err.details.retry_after_s));
     sendJson(res, STATUS[err.code], { error: body });
     return;
   }

@@ -109,7 +109,7 @@ export class ClickrateServer {
       onDrop: (err) => this.log.error({ err: (err as Error).message }, 'event answered but not recorded'),
       onFail: (err) => this.log.error({ err }, 'tracking request failed; answered 500'),
     });
-    this.auth = new ApiKeyAuth(opts.store, opts.envApiKey);
+    this.auth = new ApiKeyAuth(opts.store, opts.envApiKey, parseTrustedProxies(opts.trustedProxies));
     const baseUrl = normalizeBaseUrl(opts.baseUrl);
     this.api = { store: opts.store, spool: this.spool, keyring: opts.keyring, baseUrl, templates: new TemplateSaver(opts.store, this.log) };
     this.sessions = new SessionCookies(opts.keyring, baseUrl.startsWith('https:'));
@@ -207,20 +207,27 @@ export class ClickrateServer {
   }
 
   /**
-   * A Bearer key, or the dashboard's session cookie. TRICKY: the cookie is ambient (the browser sends it
-   * on any request to this host), so a state change under it must come from this origin (CSRF).
+   * A Bearer key, or the dashboard's session cookie (not logged out, its key not revoked). TRICKY: the
+   * cookie is ambient (the browser sends it on any request to this host), so a state change under it
+   * must come from this origin (CSRF). A wrong or throttled Bearer key is a security event: logged at
+   * warn with the client's address and the reason.
    */
   private async authenticate(req: IncomingMessage, method: string): Promise<void> {
     if (req.headers.authorization === undefined) {
-      const session = this.sessions.read(req);
-      if (session && (await this.auth.validHash(session.keyHash))) {
+      if (await this.auth.session(req, this.sessions)) {
         if (method !== 'GET' && method !== 'HEAD' && !isSameOrigin(req)) {
           throw new ClickrateError('CR_ERR_UNAUTHORIZED', 'a cross-site request with the dashboard session was refused; send an API key instead');
         }
         return;
       }
     }
-    await this.auth.check(req);
+    try {
+      await this.auth.check(req);
+    } catch (err) {
+      const refused = err instanceof ClickrateError && (err.code === 'CR_ERR_UNAUTHORIZED' || err.code === 'CR_ERR_RATE_LIMITED');
+      if (refused && req.headers.authorization !== undefined) this.log.warn({ client: this.auth.clientAddress(req), reason: err.message }, 'API key refused');
+      throw err;
+    }
   }
 
   status(): Record<string, unknown> {

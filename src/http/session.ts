@@ -1,6 +1,8 @@
-// Dashboard sessions (SPEC.md: `/login` asks for an API key, then an HttpOnly session cookie): a signed,
-// stateless cookie naming the hash of the key that logged in, and the same-origin check against CSRF.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// Dashboard sessions (SPEC.md: `/login` asks for an API key, then an HttpOnly session cookie): a signed
+// cookie naming the hash of the key that logged in and a random session id, which logout revokes in the
+// store (OWASP Session Management Cheat Sheet: invalidate the session on the server at logout); and the
+// same-origin check against CSRF.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Keyring } from '../tracking/keyring.js';
 
@@ -12,6 +14,8 @@ export interface Session {
   /** SHA-256 (hex) of the API key that logged in: re-checked on every request, so revoking it ends the session. */
   keyHash: string;
   expires: number;
+  /** 128 random bits naming this login: logout revokes it (Store.revokeSession) on every edge. */
+  id: string;
 }
 
 /**
@@ -27,7 +31,8 @@ export class SessionCookies {
     private readonly secure: boolean,
   ) {
     const key = keyring.keys.get(keyring.current) ?? Buffer.alloc(32);
-    this.secret = createHmac('sha256', key).update('clickrate dashboard session v1').digest();
+    // v2: the cookie carries a session id; a v1 cookie (none) can never be revoked, so it is no session.
+    this.secret = createHmac('sha256', key).update('clickrate dashboard session v2').digest();
   }
 
   private sign(body: string): string {
@@ -36,7 +41,7 @@ export class SessionCookies {
 
   /** The Set-Cookie value for a new session. */
   issue(keyHash: string, now = Date.now()): string {
-    const body = `${keyHash}.${now + SESSION_TTL_MS}`;
+    const body = `${keyHash}.${now + SESSION_TTL_MS}.${randomBytes(16).toString('base64url')}`;
     const value = `${body}.${this.sign(body)}`;
     return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}${this.secure ? '; Secure' : ''}`;
   }
@@ -46,19 +51,22 @@ export class SessionCookies {
     return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${this.secure ? '; Secure' : ''}`;
   }
 
-  /** The request's session when its cookie is present, correctly signed and not expired; else null. */
+  /**
+   * The request's session when its cookie is present, correctly signed and not expired; else null.
+   * Whether it was logged out, or its key revoked, is the store's to say (ApiKeyAuth.session).
+   */
   read(req: IncomingMessage, now = Date.now()): Session | null {
     const value = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!value) return null;
-    const m = /^([0-9a-f]{64})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(value);
+    const m = /^([0-9a-f]{64})\.(\d{1,15})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(value);
     if (!m) return null;
-    const body = `${m[1]}.${m[2]}`;
+    const body = `${m[1]}.${m[2]}.${m[3]}`;
     const want = Buffer.from(this.sign(body));
-    const got = Buffer.from(m[3]!);
+    const got = Buffer.from(m[4]!);
     if (want.length !== got.length || !timingSafeEqual(want, got)) return null;
     const expires = Number(m[2]);
     if (expires <= now) return null;
-    return { keyHash: m[1]!, expires };
+    return { keyHash: m[1]!, expires, id: m[3]! };
   }
 }
 
