@@ -205,13 +205,7 @@ export class DuckDbStore implements Store {
       throw err;
     }
     // Every ingest, verdict write and verdict pass step ends here: the WAL it may have made goes owner-only.
-    return {
-      conn: this.ingestConn,
-      release: () => {
-        this.keepOwnerOnly();
-        release();
-      },
-    };
+    return { conn: this.ingestConn, release: () => (this.keepOwnerOnly(), release()) };
   }
 
   /** After every write: the WAL it may have made goes owner-only (owner-only.ts, keepWalOwnerOnly). */
