@@ -2,7 +2,7 @@
 // hashes, which no other local user may read (OWASP ASVS V8.3, sensitive data at rest; CWE-732).
 import { chmodSync, statSync } from 'node:fs';
 
-export const OWNER_ONLY = 0o600;
+const OWNER_ONLY = 0o600;
 
 /** The files DuckDB keeps for a database: the file itself and its write-ahead log. */
 function storeFiles(path: string): string[] {
