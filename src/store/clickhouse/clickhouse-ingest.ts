@@ -4,6 +4,7 @@
 // leaves the store as it was.
 import { randomBytes } from 'node:crypto';
 import { ClickrateError } from '../../errors.js';
+import type { StrictIngestSession } from '../message-owner.js';
 import type { IngestCounts, IngestEvent, IngestSession } from '../store.js';
 import type { ClickHouseConnection } from './connection.js';
 import { FIELDS, publish, STAGE_COLUMNS, type PublishTables } from './clickhouse-publish.js';
@@ -12,8 +13,10 @@ import { FIELDS, publish, STAGE_COLUMNS, type PublishTables } from './clickhouse
 const STAGE_ROWS = 100_000;
 export const STAGE_PREFIX = 'clickrate_stage_';
 
-export class ClickHouseIngestSession implements IngestSession {
+export class ClickHouseIngestSession implements IngestSession, StrictIngestSession {
   private buffer: Array<Record<string, unknown>> = [];
+  /** Set by strict(): a refused event fails the commit, and nothing is published. */
+  private strictMode = false;
   private seq = 0;
   private created = false;
   private done = false;
@@ -34,6 +37,10 @@ export class ClickHouseIngestSession implements IngestSession {
     // Generated names (time for cleanup of abandoned ones, random for uniqueness): safe in SQL text.
     const base = `${STAGE_PREFIX}${Date.now()}_${randomBytes(6).toString('hex')}`;
     this.tables = { stage: base, ids: `${base}_i`, fresh: `${base}_n`, ready: `${base}_r` };
+  }
+
+  strict(): void {
+    this.strictMode = true;
   }
 
   async append(events: readonly IngestEvent[]): Promise<void> {
@@ -63,8 +70,12 @@ export class ClickHouseIngestSession implements IngestSession {
       if (received === 0) return { received: 0, inserted: 0, duplicates: 0 };
       await this.flush();
       const slices = Math.max(1, Math.ceil(received / ClickHouseIngestSession.sliceRows));
-      const inserted = await this.commitLock(() => publish(this.conn, this.tables, slices, Date.now()));
-      return { received, inserted, duplicates: received - inserted };
+      // Under the lock, like the id check: no commit of this process changes an owner meanwhile. (Edges
+      // committing sends of one new message at the same instant could each keep theirs, as with one id.)
+      const { inserted, refused } = await this.commitLock(() => publish(this.conn, this.tables, slices, Date.now(), this.strictMode));
+      const counts: IngestCounts = { received, inserted, duplicates: received - inserted - refused.length };
+      if (refused.length > 0) counts.refused = refused;
+      return counts;
     } finally {
       await this.cleanup();
     }

@@ -1,7 +1,10 @@
 // The commit of a ClickHouse ingest session in bounded memory: ids resolved and checked against the store
-// in hash slices of the received rows, msg_campaign looked up in hash slices of messages, every slice's
-// result appended to the session's Log tables; `events` is touched by one INSERT … SELECT at the very end.
+// in hash slices of the received rows, each message's owner (msg_campaign) looked up and foreign sents
+// flagged in hash slices of messages, every slice's result appended to the session's Log tables;
+// `events` is touched by one INSERT … SELECT at the very end.
 import type { BoundParam } from '../dialect.js';
+import { CLAIM, ownerConflictError, STRICT_REFUSALS_LISTED, toRefused } from '../message-owner.js';
+import type { RefusedEvent } from '../store.js';
 import type { ClickHouseConnection } from './connection.js';
 
 /** The event fields as received, with their staging types (everything but the id). */
@@ -51,28 +54,49 @@ function slice(n: number, k: number): { of: (expr: string) => string; params: Pa
   };
 }
 
+/** What a commit stored and what it refused. */
+export interface Published {
+  inserted: number;
+  refused: RefusedEvent[];
+}
+
 /**
- * Resolves, checks and publishes the staged rows; returns how many were new. `slices` hash slices are
- * processed one after the other, each needing memory for its own share of ids and messages only.
+ * Resolves, checks and publishes the staged rows. `slices` hash slices are processed one after the
+ * other, each needing memory for its own share of ids and messages only. A sent naming a campaign other
+ * than its message's owner (store/message-owner.ts) is left out and listed; `strict`: nothing is
+ * published then, and ownerConflictError is thrown (the caller drops the session's tables).
  */
-export async function publish(conn: ClickHouseConnection, t: PublishTables, slices: number, stamp: number): Promise<number> {
+export async function publish(conn: ClickHouseConnection, t: PublishTables, slices: number, stamp: number, strict: boolean): Promise<Published> {
   await conn.command(`CREATE TABLE ${t.fresh} (id String, ${TYPED}) ENGINE = Log`);
   for (let k = 0; k < slices; k++) await freshSlice(conn, t, slice(slices, k));
   const [c] = await conn.query({
-    sql: `SELECT count() AS n, countIf(campaign IS NULL AND message IS NOT NULL AND type NOT IN ('sent', 'delivered')) AS unnamed FROM ${t.fresh}`,
+    sql: `SELECT count() AS n, countIf(message IS NOT NULL AND (campaign IS NULL OR type IN ('sent', 'delivered'))) AS wide FROM ${t.fresh}`,
     params: {},
   });
-  const inserted = Number(c?.n ?? 0);
-  if (inserted === 0) return 0;
-  await conn.command(`CREATE TABLE ${t.ready} (id String, ${TYPED}, msg_campaign String) ENGINE = Log`);
-  const named = Number(c?.unnamed ?? 0) === 0;
-  for (let k = 0; k < slices; k++) await readySlice(conn, t, slice(slices, k), named);
+  if (Number(c?.n ?? 0) === 0) return { inserted: 0, refused: [] };
+  await conn.command(`CREATE TABLE ${t.ready} (id String, ${TYPED}, msg_campaign String, refused UInt8) ENGINE = Log`);
+  const narrow = Number(c?.wide ?? 0) === 0;
+  for (let k = 0; k < slices; k++) await readySlice(conn, t, slice(slices, k), narrow);
+  const [r] = await conn.query({ sql: `SELECT countIf(refused = 0) AS n, countIf(refused = 1) AS n_refused FROM ${t.ready}`, params: {} });
+  const refused = Number(r?.n_refused ?? 0) > 0 ? await refusedRows(conn, t, strict, Number(r?.n_refused)) : [];
   // The only statement that writes to `events`: a plain copy of a prepared table, nothing left to fail on
   // for lack of memory.
-  await conn.command(`INSERT INTO events (id, ${COLS}, msg_campaign, ingested_at) SELECT id, ${COLS}, msg_campaign, {stamp:Int64} FROM ${t.ready}`, {
+  await conn.command(`INSERT INTO events (id, ${COLS}, msg_campaign, ingested_at) SELECT id, ${COLS}, msg_campaign, {stamp:Int64} FROM ${t.ready} WHERE refused = 0`, {
     stamp: { value: stamp, type: 'Int64' },
   });
-  return inserted;
+  return { inserted: Number(r?.n ?? 0), refused };
+}
+
+/** The `count` refused rows of `ready`, first by (ts, id); in a strict session, their error instead. */
+async function refusedRows(conn: ClickHouseConnection, t: PublishTables, strict: boolean, count: number): Promise<RefusedEvent[]> {
+  const rows = await conn.query({
+    sql: `SELECT id, assumeNotNull(message) AS message, assumeNotNull(campaign) AS named, msg_campaign AS owner FROM ${t.ready}
+      WHERE refused = 1 ORDER BY ts, id ${strict ? `LIMIT ${STRICT_REFUSALS_LISTED}` : ''}`,
+    params: {},
+  });
+  const refused = toRefused(rows.map((row) => ({ id: String(row.id), message: String(row.message), owner: String(row.owner), named: String(row.named) })));
+  if (strict) throw ownerConflictError(refused, count);
+  return refused;
 }
 
 /**
@@ -107,29 +131,31 @@ async function freshSlice(conn: ClickHouseConnection, t: PublishTables, s: Retur
 }
 
 /**
- * One message slice of `fresh` into `ready`, with msg_campaign: sends and ad events carry their own
- * campaign; other events take the campaign of their message's sent/delivered events, stored or in this
- * batch, when exactly one is known ('' if none yet: reports read that range too, so a late send costs
- * speed, never a figure). When every event names a campaign (tracked clicks do), the stored sends are
- * looked up in those campaigns' key ranges only.
+ * One message slice of `fresh` into `ready`, with msg_campaign and the refused flag. An event with a
+ * message takes its message's owner (store/message-owner.ts): from the stored claims when there are
+ * any, else from this batch's (the tuple's leading 0 puts stored claims first); '' when no claim is
+ * known yet (reports read that range too, so a late send costs speed, never a figure). A sent naming
+ * another campaign than the owner is flagged refused. Ad events carry their own campaign. `narrow`
+ * (no claim in the batch, and every other event names a campaign, as tracked clicks do): the stored
+ * claims are looked up in those campaigns' key ranges only, since a campaign's claims are stored under
+ * its own key; a message owned elsewhere then gets '', which is still right.
  */
-async function readySlice(conn: ClickHouseConnection, t: PublishTables, s: ReturnType<typeof slice>, named: boolean): Promise<void> {
-  const narrow = named ? `AND msg_campaign GLOBAL IN (SELECT DISTINCT assumeNotNull(campaign) FROM ${t.fresh} WHERE campaign IS NOT NULL)` : '';
+async function readySlice(conn: ClickHouseConnection, t: PublishTables, s: ReturnType<typeof slice>, narrow: boolean): Promise<void> {
+  const range = narrow ? `AND msg_campaign GLOBAL IN (SELECT DISTINCT assumeNotNull(campaign) FROM ${t.fresh} WHERE campaign IS NOT NULL)` : '';
   const mine = s.of('assumeNotNull(message)');
-  const lookup = `SELECT k, any(lc) AS l_campaign FROM (
-      SELECT assumeNotNull(message) AS k, campaign AS lc FROM events
-      WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL ${narrow}
-        AND message GLOBAL IN (SELECT message FROM ${t.fresh} WHERE message IS NOT NULL AND ${mine})
+  // TRICKY: on the sort key's expression (ifNull), so the primary index skips granules of other messages.
+  const lookup = `SELECT k, argMin(lc, (later, lk, lts, lid)) AS owner FROM (
+      SELECT assumeNotNull(message) AS k, assumeNotNull(campaign) AS lc, toUInt8(0) AS later, toUInt8(type != 'sent') AS lk, ts AS lts, id AS lid FROM events
+      WHERE ${CLAIM} ${range}
+        AND ifNull(message, '') GLOBAL IN (SELECT assumeNotNull(message) FROM ${t.fresh} WHERE message IS NOT NULL AND ${mine})
       UNION ALL
-      SELECT assumeNotNull(message) AS k, campaign AS lc FROM ${t.fresh}
-      WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ${mine}
-    ) GROUP BY k HAVING uniqExact(lc) = 1`;
+      SELECT assumeNotNull(message) AS k, assumeNotNull(campaign) AS lc, toUInt8(1) AS later, toUInt8(type != 'sent') AS lk, ts AS lts, id AS lid FROM ${t.fresh}
+      WHERE ${CLAIM} AND ${mine}
+    ) GROUP BY k`;
   await conn.command(
-    `INSERT INTO ${t.ready} (id, ${COLS}, msg_campaign)
-      SELECT id, ${COLS},
-        multiIf(type IN ('sent', 'delivered') AND campaign IS NOT NULL, assumeNotNull(campaign),
-                message IS NULL, ifNull(campaign, ''),
-                ifNull(l_campaign, '')) AS msg_campaign
+    `INSERT INTO ${t.ready} (id, ${COLS}, msg_campaign, refused)
+      SELECT id, ${COLS}, if(message IS NULL, ifNull(campaign, ''), owner) AS msg_campaign,
+        toUInt8(type = 'sent' AND assumeNotNull(campaign) != owner) AS refused
       FROM (SELECT *, ifNull(message, '') AS k FROM ${t.fresh} WHERE ${s.of("ifNull(message, '')")}) ANY LEFT JOIN (${lookup}) USING (k)`,
     s.params,
   );

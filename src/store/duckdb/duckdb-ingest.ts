@@ -8,9 +8,10 @@ import { identityOf, sameFile, TS_CHECK_MODULUS, type DirectLoadSession, type Lo
 import type { IdRepeatFilter } from '../../events/id-repeat-filter.js';
 import { splitPacked, type PackedDocs, type PackedIngestSession, type PackedMode } from '../../events/packed-docs.js';
 import { ClickrateError } from '../../errors.js';
-import type { IngestCounts, IngestEvent, IngestSession } from '../store.js';
+import { ownerConflictError, STRICT_REFUSALS_LISTED, toRefused, type StrictIngestSession } from '../message-owner.js';
+import type { IngestCounts, IngestEvent, IngestSession, RefusedEvent } from '../store.js';
 import { ChunkRunner, mergeParts, type ChunkParams } from './chunk-runner.js';
-import { chunkRows, COLS, exactInsert, fastRows, fileInsert, MAX_PARTS } from './ingest-sql.js';
+import { chunkRows, COLS, exactInsert, fastRows, fileInsert, MAX_PARTS, ownerConflicts } from './ingest-sql.js';
 
 // TRICKY: exactly whole DuckDB row groups (122,880 rows) per statement. DuckDB writes each full row
 // group of uncommitted rows straight to the database file, and keeps a partial one in memory, to be
@@ -30,7 +31,7 @@ const ID_LIST = `(SELECT unnest(from_json($1, '["VARCHAR"]')) AS id)`;
 
 let stagingCounter = 0;
 
-export class DuckDbIngestSession implements IngestSession, PackedIngestSession, DirectLoadSession {
+export class DuckDbIngestSession implements IngestSession, PackedIngestSession, DirectLoadSession, StrictIngestSession {
   /** Ids per slice of the full repeat check (see repeatsWithin): 10M in one passed at 64 MB. Smaller in tests. */
   static repeatCheckIds = 8_000_000;
   private mode: PackedMode | null = null;
@@ -45,6 +46,8 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
   /** Fast mode: every id seen, to find the few that may repeat within this session. */
   private repeatFilter: IdRepeatFilter | null = null;
   private readonly runner: ChunkRunner;
+  /** Set by strict(): a refused event fails the commit instead of being left out. */
+  private strictMode = false;
   conflicted = false;
 
   private constructor(
@@ -70,6 +73,10 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
       await conn.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
+  }
+
+  strict(): void {
+    this.strictMode = true;
   }
 
   setMode(mode: PackedMode, ids?: IdRepeatFilter): void {
@@ -298,9 +305,13 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
         this.inserted = (await this.conn.run(exactInsert(this.staging, this.stamp))).rowsChanged;
         await this.conn.run(`DROP TABLE temp.${this.staging}`);
       }
+      step = 'checking which campaign each message belongs to';
+      const refused = await this.refuseForeignSends();
       step = 'committing';
       await this.conn.run('COMMIT');
-      return { received: this.received, inserted: this.inserted, duplicates: this.received - this.inserted };
+      const counts: IngestCounts = { received: this.received, inserted: this.inserted, duplicates: this.received - this.inserted - refused.length };
+      if (refused.length > 0) counts.refused = refused;
+      return counts;
     } catch (err) {
       await this.rollback();
       if (err instanceof ClickrateError) throw err;
@@ -308,6 +319,24 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     } finally {
       await this.finish();
     }
+  }
+
+  /**
+   * Takes out of the session the sents that name a campaign other than their message's owner
+   * (store/message-owner.ts) and says which; in a strict session, throws instead (the caller rolls back).
+   * Every lane's rows are in `events` by now, under this session's stamp, so one statement finds them all.
+   */
+  private async refuseForeignSends(): Promise<RefusedEvent[]> {
+    if (this.inserted === 0) return [];
+    const limit = this.strictMode ? STRICT_REFUSALS_LISTED : Number.MAX_SAFE_INTEGER;
+    const r = await this.conn.runAndReadAll(ownerConflicts(this.stamp, this.hadRows), { limit }, { limit: BIGINT });
+    const rows = r.getRowObjectsJS();
+    if (rows.length === 0) return [];
+    const refused = toRefused(rows.map((row) => ({ id: String(row.id), message: String(row.message), owner: String(row.owner), named: String(row.named) })));
+    if (this.strictMode) throw ownerConflictError(refused, Number(rows[0]?.total ?? refused.length));
+    await this.conn.run(`DELETE FROM events WHERE ingested_at = ${this.stamp} AND id IN (SELECT id FROM ${ID_LIST} c)`, [JSON.stringify(refused.map((e) => e.id))]);
+    this.inserted -= refused.length;
+    return refused;
   }
 
   async abort(): Promise<void> {
