@@ -2,6 +2,7 @@
 // named by file and line"): every row is validated while streaming; one bad row rolls the file back.
 import { access, stat } from 'node:fs/promises';
 import { ClickrateError, isClickrateError } from '../errors.js';
+import { isStrictIngestSession, refusalsOf } from '../store/message-owner.js';
 import type { IngestCounts, IngestEvent, IngestSession, Store } from '../store/store.js';
 import { BadRows } from './bad-rows.js';
 import { directPath, isDirectLoadSession } from './direct-load.js';
@@ -12,6 +13,7 @@ import { defaultWorkerCount } from './parse-pool.js';
 import type { ParseReply } from './parse-worker.js';
 import { dropEmptyCells, parseEvent } from './parse-event.js';
 import { formatOf, readEventFile } from './read-events.js';
+import { refusedFileError } from './refused-lines.js';
 import { runBlocks } from './run-blocks.js';
 import { scanFile } from './scan-file.js';
 
@@ -53,6 +55,32 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
   } catch {
     throw new ClickrateError('CR_ERR_NOT_FOUND', `${file}: no such file`, { file });
   }
+  try {
+    return await importLanes(store, file, opts);
+  } catch (err) {
+    // The store refused events (a sent naming a message of another campaign): nothing of the file was
+    // stored (every session is strict), and the refused rows are named like bad ones.
+    const refusals = refusalsOf(err);
+    if (refusals) throw await refusedFileError(file, refusals.refused, refusals.count);
+    throw err;
+  }
+}
+
+/**
+ * A session that refuses the whole file rather than store part of it: SPEC.md's "all or nothing per
+ * file" holds for events the store refuses at commit, as for bad rows.
+ */
+async function beginFileIngest(store: Store): Promise<IngestSession> {
+  const session = await store.beginIngest();
+  if (isStrictIngestSession(session)) session.strict();
+  else {
+    await session.abort();
+    throw new ClickrateError('CR_ERR_STORE', 'this store cannot import a file all or nothing (its ingest sessions cannot be made strict)');
+  }
+  return session;
+}
+
+async function importLanes(store: Store, file: string, opts: ImportFileOptions): Promise<ImportFileResult> {
   const format = formatOf(file);
   let mode: PackedMode = 'fast';
   let direct = format === 'jsonl' && store.readsJsonLines === true && opts.direct !== false ? directPath(file) : null;
@@ -68,7 +96,7 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
       direct = null;
       continue;
     }
-    const session = await store.beginIngest();
+    const session = await beginFileIngest(store);
     try {
       if (format === 'jsonl' && isPackedIngestSession(session)) {
         const counts = await importPacked(session, file, mode, opts);
@@ -97,7 +125,7 @@ export async function importFile(store: Store, file: string, opts: ImportFileOpt
 async function importDirect(store: Store, file: string, path: string, opts: ImportFileOptions): Promise<IngestCounts | 'stream' | 'conflict'> {
   const scan = await scanFile(file, { workers: opts.parseWorkers, expectedRows: await expectedRows(file), onProgress: opts.onProgress });
   if (!scan.direct) return 'stream';
-  const session = await store.beginIngest();
+  const session = await beginFileIngest(store);
   try {
     if (!isDirectLoadSession(session) || !isPackedIngestSession(session)) {
       await session.abort();
