@@ -2,10 +2,11 @@
 // campaigns. Every route here needs an API key; bodies are size-limited and errors are JSON.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClickrateError } from '../errors.js';
-import { validateEvents, type RejectedEvent } from '../events/ingest-events.js';
+import { refusedPositions, validateEvents, type RejectedEvent } from '../events/ingest-events.js';
 import { makeEvent } from '../events/make-event.js';
 import { listCampaigns } from '../metrics/list-campaigns.js';
 import { runReport } from '../metrics/run-report.js';
+import { assertMessageCampaign } from '../store/message-owner.js';
 import type { Store } from '../store/store.js';
 import type { Keyring } from '../tracking/keyring.js';
 import type { Spool } from '../tracking/spool.js';
@@ -32,6 +33,8 @@ export interface ApiDeps {
 
 export async function postWrap(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const body = parseWrapRequest(await readJson(req, LIMITS.wrap));
+  // A message id of another campaign: 409 before anything is spooled (the store would refuse the sent).
+  if (body.message !== undefined) await assertMessageCampaign(deps.store, body.message, body.campaign);
   const result = wrapMessage(
     { html: body.html, text: body.text, campaign: body.campaign, recipient: body.recipient, message: body.message, step: body.step, variant: body.variant, segment: body.segment },
     {
@@ -98,24 +101,33 @@ export async function postEvents(req: IncomingMessage, res: ServerResponse, deps
     throw new ClickrateError('CR_ERR_TOO_LARGE', `${items.length} events in one request; send at most ${MAX_EVENTS_PER_REQUEST} (or use \`clickrate import\`)`);
   }
   const bad = new Set(unparsable.map((r) => r.index));
-  const { events, rejected } = validateEvents(items.map((it, i) => (bad.has(i) ? {} : it)));
+  const { events, indexes, rejected } = validateEvents(items.map((it, i) => (bad.has(i) ? {} : it)));
   const reasons = new Map(unparsable.map((r) => [r.index, r.reason]));
-  const allRejected = rejected.map((r) => ({ index: r.index, ...(lines[r.index] ? { line: lines[r.index] } : {}), reason: reasons.get(r.index) ?? r.reason }));
+  const named = (index: number, reason: string) => ({ index, ...(lines[index] ? { line: lines[index] } : {}), reason });
+  const allRejected = rejected.map((r) => named(r.index, reasons.get(r.index) ?? r.reason));
   let inserted = 0;
   let duplicates = 0;
+  let refused = 0;
   if (events.length > 0) {
     const session = await deps.store.beginIngest();
     try {
       await session.append(events);
-      ({ inserted, duplicates } = await session.commit());
+      const counts = await session.commit();
+      ({ inserted, duplicates } = counts);
+      // Events the store refused (a sent naming a message of another campaign) are rejected like invalid ones.
+      const positions = refusedPositions(events, counts.refused ?? []);
+      for (const p of positions) allRejected.push(named(indexes[p.position]!, p.reason));
+      allRejected.sort((a, b) => a.index - b.index);
+      refused = positions.length;
     } catch (err) {
       await session.abort();
       throw err;
     }
   }
   // Valid events are stored even when others are not; the answer lists every rejected one and why.
-  const status = events.length === 0 && allRejected.length > 0 ? 400 : 200;
-  sendJson(res, status, { received: items.length, accepted: events.length, inserted, duplicates, rejected: allRejected });
+  const accepted = events.length - refused;
+  const status = accepted === 0 && allRejected.length > 0 ? 400 : 200;
+  sendJson(res, status, { received: items.length, accepted, inserted, duplicates, rejected: allRejected });
 }
 
 export async function getReport(res: ServerResponse, deps: ApiDeps, campaign: string, query: URLSearchParams): Promise<void> {
