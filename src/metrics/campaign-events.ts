@@ -3,6 +3,7 @@
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
 import type { Row, Store } from '../store/store.js';
+import { ownedBy } from './campaign-owned.js';
 
 export const EVENTS_PAGE = 20_000;
 
@@ -19,13 +20,17 @@ function pageSize(limit: number): number {
 
 /**
  * An event belongs to the campaign when it names it (sends, ad events) or when its message was sent in
- * the campaign (opens, clicks, replies… which carry only the message id).
+ * the campaign (opens, clicks, replies… which carry only the message id); never when its message belongs
+ * to another campaign (store/message-owner.ts: whatever campaign the event itself names), nor when it is
+ * a sent naming another campaign (campaign-owned.ts).
  */
 export function compileCampaignEventsPage(campaign: string, after: { ts: number; id: string } | null, limit: number, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
   const c = d.param(bag, campaign, 'String');
   const cursor = after ? `AND (ts > ${d.param(bag, after.ts, 'Int64')} OR (ts = ${d.param(bag, after.ts, 'Int64')} AND id > ${d.param(bag, after.id, 'String')}))` : '';
-  const mine = `(${d.campaignNamed(c)} OR message IN (SELECT message FROM events WHERE ${d.campaignNamed(c)} AND message IS NOT NULL AND type IN ('sent', 'delivered')))`;
+  const named = `(${d.campaignNamed(c)} OR message IN (SELECT message FROM events WHERE ${d.campaignNamed(c)} AND message IS NOT NULL AND type IN ('sent', 'delivered')))`;
+  // Ad events have no message: only a message can belong to another campaign.
+  const mine = `${named} AND (message IS NULL OR (${ownedBy(d, c)}))`;
   // Through events(): where verdicts live apart from events (ClickHouse) they are joined in there.
   const sql = `
     SELECT ${COLUMNS} FROM ${d.events(`${mine} ${cursor}`)} AS e

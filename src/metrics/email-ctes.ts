@@ -1,6 +1,7 @@
 // The named subqueries every email report starts from: the campaign's events (`ev`), one row per message
 // (`msg`) and the message grain with its engagement counts under the report's rules (`j`).
-import type { ParamBag, SqlDialect, SubqueryRef } from '../store/dialect.js';
+import type { ParamBag, SqlDialect, SubqueryRef, Verdicts } from '../store/dialect.js';
+import { ownedBy } from './campaign-owned.js';
 import type { ReportPlan } from './report-plan.js';
 
 export type EmailPlan = Extract<ReportPlan, { kind: 'email' }>;
@@ -30,8 +31,9 @@ function engagementCounts(d: SqlDialect): Array<[string, string]> {
 const ENGAGEMENT_TYPES = "'open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion'";
 
 /**
- * A message's attributes from its own events (SPEC.md: a message belongs to the campaign its sent or
- * delivered event names; its labels and send time come from that event).
+ * A message's attributes from its own events (a message belongs to the campaign of its first sent, or
+ * of its first delivered if never sent: store/message-owner.ts; its labels and send time come from
+ * those events).
  * TRICKY: no output column is named like a column it is computed from (`anyIf(step, …) AS step`):
  * ClickHouse resolves aliases query-wide, so that would read its own alias.
  */
@@ -45,14 +47,22 @@ function messageAttributes(d: SqlDialect): string {
         ${first('recipient')} AS m_recipient`;
 }
 
+/**
+ * A FROM item: the events of the campaign's messages (SqlDialect.campaignMessageEvents) that belong to
+ * it (campaign-owned.ts): none of a message another campaign owns, no sent naming another campaign.
+ */
+function ownEvents(d: SqlDialect, c: string, verdicts: Verdicts): string {
+  return `(SELECT * FROM ${d.campaignMessageEvents(c, verdicts)} AS o WHERE ${ownedBy(d, c)})`;
+}
+
 /** `ev` and `msg` (one row per message with its send time, bounce flag and labels); `c` is the campaign's placeholder. */
 function messageCtes(d: SqlDialect, c: string): Ctes {
   return [
-    ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${d.campaignMessageEvents(c, 'machine')} AS e`],
+    ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${ownEvents(d, c, 'machine')} AS e`],
     [
       'msg',
       (ref) => `SELECT message, ${messageAttributes(d)}
-      FROM ${d.verdictsApart ? d.campaignMessageEvents(c, false) : ref('ev')} AS ev WHERE type IN ('sent', 'delivered', 'bounced')
+      FROM ${d.verdictsApart ? ownEvents(d, c, false) : ref('ev')} AS ev WHERE type IN ('sent', 'delivered', 'bounced')
       GROUP BY message`,
     ],
   ];
@@ -77,7 +87,7 @@ export function engaged(d: SqlDialect, bag: ParamBag, plan: EmailPlan, ref: Subq
 
 /** `bounced`: the campaign's messages with a bounce (what engaged() leaves out without a window). */
 function bouncedCte(d: SqlDialect, c: string): readonly [string, (ref: SubqueryRef) => string] {
-  return ['bounced', (ref) => `SELECT DISTINCT message FROM ${d.verdictsApart ? d.campaignMessageEvents(c, false) : ref('ev')} AS ev WHERE type = 'bounced'`];
+  return ['bounced', (ref) => `SELECT DISTINCT message FROM ${d.verdictsApart ? ownEvents(d, c, false) : ref('ev')} AS ev WHERE type = 'bounced'`];
 }
 
 /** What engaged() needs: `ev` and `bounced` without a window; `ev` and `msg` with one. */
