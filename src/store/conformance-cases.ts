@@ -256,3 +256,57 @@ export const METRIC_CASES: MetricCase[] = [
     expect: { 'totals.clicks': 5, 'totals.machine_clicks': 2, 'totals.ctr': 0.5, 'totals.raw.clicks': 7, 'totals.raw.ctr': 0.7 },
   },
 ];
+
+/**
+ * Message ids are global, and a message belongs to one campaign: that of its first sent
+ * (store/message-owner.ts). `stored` holds the owner's messages (ids `spring-sale:mN`, variants A and B)
+ * with opens and a click, and another campaign's own messages. `intruder` names spring-sale:m1 under
+ * the other campaign, earlier than its first sent (the stored owner stays all the same), with a
+ * recipient and variant of its own that must show nowhere.
+ */
+export interface OwnershipCase {
+  owner: string;
+  other: string;
+  stored: RawEvent[];
+  intruder: RawEvent;
+  alongside: RawEvent;
+  disagreeing: RawEvent[];
+  sameBatch: RawEvent[];
+  legacy: RawEvent[];
+}
+
+export const OWNERSHIP: OwnershipCase = {
+  owner: 'spring-sale',
+  other: 'other',
+  stored: [
+    // spring-sale:m1 has no variant, so that one lent by a sent of another campaign would show.
+    ...sends(4, 'spring-sale', 'spring-sale:m', (i): RawEvent => (i === 1 ? {} : { variant: i % 2 ? 'B' : 'A' })),
+    ...on('open', [0, 1, 2], 'spring-sale:m'),
+    ...on('click', [1], 'spring-sale:m', 61, click()),
+    ...sends(2, 'other', 'other:m'),
+  ],
+  intruder: { id: 'intruder-sent', type: 'sent', ts: at(-60), message: 'spring-sale:m1', campaign: 'other', recipient: 'intruder@example.com', variant: 'X' },
+  /** Stored with the intruder: a send of the other campaign's own, which is kept. */
+  alongside: { id: 'other-m2', type: 'sent', ts: at(5), message: 'other:m2', campaign: 'other', recipient: 'rother:m2@example.com' },
+  /** Events of the owner's messages naming the other campaign: kept, and the owner's. */
+  disagreeing: [
+    { id: 'dis-open', type: 'open', ts: at(70), message: 'spring-sale:m3', campaign: 'other' },
+    { id: 'dis-delivered', type: 'delivered', ts: at(1), message: 'spring-sale:m3', campaign: 'other' },
+  ],
+  /**
+   * One new message sent under two campaigns in one batch, at the same instant: the first by (ts, id)
+   * wins, so `tie-a` (campaign `fourth`) keeps it and `tie-b` (campaign `third`) is refused.
+   */
+  sameBatch: [
+    { id: 'tie-b', type: 'sent', ts: at(3), message: 'tie:m1', campaign: 'third', recipient: 'x@example.com' },
+    { id: 'tie-a', type: 'sent', ts: at(3), message: 'tie:m1', campaign: 'fourth', recipient: 'x@example.com' },
+  ],
+  /**
+   * What builds before the rule stored: spring-sale:m1 sent again under the other campaign (later than
+   * its first send, so spring-sale still owns it), and a click of it after that.
+   */
+  legacy: [
+    { id: 'legacy-sent', type: 'sent', ts: at(5), message: 'spring-sale:m1', campaign: 'other', recipient: 'legacy@example.com', variant: 'X' },
+    { id: 'legacy-click', type: 'click', ts: at(90), message: 'spring-sale:m1', url: 'https://shop.example.com/a' },
+  ],
+};

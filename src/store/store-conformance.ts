@@ -9,6 +9,7 @@ import { reclassify } from '../classify/reclassify.js';
 import { METRIC_CASES, at, on, range, sends, type RawEvent } from './conformance-cases.js';
 import type { IngestEvent, Store } from './store.js';
 import { ClickrateError } from '../errors.js';
+import { ownershipConformance } from './ownership-conformance.js';
 
 export type OpenStore = () => Promise<Store>;
 
@@ -167,4 +168,6 @@ export function storeConformanceSuite(backend: string, open: OpenStore): void {
       await store.close();
     }
   });
+
+  ownershipConformance(backend, open);
 }
