@@ -3,7 +3,7 @@
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
 import type { Row, Store } from '../store/store.js';
-import { ownedBy } from './campaign-owned.js';
+import { compileForeignClaims, ownedBy } from './campaign-owned.js';
 
 export const EVENTS_PAGE = 20_000;
 
@@ -24,13 +24,14 @@ function pageSize(limit: number): number {
  * to another campaign (store/message-owner.ts: whatever campaign the event itself names), nor when it is
  * a sent naming another campaign (campaign-owned.ts).
  */
-export function compileCampaignEventsPage(campaign: string, after: { ts: number; id: string } | null, limit: number, d: SqlDialect): CompiledQuery {
+export function compileCampaignEventsPage(campaign: string, after: { ts: number; id: string } | null, limit: number, d: SqlDialect, foreign = true): CompiledQuery {
   const bag = new ParamBag();
   const c = d.param(bag, campaign, 'String');
   const cursor = after ? `AND (ts > ${d.param(bag, after.ts, 'Int64')} OR (ts = ${d.param(bag, after.ts, 'Int64')} AND id > ${d.param(bag, after.id, 'String')}))` : '';
   const named = `(${d.campaignNamed(c)} OR message IN (SELECT message FROM events WHERE ${d.campaignNamed(c)} AND message IS NOT NULL AND type IN ('sent', 'delivered')))`;
-  // Ad events have no message: only a message can belong to another campaign.
-  const mine = `${named} AND (message IS NULL OR (${ownedBy(d, c)}))`;
+  // Ad events have no message: only a message can belong to another campaign. `foreign` false: no claim
+  // names another campaign for the campaign's messages (compileForeignClaims), so none can.
+  const mine = foreign ? `${named} AND (message IS NULL OR (${ownedBy(d, c)}))` : named;
   // Through events(): where verdicts live apart from events (ClickHouse) they are joined in there.
   const sql = `
     SELECT ${COLUMNS} FROM ${d.events(`${mine} ${cursor}`)} AS e
@@ -65,11 +66,14 @@ export function exportEvent(r: Row): ExportedEvent {
 /**
  * Yields pages of the campaign's events. TRICKY: each page re-runs the campaign filter, so a very large
  * export costs one scan per 20,000 events; it never holds more than one page in memory, which matters more.
+ * Whether another campaign's events must be filtered out is asked once, before the first page.
  */
 export async function* campaignEventPages(store: Store, campaign: string, limit = EVENTS_PAGE): AsyncGenerator<ExportedEvent[]> {
   let after: { ts: number; id: string } | null = null;
+  const [claims] = await store.query(compileForeignClaims(campaign, store.dialect));
+  const foreign = Number(claims?.n ?? 1) > 0;
   for (;;) {
-    const rows = await store.query(compileCampaignEventsPage(campaign, after, limit, store.dialect));
+    const rows = await store.query(compileCampaignEventsPage(campaign, after, limit, store.dialect, foreign));
     if (rows.length === 0) return;
     yield rows.map(exportEvent);
     if (rows.length < limit) return;

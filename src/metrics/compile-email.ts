@@ -3,6 +3,7 @@
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
+import { foreignClaims } from './campaign-owned.js';
 import { compileFactsReports, compileFactsTimeseries } from './compile-facts.js';
 import { groupKey, messageCountAggregates, reportPart } from './message-counts.js';
 
@@ -45,7 +46,7 @@ function reasonsBody(d: SqlDialect, bag: ParamBag, plan: EmailPlan) {
  * shared subqueries once answer every part in one statement (dialect.withParts): a dashboard page's
  * breakdowns then cost one pass over the campaign's events, not one each.
  */
-export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect, factsStale = true): CompiledParts {
+export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect, factsStale = true, foreign = true): CompiledParts {
   const first = plans[0];
   if (!first || plans.some((p) => p.query.campaign !== first.query.campaign || p.query.window?.ms !== first.query.window?.ms)) {
     throw new ClickrateError('CR_ERR_BAD_QUERY', 'reports compiled together must share one campaign and window');
@@ -54,7 +55,7 @@ export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect, 
   const facts = d.messageFacts(d.param(factsBag, first.query.campaign, 'String'), factsStale);
   if (facts !== null) return compileFactsReports(plans, d, factsBag, facts);
   const bag = new ParamBag();
-  const ctes = messageGrainCtes(d, bag, first);
+  const ctes = messageGrainCtes(d, bag, first, foreign);
   const parts = new Map<string, (ref: SubqueryRef) => string>();
   for (const plan of plans) {
     parts.set(reportPart(plan), reportBody(d, plan.grouping === 'link' ? null : plan.grouping));
@@ -68,13 +69,13 @@ export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect, 
  * Opens and clicks over time (bucket = whole `bucketMs` since the epoch, by event time), people and
  * machines apart, under the report's own rules: delivered messages only, within the window of the send.
  */
-export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: SqlDialect, factsStale = true): CompiledQuery {
+export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: SqlDialect, factsStale = true, foreign = true): CompiledQuery {
   const factsBag = new ParamBag();
   const facts = d.messageFacts(d.param(factsBag, plan.query.campaign, 'String'), factsStale);
   if (facts !== null) return compileFactsTimeseries(plan, bucketMs, d, factsBag, facts);
   const bag = new ParamBag();
   const sql = d.withQuery(
-    engagedCtes(d, bag, plan),
+    engagedCtes(d, bag, plan, foreign),
     (ref) => `SELECT ${d.bucketOf('ts', bucketMs)} AS bucket,
       ${d.countIf(`type = 'open' AND machine = ${d.false}`)} AS human_opens,
       ${d.countIf(`type = 'open' AND machine = ${d.true}`)} AS machine_opens,
@@ -92,7 +93,9 @@ export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: Sql
  * and delivered events, not a distinct count, which would cost a hash of every message id), how many ad
  * events it has, and its orphans (events naming the campaign whose message was never sent, SPEC.md).
  * An orphan's message has no sent or delivered event anywhere; checking that for the few events that
- * name the campaign but are not sends keeps the check small.
+ * name the campaign but are not sends keeps the check small. Engines without per-message facts also
+ * count `foreign_claims` (campaign-owned.ts): when 0, as in any store that checked every sent, the
+ * reports leave out the filter that keeps other campaigns' messages out.
  */
 export function compileCampaignProfile(campaign: string, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
@@ -109,8 +112,13 @@ export function compileCampaignProfile(campaign: string, d: SqlDialect): Compile
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NULL) AS ad_events,
       (SELECT count(*) FROM ${ref('candidates')} AS c
         WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND ${d.messageIn(`SELECT message FROM ${ref('candidates')} AS c2`)})
-      ) AS orphans${stale === null ? '' : `,
-      ${stale} AS facts_stale`}`,
+      ) AS orphans${
+        stale === null
+          ? `,
+      (SELECT count(*) FROM (${foreignClaims(d, c)}) AS f) AS foreign_claims`
+          : `,
+      ${stale} AS facts_stale`
+      }`,
   );
   return { sql, params: bag.params };
 }

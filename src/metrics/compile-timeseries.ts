@@ -4,6 +4,7 @@
 import { ClickrateError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { compileAdTimeseries } from './compile-ads.js';
+import { hasForeignClaims } from './campaign-owned.js';
 import { compileCampaignProfile, compileEmailTimeseries } from './compile-email.js';
 import { parseReportQuery } from './report-query.js';
 import type { TimeInterval, Timeseries } from './report-types.js';
@@ -30,7 +31,7 @@ export async function runTimeseries(store: Store, input: { campaign: string; int
   const bucket = BUCKET_MS[interval];
   const q =
     kind === 'email'
-      ? compileEmailTimeseries({ kind: 'email', query, grouping: null }, bucket, store.dialect, profile?.facts_stale !== false)
+      ? compileEmailTimeseries({ kind: 'email', query, grouping: null }, bucket, store.dialect, profile?.facts_stale !== false, hasForeignClaims(profile))
       : compileAdTimeseries({ kind: 'ads', query, grouping: null }, bucket, store.dialect);
   const rows = await store.query(q);
   const points = rows.map((r) => ({

@@ -50,19 +50,22 @@ function messageAttributes(d: SqlDialect): string {
 /**
  * A FROM item: the events of the campaign's messages (SqlDialect.campaignMessageEvents) that belong to
  * it (campaign-owned.ts): none of a message another campaign owns, no sent naming another campaign.
+ * `foreign` false: the campaign's messages have no claim naming another campaign (the profile's
+ * foreign_claims), so every such event is its own and the filter, a second look-up, is left out.
  */
-function ownEvents(d: SqlDialect, c: string, verdicts: Verdicts): string {
-  return `(SELECT * FROM ${d.campaignMessageEvents(c, verdicts)} AS o WHERE ${ownedBy(d, c)})`;
+function ownEvents(d: SqlDialect, c: string, verdicts: Verdicts, foreign: boolean): string {
+  const events = d.campaignMessageEvents(c, verdicts);
+  return foreign ? `(SELECT * FROM ${events} AS o WHERE ${ownedBy(d, c)})` : events;
 }
 
 /** `ev` and `msg` (one row per message with its send time, bounce flag and labels); `c` is the campaign's placeholder. */
-function messageCtes(d: SqlDialect, c: string): Ctes {
+function messageCtes(d: SqlDialect, c: string, foreign: boolean): Ctes {
   return [
-    ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${ownEvents(d, c, 'machine')} AS e`],
+    ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${ownEvents(d, c, 'machine', foreign)} AS e`],
     [
       'msg',
       (ref) => `SELECT message, ${messageAttributes(d)}
-      FROM ${d.verdictsApart ? ownEvents(d, c, false) : ref('ev')} AS ev WHERE type IN ('sent', 'delivered', 'bounced')
+      FROM ${d.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type IN ('sent', 'delivered', 'bounced')
       GROUP BY message`,
     ],
   ];
@@ -86,21 +89,21 @@ export function engaged(d: SqlDialect, bag: ParamBag, plan: EmailPlan, ref: Subq
 }
 
 /** `bounced`: the campaign's messages with a bounce (what engaged() leaves out without a window). */
-function bouncedCte(d: SqlDialect, c: string): readonly [string, (ref: SubqueryRef) => string] {
-  return ['bounced', (ref) => `SELECT DISTINCT message FROM ${d.verdictsApart ? ownEvents(d, c, false) : ref('ev')} AS ev WHERE type = 'bounced'`];
+function bouncedCte(d: SqlDialect, c: string, foreign: boolean): readonly [string, (ref: SubqueryRef) => string] {
+  return ['bounced', (ref) => `SELECT DISTINCT message FROM ${d.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type = 'bounced'`];
 }
 
-/** What engaged() needs: `ev` and `bounced` without a window; `ev` and `msg` with one. */
-export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan): Ctes {
+/** What engaged() needs: `ev` and `bounced` without a window; `ev` and `msg` with one. `foreign`: see ownEvents. */
+export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, foreign = true): Ctes {
   const c = d.param(bag, plan.query.campaign, 'String');
-  const base = messageCtes(d, c);
-  return plan.query.window ? base : [base[0]!, bouncedCte(d, c)];
+  const base = messageCtes(d, c, foreign);
+  return plan.query.window ? base : [base[0]!, bouncedCte(d, c, foreign)];
 }
 
 /**
  * `ev`, `msg` and `j`: one row per message with send_ts, is_bounced, the labels (m_step, m_variant,
  * m_segment, m_recipient) and its engagement counts (h_opens, h_clicks, m_opens, …), which are zero on
- * a bounced message (an open or click counts only on a delivered one, SPEC.md).
+ * a bounced message (an open or click counts only on a delivered one, SPEC.md). `foreign`: see ownEvents.
  *
  * Without a window, one GROUP BY over the campaign's events gives both the message's attributes and its
  * counts. With one, an event counts only within the window of its message's send time, which is itself
@@ -108,16 +111,16 @@ export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan): Ctes
  * pass is what makes the default report fast: it groups each event once instead of grouping sends and
  * engagement apart and joining them (on a million-message campaign, about half the time).
  */
-export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan): Ctes {
+export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, foreign = true): Ctes {
   const counts = engagementCounts(d);
   const c = d.param(bag, plan.query.campaign, 'String');
-  const base = messageCtes(d, c);
+  const base = messageCtes(d, c, foreign);
   const labels = 'send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient';
   if (!plan.query.window) {
     const [ev] = base;
     return [
       ev!,
-      bouncedCte(d, c),
+      bouncedCte(d, c, foreign),
       [
         'msg',
         (ref) => `SELECT message, ${messageAttributes(d)},

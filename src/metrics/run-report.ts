@@ -2,6 +2,7 @@
 // shape. Every step but execute is pure; execute (here and run-parts.ts) is the only one that talks to a store.
 import type { Store } from '../store/store.js';
 import { compileAdMachineReasons, compileAdReport } from './compile-ads.js';
+import { hasForeignClaims } from './campaign-owned.js';
 import { compileCampaignProfile, compileEmailReports, reportPart } from './compile-email.js';
 import type { EmailPlan } from './email-ctes.js';
 import { machineReasons } from './machine-reasons.js';
@@ -36,7 +37,7 @@ export async function runReports(
   const queries = groupings.map((by) => parseReportQuery({ ...input, by, control: by === input.by || by === 'variant' ? input.control : undefined }));
   const plans: ReportPlan[] = queries.map((q) => planReport(q, counts));
   const email = plans.filter((p): p is EmailPlan => p.kind === 'email');
-  const parts = email.length > 0 ? await runParts(store, compileEmailReports(email, store.dialect, profile?.facts_stale !== false)) : null;
+  const parts = email.length > 0 ? await runParts(store, compileEmailReports(email, store.dialect, profile?.facts_stale !== false, hasForeignClaims(profile))) : null;
   const reports: Report[] = [];
   for (const plan of plans) {
     if (plan.kind === 'ads') {
