@@ -8,9 +8,9 @@
 // The store is changed (its verdicts are rewritten): point it at a copy.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { reclassify } from '../dist/classify/reclassify.js';
-import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
-import { openClickHouseStore } from '../dist/store/clickhouse/clickhouse-store.js';
+import { reclassify } from '../dist/src/classify/reclassify.js';
+import { openDuckDbStore } from '../dist/src/store/duckdb/duckdb-store.js';
+import { openClickHouseStore } from '../dist/src/store/clickhouse/clickhouse-store.js';
 import { timeVerdictPass } from './timing.mjs';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, store: { type: 'string' }, all: { type: 'boolean', default: false }, memory: { type: 'string' }, slice: { type: 'string' }, chunk: { type: 'string' } } });

@@ -1,11 +1,11 @@
 // Evaluates the human/machine classifier (src/classify) on the labelled traffic simulator: per campaign,
 // machine-click and machine-open precision/recall, human CTR and CTOR (truth vs classified vs raw), and
 // classification throughput. Usage: npx tsc -p . && node bench/classify-eval.mjs [--seeds 1,2,3] [--bulk N]
-import { demoEvents } from '../dist/demo/demo-dataset.js';
-import { benchCampaign, benchRecords } from '../dist/demo/bench-specs.js';
-import { createRng } from '../dist/demo/rng.js';
-import { parseEvent } from '../dist/events/parse-event.js';
-import { CLASSIFIER_VERSION, classifyEvents, defaultRangeTable, evaluate, uaSignal } from '../dist/classify/index.js';
+import { demoEvents } from '../dist/src/demo/demo-dataset.js';
+import { benchCampaign, benchRecords } from '../dist/src/demo/bench-specs.js';
+import { createRng } from '../dist/src/demo/rng.js';
+import { parseEvent } from '../dist/src/events/parse-event.js';
+import { CLASSIFIER_VERSION, classifyEvents, defaultRangeTable, evaluate, uaSignal } from '../dist/src/classify/index.js';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);

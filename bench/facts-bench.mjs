@@ -9,7 +9,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { refreshFacts } from '../dist/store/duckdb/message-facts.js';
+import { refreshFacts } from '../dist/src/store/duckdb/message-facts.js';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, memory: { type: 'string', default: '1GB' } } });
 if (!values.db) throw new Error('--db COPY.duckdb is required (its facts are rebuilt)');

@@ -11,11 +11,11 @@ import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { createRng } = await import('../dist/demo/rng.js').catch(() => {
+const { createRng } = await import('../dist/src/demo/rng.js').catch(() => {
   console.error('gen-events: ../dist/demo is missing; build first with `npx tsc -p .`');
   process.exit(1);
 });
-const { benchCampaign, benchRecords } = await import('../dist/demo/bench-specs.js');
+const { benchCampaign, benchRecords } = await import('../dist/src/demo/bench-specs.js');
 
 const { values } = parseArgs({
   options: {

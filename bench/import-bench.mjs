@@ -35,9 +35,9 @@ if (!file) {
   console.error('usage: node bench/import-bench.mjs FILE.jsonl|FILE.csv [--dir DIR] [--workers N] [--stream] [--baseline] [--classify]');
   process.exit(2);
 }
-const { openDuckDbStore } = await import('../dist/store/duckdb/duckdb-store.js');
-const { importFile } = await import('../dist/events/import-file.js');
-const { reclassify } = await import('../dist/classify/reclassify.js');
+const { openDuckDbStore } = await import('../dist/src/store/duckdb/duckdb-store.js');
+const { importFile } = await import('../dist/src/ingest/import-file.js');
+const { reclassify } = await import('../dist/src/classify/reclassify.js');
 
 const dir = mkdtempSync(join(values.dir, 'clickrate-bench-'));
 const store = await openDuckDbStore(join(dir, 'bench.duckdb'), { memoryLimit: '256MB' });

@@ -6,11 +6,11 @@
 // times the page grouping the events, as before message_facts (issue #5), in the same run.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
-import { runReport, runReports } from '../dist/metrics/run-report.js';
-import { runTimeseries } from '../dist/metrics/compile-timeseries.js';
-import { listCampaigns } from '../dist/metrics/list-campaigns.js';
-import { DuckDbDialect } from '../dist/store/duckdb/dialect.js';
+import { openDuckDbStore } from '../dist/src/store/duckdb/duckdb-store.js';
+import { runReport, runReports } from '../dist/src/metrics/run-report.js';
+import { runTimeseries } from '../dist/src/metrics/compile-timeseries.js';
+import { listCampaigns } from '../dist/src/metrics/list-campaigns.js';
+import { DuckDbDialect } from '../dist/src/store/duckdb/dialect.js';
 import { timeRuns } from './timing.mjs';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, campaign: { type: 'string' }, runs: { type: 'string', default: '15' }, by: { type: 'string' }, window: { type: 'string' }, compare: { type: 'boolean' } } });

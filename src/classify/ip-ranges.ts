@@ -1,8 +1,8 @@
 // Published address ranges (Apple's proxies, mail-security gateways, data centres) and a fast lookup:
 // CIDRs become sorted integer intervals (IPv4 as numbers, IPv6 as BigInt) searched by bisection.
+import { inPackage } from '../package-root.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ClickrateError } from '../errors.js';
 import { parseIp } from './ip-parse.js';
@@ -158,8 +158,8 @@ export function parseRangeFile(json: unknown, name: string): RangeFile {
   return res.data;
 }
 
-/** data/ranges/ of this checkout: src/classify and dist/classify are both two levels below the root. */
-export const DEFAULT_RANGES_DIR = fileURLToPath(new URL('../../data/ranges/', import.meta.url));
+/** data/ranges/ of this installation. */
+export const DEFAULT_RANGES_DIR = inPackage(import.meta.url, 'data', 'ranges');
 
 /** Reads every *.json of a directory (sorted, so the table is the same on every machine). */
 export function loadRangeTable(dir: string = DEFAULT_RANGES_DIR): IpRangeTable {

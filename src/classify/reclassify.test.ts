@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import { sliceRowsFor } from '../store/duckdb/duckdb-verdicts.js';
 import { planChunks } from '../store/verdict-chunks.js';
-import { reclassifySuite } from './reclassify-suite.js';
+import { reclassifySuite } from '../../test/support/reclassify-suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-reclassify-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

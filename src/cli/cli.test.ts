@@ -1,14 +1,13 @@
 // Drives the real `bin/clickrate` over real files and a real DuckDB file, as a user would: the output
 // a person reads, the JSON a script reads, and the exit codes and messages of bad input.
+import { BIN } from '../../test/support/paths.js';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/clickrate');
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const db = join(dir, 'cli.duckdb');

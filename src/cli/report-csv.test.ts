@@ -10,9 +10,9 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import type { Report } from '../metrics/report-types.js';
 import { runReport } from '../metrics/run-report.js';
-import { at, sends } from '../store/conformance-cases.js';
+import { at, sends } from '../../test/support/conformance-cases.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
-import { ingest } from '../store/store-conformance.js';
+import { ingest } from '../../test/support/ingest-raw.js';
 import { reportToCsv, spreadsheetSafe } from './report-csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-csv-'));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createApiKey, hashApiKey } from '../http/api-keys.js';
-import { ClickrateServer } from '../http/server.js';
+import { ClickrateServer } from '../server/server.js';
 import { SessionCookies } from '../http/session.js';
 import type { EmailReport } from '../metrics/report-types.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';

@@ -1,10 +1,10 @@
 // The dashboard's pages (SPEC.md "Dashboard"): /login and /logout, the single-page app's shell at `/`,
 // `/campaigns/<id>` and `/calculator`, and its bundled assets from dist/web. Nothing loads from elsewhere.
 // Sign-in failures are throttled per client address and logged with it; logout ends the session server-side.
+import { inPackage } from '../package-root.js';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { hashApiKey, type ApiKeyAuth } from '../http/api-keys.js';
 import { isClickrateError } from '../errors.js';
@@ -20,8 +20,8 @@ export interface DashboardPageDeps {
   log: Logger;
 }
 
-/** Where `vite build` puts the frontend: dist/web beside this module's dist/dashboard. */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
+/** Where `vite build` puts the frontend: dist/web of this installation. */
+export const DEFAULT_WEB_ROOT = inPackage(import.meta.url, 'dist', 'web');
 
 /** The app's CSP: its own scripts, styles and API only; frames only from itself (the click map). */
 export const PAGE_CSP =

@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_DEFAULT_NOW } from '../demo/demo-dataset.js';
 import { loadDemo } from '../demo/load-demo.js';
 import { createApiKey } from '../http/api-keys.js';
-import { ClickrateServer } from '../http/server.js';
+import { ClickrateServer } from '../server/server.js';
 import type { EmailGroup, EmailReport } from '../metrics/report-types.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';

@@ -1,7 +1,7 @@
 // Loads the demo into a store: its events, verdicts for them, and the templates the click map shows.
 // The one place `clickrate demo` and `serve --demo` share, so both show a newcomer the same thing.
 import { reclassify } from '../classify/reclassify.js';
-import { ingestEvents } from '../events/ingest-events.js';
+import { ingestEvents } from '../ingest/ingest-events.js';
 import type { IngestCounts, Store } from '../store/store.js';
 import { demoEvents, type DemoCampaign } from './demo-dataset.js';
 import { demoTemplates } from './demo-templates.js';

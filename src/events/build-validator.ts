@@ -1,5 +1,5 @@
 // Build step (`npm run build`, after tsc): writes the event validator, compiled by ajv from the schema,
-// beside fast-validate.js as dist/events/event-validator.js, so that no import thread compiles it again.
+// beside fast-validate.js as dist/src/events/event-validator.js, so that no import thread compiles it again.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { eventJsonSchema, validatorSource } from './fast-validate.js';

@@ -1,6 +1,6 @@
 // Which fields each event type must (or must not) carry, beyond `type` and `ts` (SPEC.md "Events"),
 // kept as data so that the zod schema and the compiled fast validator are both generated from it.
-import type { EventField, EventType } from './event.js';
+import type { EventField, EventType } from './event-fields.js';
 
 /** A field that must be present, and the reason a person sees when it is not. */
 type Required = Partial<Record<EventField, string>>;

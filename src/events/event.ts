@@ -1,41 +1,10 @@
 // The event model of SPEC.md ("Events"): the one schema every input path (files, API, webhooks, the
 // tracking edge) validates against, and the normalized record the stores keep.
 import { z } from 'zod';
+import { EVENT_TYPES, type EventType } from './event-fields.js';
 import { TYPE_RULES, typeRuleIssues } from './event-rules.js';
 
-export const EVENT_TYPES = [
-  'sent',
-  'delivered',
-  'bounced',
-  'open',
-  'click',
-  'reply',
-  'unsubscribe',
-  'complaint',
-  'conversion',
-  'impression',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** The columns of an event, in storage order. Stores and CSV readers share this list. */
-export const EVENT_FIELDS = [
-  'id',
-  'type',
-  'ts',
-  'message',
-  'campaign',
-  'recipient',
-  'step',
-  'variant',
-  'segment',
-  'ad',
-  'url',
-  'ip',
-  'user_agent',
-  'method',
-  'value',
-] as const;
-export type EventField = (typeof EVENT_FIELDS)[number];
+export { EVENT_FIELDS, EVENT_TYPES, type EventField, type EventType } from './event-fields.js';
 
 /** A validated, normalized event: times are epoch milliseconds, absent fields are null. */
 export interface ClickrateEvent {

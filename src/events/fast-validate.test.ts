@@ -195,7 +195,7 @@ test('fast path and zod agree on 10,000 seeded combinations of fields', () => {
   assert.ok(accepted > 300, `the sweep must also cover valid events (${accepted})`);
 });
 
-// The verdicts above come from the build's compiled validator (dist/events/event-validator.js, written by
+// The verdicts above come from the build's compiled validator (dist/src/events/event-validator.js, written by
 // build-validator.ts before the tests run), and only a file compiled from the current schema is used.
 test('the build compiled the validator from the current schema, and these tests used it', () => {
   assert.equal(usesBuiltValidator, true);

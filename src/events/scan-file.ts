@@ -5,11 +5,16 @@ import { stat } from 'node:fs/promises';
 import { BadRows } from './bad-rows.js';
 import { identityOf, MAX_SAMPLES, type LoadCheck } from './direct-load.js';
 import { IdRepeatFilter } from './id-repeat-filter.js';
-import type { ImportProgress } from './import-file.js';
 import { scanWorkerCount } from './parse-pool.js';
 import type { ParsedEvent } from './parse-event.js';
 import type { ScanReply } from './parse-worker.js';
 import { runBlocks } from './run-blocks.js';
+
+/** How far an import has come: lines read so far, and whether it is committing (for a progress line). */
+export interface ImportProgress {
+  lines: number;
+  committing: boolean;
+}
 
 /** Blocks in the workers ahead of the one being counted: keeps every worker busy, bounds memory. */
 const AHEAD = 4;

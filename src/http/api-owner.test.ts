@@ -11,7 +11,7 @@ import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { createKeyring, generateKey } from '../tracking/keyring.js';
 import { createApiKey } from './api-keys.js';
-import { ClickrateServer } from './server.js';
+import { ClickrateServer } from '../server/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-owner-api-'));
 let store: Store;

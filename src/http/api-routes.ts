@@ -2,7 +2,7 @@
 // campaigns. Every route here needs an API key; bodies are size-limited and errors are JSON.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClickrateError } from '../errors.js';
-import { refusedPositions, validateEvents, type RejectedEvent } from '../events/ingest-events.js';
+import { refusedPositions, validateEvents, type RejectedEvent } from '../ingest/ingest-events.js';
 import { makeEvent } from '../events/make-event.js';
 import { listCampaigns } from '../metrics/list-campaigns.js';
 import { runReport } from '../metrics/run-report.js';

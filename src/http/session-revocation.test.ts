@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openClickHouseStore } from '../store/clickhouse/clickhouse-store.js';
-import { useLocalClickHouse } from '../store/clickhouse/test-server.js';
+import { useLocalClickHouse } from '../../test/support/clickhouse.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { StoreWorker } from '../store/worker/store-client.js';
 import { createKeyring, generateKey } from '../tracking/keyring.js';
 import { createApiKey } from './api-keys.js';
-import { ClickrateServer } from './server.js';
+import { ClickrateServer } from '../server/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-sessions-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

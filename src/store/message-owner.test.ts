@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openClickHouseStore } from './clickhouse/clickhouse-store.js';
-import { useLocalClickHouse } from './clickhouse/test-server.js';
-import { at, type RawEvent } from './conformance-cases.js';
+import { useLocalClickHouse } from '../../test/support/clickhouse.js';
+import { at, type RawEvent } from '../../test/support/conformance-cases.js';
 import { openDuckDbStore } from './duckdb/duckdb-store.js';
 import { assertMessageCampaign, messageOwner } from './message-owner.js';
 import type { Store } from './store.js';
-import { toIngest } from './store-conformance.js';
+import { toIngest } from '../../test/support/ingest-raw.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-owner-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

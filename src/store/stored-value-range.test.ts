@@ -9,10 +9,10 @@ import { after, test } from 'node:test';
 import { runReport } from '../metrics/run-report.js';
 import { reclassify } from '../classify/reclassify.js';
 import { openClickHouseStore } from './clickhouse/clickhouse-store.js';
-import { useLocalClickHouse } from './clickhouse/test-server.js';
-import { at, sends } from './conformance-cases.js';
+import { useLocalClickHouse } from '../../test/support/clickhouse.js';
+import { at, sends } from '../../test/support/conformance-cases.js';
 import { openDuckDbStore } from './duckdb/duckdb-store.js';
-import { toIngest } from './store-conformance.js';
+import { toIngest } from '../../test/support/ingest-raw.js';
 import type { Store } from './store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-value-range-'));

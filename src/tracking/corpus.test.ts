@@ -4,13 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import { createKeyring, generateKey } from './keyring.js';
 import { verifyClickToken, verifyOpenToken } from './token.js';
 import { wrapMessage } from './wrap-message.js';
 
-// dist/tracking/ → project root → its sibling shared/corpus (the corpus README asks tests to read in place).
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/email-html/', import.meta.url));
+// The repository's sibling shared/corpus (its README asks tests to read the templates in place).
+const CORPUS = join(packageRoot(import.meta.url), '..', 'shared', 'corpus', 'email-html') + sep;
 const BASE = 'https://trk.clickrate.test';
 const ring = createKeyring('k1', { k1: generateKey() });
 

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../package-root.js';
 import { Command } from 'commander';
 import { ClickrateError } from '../../errors.js';
 import { registerCalc } from './calc.js';
@@ -106,13 +106,11 @@ test('calc refuses malformed or impossible flags with CR_ERR_BAD_INPUT naming th
   }
 });
 
-// End to end through bin/clickrate, once src/cli/commands/index.ts registers calc (skipped until then).
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const indexSrc = `${root}src/cli/commands/index.ts`;
-const wired = existsSync(`${root}dist/cli/commands/index.js`) && existsSync(indexSrc) && readFileSync(indexSrc, 'utf8').includes('registerCalc');
+// End to end through bin/clickrate: the command is registered, prints on stdout and refuses with exit 2.
+const root = packageRoot(import.meta.url);
 
-test('bin/clickrate calc: output on stdout, refusals as "clickrate: CODE: message" with exit code 2', { skip: !wired && 'calc not wired into commands/index.ts yet' }, () => {
-  const bin = `${root}bin/clickrate`;
+test('bin/clickrate calc: output on stdout, refusals as "clickrate: CODE: message" with exit code 2', () => {
+  const bin = join(root, 'bin', 'clickrate');
   const ok = spawnSync(process.execPath, [bin, 'calc', '--clicks', '200', '--impressions', '50000'], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /^CTR\s+0\.40%/);

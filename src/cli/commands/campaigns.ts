@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { fmtInt, table } from '../format-table.js';
 import { out } from '../io.js';
-import { withStore } from '../open-store.js';
+import { withStore } from '../../store/open-store.js';
 
 export function registerCampaigns(program: Command): void {
   program

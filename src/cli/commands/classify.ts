@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { reclassify } from '../../classify/reclassify.js';
 import { CLASSIFIER_VERSION } from '../../classify/config.js';
 import { out } from '../io.js';
-import { withStore } from '../open-store.js';
+import { withStore } from '../../store/open-store.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

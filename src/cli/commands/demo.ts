@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadDemo } from '../../demo/load-demo.js';
 import { ClickrateError } from '../../errors.js';
 import { out } from '../io.js';
-import { describeStore, withStore } from '../open-store.js';
+import { describeStore, withStore } from '../../store/open-store.js';
 
 export function registerDemo(program: Command): void {
   program

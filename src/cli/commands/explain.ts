@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { explainMessage, type ExplainedEvent } from '../../classify/explain-message.js';
 import { out } from '../io.js';
-import { withStore } from '../open-store.js';
+import { withStore } from '../../store/open-store.js';
 import { safeText } from '../safe-text.js';
 
 function offset(ms: number | null): string {

@@ -1,13 +1,13 @@
 // `clickrate import FILE… [--db PATH]`: loads event files, each all or nothing (SPEC.md "Interfaces").
 import type { Command } from 'commander';
 import { reclassify } from '../../classify/reclassify.js';
-import { importFile, type ImportFileResult } from '../../events/import-file.js';
+import { importFile, type ImportFileResult } from '../../ingest/import-file.js';
 import { ClickrateError, isClickrateError } from '../../errors.js';
 import { out } from '../io.js';
 import { ProgressLine } from '../progress-line.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { Store } from '../../store/store.js';
-import { withStore } from '../open-store.js';
+import { withStore } from '../../store/open-store.js';
 import { safeText } from '../safe-text.js';
 
 const n = (x: number) => x.toLocaleString('en-US');

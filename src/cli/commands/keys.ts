@@ -5,7 +5,7 @@ import { ClickrateError } from '../../errors.js';
 import { createApiKey } from '../../http/api-keys.js';
 import { table } from '../format-table.js';
 import { out } from '../io.js';
-import { withStore } from '../open-store.js';
+import { withStore } from '../../store/open-store.js';
 import { safeText } from '../safe-text.js';
 
 export function registerKeys(program: Command): void {

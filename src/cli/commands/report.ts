@@ -4,7 +4,7 @@ import { ClickrateError } from '../../errors.js';
 import { runReport } from '../../metrics/run-report.js';
 import { formatReport } from '../format-report.js';
 import { out } from '../io.js';
-import { withStore } from '../open-store.js';
+import { withStore } from '../../store/open-store.js';
 import { reportToCsv } from '../report-csv.js';
 
 interface ReportOptions {

@@ -6,11 +6,11 @@ import { pino } from 'pino';
 import { loadDemo } from '../../demo/load-demo.js';
 import { ClickrateError } from '../../errors.js';
 import { createApiKey } from '../../http/api-keys.js';
-import { ClickrateServer } from '../../http/server.js';
+import { ClickrateServer } from '../../server/server.js';
 import { loadOrCreateKeyring } from '../../http/signing-keys.js';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { out } from '../io.js';
-import { describeStore, storeSidecarBase } from '../open-store.js';
+import { describeStore, storeSidecarBase } from '../../store/open-store.js';
 import { StoreWorker } from '../../store/worker/store-client.js';
 
 interface ServeOptions {

@@ -6,7 +6,7 @@ import { loadOrCreateKeyring } from '../../http/signing-keys.js';
 import { defaultUtm } from '../../tracking/utm.js';
 import { wrapMessage, type TrackingPolicy } from '../../tracking/wrap-message.js';
 import { out, warn } from '../io.js';
-import { storeSidecarBase } from '../open-store.js';
+import { storeSidecarBase } from '../../store/open-store.js';
 
 interface WrapOptions {
   campaign: string;

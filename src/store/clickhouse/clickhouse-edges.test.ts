@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createApiKey } from '../../http/api-keys.js';
-import { ClickrateServer } from '../../http/server.js';
+import { ClickrateServer } from '../../server/server.js';
 import { runReport } from '../../metrics/run-report.js';
 import type { EmailReport } from '../../metrics/report-types.js';
 import { createKeyring, generateKey } from '../../tracking/keyring.js';

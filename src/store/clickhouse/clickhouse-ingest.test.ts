@@ -2,12 +2,12 @@
 // stores exactly what one slice stores (ids, first occurrences, h:<digest>:<n> ids, msg_campaign, counts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ingestEvents, validateEvents } from '../../events/ingest-events.js';
-import { at, sends, type RawEvent } from '../conformance-cases.js';
+import { ingestEvents, validateEvents } from '../../ingest/ingest-events.js';
+import { at, sends, type RawEvent } from '../../../test/support/conformance-cases.js';
 import type { IngestCounts, Store } from '../store.js';
 import { ClickHouseIngestSession } from './clickhouse-ingest.js';
 import { openClickHouseStore } from './clickhouse-store.js';
-import { useLocalClickHouse } from './test-server.js';
+import { useLocalClickHouse } from '../../../test/support/clickhouse.js';
 
 const local = useLocalClickHouse();
 let n = 0;

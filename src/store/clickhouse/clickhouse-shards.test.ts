@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { reclassify } from '../../classify/reclassify.js';
 import { demoEvents } from '../../demo/demo-dataset.js';
-import { ingestEvents } from '../../events/ingest-events.js';
+import { ingestEvents } from '../../ingest/ingest-events.js';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { runReport } from '../../metrics/run-report.js';
 import { ClickHouseIngestSession } from './clickhouse-ingest.js';

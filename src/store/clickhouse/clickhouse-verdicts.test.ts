@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLASSIFIER_VERSION } from '../../classify/config.js';
 import { reclassify } from '../../classify/reclassify.js';
-import { reclassifySuite } from '../../classify/reclassify-suite.js';
-import { ingestEvents } from '../../events/ingest-events.js';
-import { at, sends } from '../conformance-cases.js';
+import { reclassifySuite } from '../../../test/support/reclassify-suite.js';
+import { ingestEvents } from '../../ingest/ingest-events.js';
+import { at, sends } from '../../../test/support/conformance-cases.js';
 import { runReport } from '../../metrics/run-report.js';
 import { STAGE_PREFIX } from './clickhouse-ingest.js';
 import { ClickHouseConnection } from './connection.js';
 import { openClickHouseStore } from './clickhouse-store.js';
-import { useLocalClickHouse } from './test-server.js';
+import { useLocalClickHouse } from '../../../test/support/clickhouse.js';
 
 const local = useLocalClickHouse();
 let n = 0;

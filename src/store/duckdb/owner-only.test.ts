@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { reclassify } from '../../classify/reclassify.js';
 import { createApiKey } from '../../http/api-keys.js';
-import { sends } from '../conformance-cases.js';
-import { ingest } from '../store-conformance.js';
+import { sends } from '../../../test/support/conformance-cases.js';
+import { ingest } from '../../../test/support/ingest-raw.js';
 import { openDuckDbStore, type DuckDbStore } from './duckdb-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-modes-'));

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openDuckDbStore } from '../duckdb/duckdb-store.js';
-import { sends } from '../conformance-cases.js';
-import { toIngest } from '../store-conformance.js';
+import { sends } from '../../../test/support/conformance-cases.js';
+import { toIngest } from '../../../test/support/ingest-raw.js';
 import type { Store } from '../store.js';
 import { ClassifyLoop, type ClassifyStats } from './classify-loop.js';
 

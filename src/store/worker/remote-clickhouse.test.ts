@@ -2,8 +2,8 @@
 // worker opens ClickHouse from the same --store URL serve takes (each case, ingest and a verdict pass).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { useLocalClickHouse } from '../clickhouse/test-server.js';
-import { storeConformanceSuite } from '../store-conformance.js';
+import { useLocalClickHouse } from '../../../test/support/clickhouse.js';
+import { storeConformanceSuite } from '../../../test/support/store-conformance.js';
 import { StoreWorker } from './store-client.js';
 
 const local = useLocalClickHouse();

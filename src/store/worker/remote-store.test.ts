@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { reclassifySuite } from '../../classify/reclassify-suite.js';
-import { sends, on, range } from '../conformance-cases.js';
+import { reclassifySuite } from '../../../test/support/reclassify-suite.js';
+import { sends, on, range } from '../../../test/support/conformance-cases.js';
 import { openDuckDbStore, type DuckDbStoreOptions } from '../duckdb/duckdb-store.js';
-import { storeConformanceSuite, toIngest } from '../store-conformance.js';
+import { storeConformanceSuite } from '../../../test/support/store-conformance.js';
+import { toIngest } from '../../../test/support/ingest-raw.js';
 import { StoreWorker } from './store-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-remote-'));

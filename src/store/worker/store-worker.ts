@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore } from '../../cli/open-store.js';
+import { openStore } from '../open-store.js';
 import { ingestRange } from '../../tracking/spool-ingest.js';
 import type { Store } from '../store.js';
 import { ClassifyLoop } from './classify-loop.js';

@@ -3,8 +3,8 @@
 import { ClickrateError } from '../errors.js';
 import { isStrictIngestSession } from '../store/message-owner.js';
 import type { IngestCounts, IngestEvent, RefusedEvent, Store } from '../store/store.js';
-import { contentDigest } from './event-id.js';
-import { parseEvent } from './parse-event.js';
+import { contentDigest } from '../events/event-id.js';
+import { parseEvent } from '../events/parse-event.js';
 
 export interface RejectedEvent {
   /** Position in the input, from 0. */

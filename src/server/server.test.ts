@@ -10,7 +10,7 @@ import { runReport } from '../metrics/run-report.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { createKeyring, generateKey } from '../tracking/keyring.js';
-import { createApiKey } from './api-keys.js';
+import { createApiKey } from '../http/api-keys.js';
 import { ClickrateServer } from './server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-http-'));

@@ -4,13 +4,13 @@
 // older build) holds it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { reclassify } from '../classify/reclassify.js';
-import { campaignEventPages, type ExportedEvent } from '../metrics/campaign-events.js';
-import { runReport, runReports } from '../metrics/run-report.js';
+import { reclassify } from '../../src/classify/reclassify.js';
+import { campaignEventPages, type ExportedEvent } from '../../src/metrics/campaign-events.js';
+import { runReport, runReports } from '../../src/metrics/run-report.js';
 import { OWNERSHIP as O, type RawEvent } from './conformance-cases.js';
 import { storeUnchecked } from './legacy-events.js';
-import type { IngestCounts, Store } from './store.js';
-import { toIngest } from './store-conformance.js';
+import type { IngestCounts, Store } from '../../src/store/store.js';
+import { toIngest } from './ingest-raw.js';
 
 type OpenStore = () => Promise<Store>;
 

@@ -14,15 +14,15 @@ import { Spool } from '../tracking/spool.js';
 import { SpoolWriter } from '../tracking/spool-writer.js';
 import type { RangeIngest } from '../tracking/spool-ingest.js';
 import { ClassifyLoop, type Classifier } from '../store/worker/classify-loop.js';
-import { EdgePacer } from './edge-pacer.js';
+import { EdgePacer } from '../http/edge-pacer.js';
 import { normalizeBaseUrl } from '../tracking/wrap-message.js';
-import { ApiKeyAuth } from './api-keys.js';
-import { getCampaigns, getReport, postEvents, postWrap, type ApiDeps } from './api-routes.js';
-import { parseTrustedProxies } from './client-ip.js';
-import { sendError, sendJson } from './reply.js';
-import { isSameOrigin, SessionCookies } from './session.js';
-import { TemplateSaver } from './template-saver.js';
-import { TrackingEdge } from './track-routes.js';
+import { ApiKeyAuth } from '../http/api-keys.js';
+import { getCampaigns, getReport, postEvents, postWrap, type ApiDeps } from '../http/api-routes.js';
+import { parseTrustedProxies } from '../http/client-ip.js';
+import { sendError, sendJson } from '../http/reply.js';
+import { isSameOrigin, SessionCookies } from '../http/session.js';
+import { TemplateSaver } from '../http/template-saver.js';
+import { TrackingEdge } from '../http/track-routes.js';
 
 export interface ServerOptions {
   store: Store;

@@ -4,18 +4,18 @@ import { access, stat } from 'node:fs/promises';
 import { ClickrateError, isClickrateError } from '../errors.js';
 import { isStrictIngestSession, refusalsOf } from '../store/message-owner.js';
 import type { IngestCounts, IngestEvent, IngestSession, Store } from '../store/store.js';
-import { BadRows } from './bad-rows.js';
-import { directPath, isDirectLoadSession } from './direct-load.js';
-import { contentDigest } from './event-id.js';
-import { IdRepeatFilter } from './id-repeat-filter.js';
-import { isPackedIngestSession, type PackedIngestSession, type PackedMode } from './packed-docs.js';
-import { defaultWorkerCount } from './parse-pool.js';
-import type { ParseReply } from './parse-worker.js';
-import { dropEmptyCells, parseEvent } from './parse-event.js';
-import { formatOf, readEventFile } from './read-events.js';
+import { BadRows } from '../events/bad-rows.js';
+import { directPath, isDirectLoadSession } from '../events/direct-load.js';
+import { contentDigest } from '../events/event-id.js';
+import { IdRepeatFilter } from '../events/id-repeat-filter.js';
+import { isPackedIngestSession, type PackedIngestSession, type PackedMode } from '../events/packed-docs.js';
+import { defaultWorkerCount } from '../events/parse-pool.js';
+import type { ParseReply } from '../events/parse-worker.js';
+import { dropEmptyCells, parseEvent } from '../events/parse-event.js';
+import { formatOf, readEventFile } from '../events/read-events.js';
 import { refusedFileError } from './refused-lines.js';
-import { runBlocks } from './run-blocks.js';
-import { scanFile } from './scan-file.js';
+import { runBlocks } from '../events/run-blocks.js';
+import { scanFile, type ImportProgress } from '../events/scan-file.js';
 
 const BATCH = 8192;
 /** Blocks handed to the workers ahead of the one being stored: bounds memory, keeps workers busy. */
@@ -31,6 +31,8 @@ export interface ImportFileResult extends IngestCounts {
   lane: 'direct' | 'stream' | 'exact';
 }
 
+export type { ImportProgress };
+
 export interface ImportFileOptions {
   /** Parse worker threads for JSON Lines (default: see defaultWorkerCount and scanWorkerCount in parse-pool.ts). */
   parseWorkers?: number;
@@ -42,11 +44,6 @@ export interface ImportFileOptions {
    * one declined it, or exact mode after repeated ids) starts the count again from 0.
    */
   onProgress?: (progress: ImportProgress) => void;
-}
-
-export interface ImportProgress {
-  lines: number;
-  committing: boolean;
 }
 
 export async function importFile(store: Store, file: string, opts: ImportFileOptions = {}): Promise<ImportFileResult> {

@@ -1,7 +1,7 @@
 // The metric cases every store backend must pass (Hono's common.case.test.ts pattern): each case is a
 // list of events and the figures SPEC.md says a report over them shows. Backends run them through
 // store-conformance.ts; nothing here knows which engine answers.
-import type { ReportQueryInput } from '../metrics/report-query.js';
+import type { ReportQueryInput } from '../../src/metrics/report-query.js';
 
 export type RawEvent = Record<string, string | number>;
 

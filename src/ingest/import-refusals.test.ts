@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { openClickHouseStore } from '../store/clickhouse/clickhouse-store.js';
-import { useLocalClickHouse } from '../store/clickhouse/test-server.js';
+import { useLocalClickHouse } from '../../test/support/clickhouse.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { importFile, type ImportFileResult } from './import-file.js';

@@ -1,14 +1,13 @@
 // Issue #3 "Done when: clicks survive kill -9": a real `clickrate serve` process answers clicks, is
 // killed with SIGKILL, and on restart every click it answered is in the report, exactly once.
+import { BIN } from '../../test/support/paths.js';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/clickrate');
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-crash-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const db = join(dir, 'crash.duckdb');

@@ -2,10 +2,9 @@
 // in one place: `--store URL`, else CLICKRATE_STORE, else the DuckDB file (`--db`, CLICKRATE_DB,
 // ./clickrate.duckdb, SPEC.md). A --store that is a plain path is a DuckDB file too.
 import { ClickrateError } from '../errors.js';
-import { isClickHouseUrl } from '../store/clickhouse/config.js';
-import { openDuckDbStore, type DuckDbStoreOptions } from '../store/duckdb/duckdb-store.js';
-import type { Store } from '../store/store.js';
-import { warn } from './io.js';
+import { isClickHouseUrl } from './clickhouse/config.js';
+import { openDuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';
+import type { Store } from './store.js';
 
 export const DEFAULT_DB = './clickrate.duckdb';
 
@@ -44,12 +43,15 @@ export function describeStore(opts: StoreFlags): string {
   return s.kind === 'duckdb' ? s.path : s.url.replace(/\/\/[^@/]*@/, '//');
 }
 
+/** Where the store's warnings for the operator go by default: stderr, as the command line's own. */
+const warnOnStderr = (message: string): void => void process.stderr.write(`warning: ${message}\n`);
+
 export async function openStore(opts: StoreFlags, duck: DuckDbStoreOptions = {}): Promise<Store> {
   const s = resolveStore(opts);
   // The store's warnings (a file that was readable by others) go to the operator on stderr.
-  if (s.kind === 'duckdb') return openDuckDbStore(s.path, { warn, ...duck });
+  if (s.kind === 'duckdb') return openDuckDbStore(s.path, { warn: warnOnStderr, ...duck });
   // Loaded only when asked for: DuckDB users pay nothing for the ClickHouse client at startup.
-  const { openClickHouseStore } = await import('../store/clickhouse/clickhouse-store.js');
+  const { openClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
   return openClickHouseStore(s.url);
 }
 

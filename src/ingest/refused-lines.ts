@@ -2,9 +2,9 @@
 // store/message-owner.ts): like a bad row, each refused event is named by file and line.
 import { ClickrateError } from '../errors.js';
 import type { RefusedEvent } from '../store/store.js';
-import { contentDigest } from './event-id.js';
-import { dropEmptyCells, parseEvent } from './parse-event.js';
-import { readEventFile } from './read-events.js';
+import { contentDigest } from '../events/event-id.js';
+import { dropEmptyCells, parseEvent } from '../events/parse-event.js';
+import { readEventFile } from '../events/read-events.js';
 
 /** An id-less event's id as the stores give it: `h:<digest>:<n>`, n its ordinal among identical events. */
 const DIGEST_ID = /^h:([^:]+):(\d+)$/;

@@ -2,32 +2,13 @@
 // through the public pipeline (ingest → runReport), so two backends can only agree or fail loudly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contentDigest } from '../events/event-id.js';
-import { parseEvent } from '../events/parse-event.js';
-import { runReport, runReports } from '../metrics/run-report.js';
-import { reclassify } from '../classify/reclassify.js';
+import { runReport, runReports } from '../../src/metrics/run-report.js';
 import { METRIC_CASES, at, on, range, sends, type RawEvent } from './conformance-cases.js';
-import type { IngestEvent, Store } from './store.js';
-import { ClickrateError } from '../errors.js';
+import type { Store } from '../../src/store/store.js';
+import { ingest, toIngest } from './ingest-raw.js';
 import { ownershipConformance } from './ownership-conformance.js';
 
 export type OpenStore = () => Promise<Store>;
-
-export function toIngest(raw: RawEvent[]): IngestEvent[] {
-  return raw.map((r, i) => {
-    const p = parseEvent(r);
-    if (!p.ok) throw new ClickrateError('CR_ERR_BAD_EVENT', `conformance event ${i} is invalid: ${p.reason} (${JSON.stringify(r)})`);
-    return { ...p.event, digest: p.event.id === null ? contentDigest(p.event) : null };
-  });
-}
-
-export async function ingest(store: Store, raw: RawEvent[]): Promise<{ inserted: number; duplicates: number }> {
-  const session = await store.beginIngest();
-  await session.append(toIngest(raw));
-  const counts = await session.commit();
-  await reclassify(store);
-  return counts;
-}
 
 function get(obj: unknown, path: string): unknown {
   let cur: unknown = obj;

@@ -13,8 +13,8 @@ import { listCampaigns } from '../metrics/list-campaigns.js';
 import { runReport } from '../metrics/run-report.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import { importFile } from './import-file.js';
-import { parseEvent } from './parse-event.js';
-import { readCsv, readJsonLines } from './read-events.js';
+import { parseEvent } from '../events/parse-event.js';
+import { readCsv, readJsonLines } from '../events/read-events.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-entrances-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 // Stores events past every ingest check, as builds before the rule that a message belongs to one
 // campaign (message-owner.ts) stored them: for the conformance case of a store that already holds
 // sends of one message under several campaigns. Tests only; the store's own SQL, values bound.
-import { ClickrateError } from '../errors.js';
-import { parseEvent } from '../events/parse-event.js';
+import { ClickrateError } from '../../src/errors.js';
+import { parseEvent } from '../../src/events/parse-event.js';
 import type { RawEvent } from './conformance-cases.js';
-import { ParamBag } from './dialect.js';
-import type { Store } from './store.js';
+import { ParamBag } from '../../src/store/dialect.js';
+import type { Store } from '../../src/store/store.js';
 
 const COLUMNS = ['id', 'type', 'ts', 'message', 'campaign', 'recipient', 'step', 'variant', 'segment', 'ad', 'url', 'ip', 'user_agent', 'method', 'value'] as const;
 
@@ -38,7 +38,7 @@ export async function storeUnchecked(store: Store, raw: readonly RawEvent[]): Pr
   }
   const config = (store as Partial<{ config: { url: string; database: string; username: string; password: string } }>).config;
   if (config === undefined) return false;
-  const { ClickHouseConnection } = await import('./clickhouse/connection.js');
+  const { ClickHouseConnection } = await import('../../src/store/clickhouse/connection.js');
   const conn = ClickHouseConnection.create(config.url, config.database, config.username, config.password);
   try {
     const claim = (e: (typeof events)[number]) => e.type === 'sent' || e.type === 'delivered';

@@ -3,12 +3,12 @@
 // the plain reference the bulk pass replaces — including late deliveries, ads and version changes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { demoEvents } from '../demo/demo-dataset.js';
-import { ingestEvents } from '../events/ingest-events.js';
-import type { Store } from '../store/store.js';
-import { classifyEvents } from './classify.js';
-import { CLASSIFIER_VERSION } from './config.js';
-import { classifyGroups, reclassify } from './reclassify.js';
+import { demoEvents } from '../../src/demo/demo-dataset.js';
+import { ingestEvents } from '../../src/ingest/ingest-events.js';
+import type { Store } from '../../src/store/store.js';
+import { classifyEvents } from '../../src/classify/classify.js';
+import { CLASSIFIER_VERSION } from '../../src/classify/config.js';
+import { classifyGroups, reclassify } from '../../src/classify/reclassify.js';
 
 export type OpenStore = () => Promise<Store>;
 
