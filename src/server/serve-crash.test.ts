@@ -1,5 +1,6 @@
 // Issue #3 "Done when: clicks survive kill -9": a real `clickrate serve` process answers clicks, is
 // killed with SIGKILL, and on restart every click it answered is in the report, exactly once.
+import { waitFor } from '../../test/support/wait-for.js';
 import { BIN } from '../../test/support/paths.js';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -55,13 +56,17 @@ test('every click answered before kill -9 is counted after restart, once', async
   try {
     // Raw counts: durability is about recording every click. These scripted clicks (one agent, both links
     // within seconds) are rightly classified machine once a classification pass has run.
-    let report: { totals?: { raw: { total_clicks: number; unique_clicks: number } } } = {};
-    // A bounded wait for the replay, generous for a loaded CI machine; not a timing assertion.
-    for (let i = 0; i < 600 && report.totals?.raw.total_clicks !== answered; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      const res = await fetch(`${second.base}/api/v1/campaigns/crash/report`, { headers: auth });
-      if (res.status === 200) report = (await res.json()) as typeof report;
-    }
+    type Totals = { totals?: { raw: { total_clicks: number; unique_clicks: number } } };
+    let report: Totals = {};
+    await waitFor(
+      'the replay of every answered click',
+      async () => {
+        const res = await fetch(`${second.base}/api/v1/campaigns/crash/report`, { headers: auth });
+        if (res.status === 200) report = (await res.json()) as Totals;
+        return report.totals?.raw.total_clicks === answered;
+      },
+      { everyMs: 100 },
+    );
     assert.equal(answered, 300);
     assert.equal(report.totals?.raw.total_clicks, answered, 'every answered click was recorded, none twice');
     assert.equal(report.totals?.raw.unique_clicks, 1);

@@ -1,6 +1,7 @@
 // The server over real HTTP on loopback, with a real DuckDB file and spool: tracked links redirect to
 // their originals, forged tokens never redirect, the API needs a key, bodies are limited, and the
 // report over HTTP is the CLI's report.
+import { waitFor } from '../../test/support/wait-for.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,14 +39,12 @@ const api = (path: string, body?: unknown, headers: Record<string, string> = {})
 /** Tracked links point at the public base URL; the test calls the same path on the loopback server. */
 const local = (tracked: string) => tracked.replace('http://t.example.com', base);
 const hrefs = (html: string, kind: 'c' | 'o') => [...html.matchAll(new RegExp(`(?:href|src)="(http://t\\.example\\.com/${kind}/[^"]+)"`, 'g'))].map((m) => m[1]!.replace(/&amp;/g, '&'));
-/** Waits (bounded, not a timing assertion) until the background writer has stored every spooled event. */
+/** Waits until the background writer has stored every spooled event. */
 async function drained(): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  await waitFor('the writer to catch up with the spool', () => {
     const s = server.status() as { spool: { recordsAppended: number }; writer: { recordsWritten: number } };
-    if (s.writer.recordsWritten >= s.spool.recordsAppended) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail('the writer never caught up with the spool');
+    return s.writer.recordsWritten >= s.spool.recordsAppended;
+  });
 }
 
 const corpus = join(process.cwd(), '..', 'shared', 'corpus', 'email-html');

@@ -1,5 +1,6 @@
 // Several edges, one store: two tracking servers (each with its own spool and its own connection, as two
 // processes would have) share one ClickHouse store and one signing keyring; the report counts both.
+import { waitFor } from '../../../test/support/wait-for.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,6 @@ import { after, before, test } from 'node:test';
 import { createApiKey } from '../../http/api-keys.js';
 import { ClickrateServer } from '../../server/server.js';
 import { runReport } from '../../metrics/run-report.js';
-import type { EmailReport } from '../../metrics/report-types.js';
 import { createKeyring, generateKey } from '../../tracking/keyring.js';
 import { openClickHouseStore, type ClickHouseStore } from './clickhouse-store.js';
 import { startLocalClickHouse, type LocalClickHouse } from './local-server.js';
@@ -59,27 +59,25 @@ test('[clickhouse] two edges record clicks of one campaign into one store; the r
   }
   assert.equal((await fetch(`${b.base}${links[5]}`, { redirect: 'manual', headers: ua })).status, 302);
   // Each edge's writer drains its own spool into the shared store; wait (bounded) until both have.
-  let report: EmailReport | null = null;
-  for (let i = 0; i < 300; i++) {
-    // The sent events travel through the spools too: until they land the campaign is unknown.
-    const r = await runReport(a.store, { campaign: 'two-edges' }).catch((err: { code?: string }) => {
-      if (err.code === 'CR_ERR_NOT_FOUND') return null;
-      throw err;
-    });
-    if (r?.kind === 'email' && r.totals.raw.total_clicks >= 7) {
-      report = r;
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.ok(report, 'both edges\' clicks reached the store');
+  const report = await waitFor(
+    "both edges' clicks in the store",
+    async () => {
+      // The sent events travel through the spools too: until they land the campaign is unknown.
+      const r = await runReport(a.store, { campaign: 'two-edges' }).catch((err: { code?: string }) => {
+        if (err.code === 'CR_ERR_NOT_FOUND') return null;
+        throw err;
+      });
+      return r?.kind === 'email' && r.totals.raw.total_clicks >= 7 ? r : null;
+    },
+    { tries: 300, everyMs: 100 },
+  );
   assert.equal(report.totals.sent, 6);
   assert.equal(report.totals.raw.unique_clicks, 6);
   assert.equal(report.totals.raw.total_clicks, 7);
   // TRICKY: the rows are visible in the store a moment before each writer counts its insert (the count
   // follows the server's reply), so under load the counts are awaited too, bounded, not read at once.
   const inserted = (e: typeof a) => (e.http.status() as { writer: { inserted: number } }).writer.inserted;
-  for (let i = 0; i < 100 && (inserted(a) < 3 || inserted(b) < 4); i++) await new Promise((r) => setTimeout(r, 50));
+  await waitFor('both writers to count their inserts', () => inserted(a) >= 3 && inserted(b) >= 4, { tries: 100 }).catch(() => undefined);
   assert.ok(inserted(a) >= 3, `edge A's writer stored its 3 clicks (${inserted(a)})`);
   assert.ok(inserted(b) >= 4, `edge B's writer stored at least its 4 clicks (${inserted(b)})`);
   // Either store connection answers the same.

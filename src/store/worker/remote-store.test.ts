@@ -1,6 +1,7 @@
 // The shared store conformance and reclassify suites against RemoteStore: every Store method forwarded to
 // a real store worker thread owning a real DuckDB file, so the remote store can only agree or fail loudly;
 // and the worker's classifier as the edge sees it (serve's /api/v1/status).
+import { waitFor } from '../../../test/support/wait-for.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,11 +34,6 @@ test('[remote duckdb] a store error crosses with its code; a store that cannot o
   await assert.rejects(StoreWorker.start({ store: { store: 'nosuch://x' } }), { code: 'CR_ERR_CONFIG' });
 });
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  // A generous guard against hanging, not a timing assertion.
-  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(cond(), `gave up waiting for ${what}`);
-}
 
 test('[remote duckdb] the classifier\'s figures: its settings from the start, each pass as soon as the pass is done', async () => {
   const worker = await StoreWorker.start({ store: { db: join(dir, `w${++n}.duckdb`) }, classifyEveryMs: 20, maxLagMs: 4000 });
@@ -57,7 +53,7 @@ test('[remote duckdb] the classifier\'s figures: its settings from the start, ea
     worker.setBusy(false);
     worker.start();
     // The timer's passes report themselves (nothing is asked of the worker here).
-    await until(() => worker.stats().passes >= 3, 'passes of the timer');
+    await waitFor('passes of the timer', () => worker.stats().passes >= 3, { tries: 2000, everyMs: 10 });
     assert.equal(worker.stats().lastEvents, 0, 'nothing new since the first pass');
 
     const before = worker.stats().passes;
