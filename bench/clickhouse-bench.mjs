@@ -30,7 +30,7 @@ async function load(store, label) {
   const t0 = performance.now();
   const r = await importFile(store, values.events);
   const t1 = performance.now();
-  const c = await reclassify(store);
+  await reclassify(store);
   const t2 = performance.now();
   log(`${label}: imported ${r.inserted} in ${((t1 - t0) / 1000).toFixed(1)} s, classified in ${((t2 - t1) / 1000).toFixed(1)} s`);
   return { events: r.inserted, import_s: (t1 - t0) / 1000, classify_s: (t2 - t1) / 1000, events_per_s: Math.round(r.inserted / ((t2 - t0) / 1000)) };

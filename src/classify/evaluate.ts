@@ -82,7 +82,10 @@ export function evaluate(
   const tallies = new Map<string, Tally>();
   const tally = (campaign: string, kind: 'email' | 'ads'): Tally => {
     let t = tallies.get(campaign);
-    if (!t) tallies.set(campaign, (t = { kind, base: 0, clicks: confusion(), opens: confusion(), msgs: new Map(), adClicks: [0, 0, 0] }));
+    if (!t) {
+      t = { kind, base: 0, clicks: confusion(), opens: confusion(), msgs: new Map(), adClicks: [0, 0, 0] };
+      tallies.set(campaign, t);
+    }
     return t;
   };
   // Pass 1: which campaign each message belongs to, and which messages were delivered (SPEC.md metrics).
@@ -120,7 +123,9 @@ export function evaluate(
     }
     const views = [label?.actor === 'human', !called, true]; // human per truth, per verdicts, unfiltered
     if (t.kind === 'ads') {
-      if (e.type === 'click') views.forEach((h, i) => h && t.adClicks[i as 0 | 1 | 2]++);
+      if (e.type === 'click') {
+        for (const [i, h] of views.entries()) if (h) t.adClicks[i as 0 | 1 | 2]++;
+      }
       continue;
     }
     const m = e.message ? t.msgs.get(e.message) : undefined;
@@ -141,7 +146,12 @@ export function evaluate(
     } else {
       const clicked = [0, 0, 0];
       const opened = [0, 0, 0];
-      for (const m of t.msgs.values()) for (let i = 0; i < 3; i++) (clicked[i] as number) += m[i] ? 1 : 0, (opened[i] as number) += m[3 + i] ? 1 : 0;
+      for (const m of t.msgs.values()) {
+        for (let i = 0; i < 3; i++) {
+          (clicked[i] as number) += m[i] ? 1 : 0;
+          (opened[i] as number) += m[3 + i] ? 1 : 0;
+        }
+      }
       const r = (i: number) => ratio(100 * (clicked[i] as number), t.base);
       const o = (i: number) => ratio(100 * (clicked[i] as number), opened[i] as number);
       ctr = triple(r(0), r(1), r(2));

@@ -122,8 +122,13 @@ export class IpRangeTable {
       for (const r of f.ranges) {
         const c = parseCidr(r.cidr);
         const match: RangeMatch = { kind: f.kind, owner: r.owner, cidr: r.cidr };
-        if (c.v4) (v4[f.kind] ??= []).push({ start: c.start, end: c.end, match });
-        else (v6[f.kind] ??= []).push({ start: c.start, end: c.end, match });
+        if (c.v4) {
+          v4[f.kind] ??= [];
+          v4[f.kind]!.push({ start: c.start, end: c.end, match });
+        } else {
+          v6[f.kind] ??= [];
+          v6[f.kind]!.push({ start: c.start, end: c.end, match });
+        }
         n++;
       }
     }

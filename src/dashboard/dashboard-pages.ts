@@ -95,37 +95,63 @@ async function serveStatic(res: ServerResponse, deps: DashboardPageDeps, folder:
 /** Handles a dashboard path; false when the path is not the dashboard's. */
 export async function routeDashboard(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, deps: DashboardPageDeps): Promise<boolean> {
   const m = req.method ?? 'GET';
-  if (path.startsWith('/assets/') && (m === 'GET' || m === 'HEAD')) return void (await serveStatic(res, deps, 'assets', path.slice(8))), true;
-  if (path.startsWith('/static/') && (m === 'GET' || m === 'HEAD')) return void (await serveStatic(res, deps, 'static', path.slice(8))), true;
+  if (path.startsWith('/assets/') && (m === 'GET' || m === 'HEAD')) {
+    await serveStatic(res, deps, 'assets', path.slice(8));
+    return true;
+  }
+  if (path.startsWith('/static/') && (m === 'GET' || m === 'HEAD')) {
+    await serveStatic(res, deps, 'static', path.slice(8));
+    return true;
+  }
   // Browsers ask for it on every page; an empty answer keeps the log and the console free of 404s.
-  if (path === '/favicon.ico') return res.writeHead(204, { 'cache-control': 'max-age=86400' }).end(), true;
+  if (path === '/favicon.ico') {
+    res.writeHead(204, { 'cache-control': 'max-age=86400' }).end();
+    return true;
+  }
   if (path === '/login' && m === 'GET') {
-    if (await loggedIn(req, deps)) return redirect(res, safeNext(query.get('next'))), true;
-    return html(res, 200, loginPage({ next: safeNext(query.get('next')) })), true;
+    if (await loggedIn(req, deps)) {
+      redirect(res, safeNext(query.get('next')));
+      return true;
+    }
+    html(res, 200, loginPage({ next: safeNext(query.get('next')) }));
+    return true;
   }
   if (path === '/login' && m === 'POST') {
     const form = new URLSearchParams(await readBody(req, 8 * 1024));
     const next = safeNext(form.get('next'));
     // Login CSRF: a browser posting from another site says so in Origin; a script without Origin is not a browser session.
-    if (req.headers.origin !== undefined && !isSameOrigin(req)) return html(res, 403, loginPage({ next, error: 'This sign-in came from another site and was refused.' })), true;
-    return void (await signIn(req, res, deps, (form.get('key') ?? '').trim(), next)), true;
+    if (req.headers.origin !== undefined && !isSameOrigin(req)) {
+      html(res, 403, loginPage({ next, error: 'This sign-in came from another site and was refused.' }));
+      return true;
+    }
+    await signIn(req, res, deps, (form.get('key') ?? '').trim(), next);
+    return true;
   }
   if (path === '/logout' && m === 'POST') {
-    if (!isSameOrigin(req)) return html(res, 403, loginPage({ next: '/', error: 'This sign-out came from another site and was refused.' })), true;
+    if (!isSameOrigin(req)) {
+      html(res, 403, loginPage({ next: '/', error: 'This sign-out came from another site and was refused.' }));
+      return true;
+    }
     // Revoked in the store, not only forgotten by this browser: a copied cookie stops working too.
     const session = deps.sessions.read(req);
     if (session) await deps.auth.endSession(session);
-    return redirect(res, '/login', { 'set-cookie': deps.sessions.clear() }), true;
+    redirect(res, '/login', { 'set-cookie': deps.sessions.clear() });
+    return true;
   }
   if (APP_PATH.test(path) && (m === 'GET' || m === 'HEAD')) {
-    if (!(await loggedIn(req, deps))) return redirect(res, `/login?next=${encodeURIComponent(path)}`), true;
+    if (!(await loggedIn(req, deps))) {
+      redirect(res, `/login?next=${encodeURIComponent(path)}`);
+      return true;
+    }
     let shell: string;
     try {
       shell = await readFile(join(deps.webRoot, 'index.html'), 'utf8');
     } catch {
-      return html(res, 503, '<!doctype html><title>clickrate</title><p>The dashboard is not built. Run <code>npm run build</code>.</p>'), true;
+      html(res, 503, '<!doctype html><title>clickrate</title><p>The dashboard is not built. Run <code>npm run build</code>.</p>');
+      return true;
     }
-    return html(res, 200, shell), true;
+    html(res, 200, shell);
+    return true;
   }
   return false;
 }

@@ -25,7 +25,12 @@ const logged: Array<{ level: number; msg: string; client?: string; reason?: stri
 before(async () => {
   store = await openDuckDbStore(join(dir, 'throttle.duckdb'));
   key = (await createApiKey(store, 'test')).key;
-  const sink = new Writable({ write: (line: Buffer, _enc, done) => (logged.push(JSON.parse(line.toString())), done()) });
+  const sink = new Writable({
+    write: (line: Buffer, _enc, done) => {
+      logged.push(JSON.parse(line.toString()));
+      done();
+    },
+  });
   server = new ClickrateServer({ store, keyring: createKeyring('k1', { k1: generateKey() }), baseUrl: 'http://t.example.com', spoolDir: join(dir, 'spool'), trustedProxies: '127.0.0.1', logger: pino(sink) });
   base = `http://127.0.0.1:${await server.listen(0)}`;
 });

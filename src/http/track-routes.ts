@@ -132,13 +132,15 @@ export class TrackingEdge {
       // A forged or truncated token is an expected request, not a crash: count it, never redirect.
       if (!isClickrateError(err)) throw err;
       this.counters.badTokens++;
-      return sendInvalidLink(res, req.method);
+      sendInvalidLink(res, req.method);
+      return;
     }
     // A token signed by an older build may hold a destination that is no valid header; it is never sent raw.
     const location = locationFor((v.payload as ClickPayload).url);
     if (location === null) {
       this.counters.badTokens++;
-      return sendInvalidLink(res, req.method);
+      sendInvalidLink(res, req.method);
+      return;
     }
     // Recorded before the answer leaves: the 302 is sent after the write that holds the click, so an
     // answered click is in the spool and survives kill -9 (spool.ts). The store is written later.

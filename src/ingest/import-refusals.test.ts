@@ -70,7 +70,7 @@ const CASES: Case[] = [
 ];
 
 const count = async (store: Store) => Number((await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} }))[0]?.n);
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function refusalCase(open: () => Promise<Store>, c: Case): Promise<void> {
   const sub = mkdtempSync(join(dir, 'case-'));
@@ -82,7 +82,7 @@ async function refusalCase(open: () => Promise<Store>, c: Case): Promise<void> {
     await assert.rejects(importFile(store, path), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'CR_ERR_BAD_FILE');
       assert.match(err.message, /nothing from it was stored/);
-      const named = [...err.message.matchAll(new RegExp(`${escape(path)}:(\\d+): message '[^']+' belongs to campaign '[^']+', so a sent naming campaign '[^']+' is refused`, 'g'))];
+      const named = [...err.message.matchAll(new RegExp(`${escapeRegExp(path)}:(\\d+): message '[^']+' belongs to campaign '[^']+', so a sent naming campaign '[^']+' is refused`, 'g'))];
       assert.deepEqual(
         named.map((m) => Number(m[1])),
         c.lines,

@@ -6,7 +6,7 @@ import { KEYRING_ENV, KEYRING_FILE_ENV, loadKeyringFromEnv, type Keyring } from 
 import type { UtmParams } from './utm.js';
 import { CLICKRATE_HEADERS, FIELDS, firstAddress, prepareInput, readClickrateData, setHeader, type NodemailerMail } from './nodemailer-mail.js';
 export { CLICKRATE_HEADERS, type NodemailerMail } from './nodemailer-mail.js';
-import { normalizeBaseUrl, wrapMessage, type TrackingPolicy, type WrapInput, type WrapOptions, type WrapResult } from './wrap-message.js';
+import { normalizeBaseUrl, wrapMessage, type TrackingPolicy, type WrapOptions, type WrapResult } from './wrap-message.js';
 
 // Re-exported so an app needs only this entry point to build the keyring.
 export { createKeyring, loadKeyringFromEnv, loadKeyringFile, parseKeyringJson, type Keyring } from './keyring.js';

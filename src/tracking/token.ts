@@ -40,7 +40,10 @@ function perKey<V>(make: (secret: Buffer) => V): (secret: Buffer) => V {
   const made = new WeakMap<Buffer, V>();
   return (secret) => {
     let v = made.get(secret);
-    if (v === undefined) made.set(secret, (v = make(secret)));
+    if (v === undefined) {
+      v = make(secret);
+      made.set(secret, v);
+    }
     return v;
   };
 }

@@ -191,7 +191,7 @@ function collect(html: string): Scan {
   scan(html, 0, out, true);
   // Conditional-comment contents are scanned after the top level; restore document order.
   out.links.sort((a, b) => a.start - b.start);
-  out.links.forEach((l, i) => (l.index = i));
+  for (const [i, l] of out.links.entries()) l.index = i;
   return out;
 }
 

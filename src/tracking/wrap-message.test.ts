@@ -79,7 +79,12 @@ test('tracking policy: none, firstN, and per-step decisions', () => {
   assert.equal(first.links.find((l) => l.index === 2)?.reason, 'policy');
 
   const seen: Array<number | undefined> = [];
-  const byStep = wrapMessage({ ...input, step: 1 }, { ...options, tracking: ({ step }) => (seen.push(step), step !== undefined && step <= 2 ? 'none' : 'all') });
+  const byStep = wrapMessage({ ...input, step: 1 }, { ...options, tracking: ({ step }) => {
+        seen.push(step);
+        return step !== undefined && step <= 2 ? 'none' : 'all';
+      },
+    },
+  );
   assert.deepEqual(seen, [1]);
   assert.equal(clickTokens(byStep.html ?? '').length, 0);
 });

@@ -33,7 +33,7 @@ const html = fc
 test('property: wrapping never throws but typed errors; tracked destinations are ASCII; the rest of the HTML is kept', () => {
   fc.assert(
     fc.property(html, fc.string({ maxLength: 40 }), (source, text) => {
-      let result;
+      let result: ReturnType<typeof wrapMessage>;
       try {
         result = wrapMessage({ html: source, text: `${text} https://例え.jp/x ${text}`, campaign: 'c', recipient: 'r@example.com' }, { baseUrl: 'https://t.example.com', keyring: ring });
       } catch (err) {

@@ -100,14 +100,14 @@ export class DuckDbStore implements Store {
         throw new ClickrateError('CR_ERR_MIGRATION', `migration ${m.version} (${m.description}) failed: ${(err as Error).message}`, {}, { cause: err });
       }
     }
-    {
-      // Built from the events already stored after migration 5, or brought up to date if an earlier
-      // open or pass could not (in parts: see message-facts.ts); nothing to do when they are current.
-      try {
-        await refreshFacts(this.conn);
-      } catch (err) {
-        throw new ClickrateError('CR_ERR_MIGRATION', `could not build message_facts: ${(err as Error).message}`, {}, { cause: err });
-      }
+    // Built from the events already stored after migration 5, or brought up to date if an earlier
+    // open or pass could not (in parts: see message-facts.ts); nothing to do when they are current.
+    // TRICKY: a build that fails must not make the file unopenable: reports build what the stored facts
+    // lack from the events themselves, and the next classification pass tries the refresh again.
+    try {
+      await refreshFacts(this.conn);
+    } catch (err) {
+      this.warn(`the per-message facts could not be brought up to date (${(err as Error).message}); reports read the events meanwhile`);
     }
   }
 
@@ -205,7 +205,13 @@ export class DuckDbStore implements Store {
       throw err;
     }
     // Every ingest, verdict write and verdict pass step ends here: the WAL it may have made goes owner-only.
-    return { conn: this.ingestConn, release: () => (this.keepOwnerOnly(), release()) };
+    return {
+      conn: this.ingestConn,
+      release: () => {
+        this.keepOwnerOnly();
+        release();
+      },
+    };
   }
 
   /** After every write: the WAL it may have made goes owner-only (owner-only.ts, keepWalOwnerOnly). */

@@ -1,6 +1,6 @@
 // The dashboard app: a tiny history router over three pages (campaigns, one campaign, calculator).
 // Served by `clickrate serve` behind the session cookie; every figure comes from the HTTP API.
-import { render } from 'preact';
+import { render, type JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { navigate } from './nav';
 import { CampaignPage } from './pages/Campaign';
@@ -21,7 +21,7 @@ function usePath(): string {
 function App() {
   const path = usePath();
   const m = /^\/campaigns\/([^/]+)$/.exec(path);
-  let page;
+  let page: JSX.Element;
   if (m) page = <CampaignPage id={decodeURIComponent(m[1]!)} />;
   else if (path === '/calculator') page = <Calculator />;
   else page = <CampaignList />;
