@@ -5,7 +5,11 @@ import { demoEvents } from '../dist/src/demo/demo-dataset.js';
 import { benchCampaign, benchRecords } from '../dist/src/demo/bench-specs.js';
 import { createRng } from '../dist/src/demo/rng.js';
 import { parseEvent } from '../dist/src/events/parse-event.js';
-import { CLASSIFIER_VERSION, classifyEvents, defaultRangeTable, evaluate, uaSignal } from '../dist/src/classify/index.js';
+import { classifyEvents } from '../dist/src/classify/classify.js';
+import { CLASSIFIER_VERSION } from '../dist/src/classify/config.js';
+import { evaluate } from '../dist/src/classify/evaluate.js';
+import { defaultRangeTable } from '../dist/src/classify/ip-ranges.js';
+import { uaSignal } from '../dist/src/classify/user-agent.js';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);

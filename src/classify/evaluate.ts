@@ -10,7 +10,7 @@ export interface EvalEvent {
   campaign?: string | null;
 }
 
-export interface Confusion {
+interface Confusion {
   /** Machine events called machine. */
   tp: number;
   /** Human events called machine. */
@@ -23,7 +23,7 @@ export interface Confusion {
 }
 
 /** A rate (percent) from the truth, from the verdicts and raw; errors are relative to the truth (0.02 = 2%). */
-export interface RateTriple {
+interface RateTriple {
   truth: number | null;
   classified: number | null;
   raw: number | null;
@@ -31,7 +31,7 @@ export interface RateTriple {
   rawError: number | null;
 }
 
-export interface EvalCampaign {
+interface EvalCampaign {
   campaign: string;
   kind: 'email' | 'ads';
   /** Delivered messages (email) or impressions (ads): the CTR denominator. */

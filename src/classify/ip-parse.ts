@@ -5,7 +5,7 @@
 export type ParsedIp = { v: 4; n: number } | { v: 6; n: bigint };
 
 /** Dotted quad → unsigned 32-bit number, or -1. Hand-rolled: this runs on every open and click. */
-export function parseIpv4(s: string, from = 0, to = s.length): number {
+function parseIpv4(s: string, from = 0, to = s.length): number {
   let n = 0;
   let octet = 0;
   let digits = 0;

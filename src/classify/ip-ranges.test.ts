@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClickrateError } from '../errors.js';
-import { IpRangeTable, defaultRangeTable, loadRangeTable, parseIp, parseRangeFile, type RangeFile } from './ip-ranges.js';
+import { parseIp } from './ip-parse.js';
+import { IpRangeTable, defaultRangeTable, loadRangeTable, parseRangeFile, type RangeFile } from './ip-ranges.js';
 
 const entry = (cidr: string, owner: string) => ({ cidr, owner, source: 'test', date: '2024-06-01' });
 const files: RangeFile[] = [

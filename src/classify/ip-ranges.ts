@@ -7,13 +7,12 @@ import { z } from 'zod';
 import { ClickrateError } from '../errors.js';
 import { parseIp } from './ip-parse.js';
 
-export { parseIp, type ParsedIp } from './ip-parse.js';
 
-export const RANGE_KINDS = ['apple-proxy', 'mail-security', 'datacenter'] as const;
+const RANGE_KINDS = ['apple-proxy', 'mail-security', 'datacenter'] as const;
 export type RangeKind = (typeof RANGE_KINDS)[number];
 
 /** One range as the data files keep it: where it comes from and when it was read there. */
-export interface RangeEntry {
+interface RangeEntry {
   cidr: string;
   owner: string;
   source: string;
@@ -25,7 +24,7 @@ export interface RangeFile {
   about?: string;
   ranges: RangeEntry[];
 }
-export interface RangeMatch {
+interface RangeMatch {
   kind: RangeKind;
   owner: string;
   cidr: string;
@@ -164,7 +163,7 @@ export function parseRangeFile(json: unknown, name: string): RangeFile {
 }
 
 /** data/ranges/ of this installation. */
-export const DEFAULT_RANGES_DIR = inPackage(import.meta.url, 'data', 'ranges');
+const DEFAULT_RANGES_DIR = inPackage(import.meta.url, 'data', 'ranges');
 
 /** Reads every *.json of a directory (sorted, so the table is the same on every machine). */
 export function loadRangeTable(dir: string = DEFAULT_RANGES_DIR): IpRangeTable {

@@ -2,7 +2,7 @@
 // when a person opens (Gmail, Yahoo), scripted HTTP clients, crawlers (via `isbot`), or an ordinary client.
 import { isbot } from 'isbot';
 
-export type UaKind =
+type UaKind =
   | 'unknown' // no UA recorded (imported provider data): says nothing either way
   | 'empty' // the request carried no User-Agent header (no browser or mail client does that)
   | 'apple-mpp' // exactly `Mozilla/5.0`: Apple's Mail Privacy Protection proxy
@@ -43,7 +43,7 @@ const SCRIPTED: readonly (readonly [RegExp, string])[] = [
 ];
 
 /** Apple's MPP proxy sends exactly this and nothing more (observed on every MPP fetch since iOS 15). */
-export const APPLE_MPP_UA = 'Mozilla/5.0';
+const APPLE_MPP_UA = 'Mozilla/5.0';
 
 function classify(ua: string): UaSignal {
   const t = ua.trim();

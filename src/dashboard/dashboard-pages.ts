@@ -24,7 +24,7 @@ export interface DashboardPageDeps {
 export const DEFAULT_WEB_ROOT = inPackage(import.meta.url, 'dist', 'web');
 
 /** The app's CSP: its own scripts, styles and API only; frames only from itself (the click map). */
-export const PAGE_CSP =
+const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const PAGE_HEADERS = {
@@ -39,7 +39,7 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8',
 const APP_PATH = /^\/(?:campaigns\/[^/]+|calculator)?$/;
 
 /** A `next` target after login: a path on this site only, never `//host` or `/\host` (an open redirect). */
-export function safeNext(v: string | null | undefined): string {
+function safeNext(v: string | null | undefined): string {
   if (!v || v.length > 1000 || !/^\/(?![/\\])[^\s\\]*$/.test(v)) return '/';
   return v;
 }

@@ -46,12 +46,12 @@ export interface Diagnosis {
 }
 
 /** Below these volumes a rate moves too much from one click to the next to be judged. */
-export const MIN_DELIVERED = 200;
-export const MIN_IMPRESSIONS = 2000;
+const MIN_DELIVERED = 200;
+const MIN_IMPRESSIONS = 2000;
 /** A privacy-hidden share above this makes opens (and so CTOR) unreliable. */
-export const PRIVACY_HIDDEN_HIGH = 30;
+const PRIVACY_HIDDEN_HIGH = 30;
 /** Five or more clicked links, none taking half the clicks, is a scattered message. */
-export const MANY_LINKS = 5;
+const MANY_LINKS = 5;
 
 const pct = (v: number): string => `${v >= 10 ? v.toFixed(1) : v.toFixed(2)}%`;
 const range = (r: Range): string => `${r.low}–${r.high}% (${r.label})`;

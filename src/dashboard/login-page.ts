@@ -1,7 +1,7 @@
 // The /login page (SPEC.md: one password field and a submit button): server-rendered HTML that works
 // without JavaScript, styled by the bundled /static/login.css. Every interpolated value is escaped.
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 

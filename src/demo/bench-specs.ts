@@ -9,7 +9,7 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 /** Rough events per recipient (email) and per impression (ads), used to size a campaign to a budget. */
-export const EVENTS_PER_RECIPIENT = { promo: 3.6, newsletter: 4.1, outreach: 11, lifecycle: 3.3 } as const;
+const EVENTS_PER_RECIPIENT = { promo: 3.6, newsletter: 4.1, outreach: 11, lifecycle: 3.3 } as const;
 
 export type BenchCampaign =
   | { kind: 'promo' | 'newsletter' | 'outreach' | 'lifecycle'; spec: EmailCampaignSpec }

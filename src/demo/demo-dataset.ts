@@ -10,7 +10,7 @@ const DAY = 24 * HOUR;
 
 /** Default end of the dataset: fixed, so the demo is byte-identical run to run. Pass `now` for "live". */
 export const DEMO_DEFAULT_NOW = Date.UTC(2026, 2, 1, 0, 0, 0);
-export const DEMO_DEFAULT_SEED = 20260301;
+const DEMO_DEFAULT_SEED = 20260301;
 
 export interface DemoCampaign {
   id: string;

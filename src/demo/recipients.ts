@@ -16,7 +16,7 @@ import type { Rng } from './rng.js';
 import type { MixEntry } from './sim-types.js';
 
 /** How the person's opens reach the tracking pixel. */
-export type OpenPath = 'apple-mpp' | 'gmail-proxy' | 'yahoo-proxy' | 'client' | 'blocked';
+type OpenPath = 'apple-mpp' | 'gmail-proxy' | 'yahoo-proxy' | 'client' | 'blocked';
 
 export interface Person {
   index: number;

@@ -57,7 +57,7 @@ export interface SimRecord {
   truth?: TruthLabel;
 }
 
-export interface VariantSpec {
+interface VariantSpec {
   name: string;
   /** Relative share of recipients. */
   weight: number;
@@ -68,7 +68,7 @@ export interface VariantSpec {
   clickRate?: number;
 }
 
-export interface SegmentSpec {
+interface SegmentSpec {
   name: string;
   weight: number;
   /** Multiplier on open, click and reply propensity (1 = average). */

@@ -10,7 +10,6 @@ import type { EmailCampaignSpec, SimRecord, Simulation, StepSpec } from './sim-t
 
 export { simulateAdCampaign, adCampaignRecords } from './simulate-ads.js';
 export type * from './sim-types.js';
-export { collect } from './record-batch.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;

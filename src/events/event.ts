@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { EVENT_TYPES, type EventType } from './event-fields.js';
 import { TYPE_RULES, typeRuleIssues } from './event-rules.js';
 
-export { EVENT_FIELDS, EVENT_TYPES, type EventField, type EventType } from './event-fields.js';
+export { EVENT_FIELDS, type EventType } from './event-fields.js';
 
 /** A validated, normalized event: times are epoch milliseconds, absent fields are null. */
 export interface ClickrateEvent {
@@ -98,7 +98,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 const label = (max: number) => z.string().min(1, 'must not be empty').max(max, `longer than ${max} characters`);
 
 /** The largest step the store holds (an INTEGER column). */
-export const MAX_STEP = 2_147_483_647;
+const MAX_STEP = 2_147_483_647;
 
 /**
  * The largest conversion value, either sign: a trillion in the sender's currency. Stores keep values

@@ -49,7 +49,7 @@ async function* lines(input: Readable): AsyncGenerator<string[]> {
  * can be moved to a worker thread). Splitting on the byte 0x0A is safe in UTF-8: it never occurs
  * inside a multi-byte character.
  */
-export async function* lineBlocks(input: Readable, size = 1 << 20): AsyncGenerator<Uint8Array> {
+async function* lineBlocks(input: Readable, size = 1 << 20): AsyncGenerator<Uint8Array> {
   let parts: Buffer[] = [];
   let held = 0;
   for await (const chunk of input as AsyncIterable<Buffer>) {
@@ -149,7 +149,7 @@ export async function* readCsv(input: Readable): AsyncGenerator<RawRecord> {
  * moves to a worker as is. Half the copying of a stream (its chunks, then their concatenation, then a
  * copy to own the result) on the main thread, which feeds every worker.
  */
-export async function* fileLineBlocks(path: string, size = 1 << 20): AsyncGenerator<Uint8Array> {
+async function* fileLineBlocks(path: string, size = 1 << 20): AsyncGenerator<Uint8Array> {
   const fh = await openFile(path, 'r');
   try {
     let carry = new Uint8Array(0);

@@ -18,9 +18,9 @@ import type { TemplateSaver } from './template-saver.js';
 import { parseWrapRequest, trackingPolicy } from './wrap-request.js';
 
 /** Body limits per route. A wrap body is one email (Gmail clips HTML past ~102 KB; 2 MB is generous). */
-export const LIMITS = { wrap: 2 * 1024 * 1024 + 64 * 1024, events: 16 * 1024 * 1024 } as const;
+const LIMITS = { wrap: 2 * 1024 * 1024 + 64 * 1024, events: 16 * 1024 * 1024 } as const;
 /** Events per POST: larger uploads belong in `clickrate import`, which streams. */
-export const MAX_EVENTS_PER_REQUEST = 100_000;
+const MAX_EVENTS_PER_REQUEST = 100_000;
 
 export interface ApiDeps {
   store: Store;

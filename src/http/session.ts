@@ -6,7 +6,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Keyring } from '../tracking/keyring.js';
 
-export const SESSION_COOKIE = 'cr_session';
+const SESSION_COOKIE = 'cr_session';
 /** A session lasts a working day; then the key is asked for again. */
 export const SESSION_TTL_MS = 12 * 3600_000;
 
@@ -70,7 +70,7 @@ export class SessionCookies {
   }
 }
 
-export function readCookie(header: string | undefined, name: string): string | null {
+function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');

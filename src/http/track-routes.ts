@@ -12,7 +12,7 @@ import { clientIp, type TrustedProxies } from './client-ip.js';
 import { EdgeBatch } from './edge-batch.js';
 
 /** The classic 43-byte transparent GIF89a (1×1, one transparent colour). */
-export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 
 // Every open and click must reach us, so nothing may cache the answer (browsers, proxies, Gmail's
 // image proxy honours these too).
@@ -55,7 +55,7 @@ function sendInvalidLink(res: ServerResponse, method: string | undefined): void 
 }
 
 /** The answer to a request whose handling threw: a 500 when nothing was sent yet, else the socket is reset. */
-export function sendFailure(res: ServerResponse): void {
+function sendFailure(res: ServerResponse): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -31,8 +31,6 @@ export interface ImportFileResult extends IngestCounts {
   lane: 'direct' | 'stream' | 'exact';
 }
 
-export type { ImportProgress };
-
 export interface ImportFileOptions {
   /** Parse worker threads for JSON Lines (default: see defaultWorkerCount and scanWorkerCount in parse-pool.ts). */
   parseWorkers?: number;

@@ -16,7 +16,7 @@ const DIGEST_ID = /^h:([^:]+):(\d+)$/;
  * row's id is rebuilt as the store built it: its digest and its ordinal among identical rows, in file
  * order (an import whose identical rows fell in different batches was resolved across the whole file).
  */
-export async function refusedLines(file: string, refused: readonly RefusedEvent[]): Promise<Map<string, number>> {
+async function refusedLines(file: string, refused: readonly RefusedEvent[]): Promise<Map<string, number>> {
   const wanted = new Set(refused.map((r) => r.id));
   const digests = new Set<string>();
   for (const id of wanted) {

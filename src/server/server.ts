@@ -46,7 +46,7 @@ export interface ServerOptions {
 }
 
 /** The store-side work of a server: storing spool batches and the classification passes. */
-export interface StoreWork {
+interface StoreWork {
   /** Default (SpoolWriter's own): this thread reads each batch and stores it into `store`. */
   ingest?: RangeIngest;
   classifier: Classifier;
@@ -61,7 +61,7 @@ export interface ServerFaults {
 }
 
 /** A percent-encoded path segment, decoded; bad encoding (`%`, `%E0%A4%A`) is the client's error, named. */
-export function decodePathSegment(segment: string, what: string): string {
+function decodePathSegment(segment: string, what: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {

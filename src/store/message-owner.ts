@@ -29,7 +29,7 @@ export interface OwnerConflict {
   named: string;
 }
 
-export function refusalReason(c: Pick<OwnerConflict, 'message' | 'owner' | 'named'>): string {
+function refusalReason(c: Pick<OwnerConflict, 'message' | 'owner' | 'named'>): string {
   return `message '${c.message}' belongs to campaign '${c.owner}', so a sent naming campaign '${c.named}' is refused`;
 }
 

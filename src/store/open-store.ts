@@ -6,19 +6,19 @@ import { isClickHouseUrl } from './clickhouse/config.js';
 import { openDuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';
 import type { Store } from './store.js';
 
-export const DEFAULT_DB = './clickrate.duckdb';
+const DEFAULT_DB = './clickrate.duckdb';
 
 export interface StoreFlags {
   db?: string;
   store?: string;
 }
 
-export function resolveDbPath(flag: string | undefined): string {
+function resolveDbPath(flag: string | undefined): string {
   return flag || process.env.CLICKRATE_DB || DEFAULT_DB;
 }
 
 /** The store address in effect: a clickhouse:// URL or a DuckDB path. */
-export function resolveStore(opts: StoreFlags): { kind: 'clickhouse'; url: string } | { kind: 'duckdb'; path: string } {
+function resolveStore(opts: StoreFlags): { kind: 'clickhouse'; url: string } | { kind: 'duckdb'; path: string } {
   if (opts.store && opts.db) throw new ClickrateError('CR_ERR_BAD_INPUT', 'choose one of --store and --db');
   const chosen = opts.store || (opts.db ? undefined : process.env.CLICKRATE_STORE) || undefined;
   if (chosen && isClickHouseUrl(chosen)) return { kind: 'clickhouse', url: chosen };

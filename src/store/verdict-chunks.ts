@@ -9,7 +9,7 @@ export const VERDICT_PARTS = 1024;
  * of it, within the store's memory_limit, 256 MB during `import`; JavaScript holds two chunks while the
  * next is read) while keeping the number of queries small.
  */
-export const EVENTS_PER_CHUNK = 150_000;
+const EVENTS_PER_CHUNK = 150_000;
 
 export interface PartCount {
   part: number;

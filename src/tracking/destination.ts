@@ -2,7 +2,7 @@
 // would open for the written href, in its ASCII serialization (WHATWG URL), or a reason it cannot be one.
 
 /** Why a written http(s) href cannot be wrapped. */
-export type DestinationProblem =
+type DestinationProblem =
   | 'malformed' // the WHATWG parser refuses it (a space in the host, an empty host, a bad port…)
   | 'ambiguous'; // browsers would repair it, other mail clients may not: the reader could land elsewhere
 

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { ClickrateError } from '../errors.js';
 
 /** Key ids travel inside every token, so they are short and URL-safe. */
-export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,16}$/;
+const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,16}$/;
 /** RFC 2104 §3: a key shorter than the hash output (32 bytes for SHA-256) weakens HMAC; we refuse < 16. */
-export const MIN_KEY_BYTES = 16;
+const MIN_KEY_BYTES = 16;
 /** Environment variable holding the keyring JSON itself. */
 export const KEYRING_ENV = 'CLICKRATE_KEYRING';
 /** Environment variable holding the path of a keyring JSON file. */
@@ -22,7 +22,7 @@ export interface Keyring {
 }
 
 /** The on-disk / in-env shape: {"current":"k1","keys":{"k1":"<base64 secret>"}}. */
-export interface KeyringJson {
+interface KeyringJson {
   current: string;
   keys: Record<string, string>;
 }

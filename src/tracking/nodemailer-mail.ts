@@ -126,7 +126,7 @@ export function setHeader(headers: unknown, key: string, value: string): unknown
 
 export type Prepared = { ok: true; input: WrapInput; warnings: string[] } | { ok: false; reason: string };
 
-export function label(values: RawValues, field: 'campaign' | 'recipient' | 'variant' | 'segment' | 'message'): string | undefined | { error: string } {
+function label(values: RawValues, field: 'campaign' | 'recipient' | 'variant' | 'segment' | 'message'): string | undefined | { error: string } {
   const v = values[field];
   if (v === undefined) return undefined;
   if (typeof v === 'object' && v !== null && 'invalid' in v) return { error: String((v as { invalid: unknown }).invalid) };

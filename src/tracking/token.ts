@@ -27,9 +27,9 @@ export type TokenPayload = ClickPayload | OpenPayload;
  * 16 bytes = 128 bits. NIST SP 800-107 §5.3.4 / RFC 2104 §5 allow truncating an HMAC to at least half the
  * hash output; 128 bits keeps forgery at 2^-128 per guess while the URL stays short.
  */
-export const TAG_BYTES = 16;
+const TAG_BYTES = 16;
 /** URLs past ~2,000 characters break in some clients; a token never needs more than this. */
-export const MAX_TOKEN_LENGTH = 4096;
+const MAX_TOKEN_LENGTH = 4096;
 
 /** The text length of a TAG_BYTES tag in unpadded base64url. */
 const TAG_CHARS = Math.ceil((TAG_BYTES * 4) / 3);

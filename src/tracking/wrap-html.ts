@@ -4,7 +4,7 @@
 import { QuoteType, Tokenizer } from 'htmlparser2';
 import { classifyHref, type SkipReason } from './href.js';
 
-export type AttrQuote = 'double' | 'single' | 'unquoted' | 'none';
+type AttrQuote = 'double' | 'single' | 'unquoted' | 'none';
 
 export interface HtmlLink {
   /** 0-based position among link-bearing tags, in document order. */
@@ -23,7 +23,7 @@ export interface HtmlLink {
   reason?: SkipReason;
 }
 
-export interface HtmlEdit {
+interface HtmlEdit {
   start: number;
   end: number;
   text: string;
@@ -205,7 +205,7 @@ export function findHtmlLinks(html: string): HtmlLink[] {
  * "&copy=" cannot be read back as ©), the enclosing quote, and for unquoted values what would end the value.
  * Quoting is never added or changed: that would touch bytes outside the value.
  */
-export function escapeAttributeValue(value: string, quote: AttrQuote): string {
+function escapeAttributeValue(value: string, quote: AttrQuote): string {
   let v = value.replace(/&/g, '&amp;');
   if (quote === 'double' || quote === 'none') v = v.replace(/"/g, '&quot;');
   else if (quote === 'single') v = v.replace(/'/g, '&#39;');

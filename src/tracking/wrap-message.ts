@@ -40,7 +40,7 @@ export interface WrapOptions {
   lint?: Partial<LinkLintOptions>;
 }
 
-export interface WrappedLink {
+interface WrappedLink {
   /** Position in `links` (html part first, then text); also the link index inside the click token. */
   index: number;
   part: 'html' | 'text';
@@ -84,7 +84,7 @@ export function normalizeBaseUrl(baseUrl: string): string {
 }
 
 /** A fresh message id: 16 random bytes, URL-safe (unguessable, so message ids cannot be enumerated). */
-export function generateMessageId(): string {
+function generateMessageId(): string {
   return `m_${randomBytes(16).toString('base64url')}`;
 }
 

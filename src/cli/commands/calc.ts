@@ -15,7 +15,7 @@ interface CalcFlags {
 }
 
 /** A count flag: digits only. TRICKY: Number("1e3") is 1000 and Number("") is 0, so never use Number alone. */
-export function parseCount(flag: string, raw: string | undefined): number | undefined {
+function parseCount(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const text = raw.trim();
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
@@ -60,7 +60,7 @@ function linesFor(r: CalcResult): Line[] {
 }
 
 /** Human form: one aligned line per rate, e.g. `CTR   10.00%  (95% CI 9.43–10.60%)  1,000 unique clicks / 10,000 delivered`. */
-export function formatCalc(r: CalcResult): string {
+function formatCalc(r: CalcResult): string {
   const lines = linesFor(r);
   const labelWidth = Math.max(6, ...lines.map((l) => l.label.length + 2));
   const values = lines.map((l) => (l.value === null || l.value === undefined ? 'n/a' : pct(l.value)));

@@ -27,7 +27,7 @@ const DOC_TYPE = JSON.stringify(DOC_FIELDS);
 const FILE_COLUMNS = `{${Object.entries({ ...DOC_FIELDS, ts: 'VARCHAR' })
   .map(([k, v]) => `${k}: '${v}'`)
   .join(', ')}}`;
-export const COLUMNS = EVENT_FIELDS.filter((f) => f !== 'id');
+const COLUMNS = EVENT_FIELDS.filter((f) => f !== 'id');
 const PLAIN = COLUMNS.filter((c) => c !== 'ts' && c !== 'method');
 /**
  * The parts of one chunk as a VALUES list: part p binds $3p+1 documents, $3p+2 times, $3p+3 `h:` ids

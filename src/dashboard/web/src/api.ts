@@ -1,7 +1,7 @@
 // The dashboard's client of the HTTP API: same-origin fetches authenticated by the session cookie; a 401
 // sends the user back to /login.
 import type { EmailGroup, EmailReport as ServerEmailReport, LinkGroup } from '../../../metrics/report-types.js';
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -31,7 +31,7 @@ export const campaignPath = (id: string, sub: string, params: Record<string, str
 
 // The report shapes are the server's own (src/metrics/report-types.ts), imported as types; only the
 // narrowing by breakdown is said here: a link breakdown's groups are links, any other's are messages'.
-export type { AdReport, Interval, LinkGroup, Report, Timeseries, TimeseriesPoint as Point } from '../../../metrics/report-types.js';
+export type { AdReport, LinkGroup, Timeseries } from '../../../metrics/report-types.js';
 export type { Diagnosis } from '../../diagnose.js';
 export type { Range } from '../../benchmarks.js';
 export type EmailMetrics = EmailGroup;

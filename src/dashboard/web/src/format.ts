@@ -6,4 +6,3 @@ export const ci = (v: [number, number] | null | undefined): string => (v ? `95% 
 export const money = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 export const signed = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : `${v > 0 ? '+' : ''}${v.toFixed(1)}%`);
 export const pValue = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v < 0.0001 ? '< 0.0001' : v.toFixed(4));
-export const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);

@@ -6,7 +6,7 @@ import { Table } from '../components/Table';
 import { ci, money, num, pct, pValue, signed } from '../format';
 
 /** winner / no difference yet / more data needed, from the report's comparison (CTR: clicks per delivered). */
-export function verdictOf(g: EmailMetrics): { text: string; cls: string } {
+function verdictOf(g: EmailMetrics): { text: string; cls: string } {
   const c = g.comparison;
   if (!c) return { text: 'control', cls: 'wait' };
   const v = c.ctr;
