@@ -1,6 +1,6 @@
 // On-disk layout of the spool directory: segment names, torn-tail recovery, the consume checkpoint and
 // the single-process lock. spool.ts holds the logic; this file holds every path and byte-level trap.
-import { closeSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClickrateError } from '../errors.js';
@@ -11,12 +11,15 @@ import { ClickrateError } from '../errors.js';
  *   checkpoint.json           {"segment": N, "offset": X}: every segment < N is consumed, and the first X
  *                             bytes of segment N are consumed
  *   spool.lock                pid of the process that owns the spool (one appender and one drainer)
- *   corrupt.jsonl             lines that could not be parsed, kept for a person to look at (never replayed)
+ *   dead-letter.jsonl, dead-letter.reasons.jsonl   records set aside (spool-dead-letter.ts)
+ *   corrupt.jsonl             unreadable lines, from builds before the dead letters (left as they are)
+ * The folder is 0700 and every file 0600: they hold recipients' addresses and agents.
  */
 const SEGMENT_RE = /^seg-(\d{12})\.jsonl$/;
 export const CHECKPOINT_FILE = 'checkpoint.json';
 export const LOCK_FILE = 'spool.lock';
-export const CORRUPT_FILE = 'corrupt.jsonl';
+export const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
 
 export interface Checkpoint {
   segment: number;
@@ -47,8 +50,31 @@ export interface RecoveredSpool {
   tornBytes: number;
 }
 
+/**
+ * Creates the spool folder owner-only, or tightens an existing one.
+ * TRICKY: mkdir's mode applies only to a folder it creates, and through the umask; chmod says it exactly.
+ */
+export function makeOwnerOnlyDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+    if ((statSync(dir).mode & 0o777) !== DIR_MODE) chmodSync(dir, DIR_MODE);
+  } catch (err) {
+    throw spoolError(`cannot create the spool directory ${dir} (owner-only)`, { dir }, err);
+  }
+}
+
+/** Every file the spool left with a wider mode (an older build, a copy) made owner-only. */
+function tightenFiles(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path);
+    if (st.isFile() && (st.mode & 0o077) !== 0) chmodSync(path, FILE_MODE);
+  }
+}
+
 /** What a restart finds on disk: the state to resume draining from after a crash or a clean close. */
 export function recoverSpool(dir: string): RecoveredSpool {
+  tightenFiles(dir);
   const found = listAndRecoverSegments(dir);
   let cp = readCheckpoint(dir);
   // Segments before the checkpoint were consumed; a crash between checkpoint and unlink leaves them.
@@ -148,7 +174,7 @@ function readCheckpoint(dir: string): Checkpoint {
  */
 export async function writeCheckpoint(dir: string, cp: Checkpoint): Promise<void> {
   const tmp = join(dir, `${CHECKPOINT_FILE}.tmp`);
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', FILE_MODE);
   try {
     await fh.writeFile(JSON.stringify(cp));
     await fh.datasync();
@@ -170,6 +196,31 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** The live process, other than this one, that the lock file at `path` names; null for a stale lock or none. */
+function lockHolder(path: string): number | null {
+  let pid = NaN;
+  try {
+    pid = Number(readFileSync(path, 'utf8').trim());
+  } catch {
+    // vanished or unreadable: treat as stale
+  }
+  return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid) ? pid : null;
+}
+
+function inUse(dir: string, pid: number): ClickrateError {
+  return spoolError(`the spool in ${dir} is in use by process ${pid}`, { dir, pid });
+}
+
+/**
+ * Throws the CR_ERR_SPOOL acquireLock would, when another live process holds the spool in `dir` now:
+ * serve asks before it opens its store, so a second server on one spool fails before touching anything.
+ * Only a look: acquireLock still decides.
+ */
+export function assertSpoolFree(dir: string): void {
+  const pid = lockHolder(join(dir, LOCK_FILE));
+  if (pid !== null) throw inUse(dir, pid);
+}
+
 /**
  * Takes the spool for this process. Two appenders on one dir would interleave bytes mid-line and two
  * drainers would send every record twice, so the second opener gets CR_ERR_SPOOL.
@@ -183,7 +234,7 @@ export function acquireLock(dir: string): () => void {
   if (heldHere.has(dir)) throw spoolError(`the spool in ${dir} is already open in this process`, { dir });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
+      const fd = openSync(path, 'wx', FILE_MODE);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       heldHere.add(dir);
@@ -198,15 +249,8 @@ export function acquireLock(dir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw spoolError(`cannot lock the spool in ${dir}`, { dir }, err);
     }
-    let pid = NaN;
-    try {
-      pid = Number(readFileSync(path, 'utf8').trim());
-    } catch {
-      // vanished or unreadable: treat as stale
-    }
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
-      throw spoolError(`the spool in ${dir} is in use by process ${pid}`, { dir, pid });
-    }
+    const pid = lockHolder(path);
+    if (pid !== null) throw inUse(dir, pid);
     try {
       unlinkSync(path);
     } catch {

@@ -1,6 +1,6 @@
 // Tests of the spool → store drain against the real DuckDB store in a temp file: batches land once,
-// replays are ignored by id, an unavailable store leaves the clicks spooled until it is back, and a busy
-// edge defers the drain up to maxLagMs.
+// replays are ignored by id, an unavailable store leaves the clicks spooled until it is back, a record
+// the store refuses is set aside, and a busy edge defers the drain up to maxLagMs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -126,7 +126,7 @@ test('the writer moves spooled clicks into the store in batches, and a replay ad
   });
 });
 
-test('while the store is down the clicks stay spooled and retry; when it returns they all land once', async () => {
+test('while the store is down the clicks stay spooled and retry, none set aside; when it returns they all land once', async () => {
   await inTempStore<OutageStore>(async (store, dir) => {
   const spool = Spool.open({ dir: join(dir, 'spool') });
   const errors: string[] = [];
@@ -138,9 +138,11 @@ test('while the store is down the clicks stay spooled and retry; when it returns
   });
   writer.start();
   for (let i = 0; i < 300; i++) spool.append(click(i));
-  await until(() => writer.stats().failures >= 3, 'three failed attempts');
+  // Past isolateAfter (3) failures each retry also looks for records the store refuses, and finds none.
+  await until(() => writer.stats().isolations >= 3, 'three searches for refused records');
   assert.ok(errors.every((c) => c === 'CR_ERR_STORE'));
   assert.ok(spool.stats().bytesPending > 0, 'the spool holds the clicks during the outage');
+  assert.equal(spool.stats().deadLettered, 0, 'an outage sets nothing aside');
   assert.equal((await storedIds(store)).rows, 0);
 
   store.down = false;
@@ -151,6 +153,28 @@ test('while the store is down the clicks stay spooled and retry; when it returns
   assert.equal(writer.stats().consecutiveFailures, 0);
   await spool.close();
   }, (s) => new OutageStore(s));
+});
+
+test('a record the store refuses is set aside after three failures and the clicks after it are stored', async () => {
+  await inTempStore<Store>(async (store, dir) => {
+    const spool = Spool.open({ dir: join(dir, 'spool') });
+    const warned: string[] = [];
+    spool.setDeadLetterListener((letters, file) => warned.push(`${file}: ${letters.map((l) => l.record?.id).join(',')}`));
+    const writer = new SpoolWriter(spool, store, { intervalMs: 5, minBackoffMs: 5, maxBackoffMs: 20 });
+    for (let i = 0; i < 100; i++) spool.append(click(i));
+    // DuckDB refuses this ts at commit ("Could not convert … to INT64"); the spool reader does not judge it.
+    spool.append({ ...click(100), ts: 1e20 });
+    writer.start();
+    for (let i = 101; i < 300; i++) spool.append(click(i));
+    await until(() => spool.stats().bytesPending === 0, 'the spool to drain past the refused record');
+    await writer.stop();
+    assert.deepEqual(await storedIds(store), { rows: 299, distinct: 299 });
+    assert.equal(writer.stats().failures, 3, 'stored in pieces after the third failure');
+    assert.equal(spool.stats().deadLettered, 1);
+    assert.match(spool.stats().lastDeadLetterReason ?? '', /Conversion Error/);
+    assert.deepEqual(warned, [`${join(dir, 'spool', 'dead-letter.jsonl')}: w-100`]);
+    await spool.close();
+  });
 });
 
 test('stop() writes what is left before returning, so a clean shutdown leaves the spool empty', async () => {

@@ -1,6 +1,7 @@
 // Drains the spool into the store in batches, in the background, so the tracking edge never waits on the
 // database; while the store is down it retries with capped backoff and the spool grows (see spool.ts).
-// While the edge is busy it gives way, up to a bounded lag (issue #3).
+// While the edge is busy it gives way, up to a bounded lag (issue #3). A batch that keeps failing is searched
+// for the records the store refuses, which go to the dead letters (spool-isolate.ts), so none stalls it.
 import { ClickrateError, isClickrateError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { SegmentRange, Spool } from './spool.js';
@@ -21,6 +22,8 @@ export interface SpoolWriterOptions {
   ingest?: RangeIngest;
   /** While the edge is busy (setBusy), the store may fall this far behind before the writer drains anyway (default 10 s). */
   maxLagMs?: number;
+  /** After this many failures in a row the batch is searched for records the store refuses (default 3). */
+  isolateAfter?: number;
 }
 
 export interface SpoolWriterStats {
@@ -32,6 +35,8 @@ export interface SpoolWriterStats {
   duplicates: number;
   failures: number;
   consecutiveFailures: number;
+  /** Batches searched for records the store refuses, after isolateAfter failures in a row. */
+  isolations: number;
   lastError: string | null;
   /** The edge is busy: the writer holds back until the lag passes maxLagMs. */
   paced: boolean;
@@ -48,6 +53,7 @@ export class SpoolWriter {
   private readonly onError: ((err: ClickrateError, retryInMs: number) => void) | undefined;
   private readonly ingest: RangeIngest;
   private readonly maxLagMs: number;
+  private readonly isolateAfter: number;
   private busy = false;
   /** Every record appended before this time (epoch ms) is in the store. */
   private caughtUpAt = Date.now();
@@ -63,6 +69,7 @@ export class SpoolWriter {
     duplicates: 0,
     failures: 0,
     consecutiveFailures: 0,
+    isolations: 0,
     lastError: null as string | null,
   };
 
@@ -79,6 +86,7 @@ export class SpoolWriter {
     this.onError = opts.onError;
     this.ingest = opts.ingest ?? ((range) => ingestRange(store, range));
     this.maxLagMs = opts.maxLagMs ?? 10_000;
+    this.isolateAfter = Math.max(1, opts.isolateAfter ?? 3);
   }
 
   /** The edge's thread is busy (true) or has room again (false): see the pacing in loop(). */
@@ -157,9 +165,17 @@ export class SpoolWriter {
     return this.busy && lagMs < this.maxLagMs;
   }
 
-  /** One batch: read and stored by `ingest` (one store transaction: see spool-ingest.ts). */
+  /**
+   * One batch: read and stored by `ingest` (one store transaction: see spool-ingest.ts).
+   * TRICKY: a store that is down and a record it will never take look alike at first: both fail the
+   * batch. Only after isolateAfter failures in a row (the checkpoint has not moved, so it is the same
+   * batch) is it stored in pieces, which tells them apart (spool-isolate.ts); while the store is down,
+   * that costs a few more refused attempts per retry, and the backoff goes on as before.
+   */
   private async write(range: SegmentRange): Promise<RangeStored> {
-    const done = await this.ingest(range);
+    const isolate = this.counters.consecutiveFailures >= this.isolateAfter;
+    if (isolate) this.counters.isolations++;
+    const done = await this.ingest(isolate ? { ...range, isolate } : range);
     if (done.records > 0) {
       this.counters.batches++;
       this.counters.recordsWritten += done.records;

@@ -2,7 +2,7 @@
 // The kill -9 test is in spool-crash.test.ts and the store drain in spool-writer.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool, type SpoolEvent } from './spool.js';
@@ -202,7 +202,35 @@ test('a corrupt line in the middle of a segment is set aside, not sent, and the 
       ['evt-1', 'evt-2'],
     );
     assert.equal(spool.stats().recordsCorrupt, 1);
-    assert.ok(readdirSync(dir).includes('corrupt.jsonl'));
+    assert.equal(spool.stats().deadLettered, 1);
+    assert.match(spool.stats().lastDeadLetterReason ?? '', /^not a spool record: unreadable JSON/);
+    const [reason] = readFileSync(join(dir, 'dead-letter.reasons.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(reason?.line, '\u0000\u0000garbage', 'the line is kept as it was, beside its reason');
+    await spool.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the spool folder is 0700 and its files 0600, wider modes left by an older build tightened at open', async () => {
+  const dir = tempDir();
+  try {
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'corrupt.jsonl'), 'old\n', { mode: 0o644 });
+    let spool = Spool.open({ dir, segmentBytes: 1024 });
+    for (let i = 0; i < 20; i++) spool.append(click(i)); // several segments
+    await drainRecords(spool, async () => undefined, 3); // a checkpoint
+    appendFileSync(join(dir, segmentFiles(dir)[0]!), 'not json\n'); // a dead letter when drained after reopen
+    await spool.close();
+    chmodSync(join(dir, segmentFiles(dir)[0]!), 0o666);
+    spool = Spool.open({ dir, segmentBytes: 1024 });
+    await drainAll(spool);
+    spool.append(click(99));
+    const mode = (name: string) => (statSync(join(dir, name)).mode & 0o777).toString(8);
+    assert.equal(mode('.'), '700');
+    const files = readdirSync(dir);
+    for (const f of ['spool.lock', 'checkpoint.json', 'dead-letter.reasons.jsonl', 'corrupt.jsonl', segmentFiles(dir)[0]!]) assert.ok(files.includes(f), f);
+    for (const f of files) assert.equal(mode(f), '600', f);
     await spool.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,14 +1,16 @@
 // The durable spool between the tracking edge and the store: clicks and opens are appended to JSON-lines
 // segment files without waiting on the database, and drained in order, in batches, once the store can take them.
-import { ftruncateSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isClickrateError } from '../errors.js';
-import { acquireLock, CORRUPT_FILE, recoverSpool, segmentPath, spoolError, writeCheckpoint, type Checkpoint, type SegmentInfo } from './spool-files.js';
+import { acquireLock, makeOwnerOnlyDir, recoverSpool, segmentPath, spoolError, writeCheckpoint, FILE_MODE, type Checkpoint, type SegmentInfo } from './spool-files.js';
 import { GroupCommit } from './spool-commit.js';
+import { DeadLetterFile, type DeadLetter, type DeadLetterStats } from './spool-dead-letter.js';
 import type { SpoolEvent } from './spool-read.js';
+import type { DrainOptions, RangeConsumed, SegmentRange } from './spool-range.js';
 
 export type { SpoolEvent } from './spool-read.js';
+export type { DrainOptions, RangeConsumed, SegmentRange } from './spool-range.js';
 
 /**
  * Guarantees (what the redirect can promise the user):
@@ -27,6 +29,10 @@ export type { SpoolEvent } from './spool-read.js';
  *   At ~340 bytes per click that is ~3 million events: at 200 clicks/s, over four hours with the store down.
  *   At the limit `append` throws CR_ERR_SPOOL and counts the event in `stats().recordsDropped`: the edge
  *   must still redirect (never break a user's click for a metric), log, and expose the count.
+ * - Never stalled by one record: what the consumer sets aside (a line that is not a record, a record the
+ *   store refuses) goes to the dead letters (spool-dead-letter.ts) before the checkpoint passes it.
+ * - Owner-only: the folder is 0700 and every file in it 0600 (recipients' addresses and agents), wider
+ *   modes tightened at open.
  */
 
 export interface SpoolOptions {
@@ -39,40 +45,22 @@ export interface SpoolOptions {
   fsyncIntervalMs?: number;
 }
 
-export interface SpoolStats {
+export interface SpoolStats extends DeadLetterStats {
   bytesPending: number;
   segments: number;
   maxBytes: number;
   /** Counters since open. */
   recordsAppended: number;
   recordsDropped: number;
+  /** Lines that did not read back as records (dead-lettered, and counted in deadLettered too). */
   recordsCorrupt: number;
   /** Bytes of torn tails cut at open (power loss or a full disk in the last run). */
   tornBytesRecovered: number;
   fsyncErrors: number;
 }
 
-/** Whole records of one segment that a drain hands out, to be read and stored elsewhere (the store worker). */
-export interface SegmentRange {
-  path: string;
-  /** Byte offset of the first unconsumed record. */
-  from: number;
-  /** Bytes of whole records in the segment: read no further (spool-read.ts readSegment). */
-  limit: number;
-  maxRecords: number;
-}
-
-/** What consuming a SegmentRange did: how far it got (the new checkpoint) and what it set aside. */
-export interface RangeConsumed {
-  end: number;
-  records: number;
-  corrupt: string[];
-}
-
-export interface DrainOptions {
-  /** At most this many records per consumer call (default 5,000). */
-  maxRecords?: number;
-}
+/** Told each time records are set aside (serve logs it). */
+export type DeadLetterListener = (letters: readonly DeadLetter[], file: string) => void;
 
 const GIB = 1024 * 1024 * 1024;
 
@@ -93,6 +81,8 @@ export class Spool {
   private draining: Promise<number> | null = null;
   private closed = false;
   private readonly releaseLock: () => void;
+  private readonly deadLetters: DeadLetterFile;
+  private onDeadLetter: DeadLetterListener | null = null;
   private readonly counters = { recordsAppended: 0, recordsDropped: 0, recordsCorrupt: 0, tornBytesRecovered: 0 };
 
   private constructor(opts: Required<SpoolOptions>, releaseLock: () => void) {
@@ -108,6 +98,7 @@ export class Spool {
     this.bytesPending = state.bytesPending;
     this.counters.tornBytesRecovered = state.tornBytes;
     this.commit = new GroupCommit(this.dir, this.fsyncIntervalMs);
+    this.deadLetters = new DeadLetterFile(this.dir);
   }
 
   static open(opts: SpoolOptions): Spool {
@@ -121,11 +112,7 @@ export class Spool {
     if (!(full.maxBytes > 0) || !(full.segmentBytes > 0) || !(full.fsyncIntervalMs >= 0)) {
       throw spoolError('spool maxBytes and segmentBytes must be positive and fsyncIntervalMs not negative', { ...full });
     }
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (err) {
-      throw spoolError(`cannot create the spool directory ${dir}`, { dir }, err);
-    }
+    makeOwnerOnlyDir(dir);
     const release = acquireLock(dir);
     try {
       return new Spool(full, release);
@@ -212,7 +199,7 @@ export class Spool {
     const seq = this.nextSeq;
     let fd: number;
     try {
-      fd = openSync(segmentPath(this.dir, seq), 'a');
+      fd = openSync(segmentPath(this.dir, seq), 'a', FILE_MODE);
     } catch (err) {
       throw spoolError('cannot create a spool segment', { dir: this.dir, seq }, err);
     }
@@ -257,18 +244,33 @@ export class Spool {
       }
       // TRICKY: head.size is read now, once: appends during the consumer's work grow it, and the range
       // must stop at whole records the consumer can see.
-      const batch = await consume({ path: segmentPath(this.dir, head.seq), from: this.cp.offset, limit: head.size, maxRecords });
+      const after = this.segments[1];
+      const next = after ? { path: segmentPath(this.dir, after.seq), limit: after.size } : undefined;
+      const batch = await consume({ path: segmentPath(this.dir, head.seq), from: this.cp.offset, limit: head.size, maxRecords, next });
       if (batch.end <= this.cp.offset) throw spoolError('the spool segment has a record without its newline', { dir: this.dir, segment: head.seq });
-      if (batch.corrupt.length > 0) {
-        this.counters.recordsCorrupt += batch.corrupt.length;
-        await appendFile(join(this.dir, CORRUPT_FILE), batch.corrupt.map((l) => `${l}\n`).join(''));
-      }
+      if (batch.dead.length > 0) await this.setAside(batch.dead);
       this.bytesPending -= batch.end - this.cp.offset;
       this.cp = { segment: head.seq, offset: batch.end };
       if (batch.end >= head.size && !isActive) await this.advanceSegment();
       else await writeCheckpoint(this.dir, this.cp);
       if (batch.records > 0) return batch.records;
     }
+  }
+
+  /** Dead letters reach their files (fsynced) before the checkpoint moves past their records. */
+  private async setAside(dead: readonly DeadLetter[]): Promise<void> {
+    try {
+      await this.deadLetters.append(dead);
+    } catch (err) {
+      throw spoolError(`cannot write the spool's dead letters to ${this.deadLetters.path}`, { dir: this.dir }, err);
+    }
+    this.counters.recordsCorrupt += dead.filter((d) => !d.record).length;
+    this.onDeadLetter?.(dead, this.deadLetters.path);
+  }
+
+  /** Who hears of records set aside (one listener; serve logs them as warnings). */
+  setDeadLetterListener(listener: DeadLetterListener | null): void {
+    this.onDeadLetter = listener;
   }
 
   /** The head segment is fully consumed: move the checkpoint past it, then delete it (in that order). */
@@ -281,7 +283,7 @@ export class Spool {
   }
 
   stats(): SpoolStats {
-    return { bytesPending: this.bytesPending, segments: this.segments.length, maxBytes: this.maxBytes, ...this.counters, fsyncErrors: this.commit.fsyncErrors };
+    return { bytesPending: this.bytesPending, segments: this.segments.length, maxBytes: this.maxBytes, ...this.counters, fsyncErrors: this.commit.fsyncErrors, ...this.deadLetters.stats() };
   }
 
   /** Fsyncs what was appended, closes the files and releases the lock. Idempotent. */
