@@ -1,15 +1,19 @@
 // `clickrate serve [--port N] [--db PATH | --store URL] [--base-url URL]`: tracking edge, HTTP API and dashboard in one
 // process (SPEC.md); the store lives in a worker thread (store/worker/), off the redirects' event loop.
-// With --demo, an empty database is first filled with the demo data.
+// With --demo, an empty database is first filled with the demo data. Any failure to start (spool in use,
+// port taken, store unopenable) exits 2 with a `clickrate: CR_ERR_…` line, having released what it opened.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadDemo } from '../../demo/load-demo.js';
-import { ClickrateError } from '../../errors.js';
+import { ClickrateError, isClickrateError } from '../../errors.js';
 import { createApiKey } from '../../http/api-keys.js';
 import { ClickrateServer } from '../../server/server.js';
 import { loadOrCreateKeyring } from '../../http/signing-keys.js';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { out } from '../io.js';
+import { installLastResort } from '../last-resort.js';
+import { assertSpoolFree } from '../../tracking/spool-files.js';
 import { describeStore, storeSidecarBase } from '../../store/open-store.js';
 import { StoreWorker } from '../../store/worker/store-client.js';
 
@@ -38,35 +42,22 @@ export function registerServe(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ClickrateError('CR_ERR_BAD_INPUT', `--port must be 0–65535, got '${opts.port}'`);
-      // The keyring and spool live beside a DuckDB file; beside ./clickrate-DB for a ClickHouse store.
-      // Edges sharing a ClickHouse store must share signing keys through CLICKRATE_KEYRING.
-      const dbPath = storeSidecarBase(opts);
       const log = pino({ level: process.env.CLICKRATE_LOG_LEVEL ?? 'info' });
-      // The worker opens the store from the same flags; this thread talks to it through worker.store. It runs
-      // at nice 10 with one DuckDB thread so the redirects keep a core (BENCHMARKS.md, tracking edge).
-      const worker = await StoreWorker.start({ store: { db: opts.db, store: opts.store }, nice: 10, duck: { threads: 1 } }, (msg, err) => log.warn({ err }, msg));
-      const store = worker.store;
-      if (opts.demo && (await listCampaigns(store)).length === 0) {
-        const { counts } = await loadDemo(store);
-        out(`Loaded the demo data: ${counts.inserted.toLocaleString('en-US')} events.`);
+      const opened: Opened = {};
+      let bound: number;
+      let source: string;
+      try {
+        ({ bound, source } = await start(opts, port, log, opened));
+      } catch (err) {
+        // TRICKY: the store worker (a thread holding the DuckDB lock) or the spool would keep this process
+        // alive, serving nothing, where a supervisor waits for it to fail: release them, then exit 2.
+        await release(opened);
+        failStartup(err, port, opts.host);
       }
-      const { keyring, source } = loadOrCreateKeyring(dbPath);
-      const envApiKey = process.env.CLICKRATE_API_KEY || undefined;
-      if (!envApiKey && (await store.listApiKeys()).length === 0) {
-        const { key } = await createApiKey(store, 'first key (made by serve)');
-        out(`No API keys yet; made one (shown only now, stored hashed): ${key}`);
-      }
-      const server = new ClickrateServer({
-        store,
-        keyring,
-        baseUrl: opts.baseUrl ?? process.env.CLICKRATE_BASE_URL ?? `http://localhost:${port}`,
-        spoolDir: opts.spool ?? `${dbPath}.spool`,
-        trustedProxies: opts.trustProxy ?? process.env.CLICKRATE_TRUSTED_PROXIES,
-        logger: log,
-        envApiKey,
-        storeWork: { ingest: (range) => worker.ingest(range), classifier: worker },
-      });
-      const bound = await server.listen(port, opts.host);
+      const { server, worker } = opened as Required<Opened>;
+      // What escapes every per-request boundary is logged and counted; the redirects go on.
+      // TRICKY: the cast goes once ClickrateServer.noteUncaught (its status shows the count) is in every build.
+      installLastResort(log, (err, origin) => (server as unknown as { noteUncaught?: (e: unknown, o: string) => void }).noteUncaught?.(err, origin));
       const shown = opts.host === '0.0.0.0' || opts.host === '127.0.0.1' ? 'localhost' : opts.host;
       out(`clickrate is serving ${describeStore(opts)} (signing keys: ${source})`);
       out(`Dashboard: http://${shown}:${bound}/`);
@@ -76,10 +67,79 @@ export function registerServe(program: Command): void {
         closing = true;
         log.info({ signal }, 'shutting down: draining the spool into the store');
         await server.close();
-        await store.close();
+        await worker.store.close();
         process.exit(0);
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
     });
+}
+
+/** What startup has opened so far, to release if a later step fails. */
+interface Opened {
+  worker?: StoreWorker;
+  server?: ClickrateServer;
+}
+
+/** Opens the store (in its worker), the spool and the listener, in that order, noting each in `opened`. */
+async function start(opts: ServeOptions, port: number, log: Logger, opened: Opened): Promise<{ bound: number; source: string }> {
+  // The keyring and spool live beside a DuckDB file; beside ./clickrate-DB for a ClickHouse store.
+  // Edges sharing a ClickHouse store must share signing keys through CLICKRATE_KEYRING.
+  const dbPath = storeSidecarBase(opts);
+  const spoolDir = opts.spool ?? `${dbPath}.spool`;
+  // A second server on this spool fails here, before it opens (and locks) a store; Spool.open decides.
+  assertSpoolFree(resolve(spoolDir));
+  // The worker opens the store from the same flags; this thread talks to it through worker.store. It runs
+  // at nice 10 with one DuckDB thread so the redirects keep a core (BENCHMARKS.md, tracking edge).
+  const worker = await StoreWorker.start({ store: { db: opts.db, store: opts.store }, nice: 10, duck: { threads: 1 } }, (msg, err) => log.warn({ err }, msg));
+  opened.worker = worker;
+  const store = worker.store;
+  if (opts.demo && (await listCampaigns(store)).length === 0) {
+    const { counts } = await loadDemo(store);
+    out(`Loaded the demo data: ${counts.inserted.toLocaleString('en-US')} events.`);
+  }
+  const { keyring, source } = loadOrCreateKeyring(dbPath);
+  const envApiKey = process.env.CLICKRATE_API_KEY || undefined;
+  if (!envApiKey && (await store.listApiKeys()).length === 0) {
+    const { key } = await createApiKey(store, 'first key (made by serve)');
+    out(`No API keys yet; made one (shown only now, stored hashed): ${key}`);
+  }
+  const server = new ClickrateServer({
+    store,
+    keyring,
+    baseUrl: opts.baseUrl ?? process.env.CLICKRATE_BASE_URL ?? `http://localhost:${port}`,
+    spoolDir,
+    trustedProxies: opts.trustProxy ?? process.env.CLICKRATE_TRUSTED_PROXIES,
+    logger: log,
+    envApiKey,
+    storeWork: { ingest: (range) => worker.ingest(range), classifier: worker },
+  });
+  opened.server = server;
+  server.spool.setDeadLetterListener((letters, file) =>
+    log.warn({ file, records: letters.length, reasons: [...new Set(letters.map((l) => l.reason))].slice(0, 5) }, 'records the store refused were set aside in the dead letters; the spool goes on'),
+  );
+  return { bound: await server.listen(port, opts.host), source };
+}
+
+/** Closes what startup opened, each step bounded: a store that hangs must not keep a failed start alive. */
+async function release(opened: Opened): Promise<void> {
+  const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, RELEASE_MS).unref())]);
+  if (opened.server) await bounded(opened.server.close());
+  if (opened.worker) await bounded(opened.worker.store.close());
+}
+
+const RELEASE_MS = 10_000;
+
+/** Ends a failed start: `clickrate: CR_ERR_…: …` on stderr, exit code 2 (as main.ts does for any command). */
+function failStartup(err: unknown, port: number, host: string): never {
+  const e = isClickrateError(err) ? err : listenError(err, port, host);
+  process.stderr.write(`clickrate: ${e.code}: ${e.message}\n`);
+  process.exit(2);
+}
+
+function listenError(err: unknown, port: number, host: string): ClickrateError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') return new ClickrateError('CR_ERR_CONFIG', `port ${port} on ${host} is in use by another process`, { port, host }, { cause: err });
+  if (code === 'EACCES') return new ClickrateError('CR_ERR_CONFIG', `not allowed to listen on port ${port} on ${host}`, { port, host }, { cause: err });
+  return new ClickrateError('CR_ERR_CONFIG', `serve could not start: ${(err as Error)?.message ?? String(err)}`, {}, { cause: err });
 }
