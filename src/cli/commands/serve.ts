@@ -55,9 +55,8 @@ export function registerServe(program: Command): void {
         failStartup(err, port, opts.host);
       }
       const { server, worker } = opened as Required<Opened>;
-      // What escapes every per-request boundary is logged and counted; the redirects go on.
-      // TRICKY: the cast goes once ClickrateServer.noteUncaught (its status shows the count) is in every build.
-      installLastResort(log, (err, origin) => (server as unknown as { noteUncaught?: (e: unknown, o: string) => void }).noteUncaught?.(err, origin));
+      // What escapes every per-request boundary is logged and counted (in /api/v1/status); the redirects go on.
+      installLastResort(log, (err, origin) => server.noteUncaught(err, origin));
       const shown = opts.host === '0.0.0.0' || opts.host === '127.0.0.1' ? 'localhost' : opts.host;
       out(`clickrate is serving ${describeStore(opts)} (signing keys: ${source})`);
       out(`Dashboard: http://${shown}:${bound}/`);
