@@ -3,6 +3,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EVENT_FIELDS } from '../events/event.js';
+import { spoolError } from './spool-files.js';
 import type { SpoolEvent } from './spool-read.js';
 
 /**
@@ -28,6 +29,9 @@ export interface DeadLetter {
   line?: string;
 }
 
+/** Told each time records are set aside (serve logs it). */
+export type DeadLetterListener = (letters: readonly DeadLetter[], file: string) => void;
+
 export interface DeadLetterStats {
   /** Records set aside since open (unreadable lines included). */
   deadLettered: number;
@@ -48,6 +52,9 @@ function shortReason(reason: string): string {
 export class DeadLetterFile {
   readonly path: string;
   readonly reasonsPath: string;
+  /** Of the letters since open, those that were no record at all (a damaged disk, a torn write). */
+  unreadable = 0;
+  listener: DeadLetterListener | null = null;
   private count = 0;
   private lastReason: string | null = null;
 
@@ -59,7 +66,7 @@ export class DeadLetterFile {
   /**
    * Appends the letters to both files and fsyncs them. The spool calls this before it checkpoints past
    * the letters' records: should it throw, nothing advances and the batch comes again. A crash between
-   * this and the checkpoint writes the same letters twice, which a replay by id absorbs.
+   * this and the checkpoint writes the same letters twice, which a replay by id absorbs. Throws CR_ERR_SPOOL.
    */
   async append(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
@@ -73,10 +80,16 @@ export class DeadLetterFile {
       const kept = event !== null ? {} : { line: l.line ?? safeStringify(l.record) };
       reasons += `${JSON.stringify({ at, id: l.record?.id ?? null, reason, ...kept })}\n`;
     }
-    if (events) await appendSynced(this.path, events);
-    await appendSynced(this.reasonsPath, reasons);
+    try {
+      if (events) await appendSynced(this.path, events);
+      await appendSynced(this.reasonsPath, reasons);
+    } catch (err) {
+      throw spoolError(`cannot write the spool's dead letters to ${this.path}`, { path: this.path }, err);
+    }
     this.count += letters.length;
+    this.unreadable += letters.filter((l) => !l.record).length;
     this.lastReason = shortReason(letters[letters.length - 1]!.reason);
+    this.listener?.(letters, this.path);
   }
 
   stats(): DeadLetterStats {

@@ -192,6 +192,34 @@ test('stop() writes what is left before returning, so a clean shutdown leaves th
   });
 });
 
+test('under a steady stream the lag is the age of the oldest record not stored, not the time since the spool was empty', async () => {
+  await inTempStore<Store>(async (store, dir) => {
+    const spool = Spool.open({ dir: join(dir, 'spool') });
+    let next = 0;
+    let arriving = true;
+    // Clicks keep arriving while each batch is stored, so the spool is never empty after a drain.
+    const writer = new SpoolWriter(spool, store, {
+      ingest: (range) => {
+        for (let i = 0; i < 5 && arriving; i++) spool.append(click(next++));
+        return ingestRange(store, range);
+      },
+    });
+    for (; next < 10; ) spool.append(click(next++));
+    await new Promise((r) => setTimeout(r, 20)); // the first clicks are older than the drain below
+    const before = Date.now();
+    await writer.drainOnce();
+    const bound = Date.now() - before;
+    assert.ok(spool.stats().bytesPending > 0, 'clicks arrived during the drain');
+    // Everything appended before the drain began is stored: the lag is at most the drain's own length.
+    // (Measured from the writer's start or the first click it would exceed `bound` by the 20 ms above.)
+    assert.ok(writer.lagMs() <= bound, `lag ${writer.lagMs()} ms within the drain's ${bound} ms`);
+    arriving = false;
+    await writer.drainAll();
+    assert.equal(writer.lagMs(), 0);
+    await spool.close();
+  });
+});
+
 // Pacing (setBusy, maxLagMs): while the edge is busy the writer leaves the clicks in the spool, up to
 // maxLagMs behind; room again, the lag passed or a stop each make it store them, and none is lost.
 const pacing: Array<{ name: string; maxLagMs: number; release: 'room' | 'lag' | 'stop' }> = [

@@ -40,10 +40,13 @@ export interface SpoolWriterStats {
   lastError: string | null;
   /** The edge is busy: the writer holds back until the lag passes maxLagMs. */
   paced: boolean;
-  /** How far the store is behind: 0 when the spool is drained, else time since it last was (ms). */
+  /** How far the store is behind: 0 when the spool is drained, else the age (ms) of the oldest record not yet stored, at most. */
   lagMs: number;
   maxLagMs: number;
 }
+
+/** Progress marks kept (one per drain that found new records); past it, lag reads high until caught up. */
+const MAX_MARKS = 1000;
 
 export class SpoolWriter {
   private readonly batchRecords: number;
@@ -57,6 +60,12 @@ export class SpoolWriter {
   private busy = false;
   /** Every record appended before this time (epoch ms) is in the store. */
   private caughtUpAt = Date.now();
+  /**
+   * Where the spool ended (Spool.progress) when each drain began: once consumption passes a mark, every
+   * record appended before its time is stored. TRICKY: under a steady load the spool is never empty at
+   * the end of a drain, so "empty" alone would never move caughtUpAt and the lag would grow for ever.
+   */
+  private marks: Array<{ at: number; end: number }> = [];
   private running = false;
   private loopDone: Promise<void> | null = null;
   private sleeping: { timer: NodeJS.Timeout; wake: () => void } | null = null;
@@ -100,7 +109,7 @@ export class SpoolWriter {
     }
   }
 
-  /** Time since the store last held everything spooled (0 when it does now). */
+  /** The age of the oldest record not yet in the store, at most (0 when the spool is drained). */
   lagMs(): number {
     return this.spool.stats().bytesPending === 0 ? 0 : Math.max(0, Date.now() - this.caughtUpAt);
   }
@@ -120,13 +129,25 @@ export class SpoolWriter {
     // TRICKY: the background loop and a caller (stop, a test, the API) may ask at the same moment; the
     // spool allows one drain at a time, so a second ask waits for the first instead of failing.
     const run = this.turn.then(async () => {
-      const started = Date.now();
-      const n = await this.spool.drainRange((range) => this.write(range), { maxRecords: this.batchRecords });
-      if (this.spool.stats().bytesPending === 0) this.caughtUpAt = started;
-      return n;
+      this.mark();
+      try {
+        return await this.spool.drainRange((range) => this.write(range), { maxRecords: this.batchRecords });
+      } finally {
+        const { consumed } = this.spool.progress();
+        while (this.marks.length > 0 && this.marks[0]!.end <= consumed) this.caughtUpAt = this.marks.shift()!.at;
+      }
     });
     this.turn = run.catch(() => undefined);
     return run;
+  }
+
+  private mark(): void {
+    const { end } = this.spool.progress();
+    const last = this.marks[this.marks.length - 1];
+    // The same end: nothing was appended since the last mark, which now holds for a later time. The cap
+    // bounds a long outage (a later mark is left out: the lag reads high until consumption passes the last).
+    if (last && end === last.end) last.at = Date.now();
+    else if (this.marks.length < MAX_MARKS) this.marks.push({ at: Date.now(), end });
   }
 
   /** Drains until the spool is empty; throws on the first failure. */

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { isClickrateError } from '../errors.js';
 import { acquireLock, makeOwnerOnlyDir, recoverSpool, segmentPath, spoolError, writeCheckpoint, FILE_MODE, type Checkpoint, type SegmentInfo } from './spool-files.js';
 import { GroupCommit } from './spool-commit.js';
-import { DeadLetterFile, type DeadLetter, type DeadLetterStats } from './spool-dead-letter.js';
+import { DeadLetterFile, type DeadLetterListener, type DeadLetterStats } from './spool-dead-letter.js';
 import type { SpoolEvent } from './spool-read.js';
 import type { DrainOptions, RangeConsumed, SegmentRange } from './spool-range.js';
 
@@ -59,8 +59,6 @@ export interface SpoolStats extends DeadLetterStats {
   fsyncErrors: number;
 }
 
-/** Told each time records are set aside (serve logs it). */
-export type DeadLetterListener = (letters: readonly DeadLetter[], file: string) => void;
 
 const GIB = 1024 * 1024 * 1024;
 
@@ -74,6 +72,7 @@ export class Spool {
   private cp: Checkpoint;
   private nextSeq: number;
   private bytesPending: number;
+  private bytesConsumed = 0;
   /** The segment this process appends to; null until the first append (a restart never reopens one). */
   private active: { seq: number; fd: number } | null = null;
   private readonly commit: GroupCommit;
@@ -82,8 +81,7 @@ export class Spool {
   private closed = false;
   private readonly releaseLock: () => void;
   private readonly deadLetters: DeadLetterFile;
-  private onDeadLetter: DeadLetterListener | null = null;
-  private readonly counters = { recordsAppended: 0, recordsDropped: 0, recordsCorrupt: 0, tornBytesRecovered: 0 };
+  private readonly counters = { recordsAppended: 0, recordsDropped: 0, tornBytesRecovered: 0 };
 
   private constructor(opts: Required<SpoolOptions>, releaseLock: () => void) {
     this.dir = opts.dir;
@@ -248,8 +246,10 @@ export class Spool {
       const next = after ? { path: segmentPath(this.dir, after.seq), limit: after.size } : undefined;
       const batch = await consume({ path: segmentPath(this.dir, head.seq), from: this.cp.offset, limit: head.size, maxRecords, next });
       if (batch.end <= this.cp.offset) throw spoolError('the spool segment has a record without its newline', { dir: this.dir, segment: head.seq });
-      if (batch.dead.length > 0) await this.setAside(batch.dead);
+      // Set aside (fsynced) before the checkpoint moves past them; if that fails, nothing advances.
+      await this.deadLetters.append(batch.dead);
       this.bytesPending -= batch.end - this.cp.offset;
+      this.bytesConsumed += batch.end - this.cp.offset;
       this.cp = { segment: head.seq, offset: batch.end };
       if (batch.end >= head.size && !isActive) await this.advanceSegment();
       else await writeCheckpoint(this.dir, this.cp);
@@ -257,20 +257,9 @@ export class Spool {
     }
   }
 
-  /** Dead letters reach their files (fsynced) before the checkpoint moves past their records. */
-  private async setAside(dead: readonly DeadLetter[]): Promise<void> {
-    try {
-      await this.deadLetters.append(dead);
-    } catch (err) {
-      throw spoolError(`cannot write the spool's dead letters to ${this.deadLetters.path}`, { dir: this.dir }, err);
-    }
-    this.counters.recordsCorrupt += dead.filter((d) => !d.record).length;
-    this.onDeadLetter?.(dead, this.deadLetters.path);
-  }
-
   /** Who hears of records set aside (one listener; serve logs them as warnings). */
   setDeadLetterListener(listener: DeadLetterListener | null): void {
-    this.onDeadLetter = listener;
+    this.deadLetters.listener = listener;
   }
 
   /** The head segment is fully consumed: move the checkpoint past it, then delete it (in that order). */
@@ -282,8 +271,13 @@ export class Spool {
     unlinkSync(segmentPath(this.dir, head.seq));
   }
 
+  /** Bytes consumed since open, and the end of what was appended in the same count (SpoolWriter's lag). */
+  progress(): { consumed: number; end: number } {
+    return { consumed: this.bytesConsumed, end: this.bytesConsumed + this.bytesPending };
+  }
+
   stats(): SpoolStats {
-    return { bytesPending: this.bytesPending, segments: this.segments.length, maxBytes: this.maxBytes, ...this.counters, fsyncErrors: this.commit.fsyncErrors, ...this.deadLetters.stats() };
+    return { bytesPending: this.bytesPending, segments: this.segments.length, maxBytes: this.maxBytes, ...this.counters, recordsCorrupt: this.deadLetters.unreadable, fsyncErrors: this.commit.fsyncErrors, ...this.deadLetters.stats() };
   }
 
   /** Fsyncs what was appended, closes the files and releases the lock. Idempotent. */
