@@ -9,8 +9,14 @@ import { Spool, type SpoolEvent } from './spool.js';
 import { drainRecords } from './spool-test-drain.js';
 import { makeEvent } from '../events/make-event.js';
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'clickrate-spool-'));
+/** Runs fn in a fresh temp folder, removed afterwards whatever happens. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'clickrate-spool-'));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function click(i: number): SpoolEvent {
@@ -36,9 +42,8 @@ function segmentFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.startsWith('seg-'));
 }
 
-test('appended clicks come back in order, across segments, and consumed segments are deleted', async () => {
-  const dir = tempDir();
-  try {
+test('appended clicks come back in order, across segments, and consumed segments are deleted', () =>
+  inTempDir(async (dir) => {
     const spool = Spool.open({ dir, segmentBytes: 4096 });
     const n = 2000;
     const t0 = process.hrtime.bigint();
@@ -60,14 +65,10 @@ test('appended clicks come back in order, across segments, and consumed segments
     assert.ok(segmentFiles(dir).length <= 1, 'only the segment still being appended to remains');
     assert.equal(await drainRecords(spool, async () => assert.fail('nothing left to drain')), 0);
     await spool.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a torn trailing line left by a crash is cut off, never parsed, and appends after it are clean', async () => {
-  const dir = tempDir();
-  try {
+test('a torn trailing line left by a crash is cut off, never parsed, and appends after it are clean', () =>
+  inTempDir(async (dir) => {
     let spool = Spool.open({ dir });
     for (let i = 0; i < 3; i++) spool.append(click(i));
     await spool.close();
@@ -84,14 +85,10 @@ test('a torn trailing line left by a crash is cut off, never parsed, and appends
     );
     assert.equal(spool.stats().recordsCorrupt, 0);
     await spool.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a restart resumes from the checkpoint without resending consumed records', async () => {
-  const dir = tempDir();
-  try {
+test('a restart resumes from the checkpoint without resending consumed records', () =>
+  inTempDir(async (dir) => {
     let spool = Spool.open({ dir, segmentBytes: 2048 });
     for (let i = 0; i < 50; i++) spool.append(click(i));
     const first: SpoolEvent[] = [];
@@ -108,14 +105,10 @@ test('a restart resumes from the checkpoint without resending consumed records',
       Array.from({ length: 50 }, (_, i) => `evt-${i}`),
     );
     await spool.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a batch whose consumer fails is handed over again, so no click is lost while the store is down', async () => {
-  const dir = tempDir();
-  try {
+test('a batch whose consumer fails is handed over again, so no click is lost while the store is down', () =>
+  inTempDir(async (dir) => {
     const spool = Spool.open({ dir });
     for (let i = 0; i < 5; i++) spool.append(click(i));
     await assert.rejects(
@@ -131,14 +124,10 @@ test('a batch whose consumer fails is handed over again, so no click is lost whi
       ['evt-0', 'evt-1', 'evt-2', 'evt-3', 'evt-4'],
     );
     await spool.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('at maxBytes append throws CR_ERR_SPOOL and counts the drop; draining makes room again', async () => {
-  const dir = tempDir();
-  try {
+test('at maxBytes append throws CR_ERR_SPOOL and counts the drop; draining makes room again', () =>
+  inTempDir(async (dir) => {
     const spool = Spool.open({ dir, maxBytes: 4096 });
     let appended = 0;
     let error: unknown = null;
@@ -162,14 +151,10 @@ test('at maxBytes append throws CR_ERR_SPOOL and counts the drop; draining makes
     spool.append(click(1000));
     assert.equal(spool.stats().recordsAppended, appended + 1);
     await spool.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a second open of a spool in use is refused; after close it opens again', async () => {
-  const dir = tempDir();
-  try {
+test('a second open of a spool in use is refused; after close it opens again', () =>
+  inTempDir(async (dir) => {
     const spool = Spool.open({ dir });
     assert.throws(() => Spool.open({ dir }), { code: 'CR_ERR_SPOOL' });
     await spool.appendDurable(click(1));
@@ -181,14 +166,10 @@ test('a second open of a spool in use is refused; after close it opens again', a
     );
     await again.close();
     assert.throws(() => again.append(click(2)), { code: 'CR_ERR_SPOOL' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a corrupt line in the middle of a segment is set aside, not sent, and the rest still drains', async () => {
-  const dir = tempDir();
-  try {
+test('a corrupt line in the middle of a segment is set aside, not sent, and the rest still drains', () =>
+  inTempDir(async (dir) => {
     let spool = Spool.open({ dir });
     spool.append(click(1));
     await spool.close();
@@ -207,14 +188,10 @@ test('a corrupt line in the middle of a segment is set aside, not sent, and the 
     const [reason] = readFileSync(join(dir, 'dead-letter.reasons.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(reason?.line, '\u0000\u0000garbage', 'the line is kept as it was, beside its reason');
     await spool.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('the spool folder is 0700 and its files 0600, wider modes left by an older build tightened at open', async () => {
-  const dir = tempDir();
-  try {
+test('the spool folder is 0700 and its files 0600, wider modes left by an older build tightened at open', () =>
+  inTempDir(async (dir) => {
     chmodSync(dir, 0o755);
     writeFileSync(join(dir, 'corrupt.jsonl'), 'old\n', { mode: 0o644 });
     let spool = Spool.open({ dir, segmentBytes: 1024 });
@@ -232,7 +209,4 @@ test('the spool folder is 0700 and its files 0600, wider modes left by an older 
     for (const f of ['spool.lock', 'checkpoint.json', 'dead-letter.reasons.jsonl', 'corrupt.jsonl', segmentFiles(dir)[0]!]) assert.ok(files.includes(f), f);
     for (const f of files) assert.equal(mode(f), '600', f);
     await spool.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
