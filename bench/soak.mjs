@@ -182,6 +182,14 @@ try {
     if (grows && k.startsWith('serve')) growing.push(k);
     console.log(`- ${k}: ${slope >= 0 ? '+' : ''}${slope.toFixed(2)} ± ${(2 * se).toFixed(2)} ${grows ? '(GROWING)' : '(no growth beyond the noise)'}`);
   }
+  // The floor (each minute's lowest RSS) rises with a leak; spikes that come and go (a store checkpoint,
+  // a burst of garbage) move the slope above but not the floor.
+  const floors = new Map();
+  for (const s of tail) floors.set(Math.floor(s.min), Math.min(floors.get(Math.floor(s.min)) ?? Infinity, s.rss));
+  if (floors.size >= 3) {
+    const f = fit([...floors.keys()], [...floors.values()]);
+    console.log(`- serve RSS floor (each minute's lowest: ${[...floors.values()].map((v) => v.toFixed(0)).join(', ')} MB): ${f.slope >= 0 ? '+' : ''}${f.slope.toFixed(2)} ± ${(2 * f.se).toFixed(2)}`);
+  }
   console.log(`Verdict: serve's memory ${growing.length === 0 ? 'is flat within the noise' : `GROWS: ${growing.join(', ')}`} (threshold ${FLAT} MB/min).`);
   const total = answered;
   console.log(`Clicks: serve answered ${total} (soak ${oursDone.answered}, failed ${oursDone.failed}), stored ${row.n} (${row.ids} distinct ids), dropped ${st.edge.dropped}, dead letters ${st.spool.deadLettered}; bare answered ${bareDone.answered} (failed ${bareDone.failed}).`);
