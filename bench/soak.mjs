@@ -11,9 +11,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ClickLoad } from '../dist/http/click-load.js';
-import { startServe, stopServe, waitFor } from '../dist/http/serve-child.js';
-import { openDuckDbStore } from '../dist/store/duckdb/duckdb-store.js';
+import { openDuckDbStore } from '../dist/src/store/duckdb/duckdb-store.js';
+import { ClickLoad } from '../dist/test/support/click-load.js';
+import { startServe, stopServe } from '../dist/test/support/serve-child.js';
+import { waitFor } from '../dist/test/support/wait-for.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,7 +52,10 @@ s.keepAliveTimeout = 5000;
 s.listen(0, '127.0.0.1', () => console.log('listening: http://localhost:' + s.address().port + '/'));`;
 
 function startBare() {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', bareSource], { env: { ...process.env, ...probeEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', bareSource], {
+    env: { ...process.env, ...probeEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let text = '';
     child.stdout.on('data', (d) => {
@@ -111,7 +115,11 @@ try {
   const paths = [];
   for (let m = 0; m < 100; m++) {
     const html = Array.from({ length: 10 }, (_, i) => `<a href="https://shop.example.com/p${i}">p${i}</a>`).join('');
-    const res = await fetch(`${serve.base}/api/v1/wrap`, { method: 'POST', headers: auth, body: JSON.stringify({ html, campaign: 'soak', recipient: `r${m}@example.com` }) });
+    const res = await fetch(`${serve.base}/api/v1/wrap`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ html, campaign: 'soak', recipient: `r${m}@example.com` }),
+    });
     for (const x of (await res.json()).html.matchAll(/href="http:\/\/t\.example\.com(\/c\/[^"]+)"/g)) paths.push(x[1]);
   }
   let answered = 0;
@@ -123,7 +131,7 @@ try {
     const got = await burst.stop();
     rate = Math.round(got.answered / burstS / 2);
     log(`max burst: ${got.answered} clicks in ${burstS} s (${Math.round(got.answered / burstS)}/s, ${clients} keep-alive clients); soak rate ${rate}/s`);
-    await waitFor(async () => (await status()).spool.bytesPending === 0, 'the burst to be stored', 300_000);
+    await waitFor('the burst to be stored', async () => (await status()).spool.bytesPending === 0, { tries: 600, everyMs: 500 });
   }
   const t0 = Date.now();
   const ours = new ClickLoad({ base: serve.base, paths, clients, ratePerSec: rate, onAnswer: () => answered++ });
@@ -135,9 +143,15 @@ try {
     const b = heapMb(bare.child.pid);
     samples.push({
       min: (Date.now() - t0) / 60_000,
-      rss: rssMb(serve.child.pid), heap: h.main, workerHeap: h.worker,
-      pendingMb: mb(st.spool.bytesPending), lagS: st.writer.lagMs / 1000,
-      answered: ours.stats().answered, bareRss: rssMb(bare.child.pid), bareHeap: b.main, bareAnswered: base.stats().answered,
+      rss: rssMb(serve.child.pid),
+      heap: h.main,
+      workerHeap: h.worker,
+      pendingMb: mb(st.spool.bytesPending),
+      lagS: st.writer.lagMs / 1000,
+      answered: ours.stats().answered,
+      bareRss: rssMb(bare.child.pid),
+      bareHeap: b.main,
+      bareAnswered: base.stats().answered,
       load: loadavg()[0],
     });
   };
@@ -147,10 +161,12 @@ try {
     await new Promise((r) => setTimeout(r, Math.min(sampleMs, t0 + minutes * 60_000 - Date.now())));
     await sample();
     const s = samples.at(-1);
-    log(`${s.min.toFixed(1)} min: RSS ${s.rss.toFixed(0)} MB, heap ${s.heap.toFixed(1)} + ${s.workerHeap.toFixed(1)} MB, spool ${s.pendingMb.toFixed(1)} MB, bare RSS ${s.bareRss.toFixed(0)} MB`);
+    log(
+      `${s.min.toFixed(1)} min: RSS ${s.rss.toFixed(0)} MB, heap ${s.heap.toFixed(1)} + ${s.workerHeap.toFixed(1)} MB, spool ${s.pendingMb.toFixed(1)} MB, bare RSS ${s.bareRss.toFixed(0)} MB`,
+    );
   }
   const [oursDone, bareDone] = await Promise.all([ours.stop(), base.stop()]);
-  await waitFor(async () => (await status()).spool.bytesPending === 0, 'the writer to catch up', 600_000);
+  await waitFor('the writer to catch up', async () => (await status()).spool.bytesPending === 0, { tries: 1200, everyMs: 500 });
   const st = await status();
   await stopServe(serve);
   const store = await openDuckDbStore(db);
@@ -161,7 +177,10 @@ try {
   console.log(`\nSoak: ${minutes} min at ${rate} clicks/s to each server, ${clients} keep-alive clients each; ${cpus().length} CPUs\n`);
   console.log('| min | serve RSS MB | serve heap MB (main + worker) | spool pending MB | writer lag s | bare RSS MB | bare heap MB | load |');
   console.log('|---|---|---|---|---|---|---|---|');
-  for (const s of samples) console.log(`| ${fmt(s.min)} | ${fmt(s.rss, 0)} | ${fmt(s.heap)} + ${fmt(s.workerHeap)} | ${fmt(s.pendingMb)} | ${fmt(s.lagS)} | ${fmt(s.bareRss, 0)} | ${fmt(s.bareHeap)} | ${fmt(s.load, 2)} |`);
+  for (const s of samples)
+    console.log(
+      `| ${fmt(s.min)} | ${fmt(s.rss, 0)} | ${fmt(s.heap)} + ${fmt(s.workerHeap)} | ${fmt(s.pendingMb)} | ${fmt(s.lagS)} | ${fmt(s.bareRss, 0)} | ${fmt(s.bareHeap)} | ${fmt(s.load, 2)} |`,
+    );
   const tail = samples.slice(Math.floor(samples.length * 0.2));
   const x = tail.map((s) => s.min);
   const series = {
@@ -188,11 +207,15 @@ try {
   for (const s of tail) floors.set(Math.floor(s.min), Math.min(floors.get(Math.floor(s.min)) ?? Infinity, s.rss));
   if (floors.size >= 3) {
     const f = fit([...floors.keys()], [...floors.values()]);
-    console.log(`- serve RSS floor (each minute's lowest: ${[...floors.values()].map((v) => v.toFixed(0)).join(', ')} MB): ${f.slope >= 0 ? '+' : ''}${f.slope.toFixed(2)} ± ${(2 * f.se).toFixed(2)}`);
+    console.log(
+      `- serve RSS floor (each minute's lowest: ${[...floors.values()].map((v) => v.toFixed(0)).join(', ')} MB): ${f.slope >= 0 ? '+' : ''}${f.slope.toFixed(2)} ± ${(2 * f.se).toFixed(2)}`,
+    );
   }
   console.log(`Verdict: serve's memory ${growing.length === 0 ? 'is flat within the noise' : `GROWS: ${growing.join(', ')}`} (threshold ${FLAT} MB/min).`);
   const total = answered;
-  console.log(`Clicks: serve answered ${total} (soak ${oursDone.answered}, failed ${oursDone.failed}), stored ${row.n} (${row.ids} distinct ids), dropped ${st.edge.dropped}, dead letters ${st.spool.deadLettered}; bare answered ${bareDone.answered} (failed ${bareDone.failed}).`);
+  console.log(
+    `Clicks: serve answered ${total} (soak ${oursDone.answered}, failed ${oursDone.failed}), stored ${row.n} (${row.ids} distinct ids), dropped ${st.edge.dropped}, dead letters ${st.spool.deadLettered}; bare answered ${bareDone.answered} (failed ${bareDone.failed}).`,
+  );
   console.log(`Every answered click stored once: ${Number(row.n) === total && Number(row.ids) === total ? 'yes' : 'NO'}`);
 } finally {
   await stopServe(serve).catch(() => undefined);

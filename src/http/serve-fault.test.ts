@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { makeEvent } from '../events/make-event.js';
-import { useLocalClickHouse } from '../store/clickhouse/test-server.js';
+import { useLocalClickHouse } from '../../test/support/clickhouse.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
-import { ClickLoad } from './click-load.js';
-import { startServe, stopServe, waitFor, type ServeChild } from './serve-child.js';
+import { ClickLoad } from '../../test/support/click-load.js';
+import { startServe, stopServe, type ServeChild } from '../../test/support/serve-child.js';
+import { waitFor } from '../../test/support/wait-for.js';
 
 const local = useLocalClickHouse();
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-fault-'));
@@ -20,6 +21,8 @@ const KEY = 'fault-test-key';
 // A fixed keyring: a restarted server must verify the links the first one signed.
 const env = { CLICKRATE_API_KEY: KEY, CLICKRATE_LOG_LEVEL: 'warn', CLICKRATE_KEYRING: JSON.stringify({ current: 'k1', keys: { k1: 'a'.repeat(43) } }) };
 const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+/** A minute for each wait: the writer's backoff and a restart on a loaded machine. */
+const LONG = { tries: 1200 };
 
 interface Status {
   spool: { bytesPending: number; deadLettered: number; lastDeadLetterReason: string | null };
@@ -56,13 +59,20 @@ test('through a store refusing writes, a kill -9 mid-burst and a restart, every 
     const paths = await wrap(first, 'fault', 4);
     await load(first, paths, answered, 0, 1000).done;
     const s0 = first;
-    await waitFor(async () => (await status(s0)).spool.bytesPending === 0, 'the first clicks to be stored (a checkpoint mid-segment)');
+    await waitFor('the first clicks to be stored (a checkpoint mid-segment)', async () => (await status(s0)).spool.bytesPending === 0, LONG);
 
     // The store refuses every insert: the spool grows, the writer retries and searches, and sets nothing aside.
     await ch('DETACH TABLE events');
     const during = load(first, paths, answered, 1000, 1500);
     const s1 = first;
-    await waitFor(async () => (await status(s1)).writer.isolations >= 1 && (await status(s1)).writer.consecutiveFailures >= 4, 'the writer to fail, search the batch, and fail again');
+    await waitFor(
+      'the writer to fail, search the batch, and fail again',
+      async () => {
+        const w = (await status(s1)).writer;
+        return w.isolations >= 1 && w.consecutiveFailures >= 4;
+      },
+      LONG,
+    );
     await during.done;
     const refusing = await status(first);
     assert.ok(refusing.spool.bytesPending > 0, 'the clicks wait in the spool');
@@ -71,7 +81,7 @@ test('through a store refusing writes, a kill -9 mid-burst and a restart, every 
 
     // kill -9 while clients are clicking, then a restart on the same spool and store.
     const burst = load(first, paths, answered, 2500, 3000);
-    await waitFor(() => answered.size >= 2500 + 500, 'part of the burst to be answered');
+    await waitFor('part of the burst to be answered', () => answered.size >= 2500 + 500, LONG);
     first.child.kill('SIGKILL');
     await first.exited;
     assert.equal(first.child.signalCode, 'SIGKILL');
@@ -81,13 +91,17 @@ test('through a store refusing writes, a kill -9 mid-burst and a restart, every 
     second = await startServe(args, env);
     await load(second, paths, answered, 6000, 500).done;
     const s2 = second;
-    await waitFor(async () => (await status(s2)).spool.bytesPending === 0, 'the restarted writer to catch up');
+    await waitFor('the restarted writer to catch up', async () => (await status(s2)).spool.bytesPending === 0, LONG);
 
     const rows = (await ch(`SELECT user_agent, count() FROM events WHERE type = 'click' GROUP BY user_agent FORMAT TSV`)).trim().split('\n');
     const stored = new Map(rows.map((r) => r.split('\t') as [string, string]).map(([ua, n]) => [ua, Number(n)]));
     const missing = [...answered].filter((seq) => stored.get(`fault-${seq}`) !== 1);
     assert.deepEqual(missing.slice(0, 10), [], `${missing.length} of ${answered.size} answered clicks not stored exactly once`);
-    assert.deepEqual([...stored].filter(([, n]) => n !== 1), [], 'no click stored twice, answered or not');
+    assert.deepEqual(
+      [...stored].filter(([, n]) => n !== 1),
+      [],
+      'no click stored twice, answered or not',
+    );
     assert.ok(answered.size >= 2500 + 500 + 500 && stored.size >= answered.size);
     assert.equal((await status(second)).spool.deadLettered, 0);
   } finally {
@@ -113,10 +127,14 @@ test('records the store refuses in the spool are set aside, and the clicks after
   const answered = new Set<number>();
   try {
     await load(s, await wrap(s, 'after', 2), answered, 0, 200).done;
-    await waitFor(async () => {
-      const st = await status(s);
-      return st.spool.bytesPending === 0 && st.spool.deadLettered === 2;
-    }, 'the spool to drain past both records');
+    await waitFor(
+      'the spool to drain past both records',
+      async () => {
+        const st = await status(s);
+        return st.spool.bytesPending === 0 && st.spool.deadLettered === 2;
+      },
+      LONG,
+    );
     assert.match((await status(s)).spool.lastDeadLetterReason ?? '', /Conversion Error/);
   } finally {
     await stopServe(s);
@@ -124,12 +142,18 @@ test('records the store refuses in the spool are set aside, and the clicks after
   assert.match(s.output(), /records the store refused were set aside in the dead letters/, 'a warning in the log');
   const store = await openDuckDbStore(db);
   try {
-    const [row] = await store.query({ sql: `SELECT count(*) FILTER (WHERE id LIKE 'old-%') AS old, count(*) FILTER (WHERE user_agent LIKE 'fault-%') AS new, count(*) FILTER (WHERE id IN ('lone', 'far')) AS poison FROM events`, params: {} });
+    const [row] = await store.query({
+      sql: `SELECT count(*) FILTER (WHERE id LIKE 'old-%') AS old, count(*) FILTER (WHERE user_agent LIKE 'fault-%') AS new, count(*) FILTER (WHERE id IN ('lone', 'far')) AS poison FROM events`,
+      params: {},
+    });
     assert.deepEqual(row, { old: 100, new: answered.size, poison: 0 });
     assert.equal(answered.size, 200);
   } finally {
     await store.close();
   }
-  const reasons = readFileSync(join(spool, 'dead-letter.reasons.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+  const reasons = readFileSync(join(spool, 'dead-letter.reasons.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { id: string }).id);
   assert.deepEqual(reasons.sort(), ['far', 'lone']);
 });

@@ -4,17 +4,33 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { BIN } from '../../test/support/paths.js';
 import { makeEvent } from '../events/make-event.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import { DeadLetterFile, importLine } from './spool-dead-letter.js';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/clickrate');
-
-const sent = makeEvent({ id: 'dl-sent', type: 'sent', ts: 1_772_000_000_000, message: 'm1', campaign: 'spring', recipient: 'ann@example.com', step: 2, variant: 'B' });
-const click = makeEvent({ id: 'dl-click', type: 'click', ts: 1_772_000_060_123, message: 'm1', url: 'https://shop.example.com/?q="x"\n', ip: '198.51.100.4', user_agent: 'Mozilla/5.0 \u2028', method: 'HEAD' });
+const sent = makeEvent({
+  id: 'dl-sent',
+  type: 'sent',
+  ts: 1_772_000_000_000,
+  message: 'm1',
+  campaign: 'spring',
+  recipient: 'ann@example.com',
+  step: 2,
+  variant: 'B',
+});
+const click = makeEvent({
+  id: 'dl-click',
+  type: 'click',
+  ts: 1_772_000_060_123,
+  message: 'm1',
+  url: 'https://shop.example.com/?q="x"\n',
+  ip: '198.51.100.4',
+  user_agent: 'Mozilla/5.0 \u2028',
+  method: 'HEAD',
+});
 const noInstant = makeEvent({ id: 'dl-far', type: 'click', ts: 1e20, message: 'm1', url: 'https://shop.example.com/' });
 
 test('dead letters are importable as they are, reasons beside them, the unimportable kept whole in the reasons', async () => {
@@ -32,7 +48,10 @@ test('dead letters are importable as they are, reasons beside them, the unimport
     assert.deepEqual(file.stats(), { deadLettered: 4, deadLetterFile: join(dir, 'dead-letter.jsonl'), lastDeadLetterReason: 'refused' });
     for (const f of ['dead-letter.jsonl', 'dead-letter.reasons.jsonl']) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, f);
 
-    const reasons = readFileSync(join(dir, 'dead-letter.reasons.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const reasons = readFileSync(join(dir, 'dead-letter.reasons.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(
       reasons.map(({ id, reason, line }) => ({ id, reason, line })),
       [
@@ -50,8 +69,24 @@ test('dead letters are importable as they are, reasons beside them, the unimport
     assert.match(printed, /"inserted": 2/);
     const store = await openDuckDbStore(db);
     try {
-      const rows = await store.query({ sql: 'SELECT id, type, ts, message, campaign, recipient, step, variant, url, ip, user_agent, method FROM events ORDER BY id', params: {} });
-      const pick = (e: typeof sent) => ({ id: e.id, type: e.type, ts: e.ts, message: e.message, campaign: e.campaign, recipient: e.recipient, step: e.step, variant: e.variant, url: e.url, ip: e.ip, user_agent: e.user_agent, method: e.method });
+      const rows = await store.query({
+        sql: 'SELECT id, type, ts, message, campaign, recipient, step, variant, url, ip, user_agent, method FROM events ORDER BY id',
+        params: {},
+      });
+      const pick = (e: typeof sent) => ({
+        id: e.id,
+        type: e.type,
+        ts: e.ts,
+        message: e.message,
+        campaign: e.campaign,
+        recipient: e.recipient,
+        step: e.step,
+        variant: e.variant,
+        url: e.url,
+        ip: e.ip,
+        user_agent: e.user_agent,
+        method: e.method,
+      });
       assert.deepEqual(rows, [pick(click), pick(sent)], 'field for field as the spool held them');
     } finally {
       await store.close();

@@ -4,7 +4,9 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EVENT_FIELDS } from '../events/event.js';
 import { spoolError } from './spool-files.js';
-import type { SpoolEvent } from './spool-read.js';
+import type { DeadLetter, SpoolEvent } from './spool-read.js';
+
+export type { DeadLetter } from './spool-read.js';
 
 /**
  * Two append-only files (mode 0600) in the spool directory:
@@ -17,17 +19,8 @@ import type { SpoolEvent } from './spool-read.js';
  * TRICKY: the importer refuses unknown fields, so the reason cannot ride in the event's line; the id
  * joins the two files.
  */
-export const DEAD_LETTER_FILE = 'dead-letter.jsonl';
-export const DEAD_LETTER_REASONS_FILE = 'dead-letter.reasons.jsonl';
-
-/** One record (or unreadable line) set aside, and why. Crosses from the store worker as plain data. */
-export interface DeadLetter {
-  reason: string;
-  /** The record as the spool held it, when the line decoded to one. */
-  record?: SpoolEvent;
-  /** The line as it was, when it did not. */
-  line?: string;
-}
+const DEAD_LETTER_FILE = 'dead-letter.jsonl';
+const DEAD_LETTER_REASONS_FILE = 'dead-letter.reasons.jsonl';
 
 /** Told each time records are set aside (serve logs it). */
 export type DeadLetterListener = (letters: readonly DeadLetter[], file: string) => void;

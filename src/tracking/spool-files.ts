@@ -1,6 +1,19 @@
 // On-disk layout of the spool directory: segment names, torn-tail recovery, the consume checkpoint and
 // the single-process lock. spool.ts holds the logic; this file holds every path and byte-level trap.
-import { chmodSync, closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClickrateError } from '../errors.js';
@@ -16,8 +29,8 @@ import { ClickrateError } from '../errors.js';
  * The folder is 0700 and every file 0600: they hold recipients' addresses and agents.
  */
 const SEGMENT_RE = /^seg-(\d{12})\.jsonl$/;
-export const CHECKPOINT_FILE = 'checkpoint.json';
-export const LOCK_FILE = 'spool.lock';
+const CHECKPOINT_FILE = 'checkpoint.json';
+const LOCK_FILE = 'spool.lock';
 export const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
@@ -163,7 +176,10 @@ function readCheckpoint(dir: string): Checkpoint {
   } catch {
     // fall through to the error below
   }
-  throw spoolError(`the spool checkpoint ${join(dir, CHECKPOINT_FILE)} is malformed; delete it to replay every segment (the store ignores ids already stored)`, { dir });
+  throw spoolError(
+    `the spool checkpoint ${join(dir, CHECKPOINT_FILE)} is malformed; delete it to replay every segment (the store ignores ids already stored)`,
+    { dir },
+  );
 }
 
 /**

@@ -36,17 +36,32 @@ for (const way of ways) {
     const { store, ingest } = await way.open(join(dir, 'db.duckdb'));
     const spool = Spool.open({ dir: join(dir, 'spool') });
     try {
-      const sent = (id: string, message: string, campaign: string, ts: number) => makeEvent({ id, type: 'sent', ts, message, campaign, recipient: 'r@example.com' });
+      const sent = (id: string, message: string, campaign: string, ts: number) =>
+        makeEvent({ id, type: 'sent', ts, message, campaign, recipient: 'r@example.com' });
       // m1 belongs to spring (its first sent); a later sent naming another campaign is refused.
-      for (const r of [sent('s1', 'm1', 'spring', 1_772_000_000_000), sent('s2', 'm2', 'summer', 1_772_000_000_000), sent('s3', 'm1', 'autumn', 1_772_000_060_000)]) spool.append(r);
+      for (const r of [
+        sent('s1', 'm1', 'spring', 1_772_000_000_000),
+        sent('s2', 'm2', 'summer', 1_772_000_000_000),
+        sent('s3', 'm1', 'autumn', 1_772_000_060_000),
+      ])
+        spool.append(r);
       assert.equal(await spool.drainRange(ingest), 3);
       assert.equal(spool.stats().bytesPending, 0);
       assert.equal(spool.stats().deadLettered, 1);
       assert.match(spool.stats().lastDeadLetterReason ?? '', /message 'm1' belongs to campaign 'spring'/);
       const stored = await store.query({ sql: 'SELECT id FROM events ORDER BY id', params: {} });
-      assert.deepEqual(stored.map((r) => r.id), ['s1', 's2']);
-      const dead = readFileSync(join(dir, 'spool', 'dead-letter.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; campaign: string });
-      assert.deepEqual(dead.map((d) => [d.id, d.campaign]), [['s3', 'autumn']]);
+      assert.deepEqual(
+        stored.map((r) => r.id),
+        ['s1', 's2'],
+      );
+      const dead = readFileSync(join(dir, 'spool', 'dead-letter.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; campaign: string });
+      assert.deepEqual(
+        dead.map((d) => [d.id, d.campaign]),
+        [['s3', 'autumn']],
+      );
     } finally {
       await spool.close();
       await store.close();

@@ -4,9 +4,8 @@
 import { ClickrateError, isClickrateError } from '../errors.js';
 import type { IngestCounts, IngestEvent, Store } from '../store/store.js';
 import type { RangeConsumed, SegmentRange } from './spool.js';
-import type { DeadLetter } from './spool-dead-letter.js';
 import { storeIsolating } from './spool-isolate.js';
-import { readSegment, type SpoolEvent } from './spool-read.js';
+import { type DeadLetter, readSegment, type SpoolEvent } from './spool-read.js';
 
 export interface RangeStored extends RangeConsumed {
   counts: IngestCounts;
@@ -33,7 +32,11 @@ export async function ingestRange(store: Store, range: SegmentRange): Promise<Ra
   let counts: IngestCounts = { received: 0, inserted: 0, duplicates: 0 };
   if (batch.records.length > 0) {
     if (range.isolate) {
-      const isolated = await storeIsolating((records) => attemptStore(store, records), batch.records, () => readWitness(range, batch.end));
+      const isolated = await storeIsolating(
+        (records) => attemptStore(store, records),
+        batch.records,
+        () => readWitness(range, batch.end),
+      );
       counts = isolated.counts;
       dead.push(...isolated.poison);
     } else {
@@ -88,6 +91,8 @@ async function storeRecords(store: Store, records: readonly SpoolEvent[]): Promi
       throw err;
     }
   } catch (err) {
-    throw isClickrateError(err) ? err : new ClickrateError('CR_ERR_STORE', `writing spooled events to the store failed: ${(err as Error).message}`, {}, { cause: err });
+    throw isClickrateError(err)
+      ? err
+      : new ClickrateError('CR_ERR_STORE', `writing spooled events to the store failed: ${(err as Error).message}`, {}, { cause: err });
   }
 }

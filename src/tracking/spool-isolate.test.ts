@@ -12,7 +12,8 @@ import type { Store } from '../store/store.js';
 import { Spool, type SpoolEvent } from './spool.js';
 import { ingestRange } from './spool-ingest.js';
 
-const good = (id: string): SpoolEvent => makeEvent({ id, type: 'click', ts: 1_772_000_000_000, message: 'm1', url: 'https://shop.example.com/', method: 'GET' });
+const good = (id: string): SpoolEvent =>
+  makeEvent({ id, type: 'click', ts: 1_772_000_000_000, message: 'm1', url: 'https://shop.example.com/', method: 'GET' });
 // TRICKY: the reader takes any numeric ts (it checks no range), and DuckDB refuses this one at commit
 // ("Could not convert … to INT64"): a record only the store can find fault with.
 const poison = (id: string): SpoolEvent => ({ ...good(id), ts: 1e20 });
@@ -33,10 +34,30 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'one poison among 200', segments: [[...range('a', 100), poison('p1'), ...range('b', 100)]], dead: ['p1'] },
-  { name: 'poisons at both ends and in the middle', segments: [[poison('p0'), ...range('a', 60), poison('p1'), ...range('b', 60), poison('p2')]], dead: ['p0', 'p1', 'p2'] },
-  { name: 'a segment of poison only: the next segment\'s records are the witness', segments: [[poison('p0'), poison('p1')], range('c', 10)], dead: ['p0', 'p1'] },
-  { name: 'a poison with nothing after it waits, until a record arrives to prove the store works', segments: [[poison('p0')]], firstFails: true, later: range('c', 3), dead: ['p0'] },
-  { name: 'a store that refuses everything (closed) sets nothing aside', segments: [range('a', 20), range('b', 5)], closeStore: true, firstFails: true, dead: [] },
+  {
+    name: 'poisons at both ends and in the middle',
+    segments: [[poison('p0'), ...range('a', 60), poison('p1'), ...range('b', 60), poison('p2')]],
+    dead: ['p0', 'p1', 'p2'],
+  },
+  {
+    name: "a segment of poison only: the next segment's records are the witness",
+    segments: [[poison('p0'), poison('p1')], range('c', 10)],
+    dead: ['p0', 'p1'],
+  },
+  {
+    name: 'a poison with nothing after it waits, until a record arrives to prove the store works',
+    segments: [[poison('p0')]],
+    firstFails: true,
+    later: range('c', 3),
+    dead: ['p0'],
+  },
+  {
+    name: 'a store that refuses everything (closed) sets nothing aside',
+    segments: [range('a', 20), range('b', 5)],
+    closeStore: true,
+    firstFails: true,
+    dead: [],
+  },
 ];
 
 for (const c of cases) {
@@ -62,10 +83,20 @@ for (const c of cases) {
       assert.equal(spool.stats().bytesPending, 0, 'the spool drained past every poison record');
       assert.equal(spool.stats().deadLettered, c.dead.length);
       const all = [...c.segments.flat(), ...(c.later ?? [])];
-      const want = all.filter((r) => !c.dead.includes(r.id)).map((r) => r.id).sort();
+      const want = all
+        .filter((r) => !c.dead.includes(r.id))
+        .map((r) => r.id)
+        .sort();
       const rows = await s.query({ sql: 'SELECT id, count(*) AS n FROM events GROUP BY id ORDER BY id', params: {} });
-      assert.deepEqual(rows.map((r) => r.id), want, 'every other record stored');
-      assert.ok(rows.every((r) => Number(r.n) === 1), 'none twice');
+      assert.deepEqual(
+        rows.map((r) => r.id),
+        want,
+        'every other record stored',
+      );
+      assert.ok(
+        rows.every((r) => Number(r.n) === 1),
+        'none twice',
+      );
     } finally {
       await spool.close();
       await store?.close().catch(() => undefined);

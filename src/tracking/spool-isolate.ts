@@ -2,7 +2,7 @@
 // telling a poison record (refused while others are stored) from a store that is down (refuses everything).
 import type { ClickrateError } from '../errors.js';
 import type { IngestCounts } from '../store/store.js';
-import type { DeadLetter } from './spool-dead-letter.js';
+import type { DeadLetter } from './spool-read.js';
 import type { SpoolEvent } from './spool-read.js';
 
 /** One all-or-nothing store attempt, which says how it went instead of throwing. */
@@ -107,5 +107,8 @@ function addCounts(sum: IngestCounts, c: IngestCounts): void {
   sum.received += c.received;
   sum.inserted += c.inserted;
   sum.duplicates += c.duplicates;
-  if (c.refused && c.refused.length > 0) (sum.refused ??= []).push(...c.refused);
+  if (c.refused && c.refused.length > 0) {
+    sum.refused ??= [];
+    sum.refused.push(...c.refused);
+  }
 }

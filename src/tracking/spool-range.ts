@@ -1,6 +1,6 @@
 // The drain's contract between the spool and whoever stores its records (the spool writer in this
 // thread, or the store worker): where a batch is, and what consuming it did.
-import type { DeadLetter } from './spool-dead-letter.js';
+import type { DeadLetter } from './spool-read.js';
 
 /** Whole records of one segment that a drain hands out, to be read and stored elsewhere (the store worker). */
 export interface SegmentRange {

@@ -19,7 +19,25 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const ring = createKeyring('k1', { k1: generateKey() });
 
 // Any UTF-16 code unit sequence, and one weighted towards the characters that break encoders.
-const awkward = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '\u2028', '\u2029', '\u0085', '\n', '\r', '\u0000', '\u001f', '"', '\\', '\\u', '😀', 'é', 'a');
+const awkward = fc.constantFrom(
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '\n',
+  '\r',
+  '\u0000',
+  '\u001f',
+  '"',
+  '\\',
+  '\\u',
+  '😀',
+  'é',
+  'a',
+);
 const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: awkward, maxLength: 12 }));
 const nonEmpty = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }), fc.string({ unit: awkward, minLength: 1, maxLength: 12 }));
 
@@ -38,7 +56,10 @@ const click = fc.record({
 type Click = typeof click extends fc.Arbitrary<infer T> ? T : never;
 
 function lineOf(c: Click): string {
-  const payload = c.type === 'click' ? { kind: 'click' as const, campaign: c.campaign, message: c.message, url: c.url, link: c.link } : { kind: 'open' as const, campaign: c.campaign, message: c.message };
+  const payload =
+    c.type === 'click'
+      ? { kind: 'click' as const, campaign: c.campaign, message: c.message, url: c.url, link: c.link }
+      : { kind: 'open' as const, campaign: c.campaign, message: c.message };
   const json = verifyTrackingToken(signToken(payload, ring), ring, c.type).json;
   return edgeRecordLine(c.id, c.type, c.ts, json, c.ip, c.user_agent, c.method);
 }
@@ -59,9 +80,15 @@ test('an edge record is one line, and reads back with its values, or set aside w
       writeFileSync(path, body);
       const batch = await readSegment(path, 0, body.length, 1000);
       assert.equal(batch.end, body.length);
-      const illFormed = clicks.filter((c) => [c.campaign, c.message, c.type === 'click' ? c.url : null, c.ip, c.user_agent].some((v) => typeof v === 'string' && LONE.test(v)));
+      const illFormed = clicks.filter((c) =>
+        [c.campaign, c.message, c.type === 'click' ? c.url : null, c.ip, c.user_agent].some((v) => typeof v === 'string' && LONE.test(v)),
+      );
       assert.deepEqual(batch.records, clicks.filter((c) => !illFormed.includes(c)).map(expected), 'well-formed records keep every value');
-      assert.deepEqual(batch.dead.map((d) => d.record), illFormed.map(expected), 'ill-formed ones are set aside whole');
+      assert.deepEqual(
+        batch.dead.map((d) => d.record),
+        illFormed.map(expected),
+        'ill-formed ones are set aside whole',
+      );
       for (const d of batch.dead) assert.match(d.reason, /ill-formed Unicode/);
     }),
     { numRuns: 200 },

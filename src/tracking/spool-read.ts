@@ -3,10 +3,18 @@
 import { open } from 'node:fs/promises';
 import { makeEvent } from '../events/make-event.js';
 import type { ParsedEvent } from '../events/parse-event.js';
-import type { DeadLetter } from './spool-dead-letter.js';
 
 /** A spool record: a parsed event that already has its id (the edge assigns one per request). */
 export type SpoolEvent = ParsedEvent & { id: string };
+
+/** One record (or unreadable line) set aside, and why (spool-dead-letter.ts writes them). Plain data: it crosses from the store worker. */
+export interface DeadLetter {
+  reason: string;
+  /** The record as the spool held it, when the line decoded to one. */
+  record?: SpoolEvent;
+  /** The line as it was, when it did not. */
+  line?: string;
+}
 
 export interface SegmentBatch {
   records: SpoolEvent[];
@@ -107,6 +115,16 @@ function fromEdgeLine(r: Record<string, unknown>): SpoolEvent | null {
   const url = r.type === 'click' && typeof t[3] === 'string' ? t[3] : null;
   const text = (x: unknown) => (typeof x === 'string' ? x : null);
   const method = r.method === 'HEAD' ? 'HEAD' : r.method === 'GET' ? 'GET' : null;
-  const event = makeEvent({ id: r.id as string, type: r.type as 'click', ts: r.ts as number, campaign: t[1], message: t[2], url, ip: text(r.ip), user_agent: text(r.user_agent), method });
+  const event = makeEvent({
+    id: r.id as string,
+    type: r.type as 'click',
+    ts: r.ts as number,
+    campaign: t[1],
+    message: t[2],
+    url,
+    ip: text(r.ip),
+    user_agent: text(r.user_agent),
+    method,
+  });
   return event as SpoolEvent;
 }

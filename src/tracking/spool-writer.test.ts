@@ -89,70 +89,73 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
 
 test('a drain asked for while the background loop drains waits its turn instead of failing', async () => {
   await inTempStore<Store>(async (store, dir) => {
-  const spool = Spool.open({ dir: join(dir, 'spool') });
-  for (let i = 0; i < 3000; i++) spool.append(click(i));
-  const writer = new SpoolWriter(spool, store, { batchRecords: 400, intervalMs: 1 });
-  writer.start();
-  // Several callers at once beside the loop (a test, the API, stop): none may see "already running".
-  const counts = await Promise.all([writer.drainAll(), writer.drainOnce(), writer.drainAll()]);
-  assert.ok(counts.every((n) => n >= 0));
-  await writer.stop();
-  assert.deepEqual(await storedIds(store), { rows: 3000, distinct: 3000 });
-  assert.equal(writer.stats().failures, 0);
-  await spool.close();
+    const spool = Spool.open({ dir: join(dir, 'spool') });
+    for (let i = 0; i < 3000; i++) spool.append(click(i));
+    const writer = new SpoolWriter(spool, store, { batchRecords: 400, intervalMs: 1 });
+    writer.start();
+    // Several callers at once beside the loop (a test, the API, stop): none may see "already running".
+    const counts = await Promise.all([writer.drainAll(), writer.drainOnce(), writer.drainAll()]);
+    assert.ok(counts.every((n) => n >= 0));
+    await writer.stop();
+    assert.deepEqual(await storedIds(store), { rows: 3000, distinct: 3000 });
+    assert.equal(writer.stats().failures, 0);
+    await spool.close();
   });
 });
 
 test('the writer moves spooled clicks into the store in batches, and a replay adds nothing', async () => {
   await inTempStore<Store>(async (store, dir) => {
-  let spool = Spool.open({ dir: join(dir, 'spool') });
-  for (let i = 0; i < 1200; i++) spool.append(click(i));
-  const writer = new SpoolWriter(spool, store, { batchRecords: 500 });
-  assert.equal(await writer.drainAll(), 1200);
-  assert.deepEqual(await storedIds(store), { rows: 1200, distinct: 1200 });
-  assert.equal(writer.stats().batches, 3);
-  assert.equal(spool.stats().bytesPending, 0);
-  await spool.close();
+    let spool = Spool.open({ dir: join(dir, 'spool') });
+    for (let i = 0; i < 1200; i++) spool.append(click(i));
+    const writer = new SpoolWriter(spool, store, { batchRecords: 500 });
+    assert.equal(await writer.drainAll(), 1200);
+    assert.deepEqual(await storedIds(store), { rows: 1200, distinct: 1200 });
+    assert.equal(writer.stats().batches, 3);
+    assert.equal(spool.stats().bytesPending, 0);
+    await spool.close();
 
-  // The crash window: the store committed but the checkpoint was lost, so the same ids come again.
-  spool = Spool.open({ dir: join(dir, 'spool') });
-  for (let i = 1100; i < 1300; i++) spool.append(click(i));
-  const again = new SpoolWriter(spool, store);
-  assert.equal(await again.drainAll(), 200);
-  assert.deepEqual(await storedIds(store), { rows: 1300, distinct: 1300 });
-  assert.equal(again.stats().duplicates, 100);
-  assert.equal(again.stats().inserted, 100);
-  await spool.close();
+    // The crash window: the store committed but the checkpoint was lost, so the same ids come again.
+    spool = Spool.open({ dir: join(dir, 'spool') });
+    for (let i = 1100; i < 1300; i++) spool.append(click(i));
+    const again = new SpoolWriter(spool, store);
+    assert.equal(await again.drainAll(), 200);
+    assert.deepEqual(await storedIds(store), { rows: 1300, distinct: 1300 });
+    assert.equal(again.stats().duplicates, 100);
+    assert.equal(again.stats().inserted, 100);
+    await spool.close();
   });
 });
 
 test('while the store is down the clicks stay spooled and retry, none set aside; when it returns they all land once', async () => {
-  await inTempStore<OutageStore>(async (store, dir) => {
-  const spool = Spool.open({ dir: join(dir, 'spool') });
-  const errors: string[] = [];
-  const writer = new SpoolWriter(spool, store, {
-    intervalMs: 5,
-    minBackoffMs: 5,
-    maxBackoffMs: 20,
-    onError: (err) => errors.push(err.code),
-  });
-  writer.start();
-  for (let i = 0; i < 300; i++) spool.append(click(i));
-  // Past isolateAfter (3) failures each retry also looks for records the store refuses, and finds none.
-  await until(() => writer.stats().isolations >= 3, 'three searches for refused records');
-  assert.ok(errors.every((c) => c === 'CR_ERR_STORE'));
-  assert.ok(spool.stats().bytesPending > 0, 'the spool holds the clicks during the outage');
-  assert.equal(spool.stats().deadLettered, 0, 'an outage sets nothing aside');
-  assert.equal((await storedIds(store)).rows, 0);
+  await inTempStore<OutageStore>(
+    async (store, dir) => {
+      const spool = Spool.open({ dir: join(dir, 'spool') });
+      const errors: string[] = [];
+      const writer = new SpoolWriter(spool, store, {
+        intervalMs: 5,
+        minBackoffMs: 5,
+        maxBackoffMs: 20,
+        onError: (err) => errors.push(err.code),
+      });
+      writer.start();
+      for (let i = 0; i < 300; i++) spool.append(click(i));
+      // Past isolateAfter (3) failures each retry also looks for records the store refuses, and finds none.
+      await until(() => writer.stats().isolations >= 3, 'three searches for refused records');
+      assert.ok(errors.every((c) => c === 'CR_ERR_STORE'));
+      assert.ok(spool.stats().bytesPending > 0, 'the spool holds the clicks during the outage');
+      assert.equal(spool.stats().deadLettered, 0, 'an outage sets nothing aside');
+      assert.equal((await storedIds(store)).rows, 0);
 
-  store.down = false;
-  for (let i = 300; i < 400; i++) spool.append(click(i));
-  await until(() => spool.stats().bytesPending === 0, 'the spool to drain');
-  await writer.stop();
-  assert.deepEqual(await storedIds(store), { rows: 400, distinct: 400 });
-  assert.equal(writer.stats().consecutiveFailures, 0);
-  await spool.close();
-  }, (s) => new OutageStore(s));
+      store.down = false;
+      for (let i = 300; i < 400; i++) spool.append(click(i));
+      await until(() => spool.stats().bytesPending === 0, 'the spool to drain');
+      await writer.stop();
+      assert.deepEqual(await storedIds(store), { rows: 400, distinct: 400 });
+      assert.equal(writer.stats().consecutiveFailures, 0);
+      await spool.close();
+    },
+    (s) => new OutageStore(s),
+  );
 });
 
 test('a record the store refuses is set aside after three failures and the clicks after it are stored', async () => {
@@ -179,16 +182,16 @@ test('a record the store refuses is set aside after three failures and the click
 
 test('stop() writes what is left before returning, so a clean shutdown leaves the spool empty', async () => {
   await inTempStore<Store>(async (store, dir) => {
-  const spool = Spool.open({ dir: join(dir, 'spool') });
-  const writer = new SpoolWriter(spool, store, { intervalMs: 60_000 });
-  writer.start(); // its first drain finds the spool empty, then it sleeps for a minute
-  for (let i = 0; i < 50; i++) spool.append(click(i));
-  // The loop's own first drain may take them before stop does; either way stop returns with all stored.
-  await writer.stop();
-  assert.equal(writer.stats().recordsWritten, 50);
-  assert.equal((await storedIds(store)).rows, 50);
-  assert.equal(spool.stats().bytesPending, 0);
-  await spool.close();
+    const spool = Spool.open({ dir: join(dir, 'spool') });
+    const writer = new SpoolWriter(spool, store, { intervalMs: 60_000 });
+    writer.start(); // its first drain finds the spool empty, then it sleeps for a minute
+    for (let i = 0; i < 50; i++) spool.append(click(i));
+    // The loop's own first drain may take them before stop does; either way stop returns with all stored.
+    await writer.stop();
+    assert.equal(writer.stats().recordsWritten, 50);
+    assert.equal((await storedIds(store)).rows, 50);
+    assert.equal(spool.stats().bytesPending, 0);
+    await spool.close();
   });
 });
 

@@ -84,7 +84,7 @@ export class SpoolWriter {
 
   constructor(
     private readonly spool: Spool,
-    private readonly store: Store,
+    store: Store,
     opts: SpoolWriterOptions = {},
   ) {
     // A store that wants fewer, larger inserts (ClickHouse) sets the pace unless the caller does.

@@ -185,7 +185,10 @@ test('a corrupt line in the middle of a segment is set aside, not sent, and the 
     assert.equal(spool.stats().recordsCorrupt, 1);
     assert.equal(spool.stats().deadLettered, 1);
     assert.match(spool.stats().lastDeadLetterReason ?? '', /^not a spool record: unreadable JSON/);
-    const [reason] = readFileSync(join(dir, 'dead-letter.reasons.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [reason] = readFileSync(join(dir, 'dead-letter.reasons.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(reason?.line, '\u0000\u0000garbage', 'the line is kept as it was, beside its reason');
     await spool.close();
   }));

@@ -3,7 +3,17 @@
 import { ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isClickrateError } from '../errors.js';
-import { acquireLock, makeOwnerOnlyDir, recoverSpool, segmentPath, spoolError, writeCheckpoint, FILE_MODE, type Checkpoint, type SegmentInfo } from './spool-files.js';
+import {
+  acquireLock,
+  makeOwnerOnlyDir,
+  recoverSpool,
+  segmentPath,
+  spoolError,
+  writeCheckpoint,
+  FILE_MODE,
+  type Checkpoint,
+  type SegmentInfo,
+} from './spool-files.js';
 import { GroupCommit } from './spool-commit.js';
 import { DeadLetterFile, type DeadLetterListener, type DeadLetterStats } from './spool-dead-letter.js';
 import type { SpoolEvent } from './spool-read.js';
@@ -58,7 +68,6 @@ export interface SpoolStats extends DeadLetterStats {
   tornBytesRecovered: number;
   fsyncErrors: number;
 }
-
 
 const GIB = 1024 * 1024 * 1024;
 
@@ -277,7 +286,15 @@ export class Spool {
   }
 
   stats(): SpoolStats {
-    return { bytesPending: this.bytesPending, segments: this.segments.length, maxBytes: this.maxBytes, ...this.counters, recordsCorrupt: this.deadLetters.unreadable, fsyncErrors: this.commit.fsyncErrors, ...this.deadLetters.stats() };
+    return {
+      bytesPending: this.bytesPending,
+      segments: this.segments.length,
+      maxBytes: this.maxBytes,
+      ...this.counters,
+      recordsCorrupt: this.deadLetters.unreadable,
+      fsyncErrors: this.commit.fsyncErrors,
+      ...this.deadLetters.stats(),
+    };
   }
 
   /** Fsyncs what was appended, closes the files and releases the lock. Idempotent. */

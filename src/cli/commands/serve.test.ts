@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { spawnClickrate, startServe, stopServe, type ServeChild } from '../../http/serve-child.js';
+import { spawnClickrate, startServe, stopServe, type ServeChild } from '../../../test/support/serve-child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-serve-start-'));
 const env = { CLICKRATE_API_KEY: 'serve-start-key', CLICKRATE_LOG_LEVEL: 'error' };

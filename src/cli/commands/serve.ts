@@ -20,7 +20,8 @@ import { StoreWorker } from '../../store/worker/store-client.js';
 interface ServeOptions {
   port: string;
   host: string;
-  db?: string; store?: string;
+  db?: string;
+  store?: string;
   baseUrl?: string;
   spool?: string;
   trustProxy?: string;
@@ -115,7 +116,10 @@ async function start(opts: ServeOptions, port: number, log: Logger, opened: Open
   });
   opened.server = server;
   server.spool.setDeadLetterListener((letters, file) =>
-    log.warn({ file, records: letters.length, reasons: [...new Set(letters.map((l) => l.reason))].slice(0, 5) }, 'records the store refused were set aside in the dead letters; the spool goes on'),
+    log.warn(
+      { file, records: letters.length, reasons: [...new Set(letters.map((l) => l.reason))].slice(0, 5) },
+      'records the store refused were set aside in the dead letters; the spool goes on',
+    ),
   );
   return { bound: await server.listen(port, opts.host), source };
 }

@@ -22,21 +22,31 @@ test('[worker] records set aside in the worker come back whole and reach the dea
     spool.appendLines(lines.join(''), lines.length);
     const results: Array<{ dead: number; records: number }> = [];
     // As the writer asks after repeated failures: isolate, so the worker searches the batch.
-    while ((await spool.drainRange(async (r) => {
-      const done = await worker.ingest({ ...r, isolate: true });
-      results.push({ dead: done.dead.length, records: done.records });
-      return done;
-    })) > 0);
+    while (
+      (await spool.drainRange(async (r) => {
+        const done = await worker.ingest({ ...r, isolate: true });
+        results.push({ dead: done.dead.length, records: done.records });
+        return done;
+      })) > 0
+    );
     assert.deepEqual(results, [{ dead: 3, records: 3 }], 'one batch: a1, far and a2 read as records; lone and the line set aside as read');
     assert.equal(spool.stats().bytesPending, 0);
     assert.equal(spool.stats().deadLettered, 3);
     const rows = await worker.store.query({ sql: 'SELECT id FROM events ORDER BY id', params: {} });
-    assert.deepEqual(rows.map((r) => r.id), ['a1', 'a2']);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ['a1', 'a2'],
+    );
 
-    const events = readFileSync(join(dir, 'spool', 'dead-letter.jsonl'), 'utf8').trim().split('\n');
+    const events = readFileSync(join(dir, 'spool', 'dead-letter.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(events.length, 1);
     assert.equal((JSON.parse(events[0]!) as { campaign: string }).campaign, 'poison\ud800', 'the lone surrogate crossed the worker as it was');
-    const reasons = readFileSync(join(dir, 'spool', 'dead-letter.reasons.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string | null; reason: string });
+    const reasons = readFileSync(join(dir, 'spool', 'dead-letter.reasons.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string | null; reason: string });
     assert.deepEqual(
       reasons.map((r) => [r.id, r.reason.slice(0, 30)]),
       [

@@ -1,10 +1,7 @@
 // Test support: `clickrate serve` as a real child process on loopback, for the tests that kill it, run two
 // of them, or watch one fail to start. Resolves once it prints its dashboard address.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const CLICKRATE_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/clickrate');
+import { BIN } from './paths.js';
 
 export interface ServeChild {
   child: ChildProcess;
@@ -18,10 +15,15 @@ export interface ServeChild {
 }
 
 /** Spawns `clickrate ...args`; its output is collected, its env is this process's plus `env`. */
-export function spawnClickrate(args: readonly string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLICKRATE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnClickrate(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
-  const collect = (d: Buffer) => void (text += d.toString());
+  const collect = (d: Buffer) => {
+    text += d.toString();
+  };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -42,16 +44,6 @@ export function startServe(args: readonly string[], env: Record<string, string> 
     run.child.stdout!.on('data', look);
     void run.exited.then((code) => reject(new Error(`serve exited early (${code}): ${run.output()}`)));
   });
-}
-
-/** Waits (bounded: a guard against hanging, not a timing assertion) until `cond` holds. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, deadlineMs = 60_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 /** SIGTERM (a clean stop: the spool drained into the store) and wait for the exit. */
