@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-const CHILD = fileURLToPath(new URL('./last-resort-child.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/support/last-resort-child.js', import.meta.url));
 
 test('an escaped exception and rejection are logged with their stacks and counted, and the process lives on', () => {
   // execFileSync throws on a non-zero exit: the child dying of either error fails the test here.

@@ -10,7 +10,7 @@ import { openClickHouseStore } from '../store/clickhouse/clickhouse-store.js';
 import { useLocalClickHouse } from '../../test/support/clickhouse.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
-import { StoreWorker } from '../store/worker/store-client.js';
+import { StoreWorker } from '../server/worker/store-client.js';
 import { createKeyring, generateKey } from '../tracking/keyring.js';
 import { createApiKey } from './api-keys.js';
 import { ClickrateServer } from '../server/server.js';

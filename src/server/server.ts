@@ -13,7 +13,7 @@ import type { Keyring } from '../tracking/keyring.js';
 import { Spool } from '../tracking/spool.js';
 import { SpoolWriter } from '../tracking/spool-writer.js';
 import type { RangeIngest } from '../tracking/spool-ingest.js';
-import { ClassifyLoop, type Classifier } from '../store/worker/classify-loop.js';
+import { ClassifyLoop, type Classifier } from './worker/classify-loop.js';
 import { EdgePacer } from '../http/edge-pacer.js';
 import { normalizeBaseUrl } from '../tracking/wrap-message.js';
 import { ApiKeyAuth } from '../http/api-keys.js';

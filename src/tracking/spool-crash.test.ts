@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Spool } from './spool.js';
-import { drainRecords } from './spool-test-drain.js';
+import { drainRecords } from '../../test/support/spool-drain.js';
 
-const CHILD = fileURLToPath(new URL('./spool-crash-child.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/support/spool-crash-child.js', import.meta.url));
 const KILL_AFTER = 5000;
 
 /** Runs the child until it has reported KILL_AFTER appends, SIGKILLs it, returns what it reported. */

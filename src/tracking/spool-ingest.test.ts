@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { makeEvent } from '../events/make-event.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
-import { StoreWorker } from '../store/worker/store-client.js';
+import { StoreWorker } from '../server/worker/store-client.js';
 import { Spool } from './spool.js';
 import { ingestRange, type RangeIngest } from './spool-ingest.js';
 

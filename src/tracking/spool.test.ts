@@ -6,7 +6,7 @@ import { appendFileSync, chmodSync, mkdtempSync, readdirSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool, type SpoolEvent } from './spool.js';
-import { drainRecords } from './spool-test-drain.js';
+import { drainRecords } from '../../test/support/spool-drain.js';
 import { makeEvent } from '../events/make-event.js';
 
 /** Runs fn in a fresh temp folder, removed afterwards whatever happens. */

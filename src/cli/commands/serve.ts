@@ -1,5 +1,5 @@
 // `clickrate serve [--port N] [--db PATH | --store URL] [--base-url URL]`: tracking edge, HTTP API and dashboard in one
-// process (SPEC.md); the store lives in a worker thread (store/worker/), off the redirects' event loop.
+// process (SPEC.md); the store lives in a worker thread (server/worker/), off the redirects' event loop.
 // With --demo, an empty database is first filled with the demo data. Any failure to start (spool in use,
 // port taken, store unopenable) exits 2 with a `clickrate: CR_ERR_…` line, having released what it opened.
 import { resolve } from 'node:path';
@@ -15,7 +15,7 @@ import { out } from '../io.js';
 import { installLastResort } from '../last-resort.js';
 import { assertSpoolFree } from '../../tracking/spool-files.js';
 import { describeStore, storeSidecarBase } from '../../store/open-store.js';
-import { StoreWorker } from '../../store/worker/store-client.js';
+import { StoreWorker } from '../../server/worker/store-client.js';
 
 interface ServeOptions {
   port: string;

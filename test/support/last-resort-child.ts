@@ -2,7 +2,7 @@
 // exception and a rejection escape, and then says it is still alive, with the counts it kept.
 import { writeSync } from 'node:fs';
 import { pino } from 'pino';
-import { installLastResort } from './last-resort.js';
+import { installLastResort } from '../../src/cli/last-resort.js';
 
 const noted: string[] = [];
 const counts = installLastResort(pino({ level: 'info' }, pino.destination({ fd: 1, sync: true })), (_err, origin) => noted.push(origin));

@@ -4,9 +4,9 @@
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore } from '../open-store.js';
+import { openStore } from '../../store/open-store.js';
 import { ingestRange } from '../../tracking/spool-ingest.js';
-import type { Store } from '../store.js';
+import type { Store } from '../../store/store.js';
 import { ClassifyLoop } from './classify-loop.js';
 import { handleMethods, isLooseIterable, plainProps, toWireError, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
 

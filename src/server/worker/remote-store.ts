@@ -1,10 +1,10 @@
 // The Store interface on the edge's thread, answered by the store worker: every method forwards by name
 // with its arguments (structured clone); IngestSession and VerdictPass come back as handles.
-import type { CompiledQuery, SqlDialect } from '../dialect.js';
-import { ClickHouseDialect } from '../clickhouse/dialect.js';
-import { DuckDbDialect } from '../duckdb/dialect.js';
+import type { CompiledQuery, SqlDialect } from '../../store/dialect.js';
+import { ClickHouseDialect } from '../../store/clickhouse/dialect.js';
+import { DuckDbDialect } from '../../store/duckdb/dialect.js';
 import type { StoreCapabilities } from './protocol.js';
-import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictChunk, VerdictGroup, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
+import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictChunk, VerdictGroup, VerdictPass, VerdictPassOptions, VerdictRow } from '../../store/store.js';
 
 /** Sends method `m` of handle `h` (0: the store) with arguments `a` to the worker. */
 export type RemoteCall = (h: number, m: string, a: unknown[]) => Promise<unknown>;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { reclassifySuite } from '../../../test/support/reclassify-suite.js';
 import { sends, on, range } from '../../../test/support/conformance-cases.js';
-import { openDuckDbStore, type DuckDbStoreOptions } from '../duckdb/duckdb-store.js';
+import { openDuckDbStore, type DuckDbStoreOptions } from '../../store/duckdb/duckdb-store.js';
 import { storeConformanceSuite } from '../../../test/support/store-conformance.js';
 import { toIngest } from '../../../test/support/ingest-raw.js';
 import { StoreWorker } from './store-client.js';

@@ -2,8 +2,8 @@
 // each one on stdout the moment append returns, until the parent kills it with SIGKILL.
 import { writeSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { Spool } from './spool.js';
-import { makeEvent } from '../events/make-event.js';
+import { Spool } from '../../src/tracking/spool.js';
+import { makeEvent } from '../../src/events/make-event.js';
 
 const [dir, countArg] = process.argv.slice(2);
 if (!dir) {

@@ -2,9 +2,9 @@
 // (structured clone), objects with methods as handles, iterables as arrays, errors with their CR_ERR code.
 import { ClickrateError, isClickrateError, type ErrorCode } from '../../errors.js';
 import type { SegmentRange } from '../../tracking/spool.js';
-import type { StoreFlags } from '../open-store.js';
-import type { DuckDbStoreOptions } from '../duckdb/duckdb-store.js';
-import type { Store } from '../store.js';
+import type { StoreFlags } from '../../store/open-store.js';
+import type { DuckDbStoreOptions } from '../../store/duckdb/duckdb-store.js';
+import type { Store } from '../../store/store.js';
 import type { ClassifyStats } from './classify-loop.js';
 
 /** What the worker is started with (workerData). */

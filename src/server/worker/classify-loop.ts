@@ -1,7 +1,7 @@
 // Periodic classification passes (reclassify) over a store, one at a time, giving way while the edge is
 // busy up to a bounded lag. Runs in the store worker under `serve`, or in the edge's thread in tests.
 import { reclassify } from '../../classify/reclassify.js';
-import type { Store, VerdictPass } from '../store.js';
+import type { Store, VerdictPass } from '../../store/store.js';
 
 /** After a pass, the timer waits this many times its length before the next one. */
 const DUTY_REST = 3;

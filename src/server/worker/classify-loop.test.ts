@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { openDuckDbStore } from '../duckdb/duckdb-store.js';
+import { openDuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import { sends } from '../../../test/support/conformance-cases.js';
 import { toIngest } from '../../../test/support/ingest-raw.js';
-import type { Store } from '../store.js';
+import type { Store } from '../../store/store.js';
 import { ClassifyLoop, type ClassifyStats } from './classify-loop.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-classify-loop-'));
