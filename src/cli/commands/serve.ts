@@ -17,6 +17,9 @@ import { assertSpoolFree } from '../../tracking/spool-files.js';
 import { describeStore, storeSidecarBase } from '../../store/open-store.js';
 import { StoreWorker } from '../../server/worker/store-client.js';
 
+/** DuckDB's memory_limit in the server's store thread. */
+const SERVE_MEMORY_LIMIT = '1GB';
+
 interface ServeOptions {
   port: string;
   host: string;
@@ -91,7 +94,12 @@ async function start(opts: ServeOptions, port: number, log: Logger, opened: Open
   assertSpoolFree(resolve(spoolDir));
   // The worker opens the store from the same flags; this thread talks to it through worker.store. It runs
   // at nice 10 with one DuckDB thread so the redirects keep a core (BENCHMARKS.md, tracking edge).
-  const worker = await StoreWorker.start({ store: { db: opts.db, store: opts.store }, nice: 10, duck: { threads: 1 } }, (msg, err) => log.warn({ err }, msg));
+  // DuckDB's default memory_limit is 80% of the machine, too much to leave to a server that shares it;
+  // 1 GB, as `classify` uses, bounds DuckDB's own buffers (larger work is sliced to the limit or spills).
+  // TRICKY: it does not bound the classification pass's JavaScript side, which re-reads every touched
+  // message whole: the soak's 14,000 clicks per message still make RSS spike (BENCHMARKS.md, Soak).
+  const duck = { threads: 1, memoryLimit: SERVE_MEMORY_LIMIT };
+  const worker = await StoreWorker.start({ store: { db: opts.db, store: opts.store }, nice: 10, duck }, (msg, err) => log.warn({ err }, msg));
   opened.worker = worker;
   const store = worker.store;
   if (opts.demo && (await listCampaigns(store)).length === 0) {
