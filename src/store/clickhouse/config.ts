@@ -29,7 +29,14 @@ export function parseClickHouseUrl(s: string): ClickHouseConfig {
   }
   if (u.protocol !== 'clickhouse:') throw bad(s, 'the scheme must be clickhouse://');
   if (!u.hostname) throw bad(s, 'no host');
-  const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'clickrate';
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw bad(s, `the ${what} is not valid percent-encoding`);
+    }
+  };
+  const database = decode(u.pathname.replace(/^\//, ''), 'database name') || 'clickrate';
   // Names are placed in DDL text, so only plain identifiers are accepted.
   if (!NAME.test(database)) throw bad(s, `database name '${database}' must be letters, digits and _`);
   const cluster = u.searchParams.get('cluster');
@@ -46,8 +53,8 @@ export function parseClickHouseUrl(s: string): ClickHouseConfig {
   return {
     url: `http://${u.host.includes(':') ? u.host : `${u.hostname}:8123`}`,
     database,
-    username: decodeURIComponent(u.username) || 'default',
-    password: decodeURIComponent(u.password),
+    username: decode(u.username, 'user name') || 'default',
+    password: decode(u.password, 'password'),
     cluster,
     shards,
   };
