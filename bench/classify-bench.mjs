@@ -13,17 +13,34 @@ import { openDuckDbStore } from '../dist/src/store/duckdb/duckdb-store.js';
 import { openClickHouseStore } from '../dist/src/store/clickhouse/clickhouse-store.js';
 import { timeVerdictPass } from './timing.mjs';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, store: { type: 'string' }, all: { type: 'boolean', default: false }, memory: { type: 'string' }, slice: { type: 'string' }, chunk: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    store: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    memory: { type: 'string' },
+    slice: { type: 'string' },
+    chunk: { type: 'string' },
+  },
+});
 if (!values.db && !values.store) throw new Error('--db FILE or --store clickhouse://… is required');
 const store = values.store ? await openClickHouseStore(values.store) : await openDuckDbStore(values.db, values.memory ? { memoryLimit: values.memory } : {});
 
 // Phase times: the snapshot (beginVerdictPass), the chunks (read, classify, write), the write-back (finish).
 const ms = timeVerdictPass(store);
 
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const loadBefore = load();
 try {
-  const r = await reclassify(store, { all: values.all, sliceRows: values.slice ? Number(values.slice) : undefined, chunkEvents: values.chunk ? Number(values.chunk) : undefined });
+  const r = await reclassify(store, {
+    all: values.all,
+    sliceRows: values.slice ? Number(values.slice) : undefined,
+    chunkEvents: values.chunk ? Number(values.chunk) : undefined,
+  });
   ms.loop = r.ms - ms.begin - ms.finish;
   console.log(
     JSON.stringify(

@@ -74,7 +74,9 @@ function run(title, events, truth) {
   const report = evaluate(events, truth, verdicts);
   printReport(title, report, unlistedScanners(events, truth));
   const judged = verdicts.size;
-  console.log(`throughput: ${events.length} events (${judged} opens/clicks) in ${ms.toFixed(0)} ms = ${Math.round(events.length / (ms / 1000)).toLocaleString('en')} events/s`);
+  console.log(
+    `throughput: ${events.length} events (${judged} opens/clicks) in ${ms.toFixed(0)} ms = ${Math.round(events.length / (ms / 1000)).toLocaleString('en')} events/s`,
+  );
   return { report, events: events.length, ms };
 }
 

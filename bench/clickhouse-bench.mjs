@@ -18,7 +18,15 @@ import { startLocalClickHouse } from '../dist/src/store/clickhouse/local-server.
 import { openDuckDbStore } from '../dist/src/store/duckdb/duckdb-store.js';
 import { timeRuns } from './timing.mjs';
 
-const { values } = parseArgs({ options: { events: { type: 'string' }, store: { type: 'string' }, duckdb: { type: 'string' }, runs: { type: 'string', default: '7' }, loaded: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string' },
+    store: { type: 'string' },
+    duckdb: { type: 'string' },
+    runs: { type: 'string', default: '7' },
+    loaded: { type: 'boolean' },
+  },
+});
 if (!values.events) throw new Error('--events FILE is required');
 if (values.loaded && !(values.store && values.duckdb)) throw new Error('--loaded needs --store and --duckdb');
 const runs = Number(values.runs);
@@ -36,8 +44,10 @@ async function load(store, label) {
   return { events: r.inserted, import_s: (t1 - t0) / 1000, classify_s: (t2 - t1) / 1000, events_per_s: Math.round(r.inserted / ((t2 - t0) / 1000)) };
 }
 
-
-const result = { machine: `${os.cpus()[0]?.model} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`, file: values.events };
+const result = {
+  machine: `${os.cpus()[0]?.model} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  file: values.events,
+};
 try {
   const ch = await openClickHouseStore(values.store ?? local.url(`bench_${Date.now()}`));
   const duck = await openDuckDbStore(values.duckdb ?? join(tmp, 'bench.duckdb'), { memoryLimit: '1GB' });
@@ -52,10 +62,20 @@ try {
     const email = campaigns.filter((c) => c.kind === 'email').sort((a, b) => b.messages - a.messages)[0];
     const ads = campaigns.filter((c) => c.kind === 'ads').sort((a, b) => b.impressions - a.impressions)[0];
     result.reports = [];
-    for (const q of [{ campaign: email?.campaign }, { campaign: email?.campaign, by: 'variant' }, { campaign: email?.campaign, by: 'link', window: '7d' }, { campaign: ads?.campaign, by: 'ad' }]) {
+    for (const q of [
+      { campaign: email?.campaign },
+      { campaign: email?.campaign, by: 'variant' },
+      { campaign: email?.campaign, by: 'link', window: '7d' },
+      { campaign: ads?.campaign, by: 'ad' },
+    ]) {
       if (!q.campaign) continue;
       const same = JSON.stringify(await runReport(ch, q)) === JSON.stringify(await runReport(duck, q));
-      result.reports.push({ query: q, clickhouse_ms: await timeRuns(() => runReport(ch, q), runs), duckdb_ms: await timeRuns(() => runReport(duck, q), runs), same_json: same });
+      result.reports.push({
+        query: q,
+        clickhouse_ms: await timeRuns(() => runReport(ch, q), runs),
+        duckdb_ms: await timeRuns(() => runReport(duck, q), runs),
+        same_json: same,
+      });
       log(JSON.stringify(result.reports.at(-1)));
     }
   } finally {

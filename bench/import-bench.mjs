@@ -107,7 +107,9 @@ async function baseline() {
   const secs = (performance.now() - t) / 1000;
   conn.closeSync();
   db.closeSync();
-  console.log(`baseline (DuckDB's read_ndjson alone, nothing validated): ${res.rowsChanged} events in ${secs.toFixed(2)} s = ${Math.round(res.rowsChanged / secs)} events/s; load ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
+  console.log(
+    `baseline (DuckDB's read_ndjson alone, nothing validated): ${res.rowsChanged} events in ${secs.toFixed(2)} s = ${Math.round(res.rowsChanged / secs)} events/s; load ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
+  );
 }
 
 try {
@@ -122,7 +124,9 @@ try {
   const secs = (performance.now() - t) / 1000;
   // ru_maxrss is in kilobytes and covers the worker threads and DuckDB's native memory too.
   const rssMb = resourceUsage().maxRSS / 1024;
-  console.log(`${file}: ${r.received} events (${r.inserted} inserted) in ${secs.toFixed(2)} s = ${Math.round(r.received / secs)} events/s; lane ${r.lane}; file read by ${(readMs / 1000).toFixed(2)} s; commit ${Math.round(commitMs)} ms; ${workers ?? 'default'} workers; max RSS ${Math.round(rssMb)} MB; load ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
+  console.log(
+    `${file}: ${r.received} events (${r.inserted} inserted) in ${secs.toFixed(2)} s = ${Math.round(r.received / secs)} events/s; lane ${r.lane}; file read by ${(readMs / 1000).toFixed(2)} s; commit ${Math.round(commitMs)} ms; ${workers ?? 'default'} workers; max RSS ${Math.round(rssMb)} MB; load ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
+  );
   if (values.baseline) await baseline();
   if (values.classify) await classifyAfter();
 } finally {

@@ -10,7 +10,9 @@ import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, rounds: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, rounds: { type: 'string', default: '1' } },
+});
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-bench-'));
 const KEY = 'bench-key';
 
@@ -67,25 +69,48 @@ function wrk(url, { seconds, connections, script }) {
     const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
     return m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : null;
   };
-  return { rps: Math.round(rps), requests: Number(/(\d+) requests in/.exec(out)[1]), p50_ms: ms('50%'), p99_ms: ms('99%'), errors: /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0' };
+  return {
+    rps: Math.round(rps),
+    requests: Number(/(\d+) requests in/.exec(out)[1]),
+    p50_ms: ms('50%'),
+    p99_ms: ms('99%'),
+    errors: /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0',
+  };
 }
 
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-const bare = await start(['-e', "require('http').createServer((q,s)=>{s.writeHead(302,{location:'https://shop.example.com/sale?utm_campaign=spring'});s.end()}).listen(0,'127.0.0.1',function(){console.log('listening: http://localhost:'+this.address().port)})"]);
-const edge = await start(['bin/clickrate', 'serve', '--db', join(dir, 'bench.duckdb'), '--port', '0', '--base-url', 'http://t.example.com'], { CLICKRATE_API_KEY: KEY, CLICKRATE_LOG_LEVEL: 'error' });
+const bare = await start([
+  '-e',
+  "require('http').createServer((q,s)=>{s.writeHead(302,{location:'https://shop.example.com/sale?utm_campaign=spring'});s.end()}).listen(0,'127.0.0.1',function(){console.log('listening: http://localhost:'+this.address().port)})",
+]);
+const edge = await start(['bin/clickrate', 'serve', '--db', join(dir, 'bench.duckdb'), '--port', '0', '--base-url', 'http://t.example.com'], {
+  CLICKRATE_API_KEY: KEY,
+  CLICKRATE_LOG_LEVEL: 'error',
+});
 const base = `http://127.0.0.1:${edge.port}`;
 // Realistic traffic: 1,000 messages of two links each, clicked round-robin (one link hammered on one
 // message is neither what senders see nor what the classifier is tuned for).
 const paths = [];
 for (let i = 0; i < 1000; i++) {
-  const res = await fetch(`${base}/api/v1/wrap`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ html: '<a href="https://shop.example.com/sale?utm_campaign=spring">Shop</a> <a href="https://shop.example.com/new">New</a>', campaign: 'bench', recipient: `r${i}@example.com` }) });
+  const res = await fetch(`${base}/api/v1/wrap`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      html: '<a href="https://shop.example.com/sale?utm_campaign=spring">Shop</a> <a href="https://shop.example.com/new">New</a>',
+      campaign: 'bench',
+      recipient: `r${i}@example.com`,
+    }),
+  });
   const { html } = await res.json();
   for (const m of html.matchAll(/href="http:\/\/t\.example\.com([^"]+)"/g)) paths.push(m[1]);
 }
 const clickUrl = paths[0];
 const rotate = join(dir, 'rotate.lua');
-writeFileSync(rotate, `paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}\ni = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n`);
+writeFileSync(
+  rotate,
+  `paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}\ni = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n`,
+);
 const pacedRotate = (delayMs) => {
   const path = join(dir, `paced-rotate-${delayMs}.lua`);
   writeFileSync(path, `${readFileSync(rotate, 'utf8')}function delay() return ${delayMs} end\n`);
@@ -146,19 +171,27 @@ edge.child.kill('SIGTERM');
 await new Promise((r) => edge.child.once('exit', r));
 rmSync(dir, { recursive: true, force: true });
 
-console.log(JSON.stringify({
-  machine: `${cpus()[0]?.model} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, wrk -t1 -c${connections} ${seconds}s on loopback`,
-  load_at_end: loadavg().map((l) => l.toFixed(2)).join(' '),
-  ...results,
-  edge_vs_bare: Number((results.edge_max.rps / results.bare_max.rps).toFixed(3)),
-  clicks_answered: status.edge.clicks,
-  clicks_spooled: status.spool.recordsAppended - 1000,
-  // wrk sends no User-Agent and clicks both links of a message within seconds: the classifier rightly
-  // calls these machines, so the store check reads the raw count.
-  clicks_in_store_after_drain: report.totals?.raw?.total_clicks,
-  dropped: status.edge.dropped,
-  seconds_to_drain_after_max: afterMax.seconds,
-  writer_after_max: { lagMs: afterMax.status.writer.lagMs, paced: afterMax.status.writer.paced, batches: afterMax.status.writer.batches },
-  seconds_to_drain_after_half: drainSeconds,
-  classifier: status.classifier,
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      machine: `${cpus()[0]?.model} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, wrk -t1 -c${connections} ${seconds}s on loopback`,
+      load_at_end: loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' '),
+      ...results,
+      edge_vs_bare: Number((results.edge_max.rps / results.bare_max.rps).toFixed(3)),
+      clicks_answered: status.edge.clicks,
+      clicks_spooled: status.spool.recordsAppended - 1000,
+      // wrk sends no User-Agent and clicks both links of a message within seconds: the classifier rightly
+      // calls these machines, so the store check reads the raw count.
+      clicks_in_store_after_drain: report.totals?.raw?.total_clicks,
+      dropped: status.edge.dropped,
+      seconds_to_drain_after_max: afterMax.seconds,
+      writer_after_max: { lagMs: afterMax.status.writer.lagMs, paced: afterMax.status.writer.paced, batches: afterMax.status.writer.batches },
+      seconds_to_drain_after_half: drainSeconds,
+      classifier: status.classifier,
+    },
+    null,
+    2,
+  ),
+);

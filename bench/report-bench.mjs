@@ -13,7 +13,16 @@ import { listCampaigns } from '../dist/src/metrics/list-campaigns.js';
 import { DuckDbDialect } from '../dist/src/store/duckdb/dialect.js';
 import { timeRuns } from './timing.mjs';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, campaign: { type: 'string' }, runs: { type: 'string', default: '15' }, by: { type: 'string' }, window: { type: 'string' }, compare: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    campaign: { type: 'string' },
+    runs: { type: 'string', default: '15' },
+    by: { type: 'string' },
+    window: { type: 'string' },
+    compare: { type: 'boolean' },
+  },
+});
 if (!values.db) throw new Error('--db is required');
 const store = await openDuckDbStore(values.db, { readOnly: true });
 const campaigns = await listCampaigns(store);
@@ -37,7 +46,6 @@ const HAND = {
   params: { c: { value: campaign, type: 'String' } },
 };
 
-
 const runs = Number(values.runs);
 const window = values.window;
 const engine = await timeRuns(() => runReport(store, { campaign, by: values.by, window }), runs);
@@ -52,26 +60,33 @@ const page = await timeRuns(pageOf(store), Math.min(runs, 5));
 const eventsOnly = Object.create(store, { dialect: { value: new DuckDbDialect(false) } });
 const pageFromEvents = values.compare ? await timeRuns(pageOf(eventsOnly), Math.min(runs, 5)) : undefined;
 // --compare also checks that both give the same page, to the byte.
-const answer = async (s) => JSON.stringify([
-  await runReports(s, { campaign, window }, [null, 'day', 'step', 'variant', 'link', 'segment', 'provider']),
-  await runTimeseries(s, { campaign, interval: 'day', window }),
-]);
+const answer = async (s) =>
+  JSON.stringify([
+    await runReports(s, { campaign, window }, [null, 'day', 'step', 'variant', 'link', 'segment', 'provider']),
+    await runTimeseries(s, { campaign, interval: 'day', window }),
+  ]);
 const samePage = values.compare ? (await answer(store)) === (await answer(eventsOnly)) : undefined;
 const r = await runReport(store, { campaign });
 const [h] = await store.query(HAND);
 const same = r.kind === 'email' && r.totals.sent === h.sent && r.totals.raw.unique_clicks === h.unique_clicks && r.totals.raw.total_clicks === h.total_clicks;
-console.log(JSON.stringify({
-  machine: `${os.cpus()[0]?.model} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
-  events: n,
-  campaign,
-  campaign_messages: email.find((c) => c.campaign === campaign)?.messages,
-  by: values.by ?? null,
-  window: window ?? null,
-  engine_ms: engine,
-  hand_written_ms: hand,
-  dashboard_page_ms: page,
-  dashboard_page_from_events_ms: pageFromEvents,
-  same_page_from_events: samePage,
-  same_figures: same,
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      machine: `${os.cpus()[0]?.model} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+      events: n,
+      campaign,
+      campaign_messages: email.find((c) => c.campaign === campaign)?.messages,
+      by: values.by ?? null,
+      window: window ?? null,
+      engine_ms: engine,
+      hand_written_ms: hand,
+      dashboard_page_ms: page,
+      dashboard_page_from_events_ms: pageFromEvents,
+      same_page_from_events: samePage,
+      same_figures: same,
+    },
+    null,
+    2,
+  ),
+);
 await store.close();

@@ -22,14 +22,16 @@ export async function timeRuns(fn, runs) {
 export function timeVerdictPass(store, onPhase = () => undefined) {
   const ms = { begin: 0, finish: 0, next: 0, write: 0 };
   const begin = store.beginVerdictPass.bind(store);
-  const timed = (fn, add) => async (...a) => {
-    const t = performance.now();
-    try {
-      return await fn(...a);
-    } finally {
-      add(performance.now() - t);
-    }
-  };
+  const timed =
+    (fn, add) =>
+    async (...a) => {
+      const t = performance.now();
+      try {
+        return await fn(...a);
+      } finally {
+        add(performance.now() - t);
+      }
+    };
   store.beginVerdictPass = async (opts) => {
     onPhase('snapshot');
     const pass = await timed(begin, (d) => (ms.begin = d))(opts);

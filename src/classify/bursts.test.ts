@@ -39,5 +39,8 @@ test('bursts: one link clicked 50,000 times is no burst, and every click of thre
   const hammered = Array.from({ length: 50_000 }, (_, i): ClassifiableEvent => ({ id: `h${i}`, type: 'click', ts: i, url: 'https://x.example/a' }));
   assert.equal(bursts(hammered, 3000).size, 0);
   const scan = ['a', 'b', 'c'].map((l, i): ClassifiableEvent => ({ id: l, type: 'click', ts: 1000 + i * 300, url: `https://x.example/${l}` }));
-  assert.deepEqual([...bursts(scan, 3000).values()].map((b) => b.links), [3, 3, 3]);
+  assert.deepEqual(
+    [...bursts(scan, 3000).values()].map((b) => b.links),
+    [3, 3, 3],
+  );
 });

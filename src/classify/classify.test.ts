@@ -22,7 +22,8 @@ const ev = (p: Spec): ClassifiableEvent => {
   return { id: id ?? `e${++n}`, ts: T + at, method: 'GET', ...rest };
 };
 const delivered = (at = 0): ClassifiableEvent => ev({ type: 'delivered', at });
-const open = (at: number, ip: string | null, ua: string | null, extra: Partial<ClassifiableEvent> = {}) => ev({ type: 'open', at, ip, user_agent: ua, ...extra });
+const open = (at: number, ip: string | null, ua: string | null, extra: Partial<ClassifiableEvent> = {}) =>
+  ev({ type: 'open', at, ip, user_agent: ua, ...extra });
 const click = (at: number, url: string, ip: string | null, ua: string | null, extra: Partial<ClassifiableEvent> = {}) =>
   ev({ type: 'click', at, url, ip, user_agent: ua, ...extra });
 
@@ -36,7 +37,11 @@ interface Case {
 const cases: Case[] = [
   { name: 'Apple MPP prefetch → machine', events: [delivered(), open(11 * 60 * S, '17.58.101.9', 'Mozilla/5.0')], want: [[true, 'apple-mpp-proxy']] },
   { name: 'Apple MPP via Private Relay egress → machine', events: [delivered(), open(3 * H, '104.28.40.2', 'Mozilla/5.0')], want: [[true, 'apple-mpp-proxy']] },
-  { name: 'Gmail image proxy open → human (isbot would say bot)', events: [delivered(), open(2 * H, '66.249.84.10', GMAIL)], want: [[false, 'human-image-proxy:Gmail']] },
+  {
+    name: 'Gmail image proxy open → human (isbot would say bot)',
+    events: [delivered(), open(2 * H, '66.249.84.10', GMAIL)],
+    want: [[false, 'human-image-proxy:Gmail']],
+  },
   {
     name: 'Gmail proxy open right after delivery → still human',
     events: [delivered(), open(6 * S, '66.249.84.10', GMAIL)],
@@ -55,7 +60,11 @@ const cases: Case[] = [
       [true, 'security-vendor-ip:Microsoft'],
     ],
   },
-  { name: 'HEAD click hours later from a home address → machine', events: [delivered(), click(3 * H, LINKS[0] as string, HOME, CHROME, { method: 'HEAD' })], want: [[true, 'head-request']] },
+  {
+    name: 'HEAD click hours later from a home address → machine',
+    events: [delivered(), click(3 * H, LINKS[0] as string, HOME, CHROME, { method: 'HEAD' })],
+    want: [[true, 'head-request']],
+  },
   {
     name: 'a person opens and clicks one link 40 s after delivery from home → human (timing alone never decides)',
     events: [delivered(), open(25 * S, HOME, OUTLOOK), click(40 * S, LINKS[0] as string, HOME, CHROME)],
@@ -69,17 +78,34 @@ const cases: Case[] = [
     events: [delivered(), click(1.5 * S, LINKS[0] as string, HOME, CHROME)],
     want: [[false, 'before-human-possible:1500ms-after-delivery']],
   },
-  { name: 'delayed scanner re-check from a vendor range hours later → machine', events: [delivered(), click(7 * H, LINKS[1] as string, '148.163.140.2', CHROME)], want: [[true, 'security-vendor-ip:Proofpoint']] },
+  {
+    name: 'delayed scanner re-check from a vendor range hours later → machine',
+    events: [delivered(), click(7 * H, LINKS[1] as string, '148.163.140.2', CHROME)],
+    want: [[true, 'security-vendor-ip:Proofpoint']],
+  },
   {
     name: 'one link, Azure address, seconds after delivery → machine (address + timing)',
     events: [delivered(), click(9 * S, LINKS[0] as string, '40.94.12.7', CHROME)],
     want: [[true, 'datacenter-ip:Microsoft']],
   },
-  { name: 'one link, Azure address, hours later, nothing else → human (VPNs, cloud desktops)', events: [delivered(), click(5 * H, LINKS[0] as string, '40.94.12.7', CHROME)], want: [[false, 'datacenter-ip:Microsoft']] },
+  {
+    name: 'one link, Azure address, hours later, nothing else → human (VPNs, cloud desktops)',
+    events: [delivered(), click(5 * H, LINKS[0] as string, '40.94.12.7', CHROME)],
+    want: [[false, 'datacenter-ip:Microsoft']],
+  },
   {
     name: 're-check: same UA as the burst, fresh data-centre address, hours later → machine',
-    events: [delivered(), ...LINKS.slice(0, 3).map((u, i) => click(5 * S + i * 500, u, '40.94.1.1', CHROME)), click(9 * H, LINKS[0] as string, '40.94.200.3', CHROME)],
-    want: [[true, 'burst:3-links-in-1s'], [true, 'burst:3-links-in-1s'], [true, 'burst:3-links-in-1s'], [true, 'datacenter-ip:Microsoft']],
+    events: [
+      delivered(),
+      ...LINKS.slice(0, 3).map((u, i) => click(5 * S + i * 500, u, '40.94.1.1', CHROME)),
+      click(9 * H, LINKS[0] as string, '40.94.200.3', CHROME),
+    ],
+    want: [
+      [true, 'burst:3-links-in-1s'],
+      [true, 'burst:3-links-in-1s'],
+      [true, 'burst:3-links-in-1s'],
+      [true, 'datacenter-ip:Microsoft'],
+    ],
   },
   {
     name: 'scanner pixel fetched with the burst from the same client → machine',
@@ -102,11 +128,27 @@ const cases: Case[] = [
       [true, 'burst:2-links-in-2s'],
     ],
   },
-  { name: 'scripted client → machine', events: [delivered(), click(2 * H, LINKS[0] as string, HOME, 'python-requests/2.31.0')], want: [[true, 'scripted-ua:python']] },
+  {
+    name: 'scripted client → machine',
+    events: [delivered(), click(2 * H, LINKS[0] as string, HOME, 'python-requests/2.31.0')],
+    want: [[true, 'scripted-ua:python']],
+  },
   { name: 'no User-Agent header → machine', events: [delivered(), click(2 * H, LINKS[0] as string, HOME, '')], want: [[true, 'empty-ua']] },
-  { name: "provider's machine flag beats the Gmail exception", events: [delivered(), open(2 * H, '66.249.84.10', GMAIL, { machine_flag: true })], want: [[true, 'provider-flag']] },
-  { name: 'imported data without ip or UA → human, no signals', events: [delivered(), open(2 * H, null, null), click(2 * H + 30 * S, LINKS[0] as string, null, null)], want: [[false], [false]] },
-  { name: 'no delivery event: timing from the send', events: [ev({ type: 'sent', at: 0 }), click(0.5 * S, LINKS[0] as string, '209.222.82.9', 'curl/7.81.0')], want: [[true, 'before-human-possible:500ms-after-send']] },
+  {
+    name: "provider's machine flag beats the Gmail exception",
+    events: [delivered(), open(2 * H, '66.249.84.10', GMAIL, { machine_flag: true })],
+    want: [[true, 'provider-flag']],
+  },
+  {
+    name: 'imported data without ip or UA → human, no signals',
+    events: [delivered(), open(2 * H, null, null), click(2 * H + 30 * S, LINKS[0] as string, null, null)],
+    want: [[false], [false]],
+  },
+  {
+    name: 'no delivery event: timing from the send',
+    events: [ev({ type: 'sent', at: 0 }), click(0.5 * S, LINKS[0] as string, '209.222.82.9', 'curl/7.81.0')],
+    want: [[true, 'before-human-possible:500ms-after-send']],
+  },
   { name: 'no delivery nor send: no timing signals', events: [click(0.5 * S, LINKS[0] as string, HOME, CHROME)], want: [[false]] },
 ];
 
@@ -144,7 +186,11 @@ describe('classifyMessage', () => {
 describe('classifyAdEvent and classifyEvents', () => {
   const ad = (ua: string, ip: string, method: 'GET' | 'HEAD' = 'GET') => ev({ type: 'click', at: 0, url: LINKS[0], ip, user_agent: ua, method });
   const table: [string, ClassifiableEvent, boolean][] = [
-    ['person on a phone', ad('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36', '172.56.3.4'), false],
+    [
+      'person on a phone',
+      ad('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36', '172.56.3.4'),
+      false,
+    ],
     ['AdsBot', ad('AdsBot-Google (+http://www.google.com/adsbot.html)', '66.249.66.1'), true],
     ['curl from a VPS', ad('curl/8.4.0', '164.92.1.2'), true],
     ['browser UA from a data centre only', ad(CHROME, '54.160.3.3'), false],

@@ -81,7 +81,8 @@ describe('classifier on the seeded demo (quality gate)', () => {
     it(`${c.campaign}: human CTR and CTOR within 3% of the truth, raw far off`, () => {
       const show = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(2)}%`);
       assert.ok((c.ctr.classifiedError ?? 0) <= 0.03, `CTR ${c.ctr.classified} vs truth ${c.ctr.truth}: off by ${show(c.ctr.classifiedError)}`);
-      if (c.ctor) assert.ok((c.ctor.classifiedError ?? 0) <= 0.03, `CTOR ${c.ctor.classified} vs truth ${c.ctor.truth}: off by ${show(c.ctor.classifiedError)}`);
+      if (c.ctor)
+        assert.ok((c.ctor.classifiedError ?? 0) <= 0.03, `CTOR ${c.ctor.classified} vs truth ${c.ctor.truth}: off by ${show(c.ctor.classifiedError)}`);
       // The point of classifying: unfiltered figures are far from the truth.
       assert.ok((c.ctr.rawError ?? 0) > 0.1, `raw CTR only ${show(c.ctr.rawError)} off`);
     });

@@ -9,7 +9,10 @@ import { IpRangeTable, defaultRangeTable, loadRangeTable, parseRangeFile, type R
 const entry = (cidr: string, owner: string) => ({ cidr, owner, source: 'test', date: '2024-06-01' });
 const files: RangeFile[] = [
   { kind: 'mail-security', ranges: [entry('40.92.0.0/15', 'Microsoft'), entry('2a01:111:f400::/48', 'Microsoft'), entry('148.163.128.0/19', 'Proofpoint')] },
-  { kind: 'datacenter', ranges: [entry('40.64.0.0/10', 'Azure'), entry('10.0.0.0/8', 'Wide'), entry('10.1.2.0/24', 'Narrow'), entry('10.200.0.0/16', 'Later')] },
+  {
+    kind: 'datacenter',
+    ranges: [entry('40.64.0.0/10', 'Azure'), entry('10.0.0.0/8', 'Wide'), entry('10.1.2.0/24', 'Narrow'), entry('10.200.0.0/16', 'Later')],
+  },
   { kind: 'apple-proxy', ranges: [entry('17.0.0.0/8', 'Apple'), entry('2620:149::/32', 'Apple')] },
 ];
 const table = new IpRangeTable(files);

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { ClickrateError } from '../errors.js';
 import { parseIp } from './ip-parse.js';
 
-
 const RANGE_KINDS = ['apple-proxy', 'mail-security', 'datacenter'] as const;
 export type RangeKind = (typeof RANGE_KINDS)[number];
 
@@ -169,7 +168,9 @@ const DEFAULT_RANGES_DIR = inPackage(import.meta.url, 'data', 'ranges');
 export function loadRangeTable(dir: string = DEFAULT_RANGES_DIR): IpRangeTable {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch (err) {
     throw new ClickrateError('CR_ERR_CONFIG', `cannot read address ranges from ${dir}`, { dir }, { cause: err });
   }

@@ -56,7 +56,8 @@ const TEXT: Record<string, (detail: string) => string> = {
   'human-image-proxy': (d) => `${d || 'a mailbox provider'}'s image proxy fetches when a person opens the message`,
   burst: (d) => `part of a burst of links clicked together${paren(d)}`,
   'same-machine': () => 'same client as a machine already seen on this message (user agent, and its address, a data centre or a burst)',
-  'before-human-possible': (d) => (d ? `${d.replaceAll('-', ' ')}: no person could have read and clicked yet` : 'sooner than any person could have read and clicked'),
+  'before-human-possible': (d) =>
+    d ? `${d.replaceAll('-', ' ')}: no person could have read and clicked yet` : 'sooner than any person could have read and clicked',
   early: (d) => `right after delivery${paren(d)}, when security gateways scan`,
   'timing-alone': () => 'timing alone never makes an event machine',
 };

@@ -19,7 +19,8 @@ function run(...args: string[]): { code: number | null; stdout: string; stderr: 
 
 test('import then report --json gives the SPEC figures; re-import changes nothing', () => {
   const rows: object[] = [];
-  for (let i = 0; i < 200; i++) rows.push({ type: 'sent', ts: '2026-03-01T09:00:00Z', message: `m${i}`, campaign: 'news', recipient: `r${i}@x.com`, variant: i % 2 ? 'B' : 'A' });
+  for (let i = 0; i < 200; i++)
+    rows.push({ type: 'sent', ts: '2026-03-01T09:00:00Z', message: `m${i}`, campaign: 'news', recipient: `r${i}@x.com`, variant: i % 2 ? 'B' : 'A' });
   for (let i = 0; i < 90; i++) rows.push({ type: 'open', ts: '2026-03-01T10:00:00Z', message: `m${i}` });
   for (let i = 0; i < 20; i++) rows.push({ type: 'click', ts: '2026-03-01T10:05:00Z', message: `m${i}`, url: 'https://shop.example.com/' });
   const file = join(dir, 'news.jsonl');
@@ -50,7 +51,10 @@ test('import then report --json gives the SPEC figures; re-import changes nothin
 
 test('a bad file is refused with file and line, exit code 2, and the store is unchanged', () => {
   const bad = join(dir, 'bad.jsonl');
-  writeFileSync(bad, '{"type":"sent","ts":"2026-03-01T09:00:00Z","message":"z1","campaign":"news","recipient":"q"}\n{"type":"click","ts":"2026-03-01T09:00:00Z","message":"z1"}\n');
+  writeFileSync(
+    bad,
+    '{"type":"sent","ts":"2026-03-01T09:00:00Z","message":"z1","campaign":"news","recipient":"q"}\n{"type":"click","ts":"2026-03-01T09:00:00Z","message":"z1"}\n',
+  );
   const r = run('import', bad, '--db', db);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /bad\.jsonl:2: url is required/);
@@ -84,7 +88,10 @@ test('demo builds a database a newcomer can report on, and is idempotent', () =>
   const list = JSON.parse(run('campaigns', '--db', demoDb, '--json').stdout) as Array<{ campaign: string; kind: string }>;
   assert.deepEqual(list.map((c) => c.campaign).sort(), ['onboarding', 'outreach-q4', 'retargeting', 'spring-sale', 'weekly-digest']);
   const ab = JSON.parse(run('report', '--campaign', 'spring-sale', '--by', 'variant', '--db', demoDb, '--json').stdout);
-  assert.deepEqual(ab.groups.map((g: { key: string }) => g.key), ['A', 'B']);
+  assert.deepEqual(
+    ab.groups.map((g: { key: string }) => g.key),
+    ['A', 'B'],
+  );
   assert.equal(ab.groups[1].comparison.control, 'A');
   const ads = JSON.parse(run('report', '--campaign', 'retargeting', '--by', 'ad', '--db', demoDb, '--json').stdout);
   assert.equal(ads.kind, 'ads');
@@ -99,7 +106,14 @@ test('stored names with terminal escapes and bidi controls print escaped for peo
     file,
     [
       { type: 'sent', ts: '2026-03-01T09:00:00Z', message: `h\u001b[2J1`, campaign: hostile, recipient: 'r1', variant: 'A\u202Egnp.exe' },
-      { type: 'click', ts: '2026-03-01T10:00:00Z', message: `h\u001b[2J1`, url: 'https://shop.example.com/\u001b]8;;https://evil.example/\u0007x', user_agent: ua, ip: '81.2.69.160' },
+      {
+        type: 'click',
+        ts: '2026-03-01T10:00:00Z',
+        message: `h\u001b[2J1`,
+        url: 'https://shop.example.com/\u001b]8;;https://evil.example/\u0007x',
+        user_agent: ua,
+        ip: '81.2.69.160',
+      },
     ]
       .map((r) => JSON.stringify(r))
       .join('\n'),
@@ -131,7 +145,10 @@ test('stored names with terminal escapes and bidi controls print escaped for peo
   assert.match(shown[5]!.stderr, /nope\\x1b\[31m/);
   // Data for programs stays the data: JSON strings hold the text as stored.
   const list = JSON.parse(run('campaigns', '--db', hdb, '--json').stdout) as Array<{ campaign: string }>;
-  assert.deepEqual(list.map((c) => c.campaign), [hostile]);
+  assert.deepEqual(
+    list.map((c) => c.campaign),
+    [hostile],
+  );
   const csv = run('report', '--campaign', hostile, '--db', hdb, '--csv').stdout;
   assert.ok(csv.includes(hostile), 'CSV keeps the name as stored');
 });

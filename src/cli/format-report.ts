@@ -37,10 +37,14 @@ function formatEmail(r: EmailReport): string {
     ),
   );
   lines.push('');
-  lines.push(`Set aside as machines: ${fmtInt(t.machine_opens)} opens${byReason(t.machine_reasons.opens)}, ${fmtInt(t.scanner_clicks)} clicks${byReason(t.machine_reasons.clicks)}.`);
+  lines.push(
+    `Set aside as machines: ${fmtInt(t.machine_opens)} opens${byReason(t.machine_reasons.opens)}, ${fmtInt(t.scanner_clicks)} clicks${byReason(t.machine_reasons.clicks)}.`,
+  );
   if (t.privacy_hidden > 0) {
     const note = (t.privacy_hidden_rate ?? 0) >= PRIVACY_HIDDEN_WARN ? ' CTOR is less reliable here: read CTR (clicks per delivered) instead.' : '';
-    lines.push(`Privacy-hidden: ${fmtInt(t.privacy_hidden)} delivered messages (${fmtPct(t.privacy_hidden_rate, 1)}) had only machine opens, so their real opens cannot be seen.${note}`);
+    lines.push(
+      `Privacy-hidden: ${fmtInt(t.privacy_hidden)} delivered messages (${fmtPct(t.privacy_hidden_rate, 1)}) had only machine opens, so their real opens cannot be seen.${note}`,
+    );
   }
   if (t.orphans > 0) lines.push(`Orphans: ${fmtInt(t.orphans)} events name a message that was never sent; they are in no rate.`);
   if (r.groups.length > 0) {
@@ -61,11 +65,26 @@ function groupTable(r: EmailReport, groups: EmailGroup[]): string {
   const header = [r.by ?? 'group', 'delivered', 'opens', 'clicks', 'CTR', 'CTOR', 'replies', 'reply rate', 'raw CTR'];
   if (ab) header.push('CTR lift', 'p', 'verdict');
   const rows = groups.map((g) => {
-    const row: Cell[] = [g.key === null ? '(none)' : String(g.key), fmtInt(g.delivered), fmtInt(g.unique_opens), fmtInt(g.unique_clicks), fmtPct(g.ctr), fmtPct(g.ctor), fmtInt(g.replies), fmtPct(g.reply_rate), fmtPct(g.raw.ctr)];
+    const row: Cell[] = [
+      g.key === null ? '(none)' : String(g.key),
+      fmtInt(g.delivered),
+      fmtInt(g.unique_opens),
+      fmtInt(g.unique_clicks),
+      fmtPct(g.ctr),
+      fmtPct(g.ctor),
+      fmtInt(g.replies),
+      fmtPct(g.reply_rate),
+      fmtPct(g.raw.ctr),
+    ];
     if (ab) {
       const c = g.comparison;
       if (!c) row.push(g.key === r.control ? 'control' : '', '', '');
-      else row.push(c.ctr.lift === null ? 'n/a' : `${c.ctr.lift >= 0 ? '+' : ''}${c.ctr.lift.toFixed(1)}%`, c.ctr.p_value === null ? '' : c.ctr.p_value.toFixed(4), verdict(c.ctr));
+      else
+        row.push(
+          c.ctr.lift === null ? 'n/a' : `${c.ctr.lift >= 0 ? '+' : ''}${c.ctr.lift.toFixed(1)}%`,
+          c.ctr.p_value === null ? '' : c.ctr.p_value.toFixed(4),
+          verdict(c.ctr),
+        );
     }
     return row;
   });
@@ -81,7 +100,14 @@ function verdict(v: { significant: boolean; lift: number | null; reason?: string
 function linkTable(groups: LinkGroup[]): string {
   return table(
     ['link', 'unique clicks', 'total clicks', 'scanner clicks', 'CTR', 'share'],
-    groups.map((g) => [g.key, fmtInt(g.unique_clicks), fmtInt(g.total_clicks), fmtInt(g.scanner_clicks), fmtPct(g.ctr), g.click_share === null ? 'n/a' : fmtPct(g.click_share * 100, 1)]),
+    groups.map((g) => [
+      g.key,
+      fmtInt(g.unique_clicks),
+      fmtInt(g.total_clicks),
+      fmtInt(g.scanner_clicks),
+      fmtPct(g.ctr),
+      g.click_share === null ? 'n/a' : fmtPct(g.click_share * 100, 1),
+    ]),
   );
 }
 
@@ -105,7 +131,15 @@ function formatAds(r: AdReport): string {
     lines.push(
       table(
         [r.by ?? 'group', 'impressions', 'clicks', 'CTR', '95% CI', 'machine clicks', 'raw CTR'],
-        r.groups.map((g) => [g.key === null ? '(none)' : String(g.key), fmtInt(g.impressions), fmtInt(g.clicks), fmtPct(g.ctr), fmtCi(g.ctr_ci), fmtInt(g.machine_clicks), fmtPct(g.raw.ctr)]),
+        r.groups.map((g) => [
+          g.key === null ? '(none)' : String(g.key),
+          fmtInt(g.impressions),
+          fmtInt(g.clicks),
+          fmtPct(g.ctr),
+          fmtCi(g.ctr_ci),
+          fmtInt(g.machine_clicks),
+          fmtPct(g.raw.ctr),
+        ]),
       ),
     );
   }

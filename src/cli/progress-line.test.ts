@@ -11,10 +11,43 @@ function terminal(isTTY: boolean) {
 }
 
 const cases: Array<{ name: string; isTTY: boolean; steps: Array<[number, string, boolean?]>; expect: string[] }> = [
-  { name: 'not a terminal: nothing, not even the clear', isTTY: false, steps: [[0, 'a'], [1000, 'b']], expect: [] },
-  { name: 'a terminal: each update in place', isTTY: true, steps: [[0, 'a'], [300, 'b']], expect: ['\ra\x1b[K', '\rb\x1b[K', '\r\x1b[K'] },
-  { name: 'updates within 250 ms are skipped', isTTY: true, steps: [[0, 'a'], [100, 'b'], [200, 'c']], expect: ['\ra\x1b[K', '\rc\x1b[K', '\r\x1b[K'] },
-  { name: 'a forced update is shown at once', isTTY: true, steps: [[0, 'a'], [10, 'committing', true]], expect: ['\ra\x1b[K', '\rcommitting\x1b[K', '\r\x1b[K'] },
+  {
+    name: 'not a terminal: nothing, not even the clear',
+    isTTY: false,
+    steps: [
+      [0, 'a'],
+      [1000, 'b'],
+    ],
+    expect: [],
+  },
+  {
+    name: 'a terminal: each update in place',
+    isTTY: true,
+    steps: [
+      [0, 'a'],
+      [300, 'b'],
+    ],
+    expect: ['\ra\x1b[K', '\rb\x1b[K', '\r\x1b[K'],
+  },
+  {
+    name: 'updates within 250 ms are skipped',
+    isTTY: true,
+    steps: [
+      [0, 'a'],
+      [100, 'b'],
+      [200, 'c'],
+    ],
+    expect: ['\ra\x1b[K', '\rc\x1b[K', '\r\x1b[K'],
+  },
+  {
+    name: 'a forced update is shown at once',
+    isTTY: true,
+    steps: [
+      [0, 'a'],
+      [10, 'committing', true],
+    ],
+    expect: ['\ra\x1b[K', '\rcommitting\x1b[K', '\r\x1b[K'],
+  },
 ];
 
 for (const c of cases) {

@@ -61,7 +61,10 @@ test('a stored report with hostile campaign, variant and link values: no cell ru
     }
     // '+cmd…' has no click against the control's 1 in 2: a lift of -100, a number, not text.
     const lifts = rows.slice(1).map((r) => r[header.indexOf('comparison_ctr_lift')]!);
-    assert.ok(lifts.some((l) => /^-\d/.test(l)), `a negative lift stays a number: ${lifts.join(' ')}`);
+    assert.ok(
+      lifts.some((l) => /^-\d/.test(l)),
+      `a negative lift stays a number: ${lifts.join(' ')}`,
+    );
   } finally {
     await store.close();
   }
@@ -79,17 +82,26 @@ const reportOf = (campaign: string, keys: string[], figures: number[]): Report =
   }) as unknown as Report;
 
 test('property: no cell read back starts with a formula character unless it is a number', () => {
-  const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('=', '+', '-', '@', '\t', '\r').chain((c) => fc.string().map((s) => c + s)));
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom('=', '+', '-', '@', '\t', '\r').chain((c) => fc.string().map((s) => c + s)),
+  );
   fc.assert(
-    fc.property(text, fc.array(text, { minLength: 1, maxLength: 4 }), fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 3 }), (campaign, keys, figures) => {
-      const rows = cells(reportToCsv(reportOf(campaign, keys, figures)));
-      const header = rows[0]!;
-      for (const [i, row] of rows.slice(1).entries()) {
-        for (const c of row) assert.ok(safe(c), `cell ${JSON.stringify(c)}`);
-        // Text reads back as written, or with the one ' in front.
-        assert.ok([campaign, `'${campaign}`].includes(row[header.indexOf('campaign')]!));
-        assert.ok([keys[i], `'${keys[i]}`].includes(row[header.indexOf('key')]!));
-      }
-    }),
+    fc.property(
+      text,
+      fc.array(text, { minLength: 1, maxLength: 4 }),
+      fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 3 }),
+      (campaign, keys, figures) => {
+        const rows = cells(reportToCsv(reportOf(campaign, keys, figures)));
+        const header = rows[0]!;
+        for (const [i, row] of rows.slice(1).entries()) {
+          for (const c of row) assert.ok(safe(c), `cell ${JSON.stringify(c)}`);
+          // Text reads back as written, or with the one ' in front.
+          assert.ok([campaign, `'${campaign}`].includes(row[header.indexOf('campaign')]!));
+          assert.ok([keys[i], `'${keys[i]}`].includes(row[header.indexOf('key')]!));
+        }
+      },
+    ),
   );
 });

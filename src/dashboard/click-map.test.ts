@@ -28,7 +28,9 @@ test('each web link gets a badge with its click share; mailto is left alone', ()
 test('what the badge shows from the data is escaped', () => {
   // The badge names the link's destination as clicks are keyed (destination.ts: quotes and brackets
   // percent-encoded); what stays literal, such as '&', is escaped.
-  const out = annotateClickMap('<a href="https://x.example/?q=&quot;&lt;b&gt;&amp;c=1">x</a>', [{ url: 'https://x.example/?q="<b>&c=1', unique_clicks: 1, click_share: 1 }]);
+  const out = annotateClickMap('<a href="https://x.example/?q=&quot;&lt;b&gt;&amp;c=1">x</a>', [
+    { url: 'https://x.example/?q="<b>&c=1', unique_clicks: 1, click_share: 1 },
+  ]);
   assert.ok(!out.html.includes('"<b>'), out.html);
   assert.match(out.html, /title="https:\/\/x\.example\/\?q=%22%3Cb%3E&amp;c=1 — 1 unique click"/);
 });

@@ -39,8 +39,7 @@ function badge(share: LinkShare | undefined, url: string): string {
   );
 }
 
-const FRAME_STYLE =
-  '<style>a[href^="#cr-link-"]{outline:2px dashed #d9480f;outline-offset:2px;cursor:default}</style>';
+const FRAME_STYLE = '<style>a[href^="#cr-link-"]{outline:2px dashed #d9480f;outline-offset:2px;cursor:default}</style>';
 
 /**
  * Marks every link of `html` with its click share and points its href at a local anchor, so a click in

@@ -32,12 +32,40 @@ export async function getOverview(res: ServerResponse, deps: DashboardApiDeps, q
     const r = await runReport(deps.store, { campaign: c.campaign, by: 'day', window: c.kind === 'email' ? windowOf(q) : undefined });
     if (r.kind === 'email') {
       const t = r.totals;
-      const trend = (r.groups as EmailGroup[]).map((g) => ({ t: dayMs(g.key), sent: g.sent, delivered: g.delivered, ctr: g.ctr, ctor: g.ctor, reply_rate: g.reply_rate }));
-      campaigns.push({ campaign: c.campaign, kind: 'email' as const, first_ts: c.first_ts, last_ts: c.last_ts, sent: t.sent, delivered: t.delivered, unique_clicks: t.unique_clicks, ctr: t.ctr, ctor: t.ctor, reply_rate: t.reply_rate, trend });
+      const trend = (r.groups as EmailGroup[]).map((g) => ({
+        t: dayMs(g.key),
+        sent: g.sent,
+        delivered: g.delivered,
+        ctr: g.ctr,
+        ctor: g.ctor,
+        reply_rate: g.reply_rate,
+      }));
+      campaigns.push({
+        campaign: c.campaign,
+        kind: 'email' as const,
+        first_ts: c.first_ts,
+        last_ts: c.last_ts,
+        sent: t.sent,
+        delivered: t.delivered,
+        unique_clicks: t.unique_clicks,
+        ctr: t.ctr,
+        ctor: t.ctor,
+        reply_rate: t.reply_rate,
+        trend,
+      });
     } else {
       const t = r.totals;
       const trend = r.groups.map((g) => ({ t: dayMs(g.key), impressions: g.impressions, clicks: g.clicks, ctr: g.ctr }));
-      campaigns.push({ campaign: c.campaign, kind: 'ads' as const, first_ts: c.first_ts, last_ts: c.last_ts, impressions: t.impressions, clicks: t.clicks, ctr: t.ctr, trend });
+      campaigns.push({
+        campaign: c.campaign,
+        kind: 'ads' as const,
+        first_ts: c.first_ts,
+        last_ts: c.last_ts,
+        impressions: t.impressions,
+        clicks: t.clicks,
+        ctr: t.ctr,
+        trend,
+      });
     }
   }
   sendJson(res, 200, { window: windowOf(q) ?? null, campaigns });

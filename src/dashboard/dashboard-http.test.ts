@@ -26,9 +26,29 @@ const T0 = Date.parse('2026-03-02T10:00:00Z');
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const events = [
   ...[1, 2, 3, 4].map((i) => ({ type: 'sent', ts: iso(0), message: `m${i}`, campaign: 'news', recipient: `r${i}@example.com` })),
-  { type: 'open', ts: iso(30), message: 'm1', user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36', ip: '81.2.69.160' },
-  { type: 'click', ts: iso(31), message: 'm1', url: 'https://shop.example.com/a', user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36', ip: '81.2.69.160' },
-  { type: 'click', ts: iso(60 * 30), message: 'm2', url: 'https://shop.example.com/b', user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15', ip: '81.2.69.161' },
+  {
+    type: 'open',
+    ts: iso(30),
+    message: 'm1',
+    user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36',
+    ip: '81.2.69.160',
+  },
+  {
+    type: 'click',
+    ts: iso(31),
+    message: 'm1',
+    url: 'https://shop.example.com/a',
+    user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36',
+    ip: '81.2.69.160',
+  },
+  {
+    type: 'click',
+    ts: iso(60 * 30),
+    message: 'm2',
+    url: 'https://shop.example.com/b',
+    user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15',
+    ip: '81.2.69.161',
+  },
   { type: 'reply', ts: iso(120), message: 'm3' },
 ];
 
@@ -48,8 +68,14 @@ after(async () => {
 });
 
 const login = (k: string, headers: Record<string, string> = {}, next = '/campaigns/news') =>
-  fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ key: k, next }).toString() });
-const withCookie = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { redirect: 'manual', ...init, headers: { cookie, ...(init.headers as Record<string, string>) } });
+  fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ key: k, next }).toString(),
+  });
+const withCookie = (path: string, init: RequestInit = {}) =>
+  fetch(`${base}${path}`, { redirect: 'manual', ...init, headers: { cookie, ...(init.headers as Record<string, string>) } });
 
 test('login: signed out goes to /login; a wrong key is refused; the right one gives an HttpOnly, SameSite=Strict session', async () => {
   const page = await fetch(`${base}/campaigns/news`, { redirect: 'manual' });
@@ -116,8 +142,13 @@ test('logout ends the session on the server: a copy of its cookie is refused aft
 
 test('wrap keeps the template once per change, and the click map shows it marked, sandboxed', async () => {
   const wrap = (html: string, recipient: string) =>
-    fetch(`${base}/api/v1/wrap`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ html, campaign: 'news', recipient, variant: 'A' }) });
-  const html = '<html><head></head><body><a href="https://shop.example.com/a">A</a> <a href="https://shop.example.com/b">B</a><script>alert(1)</script></body></html>';
+    fetch(`${base}/api/v1/wrap`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ html, campaign: 'news', recipient, variant: 'A' }),
+    });
+  const html =
+    '<html><head></head><body><a href="https://shop.example.com/a">A</a> <a href="https://shop.example.com/b">B</a><script>alert(1)</script></body></html>';
   assert.equal((await wrap(html, 'x1@example.com')).status, 200);
   const [first] = await store.listTemplates('news');
   assert.equal((await store.getTemplate('news', null, 'A'))?.html, html, 'the original, unwrapped HTML is kept');
@@ -131,7 +162,10 @@ test('wrap keeps the template once per change, and the click map shows it marked
   assert.match(csp, /\bsandbox\b/);
   assert.doesNotMatch(csp, /script-src|allow-scripts/);
   const body = await map.text();
-  assert.deepEqual([...body.matchAll(/class="cr-badge"[^>]*>([^<]+)</g)].map((m) => m[1]), ['50%', '50%']);
+  assert.deepEqual(
+    [...body.matchAll(/class="cr-badge"[^>]*>([^<]+)</g)].map((m) => m[1]),
+    ['50%', '50%'],
+  );
   assert.equal((await withCookie('/api/v1/campaigns/news/click-map?variant=Z')).status, 404);
 });
 
@@ -157,7 +191,11 @@ test('the time series adds up to the report, with and without a window', async (
     const q = window ? `window=${window}` : '';
     const report = (await (await withCookie(`/api/v1/campaigns/news/report?${q}`)).json()) as EmailReport;
     const series = (await (await withCookie(`/api/v1/campaigns/news/timeseries?interval=hour&${q}`)).json()) as { points: Array<{ human_clicks: number }> };
-    assert.equal(series.points.reduce((a, p) => a + p.human_clicks, 0), report.totals.total_clicks, `window ${window || 'none'}`);
+    assert.equal(
+      series.points.reduce((a, p) => a + p.human_clicks, 0),
+      report.totals.total_clicks,
+      `window ${window || 'none'}`,
+    );
   }
   assert.equal((await withCookie('/api/v1/campaigns/news/timeseries?interval=week')).status, 400);
   assert.equal((await withCookie('/api/v1/campaigns/nope/timeseries')).status, 404);
@@ -188,11 +226,21 @@ test('raw events export as JSON Lines, every event of the campaign once', async 
   const res = await withCookie('/api/v1/campaigns/news/events.jsonl');
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /application\/x-ndjson/);
-  const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string; ts: string });
+  const lines = (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; message?: string; ts: string });
   // The wrap test's sends may still be in the spool; the posted events are in the store.
   assert.equal(lines.filter((e) => /^m\d$/.test(e.message ?? '')).length, events.length);
-  assert.deepEqual(lines.map((e) => e.ts), lines.map((e) => e.ts).sort(), 'in time order');
-  assert.deepEqual(lines.filter((e) => e.message === 'm1').map((e) => e.type), ['sent', 'open', 'click']);
+  assert.deepEqual(
+    lines.map((e) => e.ts),
+    lines.map((e) => e.ts).sort(),
+    'in time order',
+  );
+  assert.deepEqual(
+    lines.filter((e) => e.message === 'm1').map((e) => e.type),
+    ['sent', 'open', 'click'],
+  );
   assert.equal((await withCookie('/api/v1/campaigns/nope/events.jsonl')).status, 404);
 });
 

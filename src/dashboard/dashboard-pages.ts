@@ -35,7 +35,12 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store',
 } as const;
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
 const APP_PATH = /^\/(?:campaigns\/[^/]+|calculator)?$/;
 
 /** A `next` target after login: a path on this site only, never `//host` or `/\host` (an open redirect). */
@@ -69,10 +74,15 @@ async function signIn(req: IncomingMessage, res: ServerResponse, deps: Dashboard
     // Anything but a refusal (the store is down) is an error page, not a wrong key.
     if (!isClickrateError(err) || (err.code !== 'CR_ERR_UNAUTHORIZED' && err.code !== 'CR_ERR_RATE_LIMITED')) throw err;
     const client = deps.auth.clientAddress(req);
-    deps.log.warn({ client, reason: err.code === 'CR_ERR_RATE_LIMITED' ? 'too many failed sign-ins' : key === '' ? 'no key given' : err.message }, 'dashboard login refused');
+    deps.log.warn(
+      { client, reason: err.code === 'CR_ERR_RATE_LIMITED' ? 'too many failed sign-ins' : key === '' ? 'no key given' : err.message },
+      'dashboard login refused',
+    );
     if (err.code === 'CR_ERR_UNAUTHORIZED') return html(res, 401, loginPage({ next, error: 'That API key is unknown or revoked.' }));
     const wait = Number(err.details.retry_after_s);
-    return html(res, 429, loginPage({ next, error: `Too many failed sign-ins from your address. Try again in ${Math.ceil(wait / 60)} min.` }), { 'retry-after': String(wait) });
+    return html(res, 429, loginPage({ next, error: `Too many failed sign-ins from your address. Try again in ${Math.ceil(wait / 60)} min.` }), {
+      'retry-after': String(wait),
+    });
   }
   redirect(res, next, { 'set-cookie': deps.sessions.issue(hashApiKey(key)) });
 }
@@ -93,7 +103,13 @@ async function serveStatic(res: ServerResponse, deps: DashboardPageDeps, folder:
 }
 
 /** Handles a dashboard path; false when the path is not the dashboard's. */
-export async function routeDashboard(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, deps: DashboardPageDeps): Promise<boolean> {
+export async function routeDashboard(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+  deps: DashboardPageDeps,
+): Promise<boolean> {
   const m = req.method ?? 'GET';
   if (path.startsWith('/assets/') && (m === 'GET' || m === 'HEAD')) {
     await serveStatic(res, deps, 'assets', path.slice(8));

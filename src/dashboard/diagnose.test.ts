@@ -24,8 +24,18 @@ const ads = (over: Partial<AdFacts>): AdFacts => ({ kind: 'ads', impressions: 50
 
 const cases: Array<{ name: string; facts: EmailFacts | AdFacts; codes: string[]; says?: RegExp }> = [
   { name: 'healthy email', facts: email({}), codes: ['healthy'], says: /CTR 4\.00% and CTOR 16\.0%/ },
-  { name: 'low CTR, healthy CTOR → deliverability, subject, targeting', facts: email({ ctr: 0.8, ctor: 16, raw_ctr: 1 }), codes: ['low-ctr-healthy-ctor'], says: /deliverability, the subject line or the targeting/ },
-  { name: 'low CTOR → content, offer, CTA', facts: email({ ctr: 0.8, ctor: 6, raw_ctr: 1 }), codes: ['low-ctor'], says: /content, the offer or the call to action/ },
+  {
+    name: 'low CTR, healthy CTOR → deliverability, subject, targeting',
+    facts: email({ ctr: 0.8, ctor: 16, raw_ctr: 1 }),
+    codes: ['low-ctr-healthy-ctor'],
+    says: /deliverability, the subject line or the targeting/,
+  },
+  {
+    name: 'low CTOR → content, offer, CTA',
+    facts: email({ ctr: 0.8, ctor: 6, raw_ctr: 1 }),
+    codes: ['low-ctor'],
+    says: /content, the offer or the call to action/,
+  },
   { name: 'benchmark shown beside the figure', facts: email({ ctor: 6 }), codes: ['low-ctor'], says: /10–18% \(retail promotional\)/ },
   { name: 'high privacy-hidden share → read CTR', facts: email({ privacy_hidden_rate: 42 }), codes: ['healthy', 'privacy-hidden'], says: /CTOR is unreliable/ },
   { name: 'many competing links', facts: email({ link_clicks: [90, 80, 70, 60, 50, 0] }), codes: ['healthy', 'many-links'], says: /5 links shared the clicks/ },
@@ -58,11 +68,20 @@ const cases: Array<{ name: string; facts: EmailFacts | AdFacts; codes: string[];
   },
   {
     name: 'a sequence\u2019s send days mix steps, so no "fewer openers" there',
-    facts: email({ sequence: true, reply_rate: 3, cohorts: [400, 380, 200, 180].map((o, i) => ({ delivered: 1000, unique_opens: o, unique_clicks: [40, 38, 30, 28][i]! })) }),
+    facts: email({
+      sequence: true,
+      reply_rate: 3,
+      cohorts: [400, 380, 200, 180].map((o, i) => ({ delivered: 1000, unique_opens: o, unique_clicks: [40, 38, 30, 28][i]! })),
+    }),
     codes: ['healthy-reply-rate'],
   },
   { name: 'too few delivered to judge', facts: email({ delivered: 120, ctr: 0.5, ctor: 2 }), codes: ['too-few'], says: /Only 120 messages/ },
-  { name: 'sequence judged by reply rate (low)', facts: email({ sequence: true, reply_rate: 0.4, ctr: 0.5, raw_ctr: 0.9 }), codes: ['low-reply-rate'], says: /Reply rate is 0\.40%/ },
+  {
+    name: 'sequence judged by reply rate (low)',
+    facts: email({ sequence: true, reply_rate: 0.4, ctr: 0.5, raw_ctr: 0.9 }),
+    codes: ['low-reply-rate'],
+    says: /Reply rate is 0\.40%/,
+  },
   { name: 'sequence judged by reply rate (healthy)', facts: email({ sequence: true, reply_rate: 3.1 }), codes: ['healthy-reply-rate'] },
   { name: 'ads: low CTR', facts: ads({ ctr: 0.2 }), codes: ['low-ad-ctr'], says: /0\.20%, below the typical 0\.35–1%/ },
   { name: 'ads: healthy CTR', facts: ads({}), codes: ['healthy-ad-ctr'] },

@@ -80,18 +80,32 @@ function fewerOpeners(cohorts: EmailFacts['cohorts']): Finding | null {
 
 function diagnoseEmail(f: EmailFacts, b: Benchmarks['email']): Finding[] {
   if (f.delivered < MIN_DELIVERED) {
-    return [{ code: 'too-few', tone: 'info', text: `Only ${n(f.delivered)} messages delivered: one click moves the rates a lot. Wait for more before judging.` }];
+    return [
+      { code: 'too-few', tone: 'info', text: `Only ${n(f.delivered)} messages delivered: one click moves the rates a lot. Wait for more before judging.` },
+    ];
   }
   const out: Finding[] = [];
   if (f.sequence) {
     if (f.reply_rate !== null && f.reply_rate < b.reply_rate.low) {
-      out.push({ code: 'low-reply-rate', tone: 'warn', text: `Reply rate is ${pct(f.reply_rate)}, below the typical ${range(b.reply_rate)}: sharpen the targeting and the first lines, and ask one easy question.` });
+      out.push({
+        code: 'low-reply-rate',
+        tone: 'warn',
+        text: `Reply rate is ${pct(f.reply_rate)}, below the typical ${range(b.reply_rate)}: sharpen the targeting and the first lines, and ask one easy question.`,
+      });
     } else if (f.reply_rate !== null) {
-      out.push({ code: 'healthy-reply-rate', tone: 'good', text: `Reply rate is ${pct(f.reply_rate)}, within or above the typical ${range(b.reply_rate)}. In a sequence, replies are the truest signal; CTR counts steps without links too.` });
+      out.push({
+        code: 'healthy-reply-rate',
+        tone: 'good',
+        text: `Reply rate is ${pct(f.reply_rate)}, within or above the typical ${range(b.reply_rate)}. In a sequence, replies are the truest signal; CTR counts steps without links too.`,
+      });
     }
   } else if (f.ctr !== null && f.ctor !== null) {
     if (f.ctor < b.ctor.low) {
-      out.push({ code: 'low-ctor', tone: 'warn', text: `CTOR is ${pct(f.ctor)}, below the typical ${range(b.ctor)}: people open but do not click. Work on the content, the offer or the call to action.` });
+      out.push({
+        code: 'low-ctor',
+        tone: 'warn',
+        text: `CTOR is ${pct(f.ctor)}, below the typical ${range(b.ctor)}: people open but do not click. Work on the content, the offer or the call to action.`,
+      });
     } else if (f.ctr < b.ctr.low) {
       out.push({
         code: 'low-ctr-healthy-ctor',
@@ -99,7 +113,11 @@ function diagnoseEmail(f: EmailFacts, b: Benchmarks['email']): Finding[] {
         text: `CTR is ${pct(f.ctr)}, below the typical ${range(b.ctr)}, while CTOR is healthy at ${pct(f.ctor)}: those who open do click, so too few open. Look at deliverability, the subject line or the targeting.`,
       });
     } else {
-      out.push({ code: 'healthy', tone: 'good', text: `CTR ${pct(f.ctr)} and CTOR ${pct(f.ctor)} are within or above the typical ranges (${range(b.ctr)}; ${range(b.ctor)}).` });
+      out.push({
+        code: 'healthy',
+        tone: 'good',
+        text: `CTR ${pct(f.ctr)} and CTOR ${pct(f.ctor)} are within or above the typical ranges (${range(b.ctr)}; ${range(b.ctor)}).`,
+      });
     }
   }
   // TRICKY: in a sequence each send day mixes steps differently (a link-less first touch, later bumps), so
@@ -117,10 +135,18 @@ function diagnoseEmail(f: EmailFacts, b: Benchmarks['email']): Finding[] {
   const sum = clicked.reduce((a, c) => a + c, 0);
   const top = Math.max(0, ...clicked);
   if (clicked.length >= MANY_LINKS && sum > 0 && top / sum < 0.5) {
-    out.push({ code: 'many-links', tone: 'info', text: `${clicked.length} links shared the clicks and the most clicked took only ${pct((100 * top) / sum)}: competing links dilute clicks. Give the message one main call to action.` });
+    out.push({
+      code: 'many-links',
+      tone: 'info',
+      text: `${clicked.length} links shared the clicks and the most clicked took only ${pct((100 * top) / sum)}: competing links dilute clicks. Give the message one main call to action.`,
+    });
   }
   if (f.ctr !== null && f.raw_ctr !== null && f.raw_ctr >= 2 * f.ctr && f.raw_ctr - f.ctr >= 1) {
-    out.push({ code: 'machine-clicks', tone: 'info', text: `Unfiltered, CTR would read ${pct(f.raw_ctr)}; people's CTR is ${pct(f.ctr)}. The difference is security scanners and other machines clicking links.` });
+    out.push({
+      code: 'machine-clicks',
+      tone: 'info',
+      text: `Unfiltered, CTR would read ${pct(f.raw_ctr)}; people's CTR is ${pct(f.ctr)}. The difference is security scanners and other machines clicking links.`,
+    });
   }
   return out;
 }
@@ -131,13 +157,21 @@ function diagnoseAds(f: AdFacts, b: Benchmarks['ads']): Finding[] {
   }
   const out: Finding[] = [];
   if (f.ctr !== null && f.ctr < b.ctr.low) {
-    out.push({ code: 'low-ad-ctr', tone: 'warn', text: `CTR is ${pct(f.ctr)}, below the typical ${range(b.ctr)}: try another creative, tighter targeting or other placements.` });
+    out.push({
+      code: 'low-ad-ctr',
+      tone: 'warn',
+      text: `CTR is ${pct(f.ctr)}, below the typical ${range(b.ctr)}: try another creative, tighter targeting or other placements.`,
+    });
   } else if (f.ctr !== null) {
     out.push({ code: 'healthy-ad-ctr', tone: 'good', text: `CTR is ${pct(f.ctr)}, within or above the typical ${range(b.ctr)}.` });
   }
   const machine = f.raw_clicks - f.clicks;
   if (f.raw_clicks > 0 && machine / f.raw_clicks >= 0.1) {
-    out.push({ code: 'machine-clicks', tone: 'info', text: `${pct((100 * machine) / f.raw_clicks)} of clicks came from bots and crawlers and are left out: an ad platform counting them would overstate CTR.` });
+    out.push({
+      code: 'machine-clicks',
+      tone: 'info',
+      text: `${pct((100 * machine) / f.raw_clicks)} of clicks came from bots and crawlers and are left out: an ad platform counting them would overstate CTR.`,
+    });
   }
   return out;
 }

@@ -11,9 +11,7 @@ const DAY = 24 * HOUR;
 /** Rough events per recipient (email) and per impression (ads), used to size a campaign to a budget. */
 const EVENTS_PER_RECIPIENT = { promo: 3.6, newsletter: 4.1, outreach: 11, lifecycle: 3.3 } as const;
 
-export type BenchCampaign =
-  | { kind: 'promo' | 'newsletter' | 'outreach' | 'lifecycle'; spec: EmailCampaignSpec }
-  | { kind: 'ads'; spec: AdCampaignSpec };
+export type BenchCampaign = { kind: 'promo' | 'newsletter' | 'outreach' | 'lifecycle'; spec: EmailCampaignSpec } | { kind: 'ads'; spec: AdCampaignSpec };
 
 const pad = (n: number) => String(n).padStart(4, '0');
 
@@ -41,7 +39,12 @@ export function benchCampaign(index: number, rng: Rng, base: number, targetEvent
         start,
         durationMs: rng.int(3, 21) * DAY,
         impressions: Math.max(1, Math.round(targetEvents / 1.01)),
-        ads: Array.from({ length: n }, (_, i) => ({ ad: `ad-${i + 1}`, weight: rng.uniform(0.5, 2), ctr: rng.uniform(0.001, 0.012), url: path(`landing-${i + 1}`) })),
+        ads: Array.from({ length: n }, (_, i) => ({
+          ad: `ad-${i + 1}`,
+          weight: rng.uniform(0.5, 2),
+          ctr: rng.uniform(0.001, 0.012),
+          url: path(`landing-${i + 1}`),
+        })),
         crawlerClicksPerMille: rng.uniform(0.2, 1.5),
         conversion: { rate: rng.uniform(0.01, 0.06), medianValue: rng.uniform(20, 120) },
       },
@@ -73,7 +76,10 @@ export function benchCampaign(index: number, rng: Rng, base: number, targetEvent
     case 'newsletter':
       return { kind, spec: { ...common, openRate: rng.uniform(0.25, 0.45), clickRate: rng.uniform(0.08, 0.2) } };
     case 'lifecycle':
-      return { kind, spec: { ...common, sendSpreadMs: 30 * DAY, openRate: rng.uniform(0.4, 0.65), clickRate: rng.uniform(0.15, 0.3), openDelayMedianMs: HOUR } };
+      return {
+        kind,
+        spec: { ...common, sendSpreadMs: 30 * DAY, openRate: rng.uniform(0.4, 0.65), clickRate: rng.uniform(0.15, 0.3), openDelayMedianMs: HOUR },
+      };
     case 'outreach':
       return {
         kind,

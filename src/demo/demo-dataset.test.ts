@@ -53,7 +53,10 @@ test('the five campaigns are there at their sizes, with labels for every open an
     }
     if (e.type === 'open' || e.type === 'click') assert.ok(demo.truth.has(e.id), `unlabelled ${e.id}`);
   }
-  assert.deepEqual(demo.campaigns.map((c) => c.id), ['spring-sale', 'weekly-digest', 'outreach-q4', 'onboarding', 'retargeting']);
+  assert.deepEqual(
+    demo.campaigns.map((c) => c.id),
+    ['spring-sale', 'weekly-digest', 'outreach-q4', 'onboarding', 'retargeting'],
+  );
   assert.equal(sent.get('spring-sale'), 8000);
   assert.equal(sent.get('weekly-digest'), 5000);
   assert.ok((sent.get('outreach-q4') ?? 0) > 4000, 'four steps to ~1,500 prospects');

@@ -38,20 +38,43 @@ ${button(sale!, 'Shop the sale')}</td></tr>
 }
 
 function digest(links: readonly string[]): string {
-  const titles = ['Why CTOR beats open rate', 'Apple Mail Privacy Protection, two years on', 'What changed this month', 'Webinar: measuring clicks honestly (March)', 'We are hiring', 'Invite a friend, get a month free'];
+  const titles = [
+    'Why CTOR beats open rate',
+    'Apple Mail Privacy Protection, two years on',
+    'What changed this month',
+    'Webinar: measuring clicks honestly (March)',
+    'We are hiring',
+    'Invite a friend, get a month free',
+  ];
   const items = links
-    .map((href, i) => `<tr><td style="padding:${i === 0 ? '24px' : '12px'} 32px 0"><a href="${href}" style="font-size:${i < 2 ? 18 : 15}px;font-weight:bold;color:#1d4ed8;text-decoration:none">${titles[i] ?? href}</a>${i < 2 ? '<p style="margin:4px 0 0;font-size:14px;color:#4b5563;line-height:1.5">Five minutes that will change how you read your reports.</p>' : ''}</td></tr>`)
+    .map(
+      (href, i) =>
+        `<tr><td style="padding:${i === 0 ? '24px' : '12px'} 32px 0"><a href="${href}" style="font-size:${i < 2 ? 18 : 15}px;font-weight:bold;color:#1d4ed8;text-decoration:none">${titles[i] ?? href}</a>${i < 2 ? '<p style="margin:4px 0 0;font-size:14px;color:#4b5563;line-height:1.5">Five minutes that will change how you read your reports.</p>' : ''}</td></tr>`,
+    )
     .join('\n');
-  return frame('This week: CTOR, Apple MPP and a webinar', `<tr><td style="padding:28px 32px 0"><h1 style="margin:0;font-size:24px">The weekly digest</h1></td></tr>\n${items}\n<tr><td style="padding:24px"></td></tr>`, 'Example Blog · weekly');
+  return frame(
+    'This week: CTOR, Apple MPP and a webinar',
+    `<tr><td style="padding:28px 32px 0"><h1 style="margin:0;font-size:24px">The weekly digest</h1></td></tr>\n${items}\n<tr><td style="padding:24px"></td></tr>`,
+    'Example Blog · weekly',
+  );
 }
 
 function outreach(step: number, links: readonly string[]): string {
   const p = (t: string) => `<p style="margin:0 0 14px;font-size:15px;line-height:1.55">${t}</p>`;
   const bodies: Record<number, string> = {
-    1: p('Hi {{first_name}},') + p('Saw that {{company}} is hiring for lifecycle marketing. Teams like yours often find their click reports inflated by security scanners.') + p('Worth a 15-minute chat?'),
-    2: p('Hi {{first_name}}, following up.') + p(`Globex cut their "clicks" by 60% once scanners were filtered, and found which emails really worked: <a href="${links[0]}">the Globex case study</a>.`),
-    3: p('Hi {{first_name}},') + p(`Two things that might help: <a href="${links[0]}">a 10-minute demo</a> and <a href="${links[1]}">our pricing</a>. Happy to answer anything.`),
-    4: p('Hi {{first_name}}, last note from me.') + p(`If measuring clicks honestly is on your list this quarter, <a href="${links[0]}">grab 20 minutes here</a>. If not, no worries.`),
+    1:
+      p('Hi {{first_name}},') +
+      p('Saw that {{company}} is hiring for lifecycle marketing. Teams like yours often find their click reports inflated by security scanners.') +
+      p('Worth a 15-minute chat?'),
+    2:
+      p('Hi {{first_name}}, following up.') +
+      p(`Globex cut their "clicks" by 60% once scanners were filtered, and found which emails really worked: <a href="${links[0]}">the Globex case study</a>.`),
+    3:
+      p('Hi {{first_name}},') +
+      p(`Two things that might help: <a href="${links[0]}">a 10-minute demo</a> and <a href="${links[1]}">our pricing</a>. Happy to answer anything.`),
+    4:
+      p('Hi {{first_name}}, last note from me.') +
+      p(`If measuring clicks honestly is on your list this quarter, <a href="${links[0]}">grab 20 minutes here</a>. If not, no worries.`),
   };
   return `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#111827;max-width:560px;padding:16px">${bodies[step] ?? ''}${p('— Sam, Example Inc.')}</body></html>`;
 }

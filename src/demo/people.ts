@@ -58,9 +58,7 @@ export function personActs(rng: Rng, person: Person, plan: HumanPlan, deliveredA
   // A few people are at their inbox when the message lands: open and click within a minute. They are
   // exactly what a timing-only bot rule would wrongly drop (SPEC.md: never machine for timing alone).
   const fast = rng.bernoulli(0.015);
-  const readAt = fast
-    ? deliveredAt + rng.uniform(4 * SEC, 35 * SEC)
-    : deliveredAt + clamp(rng.lognormal(plan.openDelayMedianMs, 1.6), 45 * SEC, 10 * DAY);
+  const readAt = fast ? deliveredAt + rng.uniform(4 * SEC, 35 * SEC) : deliveredAt + clamp(rng.lognormal(plan.openDelayMedianMs, 1.6), 45 * SEC, 10 * DAY);
 
   // The pixel: what the tracking server sees of the read depends on the mail client.
   // Only the first, within-a-minute read and click are 'person-fast'; later re-reads are ordinary.

@@ -156,7 +156,10 @@ export const SCANNERS: Record<ScannerVendor, ScannerProfile> = {
   // Mimecast URL Protect: 205.139.110.0/24 and 207.211.30.0/23 (Mimecast's published US ranges).
   mimecast: {
     ip: (rng) => (rng.bernoulli(0.5) ? `205.139.110.${octet(rng)}` : `207.211.${rng.int(30, 31)}.${octet(rng)}`),
-    userAgents: ['Apache-HttpClient/4.5.13 (Java/11.0.16)', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36'],
+    userAgents: [
+      'Apache-HttpClient/4.5.13 (Java/11.0.16)',
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36',
+    ],
     headShare: 0.3,
     recheckShare: 0.1,
     pixelShare: 0.5,

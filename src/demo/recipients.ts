@@ -38,8 +38,50 @@ export interface Person {
   invalid: boolean;
 }
 
-const FIRST = ['maria', 'james', 'li', 'fatima', 'noah', 'sofia', 'lucas', 'amara', 'kenji', 'olga', 'diego', 'emma', 'omar', 'priya', 'jonas', 'chloe', 'ivan', 'zoe', 'ahmed', 'hana'];
-const LAST = ['garcia', 'smith', 'chen', 'khan', 'muller', 'rossi', 'silva', 'okafor', 'tanaka', 'novak', 'lopez', 'brown', 'haddad', 'patel', 'berg', 'martin', 'petrov', 'kim', 'nasser', 'sato'];
+const FIRST = [
+  'maria',
+  'james',
+  'li',
+  'fatima',
+  'noah',
+  'sofia',
+  'lucas',
+  'amara',
+  'kenji',
+  'olga',
+  'diego',
+  'emma',
+  'omar',
+  'priya',
+  'jonas',
+  'chloe',
+  'ivan',
+  'zoe',
+  'ahmed',
+  'hana',
+];
+const LAST = [
+  'garcia',
+  'smith',
+  'chen',
+  'khan',
+  'muller',
+  'rossi',
+  'silva',
+  'okafor',
+  'tanaka',
+  'novak',
+  'lopez',
+  'brown',
+  'haddad',
+  'patel',
+  'berg',
+  'martin',
+  'petrov',
+  'kim',
+  'nasser',
+  'sato',
+];
 
 // Share of each provider's users who read in Apple Mail with Privacy Protection on. iCloud users mostly
 // do; Apple Mail's share of opens across all providers is ~45–55% (Litmus Email Client Market Share).
@@ -74,11 +116,7 @@ export function makePerson(index: number, rng: Rng, mix: readonly MixEntry[] = C
   else openPath = 'client';
 
   const browserUa = openPath === 'apple-mpp' && mobile ? (MOBILE_UAS[0] as string) : rng.pick(mobile ? MOBILE_UAS : DESKTOP_UAS);
-  const mailUa = mobile
-    ? browserUa
-    : provider === 'business' || provider === 'outlook'
-      ? (MAIL_CLIENT_UAS[0] as string)
-      : rng.pick(MAIL_CLIENT_UAS);
+  const mailUa = mobile ? browserUa : provider === 'business' || provider === 'outlook' ? (MAIL_CLIENT_UAS[0] as string) : rng.pick(MAIL_CLIENT_UAS);
   return {
     index,
     address,

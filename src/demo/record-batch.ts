@@ -52,4 +52,3 @@ export function collect(batches: Iterable<SimRecord[]>): Simulation {
   }
   return { events, truth };
 }
-

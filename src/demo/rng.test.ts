@@ -35,7 +35,13 @@ test('weighted pick and bernoulli follow their probabilities', () => {
   let hits = 0;
   const n = 20_000;
   for (let i = 0; i < n; i++) {
-    if (r.weighted([['a', 3], ['b', 1]] as const) === 'a') a++;
+    if (
+      r.weighted([
+        ['a', 3],
+        ['b', 1],
+      ] as const) === 'a'
+    )
+      a++;
     if (r.bernoulli(0.1)) hits++;
   }
   assert.ok(Math.abs(a / n - 0.75) < 0.02, `a share ${a / n}`);

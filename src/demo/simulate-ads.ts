@@ -67,7 +67,14 @@ export function* adCampaignRecords(spec: AdCampaignSpec, rng: Rng): Generator<Si
       batch.add(
         t + rng.uniform(0, 30 * MIN),
         'click',
-        { campaign: spec.id, ad: victim.ad, url: victim.url, ip: crawlerIp(rng), user_agent: rng.pick(CRAWLER_UAS), method: rng.bernoulli(0.1) ? 'HEAD' : 'GET' },
+        {
+          campaign: spec.id,
+          ad: victim.ad,
+          url: victim.url,
+          ip: crawlerIp(rng),
+          user_agent: rng.pick(CRAWLER_UAS),
+          method: rng.bernoulli(0.1) ? 'HEAD' : 'GET',
+        },
         CRAWLER,
       );
     }

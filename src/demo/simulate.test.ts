@@ -34,7 +34,10 @@ test('same seed gives identical events and labels; another seed differs', () => 
   const again = simulateCampaign(promo, createRng(42));
   assert.deepEqual(again.events, sim.events);
   assert.deepEqual([...again.truth], [...sim.truth]);
-  assert.notDeepEqual(simulateCampaign({ ...promo, recipients: 50 }, createRng(43)).events, simulateCampaign({ ...promo, recipients: 50 }, createRng(42)).events);
+  assert.notDeepEqual(
+    simulateCampaign({ ...promo, recipients: 50 }, createRng(43)).events,
+    simulateCampaign({ ...promo, recipients: 50 }, createRng(42)).events,
+  );
 });
 
 test('every event passes the real schema and ids are unique', () => {
@@ -141,8 +144,14 @@ test('people: Gmail proxy opens are human, some click without any open, some cli
     if (e.type === 'open') humanOpened.add(e.message as string);
     if (e.type === 'click') humanClicks.set(e.message as string, (humanClicks.get(e.message as string) ?? 0) + 1);
   }
-  assert.ok([...humanClicks.keys()].some((m) => !humanOpened.has(m)), 'clicks with images blocked');
-  assert.ok([...humanClicks.values()].some((c) => c > 1), 'total clicks exceed unique clicks');
+  assert.ok(
+    [...humanClicks.keys()].some((m) => !humanOpened.has(m)),
+    'clicks with images blocked',
+  );
+  assert.ok(
+    [...humanClicks.values()].some((c) => c > 1),
+    'total clicks exceed unique clicks',
+  );
   assert.ok(sim.events.some((e) => e.type === 'conversion' && typeof e.value === 'number' && e.value > 0));
 });
 

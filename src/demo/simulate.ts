@@ -26,8 +26,7 @@ export function* emailCampaignRecords(spec: EmailCampaignSpec, rng: Rng): Genera
     { step: 1, dayOffset: 0, links: singleLinks, openRate: spec.openRate ?? 0.25, clickRate: spec.clickRate ?? 0.12, replyRate: 0 },
   ];
   const sequence = spec.steps !== undefined;
-  const weightsFor = (links: readonly string[]) =>
-    links.map((url, i) => [url, (!sequence ? spec.linkWeights?.[i] : undefined) ?? 1 / (i + 1)] as const);
+  const weightsFor = (links: readonly string[]) => links.map((url, i) => [url, (!sequence ? spec.linkWeights?.[i] : undefined) ?? 1 / (i + 1)] as const);
   const stepWeights = steps.map((s) => weightsFor(s.links));
 
   for (let i = 0; i < spec.recipients; i++) {

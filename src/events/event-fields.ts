@@ -2,18 +2,7 @@
 // storage order. The schema (event.ts), the per-type rules (event-rules.ts), the readers and the stores
 // all take them from here.
 
-export const EVENT_TYPES = [
-  'sent',
-  'delivered',
-  'bounced',
-  'open',
-  'click',
-  'reply',
-  'unsubscribe',
-  'complaint',
-  'conversion',
-  'impression',
-] as const;
+export const EVENT_TYPES = ['sent', 'delivered', 'bounced', 'open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion', 'impression'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The columns of an event, in storage order. Stores and CSV readers share this list. */

@@ -64,11 +64,32 @@ const DAY_MS = 86_400_000;
 export function isoZInstant(s: string): number | null {
   if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */) return null;
   const sep = s.charCodeAt(10);
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return null;
-  const y0 = dig(s, 0), y1 = dig(s, 1), y2 = dig(s, 2), y3 = dig(s, 3);
-  const mo0 = dig(s, 5), mo1 = dig(s, 6), d0 = dig(s, 8), d1 = dig(s, 9);
-  const h0 = dig(s, 11), h1 = dig(s, 12), mi0 = dig(s, 14), mi1 = dig(s, 15), s0 = dig(s, 17), s1 = dig(s, 18);
-  const f0 = dig(s, 20), f1 = dig(s, 21), f2 = dig(s, 22);
+  if (
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    (sep !== 84 && sep !== 32) ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(19) !== 46
+  )
+    return null;
+  const y0 = dig(s, 0),
+    y1 = dig(s, 1),
+    y2 = dig(s, 2),
+    y3 = dig(s, 3);
+  const mo0 = dig(s, 5),
+    mo1 = dig(s, 6),
+    d0 = dig(s, 8),
+    d1 = dig(s, 9);
+  const h0 = dig(s, 11),
+    h1 = dig(s, 12),
+    mi0 = dig(s, 14),
+    mi1 = dig(s, 15),
+    s0 = dig(s, 17),
+    s1 = dig(s, 18);
+  const f0 = dig(s, 20),
+    f1 = dig(s, 21),
+    f2 = dig(s, 22);
   // TRICKY: one test per digit; an OR of them would not do (8 | 2 is 10).
   if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo0 > 9 || mo1 > 9 || d0 > 9 || d1 > 9 || h0 > 9 || h1 > 9) return null;
   if (mi0 > 9 || mi1 > 9 || s0 > 9 || s1 > 9 || f0 > 9 || f1 > 9 || f2 > 9) return null;

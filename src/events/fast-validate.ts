@@ -61,7 +61,9 @@ const AJV_VERSION = String((createRequire(import.meta.url)('ajv/package.json') a
 
 /** What a validator is compiled from: the schema, ajv's options and ajv itself, so that a change to any shows. */
 export function validatorDigest(schema: JsonSchema): string {
-  return createHash('sha256').update(JSON.stringify({ schema, options: AJV_OPTIONS, ajv: AJV_VERSION })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ schema, options: AJV_OPTIONS, ajv: AJV_VERSION }))
+    .digest('hex');
 }
 
 /** ajv, loaded only when the validator must be compiled here (loading and compiling took ~185 ms a thread). */

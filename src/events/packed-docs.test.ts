@@ -22,12 +22,40 @@ test('splitPacked cuts documents, times and ids at the same row', () => {
     const [head, tail] = splitPacked(batch(rows), cut);
     assert.deepEqual(
       [Buffer.from(head.docs).toString(), head.ts, head.ids, head.count],
-      [rows.slice(0, cut).map((r) => r.doc).join('\n'), rows.slice(0, cut).map((r) => r.ts).join(','), rows.slice(0, cut).map((r) => r.id).join(','), cut],
+      [
+        rows
+          .slice(0, cut)
+          .map((r) => r.doc)
+          .join('\n'),
+        rows
+          .slice(0, cut)
+          .map((r) => r.ts)
+          .join(','),
+        rows
+          .slice(0, cut)
+          .map((r) => r.id)
+          .join(','),
+        cut,
+      ],
       `head at ${cut}`,
     );
     assert.deepEqual(
       [Buffer.from(tail.docs).toString(), tail.ts, tail.ids, tail.count],
-      [rows.slice(cut).map((r) => r.doc).join('\n'), rows.slice(cut).map((r) => r.ts).join(','), rows.slice(cut).map((r) => r.id).join(','), rows.length - cut],
+      [
+        rows
+          .slice(cut)
+          .map((r) => r.doc)
+          .join('\n'),
+        rows
+          .slice(cut)
+          .map((r) => r.ts)
+          .join(','),
+        rows
+          .slice(cut)
+          .map((r) => r.id)
+          .join(','),
+        rows.length - cut,
+      ],
       `tail at ${cut}`,
     );
   }

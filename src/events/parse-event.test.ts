@@ -5,11 +5,19 @@ import { test } from 'node:test';
 import { dropEmptyCells, parseEvent } from './parse-event.js';
 
 const ok: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
-  ['sent with all labels', { type: 'sent', ts: '2026-03-01T09:00:00Z', message: 'm', campaign: 'c', recipient: 'r', step: 2, variant: 'A', segment: 'vip' }, { step: 2, variant: 'A', ts: Date.parse('2026-03-01T09:00:00Z') }],
+  [
+    'sent with all labels',
+    { type: 'sent', ts: '2026-03-01T09:00:00Z', message: 'm', campaign: 'c', recipient: 'r', step: 2, variant: 'A', segment: 'vip' },
+    { step: 2, variant: 'A', ts: Date.parse('2026-03-01T09:00:00Z') },
+  ],
   ['offset time is converted to the instant', { type: 'open', ts: '2026-03-01T10:00:00+01:00', message: 'm' }, { ts: Date.parse('2026-03-01T09:00:00Z') }],
   ['CSV strings for numbers', { type: 'sent', ts: '2026-03-01T09:00:00Z', message: 'm', campaign: 'c', recipient: 'r', step: '3' }, { step: 3 }],
   ['method is upper-cased', { type: 'click', ts: '2026-03-01T09:00:00Z', message: 'm', url: 'https://a.example/', method: 'head' }, { method: 'HEAD' }],
-  ['ad click: campaign, no message, no url needed', { type: 'click', ts: '2026-03-01T09:00:00Z', campaign: 'ads', ad: 'banner' }, { message: null, campaign: 'ads' }],
+  [
+    'ad click: campaign, no message, no url needed',
+    { type: 'click', ts: '2026-03-01T09:00:00Z', campaign: 'ads', ad: 'banner' },
+    { message: null, campaign: 'ads' },
+  ],
   ['conversion value from text', { type: 'conversion', ts: '2026-03-01T09:00:00Z', message: 'm', value: '19.90' }, { value: 19.9 }],
   ['absent fields are null', { type: 'reply', ts: '2026-03-01T09:00:00Z', message: 'm' }, { campaign: null, url: null, id: null }],
 ];

@@ -206,7 +206,17 @@ export function scanBatch(req: ParseRequest): ScanReply {
     else given.push(r.input.id);
     sample ??= normalize(r.input, r.ts);
   });
-  return { batch: req.batch, lines: block.lines, bad: block.bad, errors: block.errors, rows: block.count, tsSum, direct, repeats: direct ? (markIds(given) ?? []) : [], sample };
+  return {
+    batch: req.batch,
+    lines: block.lines,
+    bad: block.bad,
+    errors: block.errors,
+    rows: block.count,
+    tsSum,
+    direct,
+    repeats: direct ? (markIds(given) ?? []) : [],
+    sample,
+  };
 }
 
 parentPort?.on('message', (req: ParseRequest) => {

@@ -106,7 +106,10 @@ export async function* readCsv(input: Readable): AsyncGenerator<RawRecord> {
       columns: (header: string[]) => {
         const unknown = header.filter((h) => !known.has(h));
         if (unknown.length > 0) {
-          throw new ClickrateError('CR_ERR_BAD_FILE', `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; columns are ${EVENT_FIELDS.join(', ')}`);
+          throw new ClickrateError(
+            'CR_ERR_BAD_FILE',
+            `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; columns are ${EVENT_FIELDS.join(', ')}`,
+          );
         }
         if (!header.includes('type') || !header.includes('ts')) {
           throw new ClickrateError('CR_ERR_BAD_FILE', `the header must name at least the columns type and ts`);

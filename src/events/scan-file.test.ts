@@ -24,7 +24,10 @@ const ROWS = 300;
 const BLOCK = 1024; // about 9 rows a block: some 35 blocks
 
 test('scan: totals, lines and ids add up over some 35 blocks', async () => {
-  const p = write('many.jsonl', Array.from({ length: ROWS }, (_, i) => row(i)));
+  const p = write(
+    'many.jsonl',
+    Array.from({ length: ROWS }, (_, i) => row(i)),
+  );
   const r = await scanFile(p, { expectedRows: ROWS, blockSize: BLOCK, workers: 2 });
   assert.ok(r.direct);
   assert.equal(r.lines, ROWS);

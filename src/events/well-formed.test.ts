@@ -18,7 +18,10 @@ test('lone surrogates are found and named; pairs and plain text pass', () => {
 });
 
 test('fields and JSON paths are named', () => {
-  assert.equal(illFormedField({ type: 'open', campaign: 'ok', message: 'x\udfff' }), 'message: contains a lone surrogate (U+DFFF) at character 2; text must be well-formed Unicode');
+  assert.equal(
+    illFormedField({ type: 'open', campaign: 'ok', message: 'x\udfff' }),
+    'message: contains a lone surrogate (U+DFFF) at character 2; text must be well-formed Unicode',
+  );
   assert.equal(illFormedField({ step: 3, campaign: 'fine' }), null);
   assert.match(illFormedPath({ a: [{ b: 'ok' }, { b: 'x\ud800' }] }) ?? '', /^a\[1\]\.b: contains a lone surrogate/);
   assert.match(illFormedPath({ 'k\ud800': 1 }) ?? '', /^body: a field name contains a lone surrogate/);

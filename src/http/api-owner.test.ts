@@ -33,7 +33,14 @@ after(async () => {
 
 const post = (path: string, body: string, type = 'application/json') =>
   fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': type }, body });
-const sent = (message: string, campaign: string, extra: object = {}) => ({ type: 'sent', ts: '2026-03-01T09:00:00Z', message, campaign, recipient: `${message}@x.com`, ...extra });
+const sent = (message: string, campaign: string, extra: object = {}) => ({
+  type: 'sent',
+  ts: '2026-03-01T09:00:00Z',
+  message,
+  campaign,
+  recipient: `${message}@x.com`,
+  ...extra,
+});
 const appended = () => (server.status() as { spool: { recordsAppended: number } }).spool.recordsAppended;
 
 interface EventsAnswer {
@@ -44,7 +51,7 @@ interface EventsAnswer {
   rejected: Array<{ index: number; line?: number; reason: string }>;
 }
 
-test('POST /api/v1/events: a sent naming another campaign\'s message is rejected by index and line; the others are stored', async () => {
+test("POST /api/v1/events: a sent naming another campaign's message is rejected by index and line; the others are stored", async () => {
   const first = await post('/api/v1/events', JSON.stringify([sent('spring:m1', 'spring', { id: 'e1' })]));
   assert.equal(first.status, 200);
   const lines = [
@@ -78,12 +85,16 @@ test('POST /api/v1/events: a sent naming another campaign\'s message is rejected
   // A JSON array names the index alone; a batch whose only event is refused takes nothing.
   const alone = await post('/api/v1/events', JSON.stringify([sent('spring:m1', 'other', { id: 'e6' })]));
   assert.equal(alone.status, 400);
-  assert.deepEqual(((await alone.json()) as EventsAnswer).rejected.map((r) => [r.index, r.line]), [[0, undefined]]);
+  assert.deepEqual(
+    ((await alone.json()) as EventsAnswer).rejected.map((r) => [r.index, r.line]),
+    [[0, undefined]],
+  );
 });
 
-test('POST /api/v1/wrap: another campaign\'s message id is a 409 and nothing is spooled; its own campaign wraps', async () => {
+test("POST /api/v1/wrap: another campaign's message id is a 409 and nothing is spooled; its own campaign wraps", async () => {
   await post('/api/v1/events', JSON.stringify([sent('news:m7', 'news', { id: 'n7' })]));
-  const wrap = (message: string, campaign: string) => post('/api/v1/wrap', JSON.stringify({ html: '<a href="https://a.example.com/">a</a>', campaign, recipient: 'r@x.com', message }));
+  const wrap = (message: string, campaign: string) =>
+    post('/api/v1/wrap', JSON.stringify({ html: '<a href="https://a.example.com/">a</a>', campaign, recipient: 'r@x.com', message }));
   const before = appended();
   const refused = await wrap('news:m7', 'promo');
   assert.equal(refused.status, 409);

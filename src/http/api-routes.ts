@@ -36,7 +36,16 @@ export async function postWrap(req: IncomingMessage, res: ServerResponse, deps: 
   // A message id of another campaign: 409 before anything is spooled (the store would refuse the sent).
   if (body.message !== undefined) await assertMessageCampaign(deps.store, body.message, body.campaign);
   const result = wrapMessage(
-    { html: body.html, text: body.text, campaign: body.campaign, recipient: body.recipient, message: body.message, step: body.step, variant: body.variant, segment: body.segment },
+    {
+      html: body.html,
+      text: body.text,
+      campaign: body.campaign,
+      recipient: body.recipient,
+      message: body.message,
+      step: body.step,
+      variant: body.variant,
+      segment: body.segment,
+    },
     {
       baseUrl: deps.baseUrl,
       keyring: deps.keyring,

@@ -31,7 +31,14 @@ before(async () => {
       done();
     },
   });
-  server = new ClickrateServer({ store, keyring: createKeyring('k1', { k1: generateKey() }), baseUrl: 'http://t.example.com', spoolDir: join(dir, 'spool'), trustedProxies: '127.0.0.1', logger: pino(sink) });
+  server = new ClickrateServer({
+    store,
+    keyring: createKeyring('k1', { k1: generateKey() }),
+    baseUrl: 'http://t.example.com',
+    spoolDir: join(dir, 'spool'),
+    trustedProxies: '127.0.0.1',
+    logger: pino(sink),
+  });
   base = `http://127.0.0.1:${await server.listen(0)}`;
 });
 after(async () => {
@@ -42,7 +49,12 @@ after(async () => {
 
 /** A sign-in with `k` from `client`; resolves to the status. */
 async function login(client: string, k: string): Promise<Response> {
-  return fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client }, body: new URLSearchParams({ key: k, next: '/' }).toString() });
+  return fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client },
+    body: new URLSearchParams({ key: k, next: '/' }).toString(),
+  });
 }
 
 /** An API read with Bearer `k` from `client`. */

@@ -4,7 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import { clientIp, parseTrustedProxies } from './client-ip.js';
 
-const req = (peer: string, xff?: string) => ({ socket: { remoteAddress: peer }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as unknown as IncomingMessage;
+const req = (peer: string, xff?: string) =>
+  ({ socket: { remoteAddress: peer }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } }) as unknown as IncomingMessage;
 
 const cases: Array<[string, string, string | undefined, string, string]> = [
   ['no proxies configured: the peer, whatever the header says', '', '1.2.3.4', '198.51.100.7', '198.51.100.7'],
@@ -20,7 +21,7 @@ for (const [name, proxies, xff, peer, expected] of cases) {
   test(`client ip: ${name}`, () => assert.equal(clientIp(req(peer, xff), parseTrustedProxies(proxies)), expected));
 }
 
-test('no trusted proxies (unset, empty or only commas) is null: nobody\'s X-Forwarded-For is believed', () => {
+test("no trusted proxies (unset, empty or only commas) is null: nobody's X-Forwarded-For is believed", () => {
   for (const spec of [undefined, '', ' , ,']) assert.equal(parseTrustedProxies(spec), null, JSON.stringify(spec));
   assert.equal(clientIp(req('127.0.0.1', '203.0.113.5'), null), '127.0.0.1');
 });

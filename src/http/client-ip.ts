@@ -13,7 +13,10 @@ export type TrustedProxies = BlockList | null;
 /** Parses a comma-separated list of addresses and CIDRs, e.g. "127.0.0.1, 10.0.0.0/8, ::1"; none: null. */
 export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
   const list = new BlockList();
-  for (const raw of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [addr, bits] = raw.split('/');
     const family = isIP(addr ?? '');
     if (family === 0) throw new ClickrateError('CR_ERR_CONFIG', `trusted proxy '${raw}' is not an IP address or CIDR`);
@@ -21,7 +24,8 @@ export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
     if (bits === undefined) list.addAddress(addr!, type);
     else {
       const prefix = Number(bits);
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) throw new ClickrateError('CR_ERR_CONFIG', `trusted proxy '${raw}' has a bad prefix length`);
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32))
+        throw new ClickrateError('CR_ERR_CONFIG', `trusted proxy '${raw}' has a bad prefix length`);
       list.addSubnet(addr!, prefix, type);
     }
   }
@@ -46,7 +50,10 @@ export function clientIp(req: IncomingMessage, proxies: TrustedProxies): string 
   const peer = remote ? normalize(remote) : null;
   if (peer === null || proxies === null || !trusted(proxies, peer)) return peer;
   const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => normalize(h.trim())).filter(Boolean);
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((h) => normalize(h.trim()))
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     if (isIP(hop) === 0) return peer;

@@ -21,7 +21,12 @@ export function throttleKey(ip: string | null): string {
   if (ip === null) return 'unknown';
   const p = parseIp(ip);
   if (p === null) return ip;
-  return p.v === 4 ? ip : `${(p.n >> 64n).toString(16).padStart(16, '0').replace(/(.{4})(?=.)/g, '$1:')}::/64`;
+  return p.v === 4
+    ? ip
+    : `${(p.n >> 64n)
+        .toString(16)
+        .padStart(16, '0')
+        .replace(/(.{4})(?=.)/g, '$1:')}::/64`;
 }
 
 export class FailureThrottle {

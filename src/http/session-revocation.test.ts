@@ -28,7 +28,12 @@ async function serve(store: Store): Promise<{ server: ClickrateServer; base: str
 }
 
 async function login(base: string, key: string): Promise<string> {
-  const res = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key, next: '/' }).toString() });
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ key, next: '/' }).toString(),
+  });
   assert.equal(res.status, 303);
   return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 }

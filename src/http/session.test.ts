@@ -24,7 +24,11 @@ test('a session cookie is HttpOnly, SameSite=Strict, and read back only untamper
   assert.equal(s.read(req({ cookie: c.replace('.', 'b.') }), 2000), null, 'tampered hash');
   assert.equal(s.read(req({ cookie: c.replace(/\.(\d+)\./, '.9$1.') }), 2000), null, 'extended expiry');
   // Another id under the same signature would let one logout miss a copy of the session.
-  assert.equal(s.read(req({ cookie: c.replace(/\.([A-Za-z0-9_-]{22})\./, (_m, id: string) => `.${id.startsWith('A') ? 'B' : 'A'}${id.slice(1)}.`) }), 2000), null, 'tampered id');
+  assert.equal(
+    s.read(req({ cookie: c.replace(/\.([A-Za-z0-9_-]{22})\./, (_m, id: string) => `.${id.startsWith('A') ? 'B' : 'A'}${id.slice(1)}.`) }), 2000),
+    null,
+    'tampered id',
+  );
   const v1 = c.replace(/\.[A-Za-z0-9_-]{22}\./, '.');
   assert.equal(s.read(req({ cookie: v1 }), 2000), null, 'a cookie without an id (the old format) is no session');
   const other = new SessionCookies(createKeyring('k1', { k1: generateKey() }), true);

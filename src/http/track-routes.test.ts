@@ -21,11 +21,26 @@ test('a click or open line reads back as the makeEvent record, with awkward text
   const ring = createKeyring('k1', { k1: generateKey() });
   const odd = 'q"1,\n2\\ \u2028 é 😀 </script>';
   const cases = [
-    { id: 'a-1', type: 'click' as const, ts: 1_772_000_000_123, campaign: odd, message: `m${odd}`, url: `https://a.example.com/?q=${odd}`, ip: '198.51.100.4', user_agent: odd, method: 'GET' as const },
+    {
+      id: 'a-1',
+      type: 'click' as const,
+      ts: 1_772_000_000_123,
+      campaign: odd,
+      message: `m${odd}`,
+      url: `https://a.example.com/?q=${odd}`,
+      ip: '198.51.100.4',
+      user_agent: odd,
+      method: 'GET' as const,
+    },
     { id: 'b-2', type: 'open' as const, ts: 1, campaign: 'c', message: 'm', url: null, ip: null, user_agent: null, method: 'HEAD' as const },
   ];
   for (const c of cases) {
-    const token = signToken(c.type === 'click' ? { kind: 'click', campaign: c.campaign, message: c.message, url: c.url!, link: 3 } : { kind: 'open', campaign: c.campaign, message: c.message }, ring);
+    const token = signToken(
+      c.type === 'click'
+        ? { kind: 'click', campaign: c.campaign, message: c.message, url: c.url!, link: 3 }
+        : { kind: 'open', campaign: c.campaign, message: c.message },
+      ring,
+    );
     const line = edgeRecordLine(c.id, c.type, c.ts, verifyTrackingToken(token, ring, c.type).json, c.ip, c.user_agent, c.method);
     assert.ok(line.endsWith('\n') && line.indexOf('\n') === line.length - 1, 'exactly one line');
     assert.deepEqual(decodeRecord(line.slice(0, -1)), makeEvent(c));
@@ -39,7 +54,14 @@ test('an edge batch writes its records in one append before it sends any answer'
     const onDisk = () =>
       readdirSync(join(dir, 'batch'))
         .filter((f) => f.startsWith('seg-'))
-        .reduce((n, f) => n + readFileSync(join(dir, 'batch', f), 'utf8').split('\n').filter(Boolean).length, 0);
+        .reduce(
+          (n, f) =>
+            n +
+            readFileSync(join(dir, 'batch', f), 'utf8')
+              .split('\n')
+              .filter(Boolean).length,
+          0,
+        );
     // One write(2) for the whole turn is the point of the batch: count the appends.
     const appends: number[] = [];
     const append = spool.appendLines.bind(spool);
@@ -47,12 +69,20 @@ test('an edge batch writes its records in one append before it sends any answer'
       appends.push(count);
       append(text, count);
     };
-    const batch = new EdgeBatch(spool, () => assert.fail('nothing is dropped'), () => assert.fail('no answer fails'));
+    const batch = new EdgeBatch(
+      spool,
+      () => assert.fail('nothing is dropped'),
+      () => assert.fail('no answer fails'),
+    );
     const answer = (_res: ServerResponse, arg: string) => seen.push({ arg, onDisk: onDisk() });
-    for (let i = 0; i < 3; i++) batch.add(edgeRecordLine(`id-${i}`, 'click', i, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), {} as ServerResponse, answer, `r${i}`);
+    for (let i = 0; i < 3; i++)
+      batch.add(edgeRecordLine(`id-${i}`, 'click', i, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), {} as ServerResponse, answer, `r${i}`);
     assert.equal(seen.length, 0, 'no answer before the write');
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(seen, [0, 1, 2].map((i) => ({ arg: `r${i}`, onDisk: 3 })));
+    assert.deepEqual(
+      seen,
+      [0, 1, 2].map((i) => ({ arg: `r${i}`, onDisk: 3 })),
+    );
     assert.equal(spool.stats().recordsAppended, 3);
     assert.deepEqual(appends, [3], 'the three records went in one append');
   } finally {
@@ -65,13 +95,18 @@ test('an answer that throws fails its own request only: the others of the batch 
   try {
     const answered: string[] = [];
     const failed: Array<{ err: unknown; res: ServerResponse }> = [];
-    const batch = new EdgeBatch(spool, () => assert.fail('nothing is dropped'), (err, res) => failed.push({ err, res }));
+    const batch = new EdgeBatch(
+      spool,
+      () => assert.fail('nothing is dropped'),
+      (err, res) => failed.push({ err, res }),
+    );
     const answer = (_res: ServerResponse, arg: string) => {
       if (arg === 'bad') throw new TypeError('Invalid character in header content ["location"]');
       answered.push(arg);
     };
     const responses = ['r0', 'bad', 'r2'].map((arg) => ({ arg, res: { name: arg } as unknown as ServerResponse }));
-    for (const { arg, res } of responses) batch.add(edgeRecordLine(`id-${arg}`, 'click', 1, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), res, answer, arg);
+    for (const { arg, res } of responses)
+      batch.add(edgeRecordLine(`id-${arg}`, 'click', 1, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), res, answer, arg);
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(answered, ['r0', 'r2']);
     assert.equal(failed.length, 1);

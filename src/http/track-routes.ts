@@ -94,7 +94,15 @@ export function userAgentOf(rawHeaders: readonly string[]): string | undefined {
  * makeEvent gives (track-routes.test.ts checks it). The rest of the text goes through JSON.stringify, so
  * quotes, backslashes and newlines are escaped and a record stays one line.
  */
-export function edgeRecordLine(id: string, type: 'click' | 'open', ts: number, tokenJson: string, ip: string | null, userAgent: string | null, method: 'GET' | 'HEAD'): string {
+export function edgeRecordLine(
+  id: string,
+  type: 'click' | 'open',
+  ts: number,
+  tokenJson: string,
+  ip: string | null,
+  userAgent: string | null,
+  method: 'GET' | 'HEAD',
+): string {
   return `{"id":${json(id)},"type":"${type}","ts":${ts},"token":${tokenJson},"ip":${ip === null ? 'null' : json(ip)},"user_agent":${userAgent === null ? 'null' : json(userAgent)},"method":"${method}"}\n`;
 }
 

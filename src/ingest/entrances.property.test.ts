@@ -20,7 +20,10 @@ const dir = mkdtempSync(join(tmpdir(), 'clickrate-entrances-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Characters that have broken parsers and stores: quotes, escapes, line breaks, surrogates, NUL, BOM. */
-const nasty = fc.string({ unit: fc.constantFrom('a', '"', '\\', ',', '\n', '\r', '\u2028', '\ud800', '\udc00', '😀', '\u0000', '\ufeff', '{', '}', ':', 'é'), maxLength: 20 });
+const nasty = fc.string({
+  unit: fc.constantFrom('a', '"', '\\', ',', '\n', '\r', '\u2028', '\ud800', '\udc00', '😀', '\u0000', '\ufeff', '{', '}', ':', 'é'),
+  maxLength: 20,
+});
 
 const FIELD_VALUES = fc.record(
   {

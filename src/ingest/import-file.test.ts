@@ -30,7 +30,10 @@ test('a file with a bad row is rejected whole, names file and line, and keeps wh
   const store = await openDuckDbStore(join(dir, 'bad.duckdb'));
   try {
     await importFile(store, file('good.jsonl', jsonl(GOOD)));
-    const bad = file('bad.jsonl', jsonl([...GOOD.map((g) => ({ ...g, message: `x${g.message}` })), { type: 'open', ts: 'yesterday', message: 'x1' }]) + '{not json\n');
+    const bad = file(
+      'bad.jsonl',
+      jsonl([...GOOD.map((g) => ({ ...g, message: `x${g.message}` })), { type: 'open', ts: 'yesterday', message: 'x1' }]) + '{not json\n',
+    );
     await assert.rejects(importFile(store, bad), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'CR_ERR_BAD_FILE');
       assert.match(err.message, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: ts`));
@@ -66,7 +69,9 @@ test('CSV: quoted fields with commas, quotes and newlines; empty cells; line num
 
     const badCsv = csv + '\r\nsent,2026-03-01T09:00:00Z,m3,c,,,,1';
     await assert.rejects(importFile(store, file('bad.csv', badCsv)), { code: 'CR_ERR_BAD_FILE', message: /bad\.csv:6: recipient is required/ });
-    await assert.rejects(importFile(store, file('typo.csv', 'type,ts,mesage\nopen,2026-03-01T09:00:00Z,m1\n')), { message: /typo\.csv:1: unknown column 'mesage'/ });
+    await assert.rejects(importFile(store, file('typo.csv', 'type,ts,mesage\nopen,2026-03-01T09:00:00Z,m1\n')), {
+      message: /typo\.csv:1: unknown column 'mesage'/,
+    });
   } finally {
     await store.close();
   }
@@ -121,7 +126,10 @@ test('JSON Lines: the stored row is the validated one (repeated keys, numbers as
 test('JSON Lines: rows DuckDB could not store are refused by line, not by a store error', async () => {
   const store = await openDuckDbStore(join(dir, 'unstorable.duckdb'));
   try {
-    const bad = file('unstorable.jsonl', jsonl([GOOD[0] as object, { ...GOOD[1], step: 3_000_000_000 }]) + '{"type":"open","ts":"2026-03-01T09:00:00Z","message":"a\\ud800"}\n');
+    const bad = file(
+      'unstorable.jsonl',
+      jsonl([GOOD[0] as object, { ...GOOD[1], step: 3_000_000_000 }]) + '{"type":"open","ts":"2026-03-01T09:00:00Z","message":"a\\ud800"}\n',
+    );
     await assert.rejects(importFile(store, bad), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'CR_ERR_BAD_FILE');
       assert.match(err.message, /unstorable\.jsonl:2: step must be at most 2147483647/);
@@ -165,8 +173,17 @@ for (const kind of ['jsonl', 'csv'] as const) {
   test(`progress: lines read so far, then committing, for ${kind}`, async () => {
     const store = await openDuckDbStore(join(dir, `progress-${kind}.duckdb`));
     try {
-      const rows = Array.from({ length: 250 }, (_, i) => ({ type: 'sent', ts: '2026-03-01T09:00:00Z', message: `p${i}`, campaign: 'c', recipient: `r${i}@x.com` }));
-      const text = kind === 'jsonl' ? jsonl(rows) : `type,ts,message,campaign,recipient\n${rows.map((r) => [r.type, r.ts, r.message, r.campaign, r.recipient].join(',')).join('\n')}\n`;
+      const rows = Array.from({ length: 250 }, (_, i) => ({
+        type: 'sent',
+        ts: '2026-03-01T09:00:00Z',
+        message: `p${i}`,
+        campaign: 'c',
+        recipient: `r${i}@x.com`,
+      }));
+      const text =
+        kind === 'jsonl'
+          ? jsonl(rows)
+          : `type,ts,message,campaign,recipient\n${rows.map((r) => [r.type, r.ts, r.message, r.campaign, r.recipient].join(',')).join('\n')}\n`;
       const seen: Array<{ lines: number; committing: boolean }> = [];
       const r = await importFile(store, file(`progress.${kind}`, text), { onProgress: (p) => seen.push({ ...p }) });
       assert.equal(r.inserted, 250);

@@ -146,7 +146,12 @@ async function importDirect(store: Store, file: string, path: string, opts: Impo
 }
 
 /** JSON Lines: worker threads parse and validate blocks of lines; the store loads packed documents. */
-async function importPacked(session: IngestSession & PackedIngestSession, file: string, mode: PackedMode, opts: ImportFileOptions): Promise<IngestCounts | 'conflict'> {
+async function importPacked(
+  session: IngestSession & PackedIngestSession,
+  file: string,
+  mode: PackedMode,
+  opts: ImportFileOptions,
+): Promise<IngestCounts | 'conflict'> {
   // Fast mode: the workers mark every id in a shared filter, and commit looks up the few it saw twice.
   const ids = mode === 'fast' ? new IdRepeatFilter(await expectedRows(file)) : undefined;
   session.setMode(mode, ids);

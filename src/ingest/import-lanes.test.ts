@@ -12,10 +12,26 @@ const dir = mkdtempSync(join(tmpdir(), 'clickrate-lanes-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const line = (o: object) => JSON.stringify(o);
 
-const sent = (id: string, extra: object = {}) => ({ id, type: 'sent', ts: '2026-03-01T09:00:00.000Z', message: `m-${id}`, campaign: 'c', recipient: `${id}@x.com`, ...extra });
+const sent = (id: string, extra: object = {}) => ({
+  id,
+  type: 'sent',
+  ts: '2026-03-01T09:00:00.000Z',
+  message: `m-${id}`,
+  campaign: 'c',
+  recipient: `${id}@x.com`,
+  ...extra,
+});
 const PLAIN = [
   line(sent('a', { step: 2, variant: 'B', segment: 'vip' })),
-  line({ id: 'b', type: 'open', ts: '2026-03-01T10:00:00+01:00', message: 'm-a', ip: '10.0.0.1', user_agent: 'Mozilla/5.0 (X11) é 😀 \\ \u2028', method: 'get' }),
+  line({
+    id: 'b',
+    type: 'open',
+    ts: '2026-03-01T10:00:00+01:00',
+    message: 'm-a',
+    ip: '10.0.0.1',
+    user_agent: 'Mozilla/5.0 (X11) é 😀 \\ \u2028',
+    method: 'get',
+  }),
   line({ id: 'c', type: 'click', ts: '2026-03-01 09:05:00.5Z', message: 'm-a', url: 'https://a.example/p?q=1&r=%20', method: 'HEAD' }),
   line({ id: 'd', type: 'conversion', ts: '2026-03-01T09:06:00Z', campaign: 'ads', ad: 'banner', value: 19.9 }),
   '{"id":"e","type":"sent","ts":"2026-03-01T09:00:00Z","message":"m-e","campaign":"c","recipient":"e@x.com","step":1e1,"value":-0.5}',
@@ -26,11 +42,35 @@ const PLAIN = [
 const cases: Array<[string, string[], string, ImportFileResult['lane'], number]> = [
   ['ids, offsets, escapes and numbers as JSON writes them', PLAIN, 'plain.jsonl', 'direct', 6],
   ['CRLF line ends and blank lines', [PLAIN[0] as string, '', '  ', PLAIN[1] as string].map((l) => `${l}\r`), 'crlf.ndjson', 'direct', 2],
-  ['an id-less row (its id is a digest only the streaming lane computes)', [...PLAIN, line({ type: 'open', ts: '2026-03-01T09:01:00Z', message: 'm-a' })], 'idless.jsonl', 'stream', 7],
+  [
+    'an id-less row (its id is a digest only the streaming lane computes)',
+    [...PLAIN, line({ type: 'open', ts: '2026-03-01T09:01:00Z', message: 'm-a' })],
+    'idless.jsonl',
+    'stream',
+    7,
+  ],
   ['a number written as text', [...PLAIN, line(sent('g', { step: '3' }))], 'text-number.jsonl', 'stream', 7],
-  ['a repeated key (DuckDB would keep the first)', [...PLAIN, '{"id":"g","type":"bogus","type":"open","ts":"2026-03-01T09:00:00Z","message":"m-a"}'], 'repeated-key.jsonl', 'stream', 7],
-  ['an escaped quote (the repeated-key check cannot vouch for such text)', [...PLAIN, line({ id: 'g', type: 'open', ts: '2026-03-01T09:00:00Z', message: 'm-a', user_agent: 'say "hi"' })], 'quote.jsonl', 'stream', 7],
-  ['a lower-case z, which DuckDB does not read', [...PLAIN, line({ id: 'g', type: 'open', ts: '2026-03-01T09:00:00z', message: 'm-a' })], 'lower-z.jsonl', 'stream', 7],
+  [
+    'a repeated key (DuckDB would keep the first)',
+    [...PLAIN, '{"id":"g","type":"bogus","type":"open","ts":"2026-03-01T09:00:00Z","message":"m-a"}'],
+    'repeated-key.jsonl',
+    'stream',
+    7,
+  ],
+  [
+    'an escaped quote (the repeated-key check cannot vouch for such text)',
+    [...PLAIN, line({ id: 'g', type: 'open', ts: '2026-03-01T09:00:00Z', message: 'm-a', user_agent: 'say "hi"' })],
+    'quote.jsonl',
+    'stream',
+    7,
+  ],
+  [
+    'a lower-case z, which DuckDB does not read',
+    [...PLAIN, line({ id: 'g', type: 'open', ts: '2026-03-01T09:00:00z', message: 'm-a' })],
+    'lower-z.jsonl',
+    'stream',
+    7,
+  ],
   ['an id repeated within the file (the first copy is kept)', [...PLAIN, line(sent('a', { recipient: 'second@x.com' }))], 'repeat.jsonl', 'exact', 6],
   ['a name DuckDB would read as a glob', PLAIN, 'events[1].jsonl', 'stream', 6],
   // DuckDB reads `key=value` folders as columns unless told not to; the rows' own values must win.

@@ -28,9 +28,13 @@ const sent = (message: string, campaign: string, extra: Row = {}): Row => ({
   ...extra,
 });
 /** What every store holds before the file: spring's message, sent and clicked. */
-const STORED: Row[] = [sent('spring:m1', 'spring'), { id: 'c-1', type: 'click', ts: '2026-03-01T09:05:00.000Z', message: 'spring:m1', url: 'https://a.example/' }];
+const STORED: Row[] = [
+  sent('spring:m1', 'spring'),
+  { id: 'c-1', type: 'click', ts: '2026-03-01T09:05:00.000Z', message: 'spring:m1', url: 'https://a.example/' },
+];
 const jsonl = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
-const csv = (rows: Row[]) => ['id,type,ts,message,campaign,recipient', ...rows.map((r) => [r.id, r.type, r.ts, r.message, r.campaign, r.recipient].join(','))].join('\n') + '\n';
+const csv = (rows: Row[]) =>
+  ['id,type,ts,message,campaign,recipient', ...rows.map((r) => [r.id, r.type, r.ts, r.message, r.campaign, r.recipient].join(','))].join('\n') + '\n';
 const noIds = (rows: Row[]) => rows.map(({ id: _id, ...r }) => r);
 
 /** The file's rows: its own new message first, then a conflict on line 2 (`refused` names that line). */
@@ -56,8 +60,22 @@ const CASES: Case[] = [
     lines: [1],
     lane: 'direct',
   },
-  { name: 'streaming lane (gzip)', file: 'stream.jsonl.gz', write: (r) => gzipSync(jsonl(r)), rows: [sent('other:m1', 'other'), intruder], lines: [2], lane: 'stream' },
-  { name: 'streaming lane, rows without ids', file: 'idless.jsonl', write: (r) => jsonl(noIds(r)), rows: [sent('other:m1', 'other'), intruder, sent('spring:m1', 'third')], lines: [2, 3], lane: 'stream' },
+  {
+    name: 'streaming lane (gzip)',
+    file: 'stream.jsonl.gz',
+    write: (r) => gzipSync(jsonl(r)),
+    rows: [sent('other:m1', 'other'), intruder],
+    lines: [2],
+    lane: 'stream',
+  },
+  {
+    name: 'streaming lane, rows without ids',
+    file: 'idless.jsonl',
+    write: (r) => jsonl(noIds(r)),
+    rows: [sent('other:m1', 'other'), intruder, sent('spring:m1', 'third')],
+    lines: [2, 3],
+    lane: 'stream',
+  },
   {
     name: 'exact lane (an id repeats in the file)',
     file: 'exact.jsonl',
@@ -82,7 +100,11 @@ async function refusalCase(open: () => Promise<Store>, c: Case): Promise<void> {
     await assert.rejects(importFile(store, path), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'CR_ERR_BAD_FILE');
       assert.match(err.message, /nothing from it was stored/);
-      const named = [...err.message.matchAll(new RegExp(`${escapeRegExp(path)}:(\\d+): message '[^']+' belongs to campaign '[^']+', so a sent naming campaign '[^']+' is refused`, 'g'))];
+      const named = [
+        ...err.message.matchAll(
+          new RegExp(`${escapeRegExp(path)}:(\\d+): message '[^']+' belongs to campaign '[^']+', so a sent naming campaign '[^']+' is refused`, 'g'),
+        ),
+      ];
       assert.deepEqual(
         named.map((m) => Number(m[1])),
         c.lines,

@@ -54,5 +54,9 @@ export async function refusedFileError(file: string, refused: readonly RefusedEv
     .sort((a, b) => a.line - b.line)
     .map(({ r, line }) => (line === Infinity ? `${file}: event ${r.id}: ${r.reason}` : `${file}:${line}: ${r.reason}`));
   const more = count > refused.length ? `\n(and ${count - refused.length} more refused)` : '';
-  return new ClickrateError('CR_ERR_BAD_FILE', `${file} was not imported (nothing from it was stored):\n${errors.join('\n')}${more}`, { file, errors, refused: count });
+  return new ClickrateError('CR_ERR_BAD_FILE', `${file} was not imported (nothing from it was stored):\n${errors.join('\n')}${more}`, {
+    file,
+    errors,
+    refused: count,
+  });
 }

@@ -47,7 +47,10 @@ test('calc: zero denominators give null rates and a warning, never NaN', () => {
   for (const [input, key, warning] of cases) {
     const r = calc(input);
     assert.equal(r[key], null, JSON.stringify(input));
-    assert.ok(r.warnings.some((w) => warning.test(w)), `${JSON.stringify(input)}: ${r.warnings.join('; ')}`);
+    assert.ok(
+      r.warnings.some((w) => warning.test(w)),
+      `${JSON.stringify(input)}: ${r.warnings.join('; ')}`,
+    );
   }
 });
 

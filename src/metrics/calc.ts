@@ -11,7 +11,6 @@ export interface CalcInput {
   impressions?: number;
 }
 
-
 export interface CalcResult {
   /** email: delivered and/or opens were given; ad: impressions were given. */
   kind: 'email' | 'ad';

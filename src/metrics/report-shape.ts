@@ -153,7 +153,10 @@ function addComparisons(report: EmailReport, groups: EmailGroup[], requested: st
 function shapeLinks(rows: Row[], delivered: number): LinkGroup[] {
   const sum = rows.reduce((s, r) => s + num(r.unique_clicks), 0);
   const ordered = [...rows].sort(
-    (a, b) => num(b.unique_clicks) - num(a.unique_clicks) || num(b.raw_unique_clicks) - num(a.raw_unique_clicks) || (String(a.key) < String(b.key) ? -1 : String(a.key) > String(b.key) ? 1 : 0),
+    (a, b) =>
+      num(b.unique_clicks) - num(a.unique_clicks) ||
+      num(b.raw_unique_clicks) - num(a.raw_unique_clicks) ||
+      (String(a.key) < String(b.key) ? -1 : String(a.key) > String(b.key) ? 1 : 0),
   );
   return ordered.map((r) => {
     const c = pick(r, LINK_COUNT_COLUMNS);
@@ -183,7 +186,12 @@ export function adMetrics(c: AdCounts): AdMetrics {
   };
 }
 
-export function shapeAdReport(plan: Extract<ReportPlan, { kind: 'ads' }>, rows: Row[], orphans: number, machine_reasons: MachineReasons = { opens: {}, clicks: {} }): AdReport {
+export function shapeAdReport(
+  plan: Extract<ReportPlan, { kind: 'ads' }>,
+  rows: Row[],
+  orphans: number,
+  machine_reasons: MachineReasons = { opens: {}, clicks: {} },
+): AdReport {
   const total = zeros(AD_COUNT_COLUMNS);
   const groups = rows.map((row) => {
     const c = pick(row, AD_COUNT_COLUMNS);

@@ -36,7 +36,10 @@ export async function queryAll(store: Store, queries: readonly CompiledQuery[]):
 /** Rows per part name; the statements go through queryAll. */
 export async function runParts(store: Store, compiled: CompiledParts): Promise<Map<string, Row[]>> {
   const out = new Map<string, Row[]>();
-  const answers = await queryAll(store, compiled.statements.map((st) => ({ sql: st.sql, params: paramsOf(st.sql, compiled.params) })));
+  const answers = await queryAll(
+    store,
+    compiled.statements.map((st) => ({ sql: st.sql, params: paramsOf(st.sql, compiled.params) })),
+  );
   for (const [i, st] of compiled.statements.entries()) {
     for (const name of st.parts) out.set(name, []);
     const rows = answers[i]!;

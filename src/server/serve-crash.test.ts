@@ -38,7 +38,11 @@ test('every click answered before kill -9 is counted after restart, once', async
   const wrap = await fetch(`${first.base}/api/v1/wrap`, {
     method: 'POST',
     headers: auth,
-    body: JSON.stringify({ html: '<a href="https://shop.example.com/a">a</a><a href="https://shop.example.com/b">b</a>', campaign: 'crash', recipient: 'p@example.com' }),
+    body: JSON.stringify({
+      html: '<a href="https://shop.example.com/a">a</a><a href="https://shop.example.com/b">b</a>',
+      campaign: 'crash',
+      recipient: 'p@example.com',
+    }),
   });
   const { html } = (await wrap.json()) as { html: string };
   const links = [...html.matchAll(/href="http:\/\/t\.example\.com(\/c\/[^"]+)"/g)].map((m) => `${first.base}${m[1]}`);

@@ -35,10 +35,15 @@ after(async () => {
 
 const auth = () => ({ authorization: `Bearer ${key}` });
 const api = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { ...auth(), 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${base}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { ...auth(), 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 /** Tracked links point at the public base URL; the test calls the same path on the loopback server. */
 const local = (tracked: string) => tracked.replace('http://t.example.com', base);
-const hrefs = (html: string, kind: 'c' | 'o') => [...html.matchAll(new RegExp(`(?:href|src)="(http://t\\.example\\.com/${kind}/[^"]+)"`, 'g'))].map((m) => m[1]!.replace(/&amp;/g, '&'));
+const hrefs = (html: string, kind: 'c' | 'o') =>
+  [...html.matchAll(new RegExp(`(?:href|src)="(http://t\\.example\\.com/${kind}/[^"]+)"`, 'g'))].map((m) => m[1]!.replace(/&amp;/g, '&'));
 /** Waits until the background writer has stored every spooled event. */
 async function drained(): Promise<void> {
   await waitFor('the writer to catch up with the spool', () => {
@@ -48,7 +53,9 @@ async function drained(): Promise<void> {
 }
 
 const corpus = join(process.cwd(), '..', 'shared', 'corpus', 'email-html');
-test('every link of every corpus template redirects to its original', { skip: existsSync(corpus) ? false : `the shared corpus is absent (${corpus})` }, async () => {
+test('every link of every corpus template redirects to its original', {
+  skip: existsSync(corpus) ? false : `the shared corpus is absent (${corpus})`,
+}, async () => {
   const files = readdirSync(corpus).filter((f) => f.endsWith('.html'));
   assert.ok(files.length >= 11, 'the corpus is there');
   for (const f of files) {
@@ -73,7 +80,15 @@ test('forged, tampered and truncated tokens never redirect', async () => {
   const token = good.slice(good.lastIndexOf('/') + 1);
   const [kid, body, tag] = token.split('.') as [string, string, string];
   const evil = Buffer.from(JSON.stringify(['c', 'forge', 'm', 'https://evil.example.net/', 0])).toString('base64url');
-  const forged = [`${kid}.${evil}.${tag}`, `${kid}.${body}.${tag.slice(0, -2)}`, token.slice(0, 20), `zz.${body}.${tag}`, `${kid}.${body}.${'A'.repeat(22)}`, '%00', ''];
+  const forged = [
+    `${kid}.${evil}.${tag}`,
+    `${kid}.${body}.${tag.slice(0, -2)}`,
+    token.slice(0, 20),
+    `zz.${body}.${tag}`,
+    `${kid}.${body}.${'A'.repeat(22)}`,
+    '%00',
+    '',
+  ];
   for (const t of forged) {
     const r = await fetch(`${base}/c/${t}`, { redirect: 'manual' });
     assert.equal(r.status, 404, t);
@@ -83,7 +98,12 @@ test('forged, tampered and truncated tokens never redirect', async () => {
 });
 
 test('clicks and opens are recorded with method, address and agent; HEAD gets the same answer', async () => {
-  const res = await api('/api/v1/wrap', { html: '<html><body><a href="https://a.example.com/">a</a></body></html>', campaign: 'rec', recipient: 'r@example.com', variant: 'A' });
+  const res = await api('/api/v1/wrap', {
+    html: '<html><body><a href="https://a.example.com/">a</a></body></html>',
+    campaign: 'rec',
+    recipient: 'r@example.com',
+    variant: 'A',
+  });
   const out = (await res.json()) as { html: string; message: string };
   const click = local(hrefs(out.html, 'c')[0]!);
   const open = local(hrefs(out.html, 'o')[0]!);
@@ -96,7 +116,10 @@ test('clicks and opens are recorded with method, address and agent; HEAD gets th
   assert.equal((await gif.arrayBuffer()).byteLength, 43);
   assert.match(gif.headers.get('cache-control') ?? '', /no-cache/);
   await drained();
-  const rows = await store.query({ sql: 'SELECT type, method, ip, user_agent FROM events WHERE message = $m ORDER BY type, method', params: { m: { value: out.message, type: 'String' } } });
+  const rows = await store.query({
+    sql: 'SELECT type, method, ip, user_agent FROM events WHERE message = $m ORDER BY type, method',
+    params: { m: { value: out.message, type: 'String' } },
+  });
   assert.deepEqual(rows, [
     { type: 'click', method: 'GET', ip: '203.0.113.9', user_agent: 'Person/1.0' },
     { type: 'click', method: 'HEAD', ip: '127.0.0.1', user_agent: 'Scanner/1.0' },
@@ -132,7 +155,10 @@ test('POST /api/v1/events stores the valid events, names each rejected one, and 
   assert.equal(r1.status, 200);
   assert.equal(b1.accepted, 2);
   assert.equal(b1.inserted, 2);
-  assert.deepEqual(b1.rejected.map((r) => r.line), [3, 4]);
+  assert.deepEqual(
+    b1.rejected.map((r) => r.line),
+    [3, 4],
+  );
   assert.match(b1.rejected[1]!.reason, /url is required/);
   const r2 = await api('/api/v1/events', [{ id: 'e1', type: 'sent', ts: '2026-03-01T09:00:00Z', message: 'em1', campaign: 'evapi', recipient: 'a@x.com' }]);
   assert.deepEqual(await r2.json(), { received: 1, accepted: 1, inserted: 0, duplicates: 1, rejected: [] });

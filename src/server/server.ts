@@ -5,7 +5,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { parseBenchmarks, type Benchmarks } from '../dashboard/benchmarks.js';
-import { getCalc, getCampaignPage, getClickMap, getDiagnosis, getOverview, getTemplates, getTimeseries, streamEvents, type DashboardApiDeps } from '../dashboard/dashboard-api.js';
+import {
+  getCalc,
+  getCampaignPage,
+  getClickMap,
+  getDiagnosis,
+  getOverview,
+  getTemplates,
+  getTimeseries,
+  streamEvents,
+  type DashboardApiDeps,
+} from '../dashboard/dashboard-api.js';
 import { DEFAULT_WEB_ROOT, routeDashboard, type DashboardPageDeps } from '../dashboard/dashboard-pages.js';
 import { ClickrateError } from '../errors.js';
 import type { Store } from '../store/store.js';

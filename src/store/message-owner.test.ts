@@ -58,7 +58,12 @@ const CASES: Case[] = [
     refused: [[]],
     owner: 'B',
   },
-  { name: 'sends of the owner are never refused', batches: [[claim('sent', 's1', 'A', 10)], [claim('sent', 's2', 'A', 5), claim('sent', 's3', 'A', 20)]], refused: [[], []], owner: 'A' },
+  {
+    name: 'sends of the owner are never refused',
+    batches: [[claim('sent', 's1', 'A', 10)], [claim('sent', 's2', 'A', 5), claim('sent', 's3', 'A', 20)]],
+    refused: [[], []],
+    owner: 'A',
+  },
 ];
 
 const STORES: Array<[string, () => Promise<Store>]> = [
@@ -80,7 +85,8 @@ for (const [kind, open] of STORES) {
         assert.deepEqual(refused, c.refused);
         assert.equal(await messageOwner(store, 'm'), c.owner);
         await assertMessageCampaign(store, 'm', c.owner ?? 'anything');
-        if (c.owner !== null) await assert.rejects(assertMessageCampaign(store, 'm', 'Z'), { code: 'CR_ERR_CONFLICT', message: new RegExp(`campaign '${c.owner}'`) });
+        if (c.owner !== null)
+          await assert.rejects(assertMessageCampaign(store, 'm', 'Z'), { code: 'CR_ERR_CONFLICT', message: new RegExp(`campaign '${c.owner}'`) });
       } finally {
         await store.close();
       }

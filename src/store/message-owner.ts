@@ -57,10 +57,14 @@ export function isStrictIngestSession(s: object): s is StrictIngestSession {
 export function ownerConflictError(refused: readonly RefusedEvent[], count: number): ClickrateError {
   const listed = refused.slice(0, STRICT_REFUSALS_LISTED);
   const more = count > listed.length ? `\n(and ${count - listed.length} more)` : '';
-  return new ClickrateError('CR_ERR_CONFLICT', `${count} event(s) refused; nothing was stored:\n${listed.map((r) => `event ${r.id}: ${r.reason}`).join('\n')}${more}`, {
-    refused: listed,
-    count,
-  });
+  return new ClickrateError(
+    'CR_ERR_CONFLICT',
+    `${count} event(s) refused; nothing was stored:\n${listed.map((r) => `event ${r.id}: ${r.reason}`).join('\n')}${more}`,
+    {
+      refused: listed,
+      count,
+    },
+  );
 }
 
 /** The refused events a strict commit's error carries, or null when `err` is not one. */
@@ -75,7 +79,10 @@ export async function messageOwner(store: Store, message: string): Promise<strin
   const bag = new ParamBag();
   const m = d.param(bag, message, 'String');
   // messageIn: on ClickHouse the sort key's expression, so the primary index finds the message's granules.
-  const [row] = await store.query({ sql: `SELECT ${OWNER} AS owner FROM events WHERE ${CLAIM} AND ${d.messageIn(`SELECT ${m} AS message`)}`, params: bag.params });
+  const [row] = await store.query({
+    sql: `SELECT ${OWNER} AS owner FROM events WHERE ${CLAIM} AND ${d.messageIn(`SELECT ${m} AS message`)}`,
+    params: bag.params,
+  });
   const owner = row?.owner;
   // ClickHouse answers '' (its default) where DuckDB answers NULL for no rows; no campaign is ''.
   return typeof owner === 'string' && owner !== '' ? owner : null;
@@ -89,8 +96,12 @@ export async function messageOwner(store: Store, message: string): Promise<strin
 export async function assertMessageCampaign(store: Store, message: string, campaign: string): Promise<void> {
   const owner = await messageOwner(store, message);
   if (owner === null || owner === campaign) return;
-  throw new ClickrateError('CR_ERR_CONFLICT', `message '${message}' belongs to campaign '${owner}'; it cannot be sent under campaign '${campaign}' (give this send its own message id)`, {
-    message,
-    campaign: owner,
-  });
+  throw new ClickrateError(
+    'CR_ERR_CONFLICT',
+    `message '${message}' belongs to campaign '${owner}'; it cannot be sent under campaign '${campaign}' (give this send its own message id)`,
+    {
+      message,
+      campaign: owner,
+    },
+  );
 }

@@ -22,7 +22,8 @@ function resolveStore(opts: StoreFlags): { kind: 'clickhouse'; url: string } | {
   if (opts.store && opts.db) throw new ClickrateError('CR_ERR_BAD_INPUT', 'choose one of --store and --db');
   const chosen = opts.store || (opts.db ? undefined : process.env.CLICKRATE_STORE) || undefined;
   if (chosen && isClickHouseUrl(chosen)) return { kind: 'clickhouse', url: chosen };
-  if (chosen && /^[a-z][a-z0-9+.-]*:\/\//i.test(chosen)) throw new ClickrateError('CR_ERR_CONFIG', `unknown store '${chosen}': use clickhouse://HOST:PORT/DB or a DuckDB file path`);
+  if (chosen && /^[a-z][a-z0-9+.-]*:\/\//i.test(chosen))
+    throw new ClickrateError('CR_ERR_CONFIG', `unknown store '${chosen}': use clickhouse://HOST:PORT/DB or a DuckDB file path`);
   return { kind: 'duckdb', path: chosen || resolveDbPath(opts.db) };
 }
 

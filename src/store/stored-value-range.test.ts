@@ -22,7 +22,16 @@ const local = useLocalClickHouse();
 /** Two conversions of 19.99 and the values no entrance takes any more. */
 function events() {
   const valid = toIngest([...sends(3, 'big-values'), ...[0, 1].map((i) => ({ type: 'conversion', ts: at(30), message: `m${i}`, value: 19.99 }))]);
-  const poison = [1e15, -1e308, 9.3e14].map((value, i) => ({ ...valid[0]!, id: `poison-${i}`, type: 'conversion' as const, ts: Date.parse(at(40)), message: 'm2', campaign: null, recipient: null, value }));
+  const poison = [1e15, -1e308, 9.3e14].map((value, i) => ({
+    ...valid[0]!,
+    id: `poison-${i}`,
+    type: 'conversion' as const,
+    ts: Date.parse(at(40)),
+    message: 'm2',
+    campaign: null,
+    recipient: null,
+    value,
+  }));
   return [...valid, ...poison];
 }
 

@@ -20,7 +20,11 @@ const ring = createKeyring('k1', { k1: generateKey() });
 // says so, instead of failing (or passing on no templates).
 const present = existsSync(CORPUS);
 const skip = present ? false : `the shared corpus is absent (${CORPUS})`;
-const htmlIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.html')).sort().map((f) => dir + f);
+const htmlIn = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.html'))
+    .sort()
+    .map((f) => dir + f);
 const OWN = join(packageRoot(import.meta.url), 'test', 'fixtures', 'email') + sep;
 const shared = present ? htmlIn(CORPUS) : [];
 const files = [...htmlIn(OWN), ...shared];

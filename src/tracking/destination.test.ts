@@ -38,7 +38,10 @@ test('hrefs only a repair makes valid, and unparseable ones, are refused with a 
 const urlish = fc
   .tuple(
     fc.constantFrom('http://', 'https://', 'HTTPS://', 'https:/', 'http:\\\\', ''),
-    fc.string({ unit: fc.constantFrom('a', 'é', '例', '€', '\u2028', '\r', '\n', ' ', '%', '/', '?', '#', '\\', '@', ':', '\ud800', '\u0000', '.'), maxLength: 30 }),
+    fc.string({
+      unit: fc.constantFrom('a', 'é', '例', '€', '\u2028', '\r', '\n', ' ', '%', '/', '?', '#', '\\', '@', ':', '\ud800', '\u0000', '.'),
+      maxLength: 30,
+    }),
   )
   .map(([scheme, rest]) => scheme + rest);
 

@@ -6,15 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isClickrateError } from '../errors.js';
-import {
-  createKeyring,
-  generateKey,
-  loadKeyringFile,
-  loadKeyringFromEnv,
-  parseKeyringJson,
-  rotateKeyring,
-  serializeKeyring,
-} from './keyring.js';
+import { createKeyring, generateKey, loadKeyringFile, loadKeyringFromEnv, parseKeyringJson, rotateKeyring, serializeKeyring } from './keyring.js';
 import { signToken, verifyToken } from './token.js';
 
 const isConfigError = (err: unknown): boolean => isClickrateError(err) && err.code === 'CR_ERR_CONFIG';

@@ -29,11 +29,7 @@ test('each warning fires on its own trigger and says why', () => {
   const many = Array.from({ length: 11 }, (_, i) => `https://example.com/p${i % 2}`);
   const table: Array<[string, Parameters<typeof lintLinks>[0], RegExp]> = [
     ['too many links', { links: links(...many) }, /11 links \(more than 10\).*promotional/],
-    [
-      'many domains',
-      { links: links('https://a.com', 'https://b.com', 'https://c.com', 'https://d.com', 'https://e.com') },
-      /5 different domains.*link farm/,
-    ],
+    ['many domains', { links: links('https://a.com', 'https://b.com', 'https://c.com', 'https://d.com', 'https://e.com') }, /5 different domains.*link farm/],
     ['shortener', { links: links('https://bit.ly/3xyz') }, /shorteners \(bit\.ly\).*blocklisted/],
     ['shortener subdomain', { links: links('https://www.tinyurl.com/abc') }, /www\.tinyurl\.com/],
     [
@@ -61,14 +57,20 @@ test('each warning fires on its own trigger and says why', () => {
   ];
   for (const [label, input, message] of table) {
     const warnings = lintLinks(input);
-    assert.ok(warnings.some((w) => message.test(w)), `${label}: ${JSON.stringify(warnings)}`);
+    assert.ok(
+      warnings.some((w) => message.test(w)),
+      `${label}: ${JSON.stringify(warnings)}`,
+    );
   }
 });
 
 test('warnings stay quiet just below their thresholds', () => {
   const quiet: Array<[string, Parameters<typeof lintLinks>[0]]> = [
     ['10 links of one page', { links: links(...Array.from({ length: 10 }, () => 'https://example.com/')) }],
-    ['3 destinations, UTM and fragments ignored', { links: links('https://x.com/a?utm_content=1', 'https://x.com/a#f', 'https://x.com/b', 'https://x.com/c/') }],
+    [
+      '3 destinations, UTM and fragments ignored',
+      { links: links('https://x.com/a?utm_content=1', 'https://x.com/a#f', 'https://x.com/b', 'https://x.com/c/') },
+    ],
     ['tracking on a sender subdomain', { links: tracked('https://x.com'), trackingHost: 'click.example.co.uk', senderDomain: 'news.example.co.uk' }],
     ['step 3 is past the cold steps', { links: tracked('https://x.com'), step: 3 }],
     ['cold step without tracked links', { links: links('https://x.com'), step: 1 }],

@@ -22,8 +22,25 @@ export const DEFAULT_LINK_LINT_OPTIONS: Readonly<LinkLintOptions> = Object.freez
   maxDestinations: 3,
   coldSteps: 2,
   shorteners: Object.freeze([
-    'bit.ly', 'bitly.com', 'tinyurl.com', 't.co', 'goo.gl', 'ow.ly', 'is.gd', 'buff.ly', 'rebrand.ly',
-    'cutt.ly', 'shorturl.at', 'rb.gy', 't.ly', 'tiny.cc', 'bl.ink', 'short.io', 'lnkd.in', 'v.gd', 's.id',
+    'bit.ly',
+    'bitly.com',
+    'tinyurl.com',
+    't.co',
+    'goo.gl',
+    'ow.ly',
+    'is.gd',
+    'buff.ly',
+    'rebrand.ly',
+    'cutt.ly',
+    'shorturl.at',
+    'rb.gy',
+    't.ly',
+    'tiny.cc',
+    'bl.ink',
+    'short.io',
+    'lnkd.in',
+    'v.gd',
+    's.id',
   ]),
 });
 
@@ -46,11 +63,54 @@ export interface LinkLintInput {
  * List (publicsuffix.org) — enough for common senders; unknown ones fall back to the last two labels.
  */
 const MULTI_LABEL_SUFFIXES = new Set([
-  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'me.uk', 'ltd.uk', 'plc.uk', 'net.uk',
-  'com.au', 'net.au', 'org.au', 'edu.au', 'gov.au', 'co.nz', 'org.nz', 'net.nz',
-  'co.jp', 'ne.jp', 'or.jp', 'ac.jp', 'co.kr', 'or.kr', 'co.in', 'net.in', 'org.in', 'co.za', 'org.za',
-  'com.br', 'net.br', 'org.br', 'com.mx', 'com.ar', 'com.cn', 'net.cn', 'org.cn', 'com.hk', 'com.tw',
-  'com.sg', 'com.my', 'co.id', 'co.il', 'com.tr', 'com.ua', 'co.th', 'com.ph', 'com.vn', 'com.pl', 'co.at',
+  'co.uk',
+  'org.uk',
+  'ac.uk',
+  'gov.uk',
+  'me.uk',
+  'ltd.uk',
+  'plc.uk',
+  'net.uk',
+  'com.au',
+  'net.au',
+  'org.au',
+  'edu.au',
+  'gov.au',
+  'co.nz',
+  'org.nz',
+  'net.nz',
+  'co.jp',
+  'ne.jp',
+  'or.jp',
+  'ac.jp',
+  'co.kr',
+  'or.kr',
+  'co.in',
+  'net.in',
+  'org.in',
+  'co.za',
+  'org.za',
+  'com.br',
+  'net.br',
+  'org.br',
+  'com.mx',
+  'com.ar',
+  'com.cn',
+  'net.cn',
+  'org.cn',
+  'com.hk',
+  'com.tw',
+  'com.sg',
+  'com.my',
+  'co.id',
+  'co.il',
+  'com.tr',
+  'com.ua',
+  'co.th',
+  'com.ph',
+  'com.vn',
+  'com.pl',
+  'co.at',
 ]);
 
 /**
@@ -113,9 +173,7 @@ export function lintLinks(input: LinkLintInput, overrides: Partial<LinkLintOptio
   if (input.trackingHost !== undefined && tracked > 0) {
     const host = input.trackingHost.toLowerCase();
     if (host === 'localhost' || host.endsWith('.localhost') || /^127\.|^\[?::1\]?$|^0\.0\.0\.0$/.test(host)) {
-      warnings.push(
-        `Tracked links point at ${host}, which recipients cannot reach; set --base-url (or CLICKRATE_BASE_URL) to your public tracking address.`,
-      );
+      warnings.push(`Tracked links point at ${host}, which recipients cannot reach; set --base-url (or CLICKRATE_BASE_URL) to your public tracking address.`);
     } else if (input.senderDomain !== undefined && input.senderDomain !== '') {
       // Accept a whole From: address too ("news@example.com").
       const sender = registrableDomain(input.senderDomain.replace(/^.*@/, ''));

@@ -279,7 +279,8 @@ function parseAddresses(list: string): string[] {
     else if (c === '<') {
       inAngle = true;
       angle = '';
-    } else if (c === ':') text = ''; // "Group name:" precedes the members
+    } else if (c === ':')
+      text = ''; // "Group name:" precedes the members
     else if (c === ',' || c === ';') flush();
     else text += c;
   }

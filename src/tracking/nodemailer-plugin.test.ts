@@ -15,8 +15,7 @@ import { verifyClickToken, verifyOpenToken, verifyToken } from './token.js';
 const keyring = createKeyring('k1', { k1: generateKey() });
 const baseUrl = 'https://t.example.com';
 const html =
-  '<html><body><p>Hi</p><a href="https://shop.example.com/sale?x=1&amp;y=2">Sale</a> ' +
-  '<a href="https://shop.example.com/new">New</a></body></html>';
+  '<html><body><p>Hi</p><a href="https://shop.example.com/sale?x=1&amp;y=2">Sale</a> ' + '<a href="https://shop.example.com/new">New</a></body></html>';
 const text = 'Sale: https://shop.example.com/sale\nNew: https://shop.example.com/new\n';
 
 function recordingLogger() {
@@ -91,10 +90,12 @@ test('html and text go out with tracked links that verify back to the original U
   const result = wrapped[0]!;
   assert.match(result.message, /^m_[A-Za-z0-9_-]{16,}$/);
   // html part first (2 links), then the text part (2 links) — Nodemailer writes text before html.
-  assert.deepEqual(
-    clicks.map((c) => c.url).sort(),
-    ['https://shop.example.com/new', 'https://shop.example.com/new', 'https://shop.example.com/sale', 'https://shop.example.com/sale?x=1&y=2'],
-  );
+  assert.deepEqual(clicks.map((c) => c.url).sort(), [
+    'https://shop.example.com/new',
+    'https://shop.example.com/new',
+    'https://shop.example.com/sale',
+    'https://shop.example.com/sale?x=1&y=2',
+  ]);
   for (const c of clicks) {
     assert.equal(c.message, result.message);
     assert.equal(c.campaign, 'spring');
@@ -105,7 +106,10 @@ test('html and text go out with tracked links that verify back to the original U
   assert.ok(!body.includes('href="https://shop.example.com/'), 'no untracked html link left');
 
   const headers = headersOf(raw);
-  assert.deepEqual(headers.filter(([k]) => /^x-clickrate/i.test(k)), [['X-Clickrate-Message', result.message]]);
+  assert.deepEqual(
+    headers.filter(([k]) => /^x-clickrate/i.test(k)),
+    [['X-Clickrate-Message', result.message]],
+  );
 
   assert.deepEqual(result.sent, {
     type: 'sent',
@@ -137,14 +141,24 @@ test('X-Clickrate-* headers tag the message and are removed before sending; the 
   const snapshot = { ...headers };
   const raw = await sendRaw(transport, { from: 'news@example.com', to: 'a@example.org', subject: 's', html, headers });
   const out = headersOf(raw);
-  assert.deepEqual(out.filter(([k]) => /^x-/i.test(k)), [
-    ['X-Other', 'kept'],
-    ['X-Clickrate-Message', 'msg-42'],
-  ]);
+  assert.deepEqual(
+    out.filter(([k]) => /^x-/i.test(k)),
+    [
+      ['X-Other', 'kept'],
+      ['X-Clickrate-Message', 'msg-42'],
+    ],
+  );
   assert.deepEqual(headers, snapshot, 'the app may reuse its headers object');
   const sent = wrapped[0]?.sent;
   assert.deepEqual(sent && { ...sent, ts: '' }, {
-    type: 'sent', ts: '', message: 'msg-42', campaign: 'fall', recipient: 'user-7', step: 3, variant: 'A', segment: 'new',
+    type: 'sent',
+    ts: '',
+    message: 'msg-42',
+    campaign: 'fall',
+    recipient: 'user-7',
+    step: 3,
+    variant: 'A',
+    segment: 'new',
   });
   for (const t of tokensOf(decodeQp(raw), 'c')) assert.equal(verifyToken(t, keyring).message, 'msg-42');
 
@@ -156,7 +170,12 @@ test('X-Clickrate-* headers tag the message and are removed before sending; the 
     headers: [...Object.entries(clickrateHeaders({ campaign: 'fall', step: 1 })).map(([key, value]) => ({ key, value })), { key: 'X-Other', value: 'kept' }],
     clickrate: { campaign: 'override' },
   });
-  assert.deepEqual(headersOf(raw2).filter(([k]) => /^x-/i.test(k)).map(([k]) => k), ['X-Other', 'X-Clickrate-Message']);
+  assert.deepEqual(
+    headersOf(raw2)
+      .filter(([k]) => /^x-/i.test(k))
+      .map(([k]) => k),
+    ['X-Other', 'X-Clickrate-Message'],
+  );
   assert.equal(wrapped[1]?.sent.campaign, 'override');
   assert.equal(wrapped[1]?.sent.step, 1);
 });
@@ -262,10 +281,11 @@ test('recording failures never stop the mail: server down, server error, onWrapp
   await new Promise<void>((resolve) => probe.close(() => resolve()));
 
   const down = recordingLogger();
-  const out = await sendJson(
-    jsonTransport({ apiUrl: `http://127.0.0.1:${closedPort}`, apiKey: 'secret-key-123', logger: down.logger }),
-    { to: 'a@example.org', html, clickrate: { campaign: 'spring', message: 'msg-down' } },
-  );
+  const out = await sendJson(jsonTransport({ apiUrl: `http://127.0.0.1:${closedPort}`, apiKey: 'secret-key-123', logger: down.logger }), {
+    to: 'a@example.org',
+    html,
+    clickrate: { campaign: 'spring', message: 'msg-down' },
+  });
   assert.equal(tokensOf(out.html ?? '', 'c').length, 2, 'still tracked');
   assert.match(down.lines.error.join('\n'), /could not record the sent event of message msg-down \(mail sent anyway\)/);
   assert.ok(!down.lines.error.join('\n').includes('secret-key-123'), 'the API key is never logged');
@@ -296,10 +316,11 @@ test('recording failures never stop the mail: server down, server error, onWrapp
     return new Promise<void>((resolve) => hung.close(() => resolve()));
   });
   const slow = recordingLogger();
-  await sendJson(
-    jsonTransport({ apiUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, apiKey: 'k', apiTimeoutMs: 200, logger: slow.logger }),
-    { to: 'a@example.org', html, clickrate: { campaign: 'spring' } },
-  );
+  await sendJson(jsonTransport({ apiUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`, apiKey: 'k', apiTimeoutMs: 200, logger: slow.logger }), {
+    to: 'a@example.org',
+    html,
+    clickrate: { campaign: 'spring' },
+  });
   // The send finished although the server never answered, and the log says the request was cut off
   // (a broken timeout would hang the test instead, and the test runner's own limit would fail it).
   assert.equal(slow.lines.error.length, 1);
@@ -340,14 +361,20 @@ test('a plugin registered twice does not wrap tracked links again', async () => 
 test('without a keyring option the plugin uses CLICKRATE_KEYRING, and refuses to start with none', async (t) => {
   const saved = { inline: process.env[KEYRING_ENV], file: process.env[KEYRING_FILE_ENV] };
   t.after(() => {
-    for (const [name, value] of [[KEYRING_ENV, saved.inline], [KEYRING_FILE_ENV, saved.file]] as const) {
+    for (const [name, value] of [
+      [KEYRING_ENV, saved.inline],
+      [KEYRING_FILE_ENV, saved.file],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   });
   delete process.env[KEYRING_ENV];
   delete process.env[KEYRING_FILE_ENV];
-  assert.throws(() => clickrateTracking({ baseUrl }), (err: unknown) => isClickrateError(err) && err.code === 'CR_ERR_CONFIG' && /CLICKRATE_KEYRING/.test(err.message));
+  assert.throws(
+    () => clickrateTracking({ baseUrl }),
+    (err: unknown) => isClickrateError(err) && err.code === 'CR_ERR_CONFIG' && /CLICKRATE_KEYRING/.test(err.message),
+  );
 
   process.env[KEYRING_ENV] = serializeKeyring(keyring);
   const transport = nodemailer.createTransport({ jsonTransport: true });

@@ -273,4 +273,3 @@ function errorText(err: unknown): string {
   }
   return String(err);
 }
-

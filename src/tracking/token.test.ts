@@ -126,7 +126,10 @@ test('signing an impossible payload is a CR_ERR_BAD_INPUT, not a token', () => {
     { ...open, message: '' },
   ];
   for (const payload of table) {
-    assert.throws(() => signToken(payload, ring), (err: unknown) => isClickrateError(err) && err.code === 'CR_ERR_BAD_INPUT');
+    assert.throws(
+      () => signToken(payload, ring),
+      (err: unknown) => isClickrateError(err) && err.code === 'CR_ERR_BAD_INPUT',
+    );
   }
 });
 
@@ -147,7 +150,10 @@ test('property: any text as a token is refused with CR_ERR_BAD_TOKEN, never anot
   fc.assert(
     fc.property(tokenish, (token) => {
       if (token === good) return;
-      assert.throws(() => verifyToken(token, ring), (err: unknown) => (err as { code?: string }).code === 'CR_ERR_BAD_TOKEN');
+      assert.throws(
+        () => verifyToken(token, ring),
+        (err: unknown) => (err as { code?: string }).code === 'CR_ERR_BAD_TOKEN',
+      );
     }),
     { numRuns: 5000 },
   );

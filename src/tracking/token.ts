@@ -84,10 +84,7 @@ export function signToken(payload: TokenPayload, ring: Keyring): string {
   const key = ring.keys.get(ring.current);
   if (key === undefined) throw new ClickrateError('CR_ERR_CONFIG', `current key "${ring.current}" is not in the keyring`);
   // Positional array instead of an object: no field names in every URL keeps tokens compact.
-  const fields =
-    payload.kind === 'click'
-      ? ['c', payload.campaign, payload.message, payload.url, payload.link]
-      : ['o', payload.campaign, payload.message];
+  const fields = payload.kind === 'click' ? ['c', payload.campaign, payload.message, payload.url, payload.link] : ['o', payload.campaign, payload.message];
   const body = Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url');
   const signed = `${ring.current}.${body}`;
   return `${signed}.${tagFor(key, signed)}`;

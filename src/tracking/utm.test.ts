@@ -11,10 +11,18 @@ test('UTM parameters are appended in the right place', () => {
     ['existing query', 'https://x.com/p?a=1', 'https://x.com/p?a=1&utm_source=news&utm_medium=email&utm_campaign=spring'],
     ['fragment stays last', 'https://x.com/p?a=1#buy', 'https://x.com/p?a=1&utm_source=news&utm_medium=email&utm_campaign=spring#buy'],
     ['fragment, no query', 'https://x.com/p#buy', 'https://x.com/p?utm_source=news&utm_medium=email&utm_campaign=spring#buy'],
-    ['"?" inside the fragment is not a query', 'https://x.com/#/cart?step=2', 'https://x.com/?utm_source=news&utm_medium=email&utm_campaign=spring#/cart?step=2'],
+    [
+      '"?" inside the fragment is not a query',
+      'https://x.com/#/cart?step=2',
+      'https://x.com/?utm_source=news&utm_medium=email&utm_campaign=spring#/cart?step=2',
+    ],
     ['empty query', 'https://x.com/p?', 'https://x.com/p?utm_source=news&utm_medium=email&utm_campaign=spring'],
     ['trailing &', 'https://x.com/p?a=1&', 'https://x.com/p?a=1&utm_source=news&utm_medium=email&utm_campaign=spring'],
-    ['odd existing encoding kept byte for byte', 'https://x.com/s?q=a+b%20c&x', 'https://x.com/s?q=a+b%20c&x&utm_source=news&utm_medium=email&utm_campaign=spring'],
+    [
+      'odd existing encoding kept byte for byte',
+      'https://x.com/s?q=a+b%20c&x',
+      'https://x.com/s?q=a+b%20c&x&utm_source=news&utm_medium=email&utm_campaign=spring',
+    ],
   ];
   for (const [label, url, expected] of table) assert.equal(addUtm(url, utm), expected, label);
 });

@@ -91,7 +91,12 @@ test('Outlook conditional comments: VML button hrefs inside are wrapped, the com
       [1, 'a', 'http://x.com/buy', true],
     ],
   );
-  assert.equal(wrapAll(html), html.replace('href="http://x.com/buy" style', 'href="https://t.test/c/0?u=http://x.com/buy" style').replace('<a href="http://x.com/buy">', '<a href="https://t.test/c/1?u=http://x.com/buy">'));
+  assert.equal(
+    wrapAll(html),
+    html
+      .replace('href="http://x.com/buy" style', 'href="https://t.test/c/0?u=http://x.com/buy" style')
+      .replace('<a href="http://x.com/buy">', '<a href="https://t.test/c/1?u=http://x.com/buy">'),
+  );
 });
 
 test('only the first of duplicate href attributes counts, as in browsers', () => {

@@ -59,9 +59,7 @@ function isLinkTag(tag: string): boolean {
 /** Marked to be left alone: our own attribute, or SendGrid's clicktracking="off" (SendGrid docs, "Click Tracking"). */
 function isSkipMarked(attrs: readonly RawAttr[]): boolean {
   return attrs.some(
-    (a) =>
-      (a.name === 'data-clickrate' && a.value.trim().toLowerCase() === 'skip') ||
-      (a.name === 'clicktracking' && a.value.trim().toLowerCase() === 'off'),
+    (a) => (a.name === 'data-clickrate' && a.value.trim().toLowerCase() === 'skip') || (a.name === 'clicktracking' && a.value.trim().toLowerCase() === 'off'),
   );
 }
 

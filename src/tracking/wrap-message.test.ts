@@ -15,13 +15,17 @@ const html =
   ' <a href="https://example.com/b">B</a> <a href="mailto:hi@example.com">M</a></body></html>';
 const input: WrapInput = { html, text: 'A: https://example.com/a.\n', campaign: 'spring', recipient: 'r-1', message: 'msg-1' };
 
-const clickTokens = (s: string): string[] => [...s.matchAll(/https:\/\/click\.example\.com\/c\/([A-Za-z0-9_.-]+)/g)].map((m) => (m[1] ?? '').replace(/\.+$/, ''));
+const clickTokens = (s: string): string[] =>
+  [...s.matchAll(/https:\/\/click\.example\.com\/c\/([A-Za-z0-9_.-]+)/g)].map((m) => (m[1] ?? '').replace(/\.+$/, ''));
 
 test('tracked links redirect through the base URL to the original destination', () => {
   const res = wrapMessage(input, options);
   assert.equal(res.message, 'msg-1');
   const tokens = clickTokens(res.html ?? '');
-  assert.deepEqual(tokens.map((t) => verifyClickToken(t, keyring).url), ['https://example.com/a?x=1&y=2', 'https://example.com/b']);
+  assert.deepEqual(
+    tokens.map((t) => verifyClickToken(t, keyring).url),
+    ['https://example.com/a?x=1&y=2', 'https://example.com/b'],
+  );
   for (const t of tokens) {
     const p = verifyClickToken(t, keyring);
     assert.equal(p.campaign, 'spring');
@@ -69,7 +73,10 @@ test('tracking policy: none, firstN, and per-step decisions', () => {
   const none = wrapMessage(input, { ...options, tracking: 'none' });
   assert.equal(clickTokens(none.html ?? '').length, 0);
   assert.ok(none.html?.includes('href="https://example.com/a?x=1&amp;y=2"'), 'untracked link written as it was');
-  assert.deepEqual(none.links.filter((l) => l.reason === 'policy').map((l) => l.index), [0, 2, 4]);
+  assert.deepEqual(
+    none.links.filter((l) => l.reason === 'policy').map((l) => l.index),
+    [0, 2, 4],
+  );
   assert.ok((none.html ?? '').includes('/o/'), 'pixel still there: opens and clicks are separate choices');
   const raw = '<a href="https://example.com/?a=1&b=2">x</a>';
   assert.equal(wrapMessage({ ...input, html: raw, text: undefined }, { ...options, tracking: 'none', pixel: false }).html, raw);
@@ -79,7 +86,11 @@ test('tracking policy: none, firstN, and per-step decisions', () => {
   assert.equal(first.links.find((l) => l.index === 2)?.reason, 'policy');
 
   const seen: Array<number | undefined> = [];
-  const byStep = wrapMessage({ ...input, step: 1 }, { ...options, tracking: ({ step }) => {
+  const byStep = wrapMessage(
+    { ...input, step: 1 },
+    {
+      ...options,
+      tracking: ({ step }) => {
         seen.push(step);
         return step !== undefined && step <= 2 ? 'none' : 'all';
       },
@@ -97,8 +108,14 @@ test('UTM parameters go on the destination inside the token', () => {
 
 test('deliverability warnings come back with the result', () => {
   const res = wrapMessage({ ...input, step: 1 }, { ...options, baseUrl: 'https://trk.vendor.net' });
-  assert.ok(res.warnings.some((w) => /trk\.vendor\.net.*example\.com/.test(w)), 'tracking domain mismatch');
-  assert.ok(res.warnings.some((w) => /Step 1/.test(w)), 'cold step');
+  assert.ok(
+    res.warnings.some((w) => /trk\.vendor\.net.*example\.com/.test(w)),
+    'tracking domain mismatch',
+  );
+  assert.ok(
+    res.warnings.some((w) => /Step 1/.test(w)),
+    'cold step',
+  );
   assert.deepEqual(wrapMessage(input, options).warnings, []);
 });
 

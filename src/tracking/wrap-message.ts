@@ -153,8 +153,7 @@ export function wrapMessage(input: WrapInput, options: WrapOptions): WrapResult 
   let offset = 0;
   if (input.html !== undefined) {
     const rewrite = rewriter('html', offset);
-    const pixelUrl =
-      options.pixel === false ? undefined : `${baseUrl}/o/${signToken({ kind: 'open', campaign, message }, options.keyring)}`;
+    const pixelUrl = options.pixel === false ? undefined : `${baseUrl}/o/${signToken({ kind: 'open', campaign, message }, options.keyring)}`;
     const wrapped = wrapHtml(input.html, { pixelUrl, rewrite: (link) => rewrite(link.url, link.index) });
     addSkipped('html', offset, wrapped.links);
     offset += wrapped.links.length;
@@ -192,4 +191,3 @@ function invalidLinkWarning(link: WrappedLink): string {
   const shown = link.url.length > 120 ? `${link.url.slice(0, 117)}...` : link.url;
   return `Link ${link.index + 1} in the ${link.part} part (${JSON.stringify(shown)}) was left unwrapped and its clicks will not be counted: it is not a well-formed http(s) URL (write it as https://host/path).`;
 }
-

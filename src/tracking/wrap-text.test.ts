@@ -17,18 +17,19 @@ test('a URL ends before trailing punctuation and unbalanced brackets', () => {
     ['[link](https://x.com/md)', ['https://x.com/md']],
     ['no links here, not even http:// or www.x.com', []],
   ];
-  for (const [text, urls] of table) assert.deepEqual(findTextLinks(text).map((l) => text.slice(l.start, l.end)), urls, text);
+  for (const [text, urls] of table)
+    assert.deepEqual(
+      findTextLinks(text).map((l) => text.slice(l.start, l.end)),
+      urls,
+      text,
+    );
   assert.equal(trimUrlEnd('https://x.com/a).'), 'https://x.com/a');
 });
 
 test('template tags, mailto and the rest of the text are left as written', () => {
-  const text =
-    'Hi *|FNAME|*,\nYour link: https://x.com/u/{{id}}.\nUnsubscribe: *|UNSUB|*\nMail us: mailto:hi@x.com\nBuy: https://x.com/buy!\n';
+  const text = 'Hi *|FNAME|*,\nYour link: https://x.com/u/{{id}}.\nUnsubscribe: *|UNSUB|*\nMail us: mailto:hi@x.com\nBuy: https://x.com/buy!\n';
   const res = wrapText(text, (l) => `https://t.test/c/${l.index}`);
-  assert.equal(
-    res.text,
-    'Hi *|FNAME|*,\nYour link: https://x.com/u/{{id}}.\nUnsubscribe: *|UNSUB|*\nMail us: mailto:hi@x.com\nBuy: https://t.test/c/1!\n',
-  );
+  assert.equal(res.text, 'Hi *|FNAME|*,\nYour link: https://x.com/u/{{id}}.\nUnsubscribe: *|UNSUB|*\nMail us: mailto:hi@x.com\nBuy: https://t.test/c/1!\n');
   assert.deepEqual(
     res.links.map((l) => [l.index, l.url, l.trackable, l.reason]),
     [
@@ -48,5 +49,8 @@ test('every byte outside the rewritten URLs is kept, including unusual whitespac
   const text = 'Héllo —\r\n\thttps://x.com/a\u00a0next\r\n  (https://y.com/b?q=ü)…';
   const res = wrapText(text, (l) => `<${l.index}>`);
   assert.equal(res.text, 'Héllo —\r\n\t<0>\u00a0next\r\n  (<1>)…');
-  assert.deepEqual(res.links.map((l) => text.slice(l.start, l.end)), ['https://x.com/a', 'https://y.com/b?q=ü']);
+  assert.deepEqual(
+    res.links.map((l) => text.slice(l.start, l.end)),
+    ['https://x.com/a', 'https://y.com/b?q=ü'],
+  );
 });

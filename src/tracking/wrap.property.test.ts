@@ -14,7 +14,16 @@ import { wrapMessage } from './wrap-message.js';
 const ring = createKeyring('k1', { k1: generateKey() });
 
 const href = fc.oneof(
-  fc.constantFrom('https://例え.jp/パス?q=€', 'https:/typo.example.com/', 'http:\\\\evil.com', 'https://good.com/&#13;&#10;Set-Cookie: x=1', '{{url}}', 'mailto:a@b.c', '#top', ''),
+  fc.constantFrom(
+    'https://例え.jp/パス?q=€',
+    'https:/typo.example.com/',
+    'http:\\\\evil.com',
+    'https://good.com/&#13;&#10;Set-Cookie: x=1',
+    '{{url}}',
+    'mailto:a@b.c',
+    '#top',
+    '',
+  ),
   fc.string({ unit: fc.constantFrom('h', 't', 'p', 's', ':', '/', '\\', '.', 'é', '€', '&', '#', '"', "'", ' ', '\n', '\u2028', '%', '?'), maxLength: 30 }),
   fc.webUrl(),
 );
@@ -23,7 +32,15 @@ const html = fc
   .array(
     fc.oneof(
       fc.tuple(href, fc.constantFrom('"', "'", '')).map(([h, q]) => `<a href=${q}${h}${q}>x</a>`),
-      fc.constantFrom('<p>', '</body>', '<!--[if mso]><v:roundrect href="http://x.com/b"></v:roundrect><![endif]-->', '<a href>', '<a', '&amp;', '<area href="https://a.example.com/m">'),
+      fc.constantFrom(
+        '<p>',
+        '</body>',
+        '<!--[if mso]><v:roundrect href="http://x.com/b"></v:roundrect><![endif]-->',
+        '<a href>',
+        '<a',
+        '&amp;',
+        '<area href="https://a.example.com/m">',
+      ),
       fc.string({ maxLength: 10 }),
     ),
     { maxLength: 8 },
@@ -35,7 +52,10 @@ test('property: wrapping never throws but typed errors; tracked destinations are
     fc.property(html, fc.string({ maxLength: 40 }), (source, text) => {
       let result: ReturnType<typeof wrapMessage>;
       try {
-        result = wrapMessage({ html: source, text: `${text} https://例え.jp/x ${text}`, campaign: 'c', recipient: 'r@example.com' }, { baseUrl: 'https://t.example.com', keyring: ring });
+        result = wrapMessage(
+          { html: source, text: `${text} https://例え.jp/x ${text}`, campaign: 'c', recipient: 'r@example.com' },
+          { baseUrl: 'https://t.example.com', keyring: ring },
+        );
       } catch (err) {
         assert.ok(isClickrateError(err), String(err));
         return;

@@ -10,7 +10,14 @@ export const at = (minutes: number): string => new Date(T0 + minutes * 60_000).t
 
 /** n sent messages m<prefix><i> of a campaign, each to a recipient; extra fields go on the sent event. */
 export function sends(n: number, campaign: string, prefix = 'm', extra: (i: number) => RawEvent = () => ({})): RawEvent[] {
-  return Array.from({ length: n }, (_, i) => ({ type: 'sent', ts: at(0), message: `${prefix}${i}`, campaign, recipient: `r${prefix}${i}@example.com`, ...extra(i) }));
+  return Array.from({ length: n }, (_, i) => ({
+    type: 'sent',
+    ts: at(0),
+    message: `${prefix}${i}`,
+    campaign,
+    recipient: `r${prefix}${i}@example.com`,
+    ...extra(i),
+  }));
 }
 
 export function on(type: string, messages: number[], prefix = 'm', minutes = 60, extra: RawEvent = {}): RawEvent[] {
@@ -58,7 +65,16 @@ export const METRIC_CASES: MetricCase[] = [
     name: 'every message bounced: delivered 0 and every rate null, not an error',
     events: [...sends(3, 'b0'), ...on('bounced', [0, 1, 2], 'm', 1), ...on('click', [0], 'm', 60, click())],
     query: { campaign: 'b0' },
-    expect: { 'totals.sent': 3, 'totals.bounced': 3, 'totals.delivered': 0, 'totals.unique_clicks': 0, 'totals.ctr': null, 'totals.ctor': null, 'totals.ctr_ci': null, 'totals.bounce_rate': 100 },
+    expect: {
+      'totals.sent': 3,
+      'totals.bounced': 3,
+      'totals.delivered': 0,
+      'totals.unique_clicks': 0,
+      'totals.ctr': null,
+      'totals.ctor': null,
+      'totals.ctr_ci': null,
+      'totals.bounce_rate': 100,
+    },
   },
   {
     name: 'opens and clicks of bounced messages do not count',
@@ -117,13 +133,28 @@ export const METRIC_CASES: MetricCase[] = [
       ...on('conversion', [4], 'm', 95, { value: 5.5 }),
     ],
     query: { campaign: 'rep' },
-    expect: { 'totals.replies': 2, 'totals.reply_rate': 20, 'totals.unsubscribes': 1, 'totals.complaints': 1, 'totals.conversions': 2, 'totals.revenue': 25.5, 'totals.revenue_per_recipient': 2.55 },
+    expect: {
+      'totals.replies': 2,
+      'totals.reply_rate': 20,
+      'totals.unsubscribes': 1,
+      'totals.complaints': 1,
+      'totals.conversions': 2,
+      'totals.revenue': 25.5,
+      'totals.revenue_per_recipient': 2.55,
+    },
   },
   {
     name: 'until a classifier marks machines, raw equals the headline',
     events: [...sends(20, 'raw'), ...on('open', range(0, 8)), ...on('click', range(0, 3), 'm', 60, click())],
     query: { campaign: 'raw' },
-    expect: { 'totals.raw.unique_opens': 8, 'totals.raw.unique_clicks': 3, 'totals.raw.ctr': 15, 'totals.raw.ctor': 37.5, 'totals.machine_opens': 0, 'totals.scanner_clicks': 0 },
+    expect: {
+      'totals.raw.unique_opens': 8,
+      'totals.raw.unique_clicks': 3,
+      'totals.raw.ctr': 15,
+      'totals.raw.ctor': 37.5,
+      'totals.machine_opens': 0,
+      'totals.scanner_clicks': 0,
+    },
   },
   {
     name: 'by variant: each variant against the first by name',
@@ -173,7 +204,12 @@ export const METRIC_CASES: MetricCase[] = [
   },
   {
     name: 'by step: a sequence reported per step',
-    events: [...sends(4, 'seq', 's1-', () => ({ step: 1 })), ...sends(4, 'seq', 's2-', () => ({ step: 2 })), ...on('reply', [0, 1], 's1-'), ...on('reply', [0], 's2-')],
+    events: [
+      ...sends(4, 'seq', 's1-', () => ({ step: 1 })),
+      ...sends(4, 'seq', 's2-', () => ({ step: 2 })),
+      ...on('reply', [0, 1], 's1-'),
+      ...on('reply', [0], 's2-'),
+    ],
     query: { campaign: 'seq', by: 'step' },
     expect: { 'groups.0.key': 1, 'groups.0.reply_rate': 50, 'groups.1.key': 2, 'groups.1.reply_rate': 25, 'totals.replies': 3 },
   },
@@ -208,10 +244,25 @@ export const METRIC_CASES: MetricCase[] = [
     name: 'SPEC worked figure for ads: 50,000 impressions, 200 clicks → CTR 0.4%',
     events: [
       ...Array.from({ length: 50_000 }, (_, i) => ({ type: 'impression', ts: at(i % 600), campaign: 'ad1', ad: i % 2 ? 'left' : 'right', id: `i${i}` })),
-      ...Array.from({ length: 200 }, (_, i) => ({ type: 'click', ts: at(i), campaign: 'ad1', ad: i < 150 ? 'right' : 'left', url: 'https://shop.example.com/' })),
+      ...Array.from({ length: 200 }, (_, i) => ({
+        type: 'click',
+        ts: at(i),
+        campaign: 'ad1',
+        ad: i < 150 ? 'right' : 'left',
+        url: 'https://shop.example.com/',
+      })),
     ],
     query: { campaign: 'ad1', by: 'ad' },
-    expect: { kind: 'ads', 'totals.impressions': 50_000, 'totals.clicks': 200, 'totals.ctr': 0.4, 'groups.0.key': 'left', 'groups.0.clicks': 50, 'groups.0.ctr': 0.2, 'groups.1.ctr': 0.6 },
+    expect: {
+      kind: 'ads',
+      'totals.impressions': 50_000,
+      'totals.clicks': 200,
+      'totals.ctr': 0.4,
+      'groups.0.key': 'left',
+      'groups.0.clicks': 50,
+      'groups.0.ctr': 0.2,
+      'groups.1.ctr': 0.6,
+    },
   },
   {
     name: 'machines are set aside: Apple prefetch, a scanner burst with HEAD; raw keeps them; privacy-hidden counted',
@@ -221,11 +272,32 @@ export const METRIC_CASES: MetricCase[] = [
       // Apple Mail Privacy Protection fetches the pixel of m0 and m1: bare UA from Apple's 17/8.
       ...on('open', [0, 1], 'm', 3, { ip: '17.58.101.4', user_agent: 'Mozilla/5.0' }),
       // A mail-security scanner clicks every link of m2 within a second of delivery, HEAD first.
-      { type: 'click', ts: at(0.06), message: 'm2', url: 'https://a.example.com/', ip: '40.94.12.7', user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)', method: 'HEAD' },
+      {
+        type: 'click',
+        ts: at(0.06),
+        message: 'm2',
+        url: 'https://a.example.com/',
+        ip: '40.94.12.7',
+        user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
+        method: 'HEAD',
+      },
       { type: 'click', ts: at(0.065), message: 'm2', url: 'https://b.example.com/', ip: '40.94.12.7', user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' },
       // A person opens m1 and clicks one link 40 s after delivery, from home: fast, but human.
-      { type: 'open', ts: at(0.6), message: 'm1', ip: '73.12.40.8', user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148' },
-      { type: 'click', ts: at(0.7), message: 'm1', url: 'https://a.example.com/', ip: '73.12.40.8', user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148' },
+      {
+        type: 'open',
+        ts: at(0.6),
+        message: 'm1',
+        ip: '73.12.40.8',
+        user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
+      },
+      {
+        type: 'click',
+        ts: at(0.7),
+        message: 'm1',
+        url: 'https://a.example.com/',
+        ip: '73.12.40.8',
+        user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
+      },
     ],
     query: { campaign: 'mach' },
     expect: {
@@ -248,8 +320,22 @@ export const METRIC_CASES: MetricCase[] = [
     name: 'ad clicks from crawlers and scripts are machine; CTR counts people',
     events: [
       ...Array.from({ length: 1000 }, (_, i) => ({ type: 'impression', ts: at(i % 60), campaign: 'adm', ad: 'x', id: `im${i}` })),
-      ...Array.from({ length: 5 }, (_, i) => ({ type: 'click', ts: at(i), campaign: 'adm', ad: 'x', ip: `73.1.2.${i}`, user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 Safari/605.1.15' })),
-      { type: 'click', ts: at(7), campaign: 'adm', ad: 'x', ip: '66.249.66.1', user_agent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+      ...Array.from({ length: 5 }, (_, i) => ({
+        type: 'click',
+        ts: at(i),
+        campaign: 'adm',
+        ad: 'x',
+        ip: `73.1.2.${i}`,
+        user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 Safari/605.1.15',
+      })),
+      {
+        type: 'click',
+        ts: at(7),
+        campaign: 'adm',
+        ad: 'x',
+        ip: '66.249.66.1',
+        user_agent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+      },
       { type: 'click', ts: at(8), campaign: 'adm', ad: 'x', ip: '3.4.5.6', user_agent: 'python-requests/2.31.0' },
     ],
     query: { campaign: 'adm' },

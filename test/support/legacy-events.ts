@@ -7,7 +7,23 @@ import type { RawEvent } from './conformance-cases.js';
 import { ParamBag } from '../../src/store/dialect.js';
 import type { Store } from '../../src/store/store.js';
 
-const COLUMNS = ['id', 'type', 'ts', 'message', 'campaign', 'recipient', 'step', 'variant', 'segment', 'ad', 'url', 'ip', 'user_agent', 'method', 'value'] as const;
+const COLUMNS = [
+  'id',
+  'type',
+  'ts',
+  'message',
+  'campaign',
+  'recipient',
+  'step',
+  'variant',
+  'segment',
+  'ad',
+  'url',
+  'ip',
+  'user_agent',
+  'method',
+  'value',
+] as const;
 
 function parsed(raw: readonly RawEvent[]): Array<Record<(typeof COLUMNS)[number], string | number | null>> {
   return raw.map((r) => {
@@ -28,7 +44,11 @@ export async function storeUnchecked(store: Store, raw: readonly RawEvent[]): Pr
   if (store.kind === 'duckdb') {
     for (const e of events) {
       const bag = new ParamBag();
-      const values = COLUMNS.map((c) => (e[c] === null || e[c] === undefined ? 'NULL' : store.dialect.param(bag, e[c], typeof e[c] === 'number' ? (c === 'value' ? 'Float64' : 'Int64') : 'String')));
+      const values = COLUMNS.map((c) =>
+        e[c] === null || e[c] === undefined
+          ? 'NULL'
+          : store.dialect.param(bag, e[c], typeof e[c] === 'number' ? (c === 'value' ? 'Float64' : 'Int64') : 'String'),
+      );
       await store.query({
         sql: `INSERT INTO events (${COLUMNS.join(', ')}, ingested_at) SELECT ${values.join(', ')}, (SELECT coalesce(max(ingested_at), 0) + 1 FROM events)`,
         params: bag.params,

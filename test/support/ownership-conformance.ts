@@ -43,7 +43,10 @@ async function assertOtherIsItsOwn(store: Store, sent: number, label: string): P
 
 function assertNoIntruders(events: ExportedEvent[], label: string): void {
   for (const e of events) {
-    assert.ok(e.campaign === undefined || e.campaign === O.owner || e.type !== 'sent', `${label}: a sent of another campaign in the owner's export: ${JSON.stringify(e)}`);
+    assert.ok(
+      e.campaign === undefined || e.campaign === O.owner || e.type !== 'sent',
+      `${label}: a sent of another campaign in the owner's export: ${JSON.stringify(e)}`,
+    );
     assert.doesNotMatch(String(e.recipient ?? ''), /intruder|legacy/, `${label}: ${JSON.stringify(e)}`);
   }
 }
@@ -107,11 +110,7 @@ export function ownershipConformance(backend: string, open: OpenStore): void {
         assert.equal(page[0].totals.sent, before[0].totals.sent, when);
         assert.equal(page[0].totals.total_clicks, before[0].totals.total_clicks + 1, `${when}: the later click is the owner's`);
         const variants = (r: (typeof page)[number] | undefined) => r?.groups.map((g) => [g.key, 'sent' in g ? g.sent : null]);
-        assert.deepEqual(
-          variants(page[1]),
-          variants(before[1]),
-          `${when}: the other campaign's sent lends the message no variant`,
-        );
+        assert.deepEqual(variants(page[1]), variants(before[1]), `${when}: the other campaign's sent lends the message no variant`);
         await assertOtherIsItsOwn(store, 2, when);
         assertNoIntruders(await exported(store, O.owner), `${when}: the owner's export`);
         await reclassify(store);

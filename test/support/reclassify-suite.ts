@@ -39,9 +39,26 @@ const EDGE: Record<string, string>[] = [
   { id: 'orphan-click', type: 'click', ts: iso(T0 + MIN), message: 'orphan', url: 'https://a.example.com/', ip: '73.1.2.3', user_agent: '' },
   { id: 'sent-odd', type: 'sent', ts: iso(T0), message: ODD, campaign: 'edge', recipient: 'b@example.com' },
   { id: 'q"1,\n2\\', type: 'open', ts: iso(T0 + 2 * MIN), message: ODD, ip: '17.58.101.4', user_agent: 'Mozilla/5.0' },
-  { id: '{p0:String}', type: 'click', ts: iso(T0 + 2 * MIN), message: ODD, url: 'https://a.example.com/?q="x"', ip: AZURE, user_agent: 'curl/8.0', method: 'HEAD' },
+  {
+    id: '{p0:String}',
+    type: 'click',
+    ts: iso(T0 + 2 * MIN),
+    message: ODD,
+    url: 'https://a.example.com/?q="x"',
+    ip: AZURE,
+    user_agent: 'curl/8.0',
+    method: 'HEAD',
+  },
   { id: 'same-ts-a', type: 'click', ts: iso(T0 + 2 * MIN), message: ODD, url: 'https://b.example.com/', ip: AZURE, user_agent: 'curl/8.0' },
-  { id: 'ad-bot', type: 'click', ts: iso(T0 + 3 * MIN), campaign: 'ad-edge', ad: 'x', ip: '66.249.66.1', user_agent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+  {
+    id: 'ad-bot',
+    type: 'click',
+    ts: iso(T0 + 3 * MIN),
+    campaign: 'ad-edge',
+    ad: 'x',
+    ip: '66.249.66.1',
+    user_agent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+  },
   { id: 'ad-person', type: 'click', ts: iso(T0 + 4 * MIN), campaign: 'ad-edge', ad: 'x', ip: '73.9.9.9', user_agent: CHROME },
   { id: 'ad-imp', type: 'impression', ts: iso(T0 + 2 * MIN), campaign: 'ad-edge', ad: 'x' },
 ];
@@ -55,9 +72,15 @@ interface Stored {
 }
 
 /** Every stored event with its verdict, and the verdict the reference gives it (over the same events). */
-async function storedAndReference(store: Store, leaveOut: ReadonlySet<string> = new Set()): Promise<{ stored: Map<string, Stored>; reference: Map<string, Stored> }> {
+async function storedAndReference(
+  store: Store,
+  leaveOut: ReadonlySet<string> = new Set(),
+): Promise<{ stored: Map<string, Stored>; reference: Map<string, Stored> }> {
   const d = store.dialect;
-  const rows = await store.query({ sql: `SELECT id, type, ts, message, url, ip, user_agent, method, machine, reasons, classifier_version FROM ${d.events(d.true)} AS e`, params: {} });
+  const rows = await store.query({
+    sql: `SELECT id, type, ts, message, url, ip, user_agent, method, machine, reasons, classifier_version FROM ${d.events(d.true)} AS e`,
+    params: {},
+  });
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
   const events = rows
     .filter((r) => !leaveOut.has(String(r.id)))
@@ -72,7 +95,9 @@ async function storedAndReference(store: Store, leaveOut: ReadonlySet<string> = 
       method: r.method === 'HEAD' ? ('HEAD' as const) : r.method === 'GET' ? ('GET' as const) : null,
     }));
   const verdicts = classifyEvents(events);
-  const stored = new Map(rows.map((r) => [String(r.id), { id: String(r.id), machine: Boolean(Number(r.machine)), reasons: text(r.reasons), version: text(r.classifier_version) }]));
+  const stored = new Map(
+    rows.map((r) => [String(r.id), { id: String(r.id), machine: Boolean(Number(r.machine)), reasons: text(r.reasons), version: text(r.classifier_version) }]),
+  );
   const reference = new Map(
     events.map((e) => {
       const v = verdicts.get(e.id);

@@ -19,7 +19,14 @@ export function registerCampaigns(program: Command): void {
       out(
         table(
           ['campaign', 'kind', 'messages', 'impressions', 'first event', 'last event'],
-          list.map((c) => [c.campaign, c.kind, fmtInt(c.messages), fmtInt(c.impressions), c.first_ts.slice(0, 16).replace('T', ' '), c.last_ts.slice(0, 16).replace('T', ' ')]),
+          list.map((c) => [
+            c.campaign,
+            c.kind,
+            fmtInt(c.messages),
+            fmtInt(c.impressions),
+            c.first_ts.slice(0, 16).replace('T', ' '),
+            c.last_ts.slice(0, 16).replace('T', ' '),
+          ]),
         ),
       );
     });

@@ -22,7 +22,9 @@ export function registerDemo(program: Command): void {
       const started = performance.now();
       const { counts, campaigns } = await withStore(opts, (store) => loadDemo(store, { seed, now }));
       const secs = ((performance.now() - started) / 1000).toFixed(1);
-      out(`Demo database ${describeStore(opts)}: ${counts.inserted.toLocaleString('en-US')} events stored (${counts.duplicates.toLocaleString('en-US')} were already there) in ${secs} s.`);
+      out(
+        `Demo database ${describeStore(opts)}: ${counts.inserted.toLocaleString('en-US')} events stored (${counts.duplicates.toLocaleString('en-US')} were already there) in ${secs} s.`,
+      );
       out('Campaigns:');
       for (const c of campaigns) out(`  ${c.id.padEnd(14)} ${c.description}`);
       out('');

@@ -32,7 +32,8 @@ export function registerImport(program: Command): void {
           for (const file of files) {
             try {
               const r = await importFile(store, file, {
-                onProgress: (p) => progress.update(p.committing ? `${file}: ${n(p.lines)} lines read, storing them` : `${file}: ${n(p.lines)} lines read`, p.committing),
+                onProgress: (p) =>
+                  progress.update(p.committing ? `${file}: ${n(p.lines)} lines read, storing them` : `${file}: ${n(p.lines)} lines read`, p.committing),
               });
               progress.clear();
               results.push(r);
@@ -52,7 +53,11 @@ export function registerImport(program: Command): void {
         { memoryLimit: '256MB' },
       );
       if (failed > 0) {
-        throw new ClickrateError('CR_ERR_BAD_FILE', `${failed} of ${files.length} file${files.length > 1 ? 's were' : ' was'} not imported (reasons above); the other files are stored`, { failed });
+        throw new ClickrateError(
+          'CR_ERR_BAD_FILE',
+          `${failed} of ${files.length} file${files.length > 1 ? 's were' : ' was'} not imported (reasons above); the other files are stored`,
+          { failed },
+        );
       }
     });
 }
@@ -66,7 +71,9 @@ export function registerImport(program: Command): void {
 async function classifyImported(store: Store, results: readonly ImportFileResult[], json: boolean, progress: ProgressLine): Promise<void> {
   if (store instanceof DuckDbStore) await store.setMemoryLimit('1GB');
   try {
-    const c = await reclassify(store, { onProgress: (done, total) => progress.update(`classifying: ${n(done)} of ${n(total)} opens and clicks`) }).finally(() => progress.clear());
+    const c = await reclassify(store, { onProgress: (done, total) => progress.update(`classifying: ${n(done)} of ${n(total)} opens and clicks`) }).finally(() =>
+      progress.clear(),
+    );
     if (!json) out(`classified ${n(c.events)} events (${n(c.machine)} machine) in ${(c.ms / 1000).toFixed(1)} s`);
   } catch (err) {
     if (!isClickrateError(err)) throw err;

@@ -30,7 +30,12 @@ export function registerKeys(program: Command): void {
       const list = await withStore(opts, (store) => store.listApiKeys());
       const shown = list.map(({ hash: _hash, ...k }) => k);
       if (opts.json) return out(JSON.stringify(shown, null, 2));
-      out(table(['id', 'name', 'starts with', 'created', 'revoked'], shown.map((k) => [k.id, k.name, `${k.prefix}…`, new Date(k.created_at).toISOString(), k.revoked_at ? new Date(k.revoked_at).toISOString() : null])));
+      out(
+        table(
+          ['id', 'name', 'starts with', 'created', 'revoked'],
+          shown.map((k) => [k.id, k.name, `${k.prefix}…`, new Date(k.created_at).toISOString(), k.revoked_at ? new Date(k.revoked_at).toISOString() : null]),
+        ),
+      );
     });
   keys
     .command('revoke')

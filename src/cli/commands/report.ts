@@ -12,7 +12,8 @@ interface ReportOptions {
   by?: string;
   window?: string;
   control?: string;
-  db?: string; store?: string;
+  db?: string;
+  store?: string;
   json?: boolean;
   csv?: boolean;
 }

@@ -16,7 +16,8 @@ interface WrapOptions {
   variant?: string;
   segment?: string;
   baseUrl?: string;
-  db?: string; store?: string;
+  db?: string;
+  store?: string;
   text?: boolean;
   tracking: string;
   pixel: boolean;
@@ -59,11 +60,20 @@ export function registerWrap(program: Command): void {
     .option('--json', 'print the whole result (message id, links, warnings) as JSON')
     .action(async (opts: WrapOptions) => {
       const step = opts.step === undefined ? undefined : Number(opts.step);
-      if (step !== undefined && (!Number.isInteger(step) || step < 1)) throw new ClickrateError('CR_ERR_BAD_INPUT', `--step must be a whole number ≥ 1, got '${opts.step}'`);
+      if (step !== undefined && (!Number.isInteger(step) || step < 1))
+        throw new ClickrateError('CR_ERR_BAD_INPUT', `--step must be a whole number ≥ 1, got '${opts.step}'`);
       const body = await readStdin();
       const { keyring } = loadOrCreateKeyring(storeSidecarBase(opts));
       const result = wrapMessage(
-        { [opts.text ? 'text' : 'html']: body, campaign: opts.campaign, recipient: opts.recipient, message: opts.message, step, variant: opts.variant, segment: opts.segment },
+        {
+          [opts.text ? 'text' : 'html']: body,
+          campaign: opts.campaign,
+          recipient: opts.recipient,
+          message: opts.message,
+          step,
+          variant: opts.variant,
+          segment: opts.segment,
+        },
         {
           baseUrl: opts.baseUrl ?? process.env.CLICKRATE_BASE_URL ?? 'http://localhost:8080',
           keyring,

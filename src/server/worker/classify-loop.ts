@@ -53,7 +53,14 @@ export class ClassifyLoop implements Classifier {
   private busy = false;
   private lastEnd = 0;
   private running = false;
-  private readonly counters: Omit<ClassifyStats, 'paced' | 'everyMs' | 'maxLagMs'> = { passes: 0, failures: 0, lastPassAt: null, lastPassMs: null, lastEvents: 0, lastError: null };
+  private readonly counters: Omit<ClassifyStats, 'paced' | 'everyMs' | 'maxLagMs'> = {
+    passes: 0,
+    failures: 0,
+    lastPassAt: null,
+    lastPassMs: null,
+    lastEvents: 0,
+    lastError: null,
+  };
 
   constructor(
     private readonly store: Store,

@@ -94,7 +94,9 @@ export function handleMethods(v: unknown): string[] | null {
 
 /** A generator or other iterable that is not an array: sent as the array it yields. */
 export function isLooseIterable(v: unknown): v is Iterable<unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && Symbol.iterator in v && !(v instanceof Map) && !(v instanceof Set);
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && Symbol.iterator in v && !(v instanceof Map) && !(v instanceof Set)
+  );
 }
 
 export function toWireError(err: unknown): WireError {

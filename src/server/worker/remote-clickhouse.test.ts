@@ -11,7 +11,7 @@ let n = 0;
 
 storeConformanceSuite('remote clickhouse', async () => (await StoreWorker.start({ store: { store: local.server.url(`remote${++n}`) } })).store);
 
-test('[remote clickhouse] the remote store says what the worker\'s store can do: batched inserts, concurrent report queries', async () => {
+test("[remote clickhouse] the remote store says what the worker's store can do: batched inserts, concurrent report queries", async () => {
   const store = (await StoreWorker.start({ store: { store: local.server.url(`remote${++n}`) } })).store;
   try {
     // Without these, serve on ClickHouse would insert in small batches and run a report's statements one by one.

@@ -34,12 +34,21 @@ test('[remote duckdb] a store error crosses with its code; a store that cannot o
   await assert.rejects(StoreWorker.start({ store: { store: 'nosuch://x' } }), { code: 'CR_ERR_CONFIG' });
 });
 
-
-test('[remote duckdb] the classifier\'s figures: its settings from the start, each pass as soon as the pass is done', async () => {
+test("[remote duckdb] the classifier's figures: its settings from the start, each pass as soon as the pass is done", async () => {
   const worker = await StoreWorker.start({ store: { db: join(dir, `w${++n}.duckdb`) }, classifyEveryMs: 20, maxLagMs: 4000 });
   try {
     // Before any pass: the configured settings, not zeros standing in for them.
-    assert.deepEqual(worker.stats(), { passes: 0, failures: 0, lastPassAt: null, lastPassMs: null, lastEvents: 0, lastError: null, paced: false, everyMs: 20, maxLagMs: 4000 });
+    assert.deepEqual(worker.stats(), {
+      passes: 0,
+      failures: 0,
+      lastPassAt: null,
+      lastPassMs: null,
+      lastEvents: 0,
+      lastError: null,
+      paced: false,
+      everyMs: 20,
+      maxLagMs: 4000,
+    });
     const session = await worker.store.beginIngest();
     await session.append(toIngest([...sends(3, 'fig'), ...on('click', range(0, 3), 'm', 60, { url: 'https://example.com/a' })]));
     await session.commit();

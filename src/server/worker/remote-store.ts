@@ -4,7 +4,18 @@ import type { CompiledQuery, SqlDialect } from '../../store/dialect.js';
 import { ClickHouseDialect } from '../../store/clickhouse/dialect.js';
 import { DuckDbDialect } from '../../store/duckdb/dialect.js';
 import type { StoreCapabilities } from './protocol.js';
-import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictChunk, VerdictGroup, VerdictPass, VerdictPassOptions, VerdictRow } from '../../store/store.js';
+import type {
+  ApiKeyRecord,
+  IngestSession,
+  Row,
+  Store,
+  TemplateRecord,
+  VerdictChunk,
+  VerdictGroup,
+  VerdictPass,
+  VerdictPassOptions,
+  VerdictRow,
+} from '../../store/store.js';
 
 /** Sends method `m` of handle `h` (0: the store) with arguments `a` to the worker. */
 export type RemoteCall = (h: number, m: string, a: unknown[]) => Promise<unknown>;

@@ -30,10 +30,18 @@ export class StoreWorker implements Classifier {
   private classified: ClassifyStats;
   private busy = false;
 
-  private constructor(worker: Worker, ready: Extract<FromWorker, { t: 'ready' }>, private readonly onLog: (msg: string, err: string) => void) {
+  private constructor(
+    worker: Worker,
+    ready: Extract<FromWorker, { t: 'ready' }>,
+    private readonly onLog: (msg: string, err: string) => void,
+  ) {
     this.worker = worker;
     this.classified = ready.stats;
-    this.store = new RemoteStore(ready, (h, m, a) => this.call(h, m, a), () => this.close());
+    this.store = new RemoteStore(
+      ready,
+      (h, m, a) => this.call(h, m, a),
+      () => this.close(),
+    );
     worker.on('message', (msg: FromWorker) => this.receive(msg));
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => this.fail(new Error(`the store worker exited (code ${code})`)));

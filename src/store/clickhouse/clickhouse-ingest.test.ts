@@ -35,7 +35,14 @@ interface IngestCase {
 const CASES: IngestCase[] = [
   {
     name: 'duplicates within and across slices keep the first occurrence',
-    batches: [[...withIds(sends(6, 'c'), 's'), click('x', 'm0', { url: 'https://first.example.com/' }), click('x', 'm1', { url: 'https://second.example.com/' }), click('s3', 'm3')]],
+    batches: [
+      [
+        ...withIds(sends(6, 'c'), 's'),
+        click('x', 'm0', { url: 'https://first.example.com/' }),
+        click('x', 'm1', { url: 'https://second.example.com/' }),
+        click('s3', 'm3'),
+      ],
+    ],
     counts: [{ inserted: 7, duplicates: 2 }],
     expect: { x: 'c', s3: 'c', s5: 'c' },
   },
@@ -130,7 +137,10 @@ test('[clickhouse] sliced commit: a failure after the slices, before the final i
     const session = (await store.beginIngest()) as ClickHouseIngestSession;
     await session.append(validateEvents([...withIds(sends(6, 'c', 'n'), 'n'), click('k', 'n1')]).events);
     // A table in the way of the last preparation step: every id slice has run when commit fails.
-    const res = await fetch(`http://127.0.0.1:${local.server.httpPort}/?database=fail${n}`, { method: 'POST', body: `CREATE TABLE ${session.tables.ready} (x UInt8) ENGINE = Log` });
+    const res = await fetch(`http://127.0.0.1:${local.server.httpPort}/?database=fail${n}`, {
+      method: 'POST',
+      body: `CREATE TABLE ${session.tables.ready} (x UInt8) ENGINE = Log`,
+    });
     assert.equal(res.status, 200);
     await assert.rejects(session.commit(), { code: 'CR_ERR_STORE' });
     assert.equal(await count('SELECT count() AS n FROM events'), 3);

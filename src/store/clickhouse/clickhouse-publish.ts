@@ -81,9 +81,12 @@ export async function publish(conn: ClickHouseConnection, t: PublishTables, slic
   const refused = Number(r?.n_refused ?? 0) > 0 ? await refusedRows(conn, t, strict, Number(r?.n_refused)) : [];
   // The only statement that writes to `events`: a plain copy of a prepared table, nothing left to fail on
   // for lack of memory.
-  await conn.command(`INSERT INTO events (id, ${COLS}, msg_campaign, ingested_at) SELECT id, ${COLS}, msg_campaign, {stamp:Int64} FROM ${t.ready} WHERE refused = 0`, {
-    stamp: { value: stamp, type: 'Int64' },
-  });
+  await conn.command(
+    `INSERT INTO events (id, ${COLS}, msg_campaign, ingested_at) SELECT id, ${COLS}, msg_campaign, {stamp:Int64} FROM ${t.ready} WHERE refused = 0`,
+    {
+      stamp: { value: stamp, type: 'Int64' },
+    },
+  );
   return { inserted: Number(r?.n ?? 0), refused };
 }
 

@@ -68,7 +68,10 @@ test('[clickhouse] API keys, templates, explain and schema versions', async () =
     assert.equal(x.campaign, 'x');
     assert.equal(x.events[1]?.verdict, 'machine');
     assert.ok(x.events[1]?.classifier_version);
-    const res = await fetch(`http://127.0.0.1:${local.server.httpPort}/?database=${db}`, { method: 'POST', body: "INSERT INTO schema_migrations VALUES (999, 'from the future', 0)" });
+    const res = await fetch(`http://127.0.0.1:${local.server.httpPort}/?database=${db}`, {
+      method: 'POST',
+      body: "INSERT INTO schema_migrations VALUES (999, 'from the future', 0)",
+    });
     assert.equal(res.status, 200);
   } finally {
     await store.close();

@@ -65,12 +65,17 @@ export class ClickHouseStore implements Store {
   /** Applies every migration newer than the store's version; refuses a store from a newer build. */
   private async migrate(): Promise<void> {
     const { cluster, database } = this.config;
-    await this.conn.command('CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, description String, applied_at Int64) ENGINE = MergeTree ORDER BY version');
+    await this.conn.command(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, description String, applied_at Int64) ENGINE = MergeTree ORDER BY version',
+    );
     const [row] = await this.conn.query({ sql: 'SELECT max(version) AS v FROM schema_migrations', params: {} });
     const current = Number(row?.v ?? 0);
     const latest = CLICKHOUSE_MIGRATIONS.at(-1)?.version ?? 0;
     if (current > latest) {
-      throw new ClickrateError('CR_ERR_MIGRATION', `ClickHouse database ${database} has schema version ${current}, newer than this build knows (${latest}); upgrade clickrate`);
+      throw new ClickrateError(
+        'CR_ERR_MIGRATION',
+        `ClickHouse database ${database} has schema version ${current}, newer than this build knows (${latest}); upgrade clickrate`,
+      );
     }
     for (const m of CLICKHOUSE_MIGRATIONS) {
       if (m.version <= current) continue;
@@ -82,7 +87,9 @@ export class ClickHouseStore implements Store {
           }
           // No ZooKeeper, so no ON CLUSTER DDL: each shard gets its local table over its own connection.
           await this.onShards((shard) => shard.command(`CREATE TABLE IF NOT EXISTS ${t.name}_local (${t.columns}) ENGINE = ${t.engine}`));
-          await this.conn.command(`CREATE TABLE IF NOT EXISTS ${t.name} (${t.columns}) ENGINE = Distributed(${cluster}, ${database}, ${t.name}_local, ${t.shardingKey})`);
+          await this.conn.command(
+            `CREATE TABLE IF NOT EXISTS ${t.name} (${t.columns}) ENGINE = Distributed(${cluster}, ${database}, ${t.name}_local, ${t.shardingKey})`,
+          );
         }
         for (const stmt of m.coordinator) await this.conn.command(stmt);
         for (const name of m.dropShardTables ?? []) {
@@ -109,7 +116,10 @@ export class ClickHouseStore implements Store {
   }
 
   private async dropAbandonedStaging(): Promise<void> {
-    const rows = await this.conn.query({ sql: `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, '${STAGE_PREFIX}')`, params: {} });
+    const rows = await this.conn.query({
+      sql: `SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, '${STAGE_PREFIX}')`,
+      params: {},
+    });
     for (const r of rows) {
       const name = String(r.name);
       const born = Number(name.slice(STAGE_PREFIX.length).split('_')[0]);
@@ -166,7 +176,9 @@ export class ClickHouseStore implements Store {
   }
 
   async saveTemplate(t: TemplateRecord): Promise<void> {
-    await this.conn.insert('templates', [{ campaign: t.campaign, step: t.step ?? 0, variant: t.variant ?? '', html: t.html, saved_at: t.saved_at, ver: this.stamp() }]);
+    await this.conn.insert('templates', [
+      { campaign: t.campaign, step: t.step ?? 0, variant: t.variant ?? '', html: t.html, saved_at: t.saved_at, ver: this.stamp() },
+    ]);
   }
 
   private latestTemplates(where: string): string {
@@ -178,7 +190,12 @@ export class ClickHouseStore implements Store {
       sql: `SELECT campaign, step, variant, t_saved FROM (${this.latestTemplates('campaign = {c:String}')}) ORDER BY step, variant`,
       params: { c: { value: campaign, type: 'String' } },
     });
-    return rows.map((r) => ({ campaign: String(r.campaign), step: Number(r.step) || null, variant: r.variant ? String(r.variant) : null, saved_at: Number(r.t_saved) }));
+    return rows.map((r) => ({
+      campaign: String(r.campaign),
+      step: Number(r.step) || null,
+      variant: r.variant ? String(r.variant) : null,
+      saved_at: Number(r.t_saved),
+    }));
   }
 
   async getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null> {

@@ -72,7 +72,10 @@ export class ClickHouseVerdictPass implements VerdictPass {
       let scope = '1';
       // Fewer verdict rows than half the events: at least half are stale (after an import). Then every
       // message is read: cheaper than finding the stale ones, and the others' verdicts come out the same.
-      const [sizes] = await conn.query({ sql: 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM campaign_verdicts) AS verdicts', params: {} });
+      const [sizes] = await conn.query({
+        sql: 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM campaign_verdicts) AS verdicts',
+        params: {},
+      });
       const everything = opts.all || Number(sizes?.verdicts ?? 0) * 2 < Number(sizes?.events ?? 0);
       if (!everything) {
         // Stale events once, in a table: the scope below needs them twice and 18.16 has no CTEs to share.
@@ -96,7 +99,10 @@ export class ClickHouseVerdictPass implements VerdictPass {
         everything ? {} : v,
       );
       const parts = await conn.query({ sql: `SELECT part, countIf(type IN ('open', 'click')) AS n, count() AS total FROM ${work} GROUP BY part`, params: {} });
-      const chunks = planChunks(parts.map((p) => ({ part: Number(p.part), n: Number(p.n) })), opts.chunkEvents);
+      const chunks = planChunks(
+        parts.map((p) => ({ part: Number(p.part), n: Number(p.n) })),
+        opts.chunkEvents,
+      );
       const pending = chunks.reduce((sum, c) => sum + c.n, 0);
       const events = parts.reduce((sum, p) => sum + Number(p.total), 0);
       const pass = new ClickHouseVerdictPass(conn, stamp, opts.version, work, staleTable, pending, events);

@@ -22,11 +22,15 @@ test('bad addresses are refused by name, without the password', () => {
     ['http://ch1/db', /the scheme must be clickhouse:\/\//],
   ];
   for (const [url, message] of table) {
-    assert.throws(() => parseClickHouseUrl(url), (err: Error & { code?: string }) => {
-      assert.equal(err.code, 'CR_ERR_CONFIG');
-      assert.match(err.message, message);
-      assert.ok(!err.message.includes('%E0%A4%A'), 'the password is not shown');
-      return true;
-    }, url);
+    assert.throws(
+      () => parseClickHouseUrl(url),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'CR_ERR_CONFIG');
+        assert.match(err.message, message);
+        assert.ok(!err.message.includes('%E0%A4%A'), 'the password is not shown');
+        return true;
+      },
+      url,
+    );
   }
 });

@@ -38,7 +38,8 @@ export interface LocalServerOptions {
 }
 
 export async function startLocalClickHouse(opts: LocalServerOptions = {}): Promise<LocalClickHouse> {
-  if (!existsSync(CLICKHOUSE_SERVER_BIN)) throw new ClickrateError('CR_ERR_CONFIG', `no ClickHouse server at ${CLICKHOUSE_SERVER_BIN} (apt-get install clickhouse-server)`);
+  if (!existsSync(CLICKHOUSE_SERVER_BIN))
+    throw new ClickrateError('CR_ERR_CONFIG', `no ClickHouse server at ${CLICKHOUSE_SERVER_BIN} (apt-get install clickhouse-server)`);
   const httpPort = opts.httpPort ?? (await freePort());
   const tcpPort = opts.tcpPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'clickrate-ch-'));

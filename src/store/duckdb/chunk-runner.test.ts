@@ -31,7 +31,9 @@ test('streaming: a lower limit and a flushing allocator while rows stream in; th
   const instance = await DuckDBInstance.create(':memory:', { memory_limit: '512MB' });
   const conn = await instance.connect();
   const settings = async () =>
-    (await conn.runAndReadAll("SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f")).getRowObjectsJS()[0];
+    (
+      await conn.runAndReadAll("SELECT current_setting('memory_limit') AS m, current_setting('allocator_bulk_deallocation_flush_threshold') AS f")
+    ).getRowObjectsJS()[0];
   try {
     const before = await settings();
     const runner = new ChunkRunner(conn);

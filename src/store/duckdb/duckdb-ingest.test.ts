@@ -135,8 +135,16 @@ const loadCases: Array<{ name: string; change: (c: LoadCheck) => LoadCheck; keep
   { name: 'a file changed since (size)', change: (c) => ({ ...c, file: { ...c.file, size: c.file.size - 1 } }), keeps: false },
   { name: 'a file changed since (time)', change: (c) => ({ ...c, file: { ...c.file, mtimeMs: c.file.mtimeMs - 1000 } }), keeps: false },
   { name: 'a file replaced by another of the same size and time (inode)', change: (c) => ({ ...c, file: { ...c.file, ino: c.file.ino + 1 } }), keeps: false },
-  { name: 'a sampled row that DuckDB read with another campaign', change: (c) => ({ ...c, sample: [SAMPLE[0] as ParsedEvent, { ...(SAMPLE[1] as ParsedEvent), campaign: 'spring' }] }), keeps: false },
-  { name: 'a sampled row that DuckDB read with another method', change: (c) => ({ ...c, sample: [{ ...(SAMPLE[1] as ParsedEvent), method: 'HEAD' }] }), keeps: false },
+  {
+    name: 'a sampled row that DuckDB read with another campaign',
+    change: (c) => ({ ...c, sample: [SAMPLE[0] as ParsedEvent, { ...(SAMPLE[1] as ParsedEvent), campaign: 'spring' }] }),
+    keeps: false,
+  },
+  {
+    name: 'a sampled row that DuckDB read with another method',
+    change: (c) => ({ ...c, sample: [{ ...(SAMPLE[1] as ParsedEvent), method: 'HEAD' }] }),
+    keeps: false,
+  },
   { name: 'a sampled id DuckDB did not store', change: (c) => ({ ...c, sample: [{ ...(SAMPLE[0] as ParsedEvent), id: 'zz' }] }), keeps: false },
   { name: 'a file whose times were set back (change time)', change: (c) => ({ ...c, file: { ...c.file, ctimeMs: c.file.ctimeMs - 1000 } }), keeps: false },
 ];
@@ -159,7 +167,15 @@ for (const c of loadCases) {
       if (kept) assert.deepEqual(await session.commit(), { received: 2, inserted: 2, duplicates: 0 });
       else await session.abort();
       const rows = await store.query({ sql: 'SELECT id, ts, method FROM events ORDER BY id', params: {} });
-      assert.deepEqual(rows, c.keeps ? [{ id: 'a', ts: T0, method: null }, { id: 'b', ts: T0, method: 'GET' }] : []);
+      assert.deepEqual(
+        rows,
+        c.keeps
+          ? [
+              { id: 'a', ts: T0, method: null },
+              { id: 'b', ts: T0, method: 'GET' },
+            ]
+          : [],
+      );
       assert.equal(await flushSetting(), before, 'the session put the allocator setting back');
     });
   });
@@ -190,7 +206,10 @@ for (const c of [
         if (loaded) assert.deepEqual(await session.commit(), { received: 2, inserted: 2, duplicates: 0 });
         else await session.abort();
         const rows = await store.query({ sql: 'SELECT id FROM events ORDER BY id', params: {} });
-        assert.deepEqual(rows.map((r) => r.id), c.loads ? ['a', 'b', ...c.stored] : c.stored);
+        assert.deepEqual(
+          rows.map((r) => r.id),
+          c.loads ? ['a', 'b', ...c.stored] : c.stored,
+        );
       } finally {
         // A failed assertion leaves the session open, and close() would wait for it.
         await session?.abort();

@@ -143,7 +143,11 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     this.received = rows;
     this.inserted = rows;
     if (rows !== check.rows) return false;
-    const r = await this.conn.runAndReadAll('SELECT sum(ts % $m) AS s FROM events WHERE ingested_at = $stamp', { m: TS_CHECK_MODULUS, stamp: this.stamp }, { m: BIGINT, stamp: BIGINT });
+    const r = await this.conn.runAndReadAll(
+      'SELECT sum(ts % $m) AS s FROM events WHERE ingested_at = $stamp',
+      { m: TS_CHECK_MODULUS, stamp: this.stamp },
+      { m: BIGINT, stamp: BIGINT },
+    );
     // A HUGEINT (bigint), NULL over no rows.
     if (((r.getRowObjectsJS()[0]?.s ?? 0n) as bigint) !== check.tsSum) return false;
     return sameFile(identityOf(await stat(path)), check.file);
@@ -199,7 +203,10 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
       STREAMING_LIMIT_PER_CHUNK_BYTE,
       STREAMING_LIMIT_FLOOR,
     );
-    this.inserted += await this.runner.run(`INSERT INTO events (id, ${COLS}, ingested_at) SELECT id, ${COLS}, ${this.stamp} FROM ${fastRows(parts.length)}`, parts);
+    this.inserted += await this.runner.run(
+      `INSERT INTO events (id, ${COLS}, ingested_at) SELECT id, ${COLS}, ${this.stamp} FROM ${fastRows(parts.length)}`,
+      parts,
+    );
     // A re-imported file shows itself in its first chunk: hand it to the exact path at once.
     if (chunk === 0 && (await this.repeatsStored())) this.conflicted = true;
   }
@@ -334,7 +341,9 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     if (rows.length === 0) return [];
     const refused = toRefused(rows.map((row) => ({ id: String(row.id), message: String(row.message), owner: String(row.owner), named: String(row.named) })));
     if (this.strictMode) throw ownerConflictError(refused, Number(rows[0]?.total ?? refused.length));
-    await this.conn.run(`DELETE FROM events WHERE ingested_at = ${this.stamp} AND id IN (SELECT id FROM ${ID_LIST} c)`, [JSON.stringify(refused.map((e) => e.id))]);
+    await this.conn.run(`DELETE FROM events WHERE ingested_at = ${this.stamp} AND id IN (SELECT id FROM ${ID_LIST} c)`, [
+      JSON.stringify(refused.map((e) => e.id)),
+    ]);
     this.inserted -= refused.length;
     return refused;
   }
@@ -366,4 +375,3 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
     }
   }
 }
-

@@ -14,10 +14,13 @@ export class DuckDbMetadata {
   ) {}
 
   async saveTemplate(t: TemplateRecord): Promise<void> {
-    await this.write(
-      'INSERT OR REPLACE INTO templates VALUES ($campaign, $step, $variant, $html, $saved)',
-      { campaign: t.campaign, step: t.step ?? 0, variant: t.variant ?? '', html: t.html, saved: BigInt(t.saved_at) },
-    );
+    await this.write('INSERT OR REPLACE INTO templates VALUES ($campaign, $step, $variant, $html, $saved)', {
+      campaign: t.campaign,
+      step: t.step ?? 0,
+      variant: t.variant ?? '',
+      html: t.html,
+      saved: BigInt(t.saved_at),
+    });
   }
 
   async listTemplates(campaign: string): Promise<Array<Omit<TemplateRecord, 'html'>>> {
@@ -25,7 +28,12 @@ export class DuckDbMetadata {
       sql: 'SELECT campaign, step, variant, saved_at FROM templates WHERE campaign = $c ORDER BY step, variant',
       params: { c: { value: campaign, type: 'String' } },
     });
-    return rows.map((r) => ({ campaign: String(r.campaign), step: Number(r.step) || null, variant: r.variant ? String(r.variant) : null, saved_at: Number(r.saved_at) }));
+    return rows.map((r) => ({
+      campaign: String(r.campaign),
+      step: Number(r.step) || null,
+      variant: r.variant ? String(r.variant) : null,
+      saved_at: Number(r.saved_at),
+    }));
   }
 
   async getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null> {

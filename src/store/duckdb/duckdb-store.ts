@@ -38,7 +38,10 @@ export class DuckDbStore implements Store {
   readonly readsJsonLines = true;
   private ingestQueue: Promise<void> = Promise.resolve();
   private ingestConn: DuckDBConnection | null = null;
-  private readonly meta = new DuckDbMetadata((q) => this.query(q), (sql, values) => this.write(sql, values));
+  private readonly meta = new DuckDbMetadata(
+    (q) => this.query(q),
+    (sql, values) => this.write(sql, values),
+  );
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -86,7 +89,10 @@ export class DuckDbStore implements Store {
     const current = await schemaVersion(this.conn);
     const latest = DUCKDB_MIGRATIONS.at(-1)?.version ?? 0;
     if (current > latest) {
-      throw new ClickrateError('CR_ERR_MIGRATION', `database ${this.path} has schema version ${current}, newer than this build knows (${latest}); upgrade clickrate`);
+      throw new ClickrateError(
+        'CR_ERR_MIGRATION',
+        `database ${this.path} has schema version ${current}, newer than this build knows (${latest}); upgrade clickrate`,
+      );
     }
     for (const m of DUCKDB_MIGRATIONS) {
       if (m.version <= current) continue;
@@ -165,7 +171,9 @@ export class DuckDbStore implements Store {
       a.closeSync();
       await conn.run('BEGIN TRANSACTION');
       try {
-        await conn.run(markDirty('FROM events, temp.verdict_rows v WHERE events.id = v.id AND (events.machine <> v.machine OR events.reasons IS DISTINCT FROM v.reasons)'));
+        await conn.run(
+          markDirty('FROM events, temp.verdict_rows v WHERE events.id = v.id AND (events.machine <> v.machine OR events.reasons IS DISTINCT FROM v.reasons)'),
+        );
         await conn.run(
           'UPDATE events SET machine = v.machine, reasons = v.reasons, classifier_version = $version FROM temp.verdict_rows v WHERE events.id = v.id',
           { version },
@@ -291,7 +299,8 @@ function toRows(names: string[], columns: unknown[][], count: number): Row[] {
     const row: Row = {};
     for (let j = 0; j < names.length; j++) {
       const v = columns[j]![i];
-      row[names[j]!] = typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? null : typeof v === 'object' ? String(v) : (v as string | number | boolean);
+      row[names[j]!] =
+        typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? null : typeof v === 'object' ? String(v) : (v as string | number | boolean);
     }
     rows[i] = row;
   }

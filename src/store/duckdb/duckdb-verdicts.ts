@@ -2,7 +2,16 @@
 // into a temp table sorted by part, read back a chunk at a time as one JSON document per message, and
 // verdicts written back slice by slice of the table's row positions, with the other events marked in bulk;
 // the messages whose verdicts changed are marked for message_facts, which the pass refreshes at the end.
-import { BIGINT, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBInstance, type DuckDBMaterializedResult, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  BIGINT,
+  VARCHAR,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBInstance,
+  type DuckDBMaterializedResult,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
 import type { VerdictChunk, VerdictEvent, VerdictGroup, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { planChunks, VERDICT_PARTS, type ChunkRange } from '../verdict-chunks.js';
@@ -134,7 +143,10 @@ export class DuckDbVerdictPass implements VerdictPass {
       step = 'planning chunks';
       await read.run('COMMIT');
       const parts = (await read.runAndReadAll('SELECT part, count(*) AS n FROM cr_vp_work GROUP BY part')).getRowObjectsJS();
-      const chunks = planChunks(parts.map((p) => ({ part: Number(p.part), n: Number(p.n) })), opts.chunkEvents);
+      const chunks = planChunks(
+        parts.map((p) => ({ part: Number(p.part), n: Number(p.n) })),
+        opts.chunkEvents,
+      );
       await write.run('CREATE OR REPLACE TEMP TABLE cr_vp_verdicts (loc BIGINT, id VARCHAR, machine BOOLEAN, reasons VARCHAR)');
       const appender = await write.createAppender('cr_vp_verdicts', 'main', 'temp');
       const pending = chunks.reduce((sum, c) => sum + c.n, 0);
@@ -202,7 +214,9 @@ export class DuckDbVerdictPass implements VerdictPass {
       await conn.run('CREATE OR REPLACE TEMP TABLE cr_vp_sorted AS SELECT * FROM cr_vp_verdicts ORDER BY loc');
       await conn.run('DROP TABLE cr_vp_verdicts');
       step = 'updating events';
-      const withVerdicts = (await conn.runAndReadAll('SELECT DISTINCT loc // $slice AS s FROM cr_vp_sorted', { slice: this.sliceRows }, { slice: BIGINT })).getRowObjectsJS();
+      const withVerdicts = (
+        await conn.runAndReadAll('SELECT DISTINCT loc // $slice AS s FROM cr_vp_sorted', { slice: this.sliceRows }, { slice: BIGINT })
+      ).getRowObjectsJS();
       const slices = new Set([...this.staleSlices, ...withVerdicts.map((r) => Number(r.s))]);
       for (const k of [...slices].sort((a, b) => a - b)) await this.writeSlice(k * this.sliceRows, (k + 1) * this.sliceRows);
       // Its memory goes to the facts below: kept, it failed them at 256 MB over 10M events (pinned blocks).
@@ -249,7 +263,11 @@ export class DuckDbVerdictPass implements VerdictPass {
         { lo, hi },
         { lo: BIGINT, hi: BIGINT },
       );
-      await conn.run(`UPDATE events SET machine = x.machine, reasons = x.reasons, classifier_version = $v ${joined} AND events.reasons IS DISTINCT FROM x.reasons`, p, t);
+      await conn.run(
+        `UPDATE events SET machine = x.machine, reasons = x.reasons, classifier_version = $v ${joined} AND events.reasons IS DISTINCT FROM x.reasons`,
+        p,
+        t,
+      );
       await conn.run(
         `UPDATE events SET machine = x.machine, classifier_version = $v ${joined}
           AND events.reasons IS NOT DISTINCT FROM x.reasons AND (events.machine <> x.machine OR events.classifier_version IS DISTINCT FROM $v)`,

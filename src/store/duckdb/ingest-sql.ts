@@ -52,7 +52,9 @@ export const COLS = COLUMNS.join(', ');
  * Fast mode's rows of one chunk: the same columns as `chunkRows` less what only the exact path needs
  * (order and digest), which DuckDB would compute anyway.
  */
-export const fastRows = (parts: number) => `(SELECT coalesce(j.id, nullif(k, '')) AS id, CAST(t AS BIGINT) AS ts, upper(j.method) AS method, ${PLAIN.map((c) => `j.${c} AS ${c}`).join(', ')}
+export const fastRows = (
+  parts: number,
+) => `(SELECT coalesce(j.id, nullif(k, '')) AS id, CAST(t AS BIGINT) AS ts, upper(j.method) AS method, ${PLAIN.map((c) => `j.${c} AS ${c}`).join(', ')}
   FROM (SELECT from_json(doc, '${DOC_TYPE}') AS j, t, k
     FROM (SELECT unnest(string_split(decode(d), chr(10))) AS doc, unnest(string_split(ts, ',')) AS t, unnest(string_split(ks, ',')) AS k
       FROM (VALUES ${partValues(parts)}) v(d, ts, ks, part)))) d`;

@@ -37,4 +37,9 @@ export type { Range } from '../../benchmarks.js';
 export type EmailMetrics = EmailGroup;
 export type EmailReport = Omit<ServerEmailReport, 'groups'> & { groups: EmailGroup[] };
 export type LinkReport = Omit<ServerEmailReport, 'groups'> & { groups: LinkGroup[] };
-export interface TemplateInfo { campaign: string; step: number | null; variant: string | null; saved_at: number }
+export interface TemplateInfo {
+  campaign: string;
+  step: number | null;
+  variant: string | null;
+  saved_at: number;
+}

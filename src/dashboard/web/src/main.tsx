@@ -31,10 +31,16 @@ function App() {
   return (
     <>
       <header class="top">
-        <a class="brand" href="/" data-nav>clickrate</a>
+        <a class="brand" href="/" data-nav>
+          clickrate
+        </a>
         <nav>
-          <a href="/" data-nav>Campaigns</a>
-          <a href="/calculator" data-nav>Calculator</a>
+          <a href="/" data-nav>
+            Campaigns
+          </a>
+          <a href="/calculator" data-nav>
+            Calculator
+          </a>
         </nav>
         <form method="post" action="/logout">
           <button type="submit">Sign out</button>

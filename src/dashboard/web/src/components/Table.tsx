@@ -14,7 +14,15 @@ export interface Column<R> {
   numeric?: boolean;
 }
 
-export function Table<R>(props: { title: string; rows: R[]; columns: Column<R>[]; csvName: string; initialSort?: string; testId?: string; extra?: ComponentChildren }) {
+export function Table<R>(props: {
+  title: string;
+  rows: R[];
+  columns: Column<R>[];
+  csvName: string;
+  initialSort?: string;
+  testId?: string;
+  extra?: ComponentChildren;
+}) {
   const [sort, setSort] = useState<{ key: string; desc: boolean } | null>(props.initialSort ? { key: props.initialSort, desc: true } : null);
   const col = props.columns.find((c) => c.key === sort?.key);
   const rows = col
@@ -42,7 +50,9 @@ export function Table<R>(props: { title: string; rows: R[]; columns: Column<R>[]
         <h2>{props.title}</h2>
         <div class="toolbar">
           {props.extra}
-          <button type="button" onClick={exportCsv}>Export CSV</button>
+          <button type="button" onClick={exportCsv}>
+            Export CSV
+          </button>
         </div>
       </div>
       <table class="data">

@@ -22,7 +22,15 @@ export function TimeChart(props: { title: string; t: number[]; people: number[];
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] } },
         series: [
           {},
-          { label: props.machineLabel ?? 'machines', stroke: '#94a3b8', fill: '#cbd5e1', paths: bars, points: { show: false }, show: machines !== undefined, value: (_u, _v, _s, i) => (i === null ? '' : String(machines?.[i] ?? '')) },
+          {
+            label: props.machineLabel ?? 'machines',
+            stroke: '#94a3b8',
+            fill: '#cbd5e1',
+            paths: bars,
+            points: { show: false },
+            show: machines !== undefined,
+            value: (_u, _v, _s, i) => (i === null ? '' : String(machines?.[i] ?? '')),
+          },
           { label: props.peopleLabel ?? 'people', stroke: '#1d4ed8', fill: '#1d4ed8', paths: bars, points: { show: false } },
         ],
         axes: [{}, { size: 56 }],

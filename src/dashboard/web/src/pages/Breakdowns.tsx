@@ -32,11 +32,44 @@ export function AbTests(props: { report: EmailReport }) {
         { key: 'ctr_ci', label: 'CTR interval', value: (g) => ci(g.ctr_ci) },
         { key: 'ctor', label: 'CTOR', numeric: true, value: (g) => g.ctor, render: (g) => pct(g.ctor) },
         { key: 'ctor_ci', label: 'CTOR interval', value: (g) => ci(g.ctor_ci) },
-        { key: 'lift', label: 'CTR lift vs control', numeric: true, value: (g) => g.comparison?.ctr.lift ?? null, render: (g) => (g.comparison ? signed(g.comparison.ctr.lift) : '—') },
-        { key: 'p', label: 'p-value', numeric: true, value: (g) => g.comparison?.ctr.p_value ?? null, render: (g) => (g.comparison ? pValue(g.comparison.ctr.p_value) : '—') },
-        { key: 'ctor_lift', label: 'CTOR lift', numeric: true, value: (g) => g.comparison?.ctor.lift ?? null, render: (g) => (g.comparison ? `${signed(g.comparison.ctor.lift)} (p ${pValue(g.comparison.ctor.p_value)})` : '—') },
-        { key: 'verdict', label: 'Verdict', value: (g) => verdictOf(g).text, render: (g) => <span class={`verdict ${verdictOf(g).cls}`}>{verdictOf(g).text}</span> },
-        ...(money_ ? [{ key: 'rpr', label: 'Revenue / recipient', numeric: true, value: (g: EmailMetrics) => g.revenue_per_recipient, render: (g: EmailMetrics) => money(g.revenue_per_recipient) }] : []),
+        {
+          key: 'lift',
+          label: 'CTR lift vs control',
+          numeric: true,
+          value: (g) => g.comparison?.ctr.lift ?? null,
+          render: (g) => (g.comparison ? signed(g.comparison.ctr.lift) : '—'),
+        },
+        {
+          key: 'p',
+          label: 'p-value',
+          numeric: true,
+          value: (g) => g.comparison?.ctr.p_value ?? null,
+          render: (g) => (g.comparison ? pValue(g.comparison.ctr.p_value) : '—'),
+        },
+        {
+          key: 'ctor_lift',
+          label: 'CTOR lift',
+          numeric: true,
+          value: (g) => g.comparison?.ctor.lift ?? null,
+          render: (g) => (g.comparison ? `${signed(g.comparison.ctor.lift)} (p ${pValue(g.comparison.ctor.p_value)})` : '—'),
+        },
+        {
+          key: 'verdict',
+          label: 'Verdict',
+          value: (g) => verdictOf(g).text,
+          render: (g) => <span class={`verdict ${verdictOf(g).cls}`}>{verdictOf(g).text}</span>,
+        },
+        ...(money_
+          ? [
+              {
+                key: 'rpr',
+                label: 'Revenue / recipient',
+                numeric: true,
+                value: (g: EmailMetrics) => g.revenue_per_recipient,
+                render: (g: EmailMetrics) => money(g.revenue_per_recipient),
+              },
+            ]
+          : []),
       ]}
     />
   );
@@ -65,7 +98,8 @@ export function StepsTable(props: { report: EmailReport }) {
   );
 }
 
-const templateLabel = (t: TemplateInfo): string => [t.step !== null ? `step ${t.step}` : '', t.variant !== null ? `variant ${t.variant}` : ''].filter(Boolean).join(', ') || 'the message';
+const templateLabel = (t: TemplateInfo): string =>
+  [t.step !== null ? `step ${t.step}` : '', t.variant !== null ? `variant ${t.variant}` : ''].filter(Boolean).join(', ') || 'the message';
 
 export function LinksAndMap(props: { id: string; win: string; links: LinkReport; templates: TemplateInfo[] }) {
   const [pick, setPick] = useState(0);
@@ -82,7 +116,18 @@ export function LinksAndMap(props: { id: string; win: string; links: LinkReport;
           { key: 'url', label: 'Link', value: (g: LinkGroup) => g.key, render: (g: LinkGroup) => <span title={g.key}>{g.key}</span> },
           { key: 'unique_clicks', label: 'Unique clicks', numeric: true, value: (g) => g.unique_clicks, render: (g) => num(g.unique_clicks) },
           { key: 'total_clicks', label: 'Total clicks', numeric: true, value: (g) => g.total_clicks, render: (g) => num(g.total_clicks) },
-          { key: 'share', label: 'Click share', numeric: true, value: (g) => (g.click_share === null ? null : 100 * g.click_share), render: (g) => <span><span class="share" style={{ width: `${Math.round(60 * (g.click_share ?? 0))}px` }} />{pct(g.click_share === null ? null : 100 * g.click_share)}</span> },
+          {
+            key: 'share',
+            label: 'Click share',
+            numeric: true,
+            value: (g) => (g.click_share === null ? null : 100 * g.click_share),
+            render: (g) => (
+              <span>
+                <span class="share" style={{ width: `${Math.round(60 * (g.click_share ?? 0))}px` }} />
+                {pct(g.click_share === null ? null : 100 * g.click_share)}
+              </span>
+            ),
+          },
           { key: 'ctr', label: 'CTR', numeric: true, value: (g) => g.ctr, render: (g) => pct(g.ctr) },
           { key: 'scanner', label: 'Scanner clicks', numeric: true, value: (g) => g.scanner_clicks, render: (g) => num(g.scanner_clicks) },
         ]}
@@ -92,13 +137,20 @@ export function LinksAndMap(props: { id: string; win: string; links: LinkReport;
           <h2>Click map</h2>
           {props.templates.length > 1 && (
             <select aria-label="Template" value={String(pick)} onChange={(e) => setPick(Number((e.target as HTMLSelectElement).value))}>
-              {props.templates.map((t, i) => <option value={String(i)} key={i}>{templateLabel(t)}</option>)}
+              {props.templates.map((t, i) => (
+                <option value={String(i)} key={i}>
+                  {templateLabel(t)}
+                </option>
+              ))}
             </select>
           )}
         </div>
         {tpl ? (
           <>
-            <p class="muted">The message as sent, each link marked with its share of the campaign's unique clicks. Shown in a sandbox: no script runs, no image or link loads from outside.</p>
+            <p class="muted">
+              The message as sent, each link marked with its share of the campaign's unique clicks. Shown in a sandbox: no script runs, no image or link loads
+              from outside.
+            </p>
             <iframe
               class="clickmap"
               title={`Click map of ${props.id}, ${templateLabel(tpl)}`}
@@ -108,7 +160,9 @@ export function LinksAndMap(props: { id: string; win: string; links: LinkReport;
             />
           </>
         ) : (
-          <p class="muted">No template stored for this campaign. Templates are kept when messages are wrapped through <code>POST /api/v1/wrap</code>.</p>
+          <p class="muted">
+            No template stored for this campaign. Templates are kept when messages are wrapped through <code>POST /api/v1/wrap</code>.
+          </p>
         )}
       </section>
     </>

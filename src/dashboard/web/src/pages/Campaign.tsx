@@ -7,10 +7,31 @@ import { navigate } from '../nav';
 import { AbTests, AdsTable, LinksAndMap, StepsTable } from './Breakdowns';
 import { AdMetrics, EmailMetrics, Funnel, Removed } from './EmailSections';
 
-const WINDOWS = [['', 'all time'], ['1h', '1 hour'], ['24h', '24 hours'], ['48h', '48 hours'], ['7d', '7 days'], ['14d', '14 days'], ['30d', '30 days']] as const;
+const WINDOWS = [
+  ['', 'all time'],
+  ['1h', '1 hour'],
+  ['24h', '24 hours'],
+  ['48h', '48 hours'],
+  ['7d', '7 days'],
+  ['14d', '14 days'],
+  ['30d', '30 days'],
+] as const;
 
-interface EmailData { kind: 'email'; totals: EmailReport; steps: EmailReport; variants: EmailReport; links: LinkReport; diagnosis: Diagnosis; templates: TemplateInfo[] }
-interface AdData { kind: 'ads'; totals: AdReport; ads: AdReport; diagnosis: Diagnosis }
+interface EmailData {
+  kind: 'email';
+  totals: EmailReport;
+  steps: EmailReport;
+  variants: EmailReport;
+  links: LinkReport;
+  diagnosis: Diagnosis;
+  templates: TemplateInfo[];
+}
+interface AdData {
+  kind: 'ads';
+  totals: AdReport;
+  ads: AdReport;
+  diagnosis: Diagnosis;
+}
 /** GET /api/v1/campaigns/<id>/page: a campaign page's reports, computed together. */
 type CampaignPage =
   | { kind: 'email'; report: EmailReport; steps: EmailReport; variants: EmailReport; links: LinkReport; diagnosis: Diagnosis; templates: TemplateInfo[] }
@@ -47,7 +68,16 @@ export function CampaignPage(props: { id: string }) {
       // One request for everything but the chart: the server computes the breakdowns in one pass.
       const page = await getJson<CampaignPage>(campaignPath(id, 'page', w));
       if (!live) return;
-      if (page.kind === 'email') setData({ kind: 'email', totals: page.report, steps: page.steps, variants: page.variants, links: page.links, diagnosis: page.diagnosis, templates: page.templates });
+      if (page.kind === 'email')
+        setData({
+          kind: 'email',
+          totals: page.report,
+          steps: page.steps,
+          variants: page.variants,
+          links: page.links,
+          diagnosis: page.diagnosis,
+          templates: page.templates,
+        });
       else setData({ kind: 'ads', totals: page.report, ads: page.ads, diagnosis: page.diagnosis });
     })().catch((e: Error) => live && setError(e.message));
     return () => {
@@ -57,7 +87,10 @@ export function CampaignPage(props: { id: string }) {
 
   useEffect(() => {
     let live = true;
-    getJson<Timeseries>(campaignPath(id, 'timeseries', { window: win, interval })).then((s) => live && setSeries(s), (e: Error) => live && setError(e.message));
+    getJson<Timeseries>(campaignPath(id, 'timeseries', { window: win, interval })).then(
+      (s) => live && setSeries(s),
+      (e: Error) => live && setError(e.message),
+    );
     return () => {
       live = false;
     };
@@ -66,7 +99,11 @@ export function CampaignPage(props: { id: string }) {
   const t = series?.points.map((p) => p.t) ?? [];
   return (
     <>
-      <p><a href="/" data-nav>← All campaigns</a></p>
+      <p>
+        <a href="/" data-nav>
+          ← All campaigns
+        </a>
+      </p>
       <h1>{id}</h1>
       <div class="toolbar">
         {data?.kind !== 'ads' && (
@@ -74,17 +111,27 @@ export function CampaignPage(props: { id: string }) {
             Reporting window
             <select aria-label="Reporting window" value={win} onChange={(e) => setWin((e.target as HTMLSelectElement).value)}>
               {WINDOWS.map(([v, label]) => (
-                <option value={v} key={v}>{v ? `within ${label} of each send` : label}</option>
+                <option value={v} key={v}>
+                  {v ? `within ${label} of each send` : label}
+                </option>
               ))}
             </select>
           </label>
         )}
         <span class="seg" role="group" aria-label="People or raw">
-          <button type="button" class={view === 'people' ? 'on' : ''} aria-pressed={view === 'people'} onClick={() => setView('people')}>People</button>
-          <button type="button" class={view === 'raw' ? 'on' : ''} aria-pressed={view === 'raw'} onClick={() => setView('raw')}>Raw (unfiltered)</button>
+          <button type="button" class={view === 'people' ? 'on' : ''} aria-pressed={view === 'people'} onClick={() => setView('people')}>
+            People
+          </button>
+          <button type="button" class={view === 'raw' ? 'on' : ''} aria-pressed={view === 'raw'} onClick={() => setView('raw')}>
+            Raw (unfiltered)
+          </button>
         </span>
-        <a href={campaignPath(id, 'events.jsonl')} download>Raw events (JSON Lines)</a>
-        <button type="button" class="link" onClick={() => navigate('/calculator')}>Calculator</button>
+        <a href={campaignPath(id, 'events.jsonl')} download>
+          Raw events (JSON Lines)
+        </a>
+        <button type="button" class="link" onClick={() => navigate('/calculator')}>
+          Calculator
+        </button>
       </div>
       {error && <p class="error">{error}</p>}
       {!data && !error && <p class="muted">Loading…</p>}
@@ -97,7 +144,9 @@ export function CampaignPage(props: { id: string }) {
               <h2>Diagnosis</h2>
               <ul class="findings">
                 {data.diagnosis.findings.map((f) => (
-                  <li class={f.tone} key={f.code}>{f.text}</li>
+                  <li class={f.tone} key={f.code}>
+                    {f.text}
+                  </li>
                 ))}
               </ul>
             </section>
@@ -110,7 +159,13 @@ export function CampaignPage(props: { id: string }) {
           <AdMetrics report={data.totals} view={view} diagnosis={data.diagnosis} />
           <section class="card" data-testid="diagnosis">
             <h2>Diagnosis</h2>
-            <ul class="findings">{data.diagnosis.findings.map((f) => <li class={f.tone} key={f.code}>{f.text}</li>)}</ul>
+            <ul class="findings">
+              {data.diagnosis.findings.map((f) => (
+                <li class={f.tone} key={f.code}>
+                  {f.text}
+                </li>
+              ))}
+            </ul>
           </section>
         </>
       )}
@@ -118,20 +173,32 @@ export function CampaignPage(props: { id: string }) {
         <div class="tablehead">
           <h2>Over time</h2>
           <span class="seg" role="group" aria-label="Interval">
-            <button type="button" class={interval === 'hour' ? 'on' : ''} onClick={() => setIntervalParam('hour')}>By hour</button>
-            <button type="button" class={interval === 'day' ? 'on' : ''} onClick={() => setIntervalParam('day')}>By day</button>
+            <button type="button" class={interval === 'hour' ? 'on' : ''} onClick={() => setIntervalParam('hour')}>
+              By hour
+            </button>
+            <button type="button" class={interval === 'day' ? 'on' : ''} onClick={() => setIntervalParam('day')}>
+              By day
+            </button>
           </span>
         </div>
         {series && series.kind === 'email' && (
           <div class="row">
-            <div class="card"><TimeChart title="Opens" t={t} people={series.points.map((p) => p.human_opens)} machines={series.points.map((p) => p.machine_opens)} /></div>
-            <div class="card"><TimeChart title="Clicks" t={t} people={series.points.map((p) => p.human_clicks)} machines={series.points.map((p) => p.machine_clicks)} /></div>
+            <div class="card">
+              <TimeChart title="Opens" t={t} people={series.points.map((p) => p.human_opens)} machines={series.points.map((p) => p.machine_opens)} />
+            </div>
+            <div class="card">
+              <TimeChart title="Clicks" t={t} people={series.points.map((p) => p.human_clicks)} machines={series.points.map((p) => p.machine_clicks)} />
+            </div>
           </div>
         )}
         {series && series.kind === 'ads' && (
           <div class="row">
-            <div class="card"><TimeChart title="Impressions" t={t} people={series.points.map((p) => p.impressions)} peopleLabel="impressions" /></div>
-            <div class="card"><TimeChart title="Clicks" t={t} people={series.points.map((p) => p.human_clicks)} machines={series.points.map((p) => p.machine_clicks)} /></div>
+            <div class="card">
+              <TimeChart title="Impressions" t={t} people={series.points.map((p) => p.impressions)} peopleLabel="impressions" />
+            </div>
+            <div class="card">
+              <TimeChart title="Clicks" t={t} people={series.points.map((p) => p.human_clicks)} machines={series.points.map((p) => p.machine_clicks)} />
+            </div>
           </div>
         )}
       </section>

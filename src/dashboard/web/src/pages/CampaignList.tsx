@@ -5,11 +5,30 @@ import { Sparkline } from '../components/Sparkline';
 import { Table, type Column } from '../components/Table';
 import { num, pct } from '../format';
 
-interface TrendPoint { t: number; sent?: number; delivered?: number; impressions?: number; clicks?: number; ctr: number | null; ctor?: number | null; reply_rate?: number | null }
+interface TrendPoint {
+  t: number;
+  sent?: number;
+  delivered?: number;
+  impressions?: number;
+  clicks?: number;
+  ctr: number | null;
+  ctor?: number | null;
+  reply_rate?: number | null;
+}
 interface Row {
-  campaign: string; kind: 'email' | 'ads'; first_ts: string; last_ts: string;
-  sent?: number; delivered?: number; impressions?: number; clicks?: number; unique_clicks?: number;
-  ctr: number | null; ctor?: number | null; reply_rate?: number | null; trend: TrendPoint[];
+  campaign: string;
+  kind: 'email' | 'ads';
+  first_ts: string;
+  last_ts: string;
+  sent?: number;
+  delivered?: number;
+  impressions?: number;
+  clicks?: number;
+  unique_clicks?: number;
+  ctr: number | null;
+  ctor?: number | null;
+  reply_rate?: number | null;
+  trend: TrendPoint[];
 }
 
 const withSpark = (text: string, values: Array<number | null | undefined>, label: string) => (
@@ -20,13 +39,81 @@ const withSpark = (text: string, values: Array<number | null | undefined>, label
 );
 
 const columns: Column<Row>[] = [
-  { key: 'campaign', label: 'Campaign', value: (r) => r.campaign, render: (r) => <a href={`/campaigns/${encodeURIComponent(r.campaign)}`} data-nav>{r.campaign}</a> },
+  {
+    key: 'campaign',
+    label: 'Campaign',
+    value: (r) => r.campaign,
+    render: (r) => (
+      <a href={`/campaigns/${encodeURIComponent(r.campaign)}`} data-nav>
+        {r.campaign}
+      </a>
+    ),
+  },
   { key: 'kind', label: 'Kind', value: (r) => r.kind },
-  { key: 'sent', label: 'Sent / impressions', numeric: true, value: (r) => (r.kind === 'email' ? r.sent : r.impressions) ?? null, render: (r) => withSpark(num(r.kind === 'email' ? r.sent : r.impressions), r.trend.map((p) => (r.kind === 'email' ? p.sent : p.impressions)), 'volume') },
-  { key: 'delivered', label: 'Delivered / clicks', numeric: true, value: (r) => (r.kind === 'email' ? r.delivered : r.clicks) ?? null, render: (r) => withSpark(num(r.kind === 'email' ? r.delivered : r.clicks), r.trend.map((p) => (r.kind === 'email' ? p.delivered : p.clicks)), 'delivered') },
-  { key: 'ctr', label: 'CTR', numeric: true, value: (r) => r.ctr, render: (r) => withSpark(pct(r.ctr), r.trend.map((p) => p.ctr), 'CTR') },
-  { key: 'ctor', label: 'CTOR', numeric: true, value: (r) => r.ctor ?? null, render: (r) => (r.kind === 'email' ? withSpark(pct(r.ctor), r.trend.map((p) => p.ctor), 'CTOR') : '—') },
-  { key: 'reply_rate', label: 'Reply rate', numeric: true, value: (r) => r.reply_rate ?? null, render: (r) => (r.kind === 'email' ? withSpark(pct(r.reply_rate), r.trend.map((p) => p.reply_rate), 'reply rate') : '—') },
+  {
+    key: 'sent',
+    label: 'Sent / impressions',
+    numeric: true,
+    value: (r) => (r.kind === 'email' ? r.sent : r.impressions) ?? null,
+    render: (r) =>
+      withSpark(
+        num(r.kind === 'email' ? r.sent : r.impressions),
+        r.trend.map((p) => (r.kind === 'email' ? p.sent : p.impressions)),
+        'volume',
+      ),
+  },
+  {
+    key: 'delivered',
+    label: 'Delivered / clicks',
+    numeric: true,
+    value: (r) => (r.kind === 'email' ? r.delivered : r.clicks) ?? null,
+    render: (r) =>
+      withSpark(
+        num(r.kind === 'email' ? r.delivered : r.clicks),
+        r.trend.map((p) => (r.kind === 'email' ? p.delivered : p.clicks)),
+        'delivered',
+      ),
+  },
+  {
+    key: 'ctr',
+    label: 'CTR',
+    numeric: true,
+    value: (r) => r.ctr,
+    render: (r) =>
+      withSpark(
+        pct(r.ctr),
+        r.trend.map((p) => p.ctr),
+        'CTR',
+      ),
+  },
+  {
+    key: 'ctor',
+    label: 'CTOR',
+    numeric: true,
+    value: (r) => r.ctor ?? null,
+    render: (r) =>
+      r.kind === 'email'
+        ? withSpark(
+            pct(r.ctor),
+            r.trend.map((p) => p.ctor),
+            'CTOR',
+          )
+        : '—',
+  },
+  {
+    key: 'reply_rate',
+    label: 'Reply rate',
+    numeric: true,
+    value: (r) => r.reply_rate ?? null,
+    render: (r) =>
+      r.kind === 'email'
+        ? withSpark(
+            pct(r.reply_rate),
+            r.trend.map((p) => p.reply_rate),
+            'reply rate',
+          )
+        : '—',
+  },
   { key: 'last_ts', label: 'Last event', value: (r) => r.last_ts, render: (r) => r.last_ts.slice(0, 16).replace('T', ' ') },
 ];
 
@@ -35,7 +122,10 @@ export function CampaignList() {
   const [error, setError] = useState('');
   const [search, setSearch] = useState('');
   useEffect(() => {
-    getJson<{ campaigns: Row[] }>('/api/v1/dashboard/overview').then((r) => setRows(r.campaigns), (e: Error) => setError(e.message));
+    getJson<{ campaigns: Row[] }>('/api/v1/dashboard/overview').then(
+      (r) => setRows(r.campaigns),
+      (e: Error) => setError(e.message),
+    );
   }, []);
   const shown = (rows ?? []).filter((r) => r.campaign.toLowerCase().includes(search.trim().toLowerCase()));
   return (
@@ -51,7 +141,15 @@ export function CampaignList() {
           columns={columns}
           csvName="campaigns.csv"
           testId="campaigns"
-          extra={<input type="search" placeholder="Search campaigns" aria-label="Search campaigns" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />}
+          extra={
+            <input
+              type="search"
+              placeholder="Search campaigns"
+              aria-label="Search campaigns"
+              value={search}
+              onInput={(e) => setSearch((e.target as HTMLInputElement).value)}
+            />
+          }
         />
       )}
     </>

@@ -9,14 +9,20 @@ function Bench(props: { value: number | null; range: Range | undefined }) {
   if (!props.range || props.value === null) return null;
   const { low, high, label } = props.range;
   const where = props.value < low ? 'low' : props.value > high ? 'high' : 'ok';
-  return <div class={`bench ${where === 'low' ? 'low' : 'ok'}`}>typical {low}–{high}% ({label}){where === 'low' ? ' · below' : where === 'high' ? ' · above' : ''}</div>;
+  return (
+    <div class={`bench ${where === 'low' ? 'low' : 'ok'}`}>
+      typical {low}–{high}% ({label}){where === 'low' ? ' · below' : where === 'high' ? ' · above' : ''}
+    </div>
+  );
 }
 
 function Metric(props: { name: string; label: string; value: string; sub?: string; bench?: { value: number | null; range: Range | undefined } }) {
   return (
     <div class="metric">
       <div class="label">{props.label}</div>
-      <div class="value" data-metric={props.name}>{props.value}</div>
+      <div class="value" data-metric={props.name}>
+        {props.value}
+      </div>
       {props.sub && <div class="sub">{props.sub}</div>}
       {props.bench && <Bench {...props.bench} />}
     </div>
@@ -40,12 +46,31 @@ export function EmailMetrics(props: { report: EmailReport; view: string; diagnos
       ) : (
         <>
           <Metric name="ctr" label="CTR" value={pct(t.ctr)} sub={`${num(t.unique_clicks)} clicked · ${ci(t.ctr_ci)}`} bench={{ value: t.ctr, range: b.ctr }} />
-          <Metric name="ctor" label="CTOR" value={pct(t.ctor)} sub={`${num(t.unique_opens)} opened · ${ci(t.ctor_ci)}`} bench={{ value: t.ctor, range: b.ctor }} />
+          <Metric
+            name="ctor"
+            label="CTOR"
+            value={pct(t.ctor)}
+            sub={`${num(t.unique_opens)} opened · ${ci(t.ctor_ci)}`}
+            bench={{ value: t.ctor, range: b.ctor }}
+          />
           <Metric name="open_rate" label="Open rate" value={pct(t.open_rate)} sub={`${pct(t.privacy_hidden_rate)} privacy-hidden`} />
         </>
       )}
-      <Metric name="reply_rate" label="Reply rate" value={pct(t.reply_rate)} sub={`${num(t.replies)} replied · ${ci(t.reply_rate_ci)}`} bench={t.replies > 0 ? { value: t.reply_rate, range: b.reply_rate } : undefined} />
-      {t.conversions > 0 && <Metric name="revenue_per_recipient" label="Revenue / recipient" value={money(t.revenue_per_recipient)} sub={`${num(t.conversions)} conversions · ${money(t.revenue)} total`} />}
+      <Metric
+        name="reply_rate"
+        label="Reply rate"
+        value={pct(t.reply_rate)}
+        sub={`${num(t.replies)} replied · ${ci(t.reply_rate_ci)}`}
+        bench={t.replies > 0 ? { value: t.reply_rate, range: b.reply_rate } : undefined}
+      />
+      {t.conversions > 0 && (
+        <Metric
+          name="revenue_per_recipient"
+          label="Revenue / recipient"
+          value={money(t.revenue_per_recipient)}
+          sub={`${num(t.conversions)} conversions · ${money(t.revenue)} total`}
+        />
+      )}
     </div>
   );
 }
@@ -56,8 +81,19 @@ export function AdMetrics(props: { report: AdReport; view: string; diagnosis: Di
   return (
     <div class="metrics" data-testid="metrics" data-view={props.view}>
       <Metric name="impressions" label="Impressions" value={num(t.impressions)} />
-      <Metric name="clicks" label={raw ? 'Clicks (raw)' : 'Clicks'} value={num(raw ? t.raw.clicks : t.clicks)} sub={`${num(t.machine_clicks)} machine clicks set aside`} />
-      <Metric name="ctr" label={raw ? 'CTR (raw)' : 'CTR'} value={pct(raw ? t.raw.ctr : t.ctr)} sub={raw ? 'unfiltered' : ci(t.ctr_ci)} bench={raw ? undefined : { value: t.ctr, range: props.diagnosis.benchmarks.ctr }} />
+      <Metric
+        name="clicks"
+        label={raw ? 'Clicks (raw)' : 'Clicks'}
+        value={num(raw ? t.raw.clicks : t.clicks)}
+        sub={`${num(t.machine_clicks)} machine clicks set aside`}
+      />
+      <Metric
+        name="ctr"
+        label={raw ? 'CTR (raw)' : 'CTR'}
+        value={pct(raw ? t.raw.ctr : t.ctr)}
+        sub={raw ? 'unfiltered' : ci(t.ctr_ci)}
+        bench={raw ? undefined : { value: t.ctr, range: props.diagnosis.benchmarks.ctr }}
+      />
       <Metric name="conversions" label="Conversions" value={num(t.conversions)} sub={`${money(t.revenue)} revenue`} />
     </div>
   );
@@ -70,7 +106,9 @@ function Bar(props: { n: number; of: number; raw?: boolean; name: string }) {
       <div class={`bar${props.raw ? ' raw' : ''}`}>
         <span style={{ width: `${w}%` }} />
       </div>
-      <b data-funnel={props.name}>{num(props.n)} · {props.of > 0 ? `${w.toFixed(1)}%` : 'n/a'}</b>
+      <b data-funnel={props.name}>
+        {num(props.n)} · {props.of > 0 ? `${w.toFixed(1)}%` : 'n/a'}
+      </b>
     </div>
   );
 }
@@ -111,8 +149,8 @@ export function Removed(props: { report: EmailReport; reasons: Record<string, st
   return (
     <div data-testid="removed">
       <p>
-        Filtering set aside <b>{num(t.raw.unique_opens - t.unique_opens)}</b> opened and <b>{num(t.raw.unique_clicks - t.unique_clicks)}</b> clicked messages
-        ({num(t.machine_opens)} machine opens, {num(t.scanner_clicks)} scanner clicks). An event with several reasons counts under each.
+        Filtering set aside <b>{num(t.raw.unique_opens - t.unique_opens)}</b> opened and <b>{num(t.raw.unique_clicks - t.unique_clicks)}</b> clicked messages (
+        {num(t.machine_opens)} machine opens, {num(t.scanner_clicks)} scanner clicks). An event with several reasons counts under each.
       </p>
       <Table
         title="What filtering removed, by reason"
