@@ -134,12 +134,18 @@ export class StoreWorker implements Classifier {
       this.classified = msg.stats;
       return;
     }
-    if (msg.t === 'log') return this.onLog(msg.msg, msg.err);
+    if (msg.t === 'log') {
+      this.onLog(msg.msg, msg.err);
+      return;
+    }
     if (msg.t !== 'done' && msg.t !== 'fail') return;
     const p = this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id);
-    if (msg.t === 'fail') return p.reject(fromWireError(msg.e));
+    if (msg.t === 'fail') {
+      p.reject(fromWireError(msg.e));
+      return;
+    }
     if (msg.p) {
       const proxy = this.proxies.get(p.h)?.deref();
       if (proxy) Object.assign(proxy, msg.p);
