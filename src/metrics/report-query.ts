@@ -25,23 +25,27 @@ export interface ReportQueryInput {
 /** Names longer than any stored one (events/event.ts: 200 characters) cannot match; refused, not run. */
 const MAX_TEXT = 200;
 
-function optionalText(v: unknown, name: string): string | null {
+/**
+ * Loose text, checked. Keywords (`by`, `window`) are trimmed; names (`campaign`, `control`) are kept as
+ * given, since a stored id may begin or end with a space or a line break and must still be reachable.
+ */
+function optionalText(v: unknown, name: string, keyword = false): string | null {
   if (v === undefined || v === null || v === '') return null;
   if (typeof v !== 'string') throw new ClickrateError('CR_ERR_BAD_QUERY', `${name} must be text`, { field: name });
   if (v.length > MAX_TEXT) throw new ClickrateError('CR_ERR_BAD_QUERY', `${name} is longer than ${MAX_TEXT} characters`, { field: name });
   const illFormed = illFormedReason(v);
   if (illFormed !== null) throw new ClickrateError('CR_ERR_BAD_QUERY', `${name} ${illFormed}`, { field: name });
-  return v.trim();
+  return keyword ? v.trim() : v;
 }
 
 export function parseReportQuery(input: ReportQueryInput): ReportQuery {
   const campaign = optionalText(input.campaign, 'campaign');
-  if (!campaign) throw new ClickrateError('CR_ERR_BAD_QUERY', 'a campaign id is required (--campaign ID)', { field: 'campaign' });
-  const by = optionalText(input.by, 'by');
+  if (!campaign?.trim()) throw new ClickrateError('CR_ERR_BAD_QUERY', 'a campaign id is required (--campaign ID)', { field: 'campaign' });
+  const by = optionalText(input.by, 'by', true);
   if (by !== null && !(GROUPINGS as readonly string[]).includes(by)) {
     throw new ClickrateError('CR_ERR_BAD_QUERY', `cannot break down by '${by}'; use one of ${GROUPINGS.join(', ')}`, { field: 'by' });
   }
-  const windowText = optionalText(input.window, 'window');
+  const windowText = optionalText(input.window, 'window', true);
   const control = optionalText(input.control, 'control');
   if (control !== null && by !== 'variant') {
     throw new ClickrateError('CR_ERR_BAD_QUERY', '--control only applies with --by variant', { field: 'control' });
