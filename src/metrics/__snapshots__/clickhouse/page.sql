@@ -1,0 +1,267 @@
+-- statement (parts: report_none)
+SELECT '' AS key,
+      count(*) AS sent,
+      countIf(is_bounced = 1) AS bounced,
+      countIf(is_bounced = 0) AS delivered,
+      countIf(h_opens > 0 OR h_clicks > 0) AS unique_opens,
+      countIf(h_opens = 0 AND h_clicks > 0) AS implied_opens,
+      countIf(h_clicks > 0) AS unique_clicks,
+      sum(h_clicks) AS total_clicks,
+      sum(m_opens) AS machine_opens,
+      sum(m_clicks) AS scanner_clicks,
+      countIf(m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden,
+      countIf(n_replies > 0) AS replies,
+      countIf(n_unsubscribes > 0) AS unsubscribes,
+      countIf(n_complaints > 0) AS complaints,
+      sum(n_conversions) AS conversions,
+      sum(n_revenue) / 10000 AS revenue,
+      countIf(r_opens > 0 OR r_clicks > 0) AS raw_unique_opens,
+      countIf(r_clicks > 0) AS raw_unique_clicks,
+      sum(r_clicks) AS raw_total_clicks
+    FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
+        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_r_opens ELSE 0 END AS r_opens, CASE WHEN is_bounced = 0 THEN e_r_clicks ELSE 0 END AS r_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
+      FROM (SELECT message, coalesce(if(countIf(type = 'sent') > 0, minIf(ts, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, minIf(ts, type = 'delivered'), NULL)) AS send_ts,
+        max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(variant, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(variant, type = 'delivered'), NULL)) AS m_variant,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(segment, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(segment, type = 'delivered'), NULL)) AS m_segment,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)) AS m_recipient,
+        countIf(type = 'open' AND machine = 0) AS e_h_opens,
+        countIf(type = 'click' AND machine = 0) AS e_h_clicks,
+        countIf(type = 'open' AND machine = 1) AS e_m_opens,
+        countIf(type = 'click' AND machine = 1) AS e_m_clicks,
+        countIf(type = 'open') AS e_r_opens,
+        countIf(type = 'click') AS e_r_clicks,
+        countIf(type = 'reply') AS e_n_replies,
+        countIf(type = 'unsubscribe') AS e_n_unsubscribes,
+        countIf(type = 'complaint') AS e_n_complaints,
+        countIf(type = 'conversion') AS e_n_conversions,
+        ifNull(sumIf(if(abs(value) <= 1000000000000, toInt64(floor(value * 10000 + 0.5)), NULL), type = 'conversion'), 0) AS e_n_revenue
+      FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
+      ANY LEFT JOIN (
+        SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE msg_campaign IN ('', {p0:String}) AND machine = 1
+      ) USING (id)) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS e) AS ev
+      GROUP BY message) AS msg) AS j
+    GROUP BY key
+
+-- statement (parts: report_day)
+SELECT toInt64(floor(send_ts / 86400000)) AS key,
+      count(*) AS sent,
+      countIf(is_bounced = 1) AS bounced,
+      countIf(is_bounced = 0) AS delivered,
+      countIf(h_opens > 0 OR h_clicks > 0) AS unique_opens,
+      countIf(h_opens = 0 AND h_clicks > 0) AS implied_opens,
+      countIf(h_clicks > 0) AS unique_clicks,
+      sum(h_clicks) AS total_clicks,
+      sum(m_opens) AS machine_opens,
+      sum(m_clicks) AS scanner_clicks,
+      countIf(m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden,
+      countIf(n_replies > 0) AS replies,
+      countIf(n_unsubscribes > 0) AS unsubscribes,
+      countIf(n_complaints > 0) AS complaints,
+      sum(n_conversions) AS conversions,
+      sum(n_revenue) / 10000 AS revenue,
+      countIf(r_opens > 0 OR r_clicks > 0) AS raw_unique_opens,
+      countIf(r_clicks > 0) AS raw_unique_clicks,
+      sum(r_clicks) AS raw_total_clicks
+    FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
+        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_r_opens ELSE 0 END AS r_opens, CASE WHEN is_bounced = 0 THEN e_r_clicks ELSE 0 END AS r_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
+      FROM (SELECT message, coalesce(if(countIf(type = 'sent') > 0, minIf(ts, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, minIf(ts, type = 'delivered'), NULL)) AS send_ts,
+        max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(variant, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(variant, type = 'delivered'), NULL)) AS m_variant,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(segment, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(segment, type = 'delivered'), NULL)) AS m_segment,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)) AS m_recipient,
+        countIf(type = 'open' AND machine = 0) AS e_h_opens,
+        countIf(type = 'click' AND machine = 0) AS e_h_clicks,
+        countIf(type = 'open' AND machine = 1) AS e_m_opens,
+        countIf(type = 'click' AND machine = 1) AS e_m_clicks,
+        countIf(type = 'open') AS e_r_opens,
+        countIf(type = 'click') AS e_r_clicks,
+        countIf(type = 'reply') AS e_n_replies,
+        countIf(type = 'unsubscribe') AS e_n_unsubscribes,
+        countIf(type = 'complaint') AS e_n_complaints,
+        countIf(type = 'conversion') AS e_n_conversions,
+        ifNull(sumIf(if(abs(value) <= 1000000000000, toInt64(floor(value * 10000 + 0.5)), NULL), type = 'conversion'), 0) AS e_n_revenue
+      FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
+      ANY LEFT JOIN (
+        SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE msg_campaign IN ('', {p0:String}) AND machine = 1
+      ) USING (id)) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS e) AS ev
+      GROUP BY message) AS msg) AS j
+    GROUP BY key
+
+-- statement (parts: report_step)
+SELECT m_step AS key,
+      count(*) AS sent,
+      countIf(is_bounced = 1) AS bounced,
+      countIf(is_bounced = 0) AS delivered,
+      countIf(h_opens > 0 OR h_clicks > 0) AS unique_opens,
+      countIf(h_opens = 0 AND h_clicks > 0) AS implied_opens,
+      countIf(h_clicks > 0) AS unique_clicks,
+      sum(h_clicks) AS total_clicks,
+      sum(m_opens) AS machine_opens,
+      sum(m_clicks) AS scanner_clicks,
+      countIf(m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden,
+      countIf(n_replies > 0) AS replies,
+      countIf(n_unsubscribes > 0) AS unsubscribes,
+      countIf(n_complaints > 0) AS complaints,
+      sum(n_conversions) AS conversions,
+      sum(n_revenue) / 10000 AS revenue,
+      countIf(r_opens > 0 OR r_clicks > 0) AS raw_unique_opens,
+      countIf(r_clicks > 0) AS raw_unique_clicks,
+      sum(r_clicks) AS raw_total_clicks
+    FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
+        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_r_opens ELSE 0 END AS r_opens, CASE WHEN is_bounced = 0 THEN e_r_clicks ELSE 0 END AS r_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
+      FROM (SELECT message, coalesce(if(countIf(type = 'sent') > 0, minIf(ts, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, minIf(ts, type = 'delivered'), NULL)) AS send_ts,
+        max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(variant, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(variant, type = 'delivered'), NULL)) AS m_variant,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(segment, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(segment, type = 'delivered'), NULL)) AS m_segment,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)) AS m_recipient,
+        countIf(type = 'open' AND machine = 0) AS e_h_opens,
+        countIf(type = 'click' AND machine = 0) AS e_h_clicks,
+        countIf(type = 'open' AND machine = 1) AS e_m_opens,
+        countIf(type = 'click' AND machine = 1) AS e_m_clicks,
+        countIf(type = 'open') AS e_r_opens,
+        countIf(type = 'click') AS e_r_clicks,
+        countIf(type = 'reply') AS e_n_replies,
+        countIf(type = 'unsubscribe') AS e_n_unsubscribes,
+        countIf(type = 'complaint') AS e_n_complaints,
+        countIf(type = 'conversion') AS e_n_conversions,
+        ifNull(sumIf(if(abs(value) <= 1000000000000, toInt64(floor(value * 10000 + 0.5)), NULL), type = 'conversion'), 0) AS e_n_revenue
+      FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
+      ANY LEFT JOIN (
+        SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE msg_campaign IN ('', {p0:String}) AND machine = 1
+      ) USING (id)) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS e) AS ev
+      GROUP BY message) AS msg) AS j
+    GROUP BY key
+
+-- statement (parts: report_variant)
+SELECT m_variant AS key,
+      count(*) AS sent,
+      countIf(is_bounced = 1) AS bounced,
+      countIf(is_bounced = 0) AS delivered,
+      countIf(h_opens > 0 OR h_clicks > 0) AS unique_opens,
+      countIf(h_opens = 0 AND h_clicks > 0) AS implied_opens,
+      countIf(h_clicks > 0) AS unique_clicks,
+      sum(h_clicks) AS total_clicks,
+      sum(m_opens) AS machine_opens,
+      sum(m_clicks) AS scanner_clicks,
+      countIf(m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden,
+      countIf(n_replies > 0) AS replies,
+      countIf(n_unsubscribes > 0) AS unsubscribes,
+      countIf(n_complaints > 0) AS complaints,
+      sum(n_conversions) AS conversions,
+      sum(n_revenue) / 10000 AS revenue,
+      countIf(r_opens > 0 OR r_clicks > 0) AS raw_unique_opens,
+      countIf(r_clicks > 0) AS raw_unique_clicks,
+      sum(r_clicks) AS raw_total_clicks
+    FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
+        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_r_opens ELSE 0 END AS r_opens, CASE WHEN is_bounced = 0 THEN e_r_clicks ELSE 0 END AS r_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
+      FROM (SELECT message, coalesce(if(countIf(type = 'sent') > 0, minIf(ts, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, minIf(ts, type = 'delivered'), NULL)) AS send_ts,
+        max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(variant, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(variant, type = 'delivered'), NULL)) AS m_variant,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(segment, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(segment, type = 'delivered'), NULL)) AS m_segment,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)) AS m_recipient,
+        countIf(type = 'open' AND machine = 0) AS e_h_opens,
+        countIf(type = 'click' AND machine = 0) AS e_h_clicks,
+        countIf(type = 'open' AND machine = 1) AS e_m_opens,
+        countIf(type = 'click' AND machine = 1) AS e_m_clicks,
+        countIf(type = 'open') AS e_r_opens,
+        countIf(type = 'click') AS e_r_clicks,
+        countIf(type = 'reply') AS e_n_replies,
+        countIf(type = 'unsubscribe') AS e_n_unsubscribes,
+        countIf(type = 'complaint') AS e_n_complaints,
+        countIf(type = 'conversion') AS e_n_conversions,
+        ifNull(sumIf(if(abs(value) <= 1000000000000, toInt64(floor(value * 10000 + 0.5)), NULL), type = 'conversion'), 0) AS e_n_revenue
+      FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
+      ANY LEFT JOIN (
+        SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE msg_campaign IN ('', {p0:String}) AND machine = 1
+      ) USING (id)) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS e) AS ev
+      GROUP BY message) AS msg) AS j
+    GROUP BY key
+
+-- statement (parts: links)
+SELECT url AS key,
+      uniqExactIf(message, machine = 0) AS unique_clicks,
+      countIf(machine = 0) AS total_clicks,
+      countIf(machine = 1) AS scanner_clicks,
+      uniqExact(message) AS raw_unique_clicks,
+      count(*) AS raw_total_clicks
+    FROM (SELECT message, ts, machine, url FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
+      ANY LEFT JOIN (
+        SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE msg_campaign IN ('', {p0:String}) AND machine = 1
+      ) USING (id)) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS e) AS ev WHERE type IN ('click')) AS e
+    WHERE message NOT IN (SELECT message FROM (SELECT DISTINCT message FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered'))) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS ev WHERE type = 'bounced') AS b)
+    GROUP BY url
+
+-- statement (parts: report_provider)
+SELECT lower(if(position(ifNull(m_recipient, ''), '@') > 0, splitByChar('@', ifNull(m_recipient, ''))[2], '')) AS key,
+      count(*) AS sent,
+      countIf(is_bounced = 1) AS bounced,
+      countIf(is_bounced = 0) AS delivered,
+      countIf(h_opens > 0 OR h_clicks > 0) AS unique_opens,
+      countIf(h_opens = 0 AND h_clicks > 0) AS implied_opens,
+      countIf(h_clicks > 0) AS unique_clicks,
+      sum(h_clicks) AS total_clicks,
+      sum(m_opens) AS machine_opens,
+      sum(m_clicks) AS scanner_clicks,
+      countIf(m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden,
+      countIf(n_replies > 0) AS replies,
+      countIf(n_unsubscribes > 0) AS unsubscribes,
+      countIf(n_complaints > 0) AS complaints,
+      sum(n_conversions) AS conversions,
+      sum(n_revenue) / 10000 AS revenue,
+      countIf(r_opens > 0 OR r_clicks > 0) AS raw_unique_opens,
+      countIf(r_clicks > 0) AS raw_unique_clicks,
+      sum(r_clicks) AS raw_total_clicks
+    FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
+        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_r_opens ELSE 0 END AS r_opens, CASE WHEN is_bounced = 0 THEN e_r_clicks ELSE 0 END AS r_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
+      FROM (SELECT message, coalesce(if(countIf(type = 'sent') > 0, minIf(ts, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, minIf(ts, type = 'delivered'), NULL)) AS send_ts,
+        max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(variant, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(variant, type = 'delivered'), NULL)) AS m_variant,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(segment, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(segment, type = 'delivered'), NULL)) AS m_segment,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)) AS m_recipient,
+        countIf(type = 'open' AND machine = 0) AS e_h_opens,
+        countIf(type = 'click' AND machine = 0) AS e_h_clicks,
+        countIf(type = 'open' AND machine = 1) AS e_m_opens,
+        countIf(type = 'click' AND machine = 1) AS e_m_clicks,
+        countIf(type = 'open') AS e_r_opens,
+        countIf(type = 'click') AS e_r_clicks,
+        countIf(type = 'reply') AS e_n_replies,
+        countIf(type = 'unsubscribe') AS e_n_unsubscribes,
+        countIf(type = 'complaint') AS e_n_complaints,
+        countIf(type = 'conversion') AS e_n_conversions,
+        ifNull(sumIf(if(abs(value) <= 1000000000000, toInt64(floor(value * 10000 + 0.5)), NULL), type = 'conversion'), 0) AS e_n_revenue
+      FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
+      ANY LEFT JOIN (
+        SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE msg_campaign IN ('', {p0:String}) AND machine = 1
+      ) USING (id)) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS e) AS ev
+      GROUP BY message) AS msg) AS j
+    GROUP BY key
+
+-- statement (parts: reasons)
+SELECT type, reasons, count(*) AS n
+    FROM (SELECT message, type, ts, machine, reasons FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
+      ANY LEFT JOIN (
+        SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE msg_campaign IN ('', {p0:String}) AND machine = 1
+      ) USING (id)) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS e) AS ev WHERE type IN ('open', 'click')) AS e
+    WHERE message NOT IN (SELECT message FROM (SELECT DISTINCT message FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered'))) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS ev WHERE type = 'bounced') AS b) AND machine = 1
+    GROUP BY type, reasons
+
+-- params
+{
+  "p0": {
+    "value": "spring",
+    "type": "String"
+  }
+}

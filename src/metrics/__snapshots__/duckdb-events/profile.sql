@@ -1,0 +1,18 @@
+-- statement
+WITH own AS (SELECT message, type FROM events WHERE campaign = $p0),
+candidates AS (SELECT message FROM own AS o WHERE message IS NOT NULL AND type NOT IN ('sent', 'delivered'))
+SELECT
+      (SELECT count(*) FROM own AS o WHERE message IS NOT NULL AND type IN ('sent', 'delivered')) AS sends,
+      (SELECT count(*) FROM own AS o WHERE message IS NULL) AS ad_events,
+      (SELECT count(*) FROM candidates AS c
+        WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND message IN (SELECT message FROM candidates AS c2))
+      ) AS orphans,
+      (SELECT count(*) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> $p0 AND message IN (SELECT message FROM events WHERE campaign = $p0 AND message IS NOT NULL)) AS f) AS foreign_claims
+
+-- params
+{
+  "p0": {
+    "value": "spring",
+    "type": "String"
+  }
+}
