@@ -28,13 +28,13 @@ export function compileCampaignEventsPage(campaign: string, after: { ts: number;
   const bag = new ParamBag();
   const c = d.param(bag, campaign, 'String');
   const cursor = after ? `AND (ts > ${d.param(bag, after.ts, 'Int64')} OR (ts = ${d.param(bag, after.ts, 'Int64')} AND id > ${d.param(bag, after.id, 'String')}))` : '';
-  const named = `(${d.campaignNamed(c)} OR message IN (SELECT message FROM events WHERE ${d.campaignNamed(c)} AND message IS NOT NULL AND type IN ('sent', 'delivered')))`;
+  const named = `(${d.layout.campaignNamed(c)} OR message IN (SELECT message FROM events WHERE ${d.layout.campaignNamed(c)} AND message IS NOT NULL AND type IN ('sent', 'delivered')))`;
   // Ad events have no message: only a message can belong to another campaign. `foreign` false: no claim
   // names another campaign for the campaign's messages (compileForeignClaims), so none can.
   const mine = foreign ? `${named} AND (message IS NULL OR (${ownedBy(d, c)}))` : named;
   // Through events(): where verdicts live apart from events (ClickHouse) they are joined in there.
   const sql = `
-    SELECT ${COLUMNS} FROM ${d.events(`${mine} ${cursor}`)} AS e
+    SELECT ${COLUMNS} FROM ${d.layout.events(`${mine} ${cursor}`)} AS e
     ORDER BY ts, id
     LIMIT ${pageSize(limit)}`;
   return { sql, params: bag.params };

@@ -15,8 +15,8 @@ import type { Row } from '../store/store.js';
  * Messages go through messageIn, which ClickHouse answers from its primary index.
  */
 export function foreignClaims(d: SqlDialect, c: string): string {
-  const named = `SELECT message FROM events WHERE ${d.campaignNamed(c)} AND message IS NOT NULL`;
-  return `SELECT message FROM events WHERE ${CLAIM} AND campaign <> ${c} AND ${d.messageIn(named)}`;
+  const named = `SELECT message FROM events WHERE ${d.layout.campaignNamed(c)} AND message IS NOT NULL`;
+  return `SELECT message FROM events WHERE ${CLAIM} AND campaign <> ${c} AND ${d.layout.messageIn(named)}`;
 }
 
 /**
@@ -25,7 +25,7 @@ export function foreignClaims(d: SqlDialect, c: string): string {
  * orphans).
  */
 export function disownedMessages(d: SqlDialect, c: string): string {
-  return `SELECT message FROM events WHERE ${CLAIM} AND ${d.messageIn(foreignClaims(d, c))} GROUP BY message HAVING ${OWNER} <> ${c}`;
+  return `SELECT message FROM events WHERE ${CLAIM} AND ${d.layout.messageIn(foreignClaims(d, c))} GROUP BY message HAVING ${OWNER} <> ${c}`;
 }
 
 /** False when the profile (compile-email.ts) found no claim naming another campaign: ownedBy can be left out. */

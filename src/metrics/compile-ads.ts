@@ -18,7 +18,7 @@ export function compileAdReport(plan: AdPlan, d: SqlDialect): CompiledQuery {
       ${d.countIf("type = 'click'")} AS raw_clicks,
       ${d.countIf("type = 'conversion'")} AS conversions,
       ${d.sumIf(d.fixed4('value'), "type = 'conversion'")} / 10000 AS revenue
-    FROM ${d.events(`${d.campaignNamed(c)} AND message IS NULL`, 'machine', c)} AS e
+    FROM ${d.layout.events(`${d.layout.campaignNamed(c)} AND message IS NULL`, 'machine', c)} AS e
     GROUP BY key
     ORDER BY key`;
   return { sql, params: bag.params };
@@ -28,7 +28,7 @@ export function compileAdMachineReasons(plan: AdPlan, d: SqlDialect): CompiledQu
   const bag = new ParamBag();
   const c = d.param(bag, plan.query.campaign, 'String');
   const sql = `
-    SELECT type, reasons, count(*) AS n FROM ${d.events(`${d.campaignNamed(c)} AND message IS NULL AND type = 'click'`, 'machine', c)} AS e
+    SELECT type, reasons, count(*) AS n FROM ${d.layout.events(`${d.layout.campaignNamed(c)} AND message IS NULL AND type = 'click'`, 'machine', c)} AS e
     WHERE machine = ${d.true}
     GROUP BY type, reasons`;
   return { sql, params: bag.params };
@@ -43,7 +43,7 @@ export function compileAdTimeseries(plan: AdPlan, bucketMs: number, d: SqlDialec
       ${d.countIf("type = 'impression'")} AS impressions,
       ${d.countIf(`type = 'click' AND machine = ${d.false}`)} AS human_clicks,
       ${d.countIf(`type = 'click' AND machine = ${d.true}`)} AS machine_clicks
-    FROM ${d.events(`${d.campaignNamed(c)} AND message IS NULL AND type IN ('impression', 'click')`, 'machine', c)} AS e
+    FROM ${d.layout.events(`${d.layout.campaignNamed(c)} AND message IS NULL AND type IN ('impression', 'click')`, 'machine', c)} AS e
     GROUP BY bucket
     ORDER BY bucket`;
   return { sql, params: bag.params };

@@ -104,14 +104,14 @@ export function compileCampaignProfile(campaign: string, d: SqlDialect): Compile
   const c = d.param(bag, campaign, 'String');
   const sql = d.withQuery(
     [
-      ['own', () => `SELECT message, type FROM events WHERE ${d.campaignNamed(c)}`],
-      ['candidates', (ref) => d.orphanCandidates(ref('own'), c)],
+      ['own', () => `SELECT message, type FROM events WHERE ${d.layout.campaignNamed(c)}`],
+      ['candidates', (ref) => d.layout.orphanCandidates(ref('own'), c)],
     ],
     (ref) => `SELECT
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NOT NULL AND type IN ('sent', 'delivered')) AS sends,
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NULL) AS ad_events,
       (SELECT count(*) FROM ${ref('candidates')} AS c
-        WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND ${d.messageIn(`SELECT message FROM ${ref('candidates')} AS c2`)})
+        WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND ${d.layout.messageIn(`SELECT message FROM ${ref('candidates')} AS c2`)})
       ) AS orphans${
         stale === null
           ? `,

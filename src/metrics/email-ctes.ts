@@ -1,6 +1,7 @@
 // The named subqueries every email report starts from: the campaign's events (`ev`), one row per message
 // (`msg`) and the message grain with its engagement counts under the report's rules (`j`).
-import type { ParamBag, SqlDialect, SubqueryRef, Verdicts } from '../store/dialect.js';
+import type { ParamBag, SqlDialect, SubqueryRef } from '../store/dialect.js';
+import type { Verdicts } from '../store/store-layout.js';
 import { ownedBy } from './campaign-owned.js';
 import type { ReportPlan } from './report-plan.js';
 
@@ -54,7 +55,7 @@ function messageAttributes(d: SqlDialect): string {
  * foreign_claims), so every such event is its own and the filter, a second look-up, is left out.
  */
 function ownEvents(d: SqlDialect, c: string, verdicts: Verdicts, foreign: boolean): string {
-  const events = d.campaignMessageEvents(c, verdicts);
+  const events = d.layout.campaignMessageEvents(c, verdicts);
   return foreign ? `(SELECT * FROM ${events} AS o WHERE ${ownedBy(d, c)})` : events;
 }
 
@@ -65,7 +66,7 @@ function messageCtes(d: SqlDialect, c: string, foreign: boolean): Ctes {
     [
       'msg',
       (ref) => `SELECT message, ${messageAttributes(d)}
-      FROM ${d.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type IN ('sent', 'delivered', 'bounced')
+      FROM ${d.layout.capabilities.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type IN ('sent', 'delivered', 'bounced')
       GROUP BY message`,
     ],
   ];
@@ -90,7 +91,7 @@ export function engaged(d: SqlDialect, bag: ParamBag, plan: EmailPlan, ref: Subq
 
 /** `bounced`: the campaign's messages with a bounce (what engaged() leaves out without a window). */
 function bouncedCte(d: SqlDialect, c: string, foreign: boolean): readonly [string, (ref: SubqueryRef) => string] {
-  return ['bounced', (ref) => `SELECT DISTINCT message FROM ${d.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type = 'bounced'`];
+  return ['bounced', (ref) => `SELECT DISTINCT message FROM ${d.layout.capabilities.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type = 'bounced'`];
 }
 
 /** What engaged() needs: `ev` and `bounced` without a window; `ev` and `msg` with one. `foreign`: see ownEvents. */

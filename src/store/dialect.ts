@@ -1,10 +1,11 @@
-// The SQL dialect seam (Kysely's src/dialect/* pattern): the metrics compiler writes SQL through these
-// primitives, and each engine's folder overrides only what differs. Values are always bound parameters.
+// The SQL dialect seam (Kysely's src/dialect/* pattern): how SQL is spelled (aggregates, parameters,
+// buckets, named subqueries), apart from where a store keeps its data (StoreLayout, store-layout.ts). The
+// compilers write SQL through these primitives; each engine overrides only what differs. Values are
+// always bound parameters.
 import { MAX_VALUE } from '../events/event.js';
+import { StoreLayout, type Verdicts } from './store-layout.js';
 
 export type ParamType = 'String' | 'Int64' | 'Float64';
-/** Which verdict columns a reader of SqlDialect.events() reads (see there). */
-export type Verdicts = boolean | 'machine';
 export interface BoundParam {
   value: string | number;
   type: ParamType;
@@ -40,7 +41,11 @@ export class ParamBag {
 /** Refers to a named subquery of withQuery, as a FROM item (the caller adds `AS name`). */
 export type SubqueryRef = (name: string) => string;
 
-/** Standard SQL with aggregate FILTER clauses (DuckDB speaks it as is); engines override what differs. */
+/**
+ * Standard SQL with aggregate FILTER clauses (DuckDB speaks it as is); engines override what differs.
+ * A store hands out its dialect, which carries the layout of that store's tables (`layout`): the
+ * compilers take both from it.
+ */
 export class SqlDialect {
   readonly name: string = 'standard';
   /** Boolean literals (engines without a boolean type use 1 and 0). */
@@ -49,11 +54,8 @@ export class SqlDialect {
   /** Join keywords; both sides of every join in the compilers are unique on the join key. */
   readonly innerJoin: string = 'JOIN';
   readonly leftJoin: string = 'LEFT JOIN';
-  /**
-   * True when verdicts are stored apart from events and joined in by events(): compilers then read
-   * without verdicts where none are needed. False: verdicts are event columns and one scan serves all.
-   */
-  readonly verdictsApart: boolean = false;
+
+  constructor(readonly layout: StoreLayout = new StoreLayout()) {}
 
   /** A placeholder for a bound value. */
   param(bag: ParamBag, value: string | number, type: ParamType): string {
@@ -134,60 +136,20 @@ export class SqlDialect {
   }
 
   /**
-   * A FROM item (the caller adds `AS alias`): the stored events meeting `where` (a condition on the
-   * event columns only), each with its current verdict columns machine, reasons and classifier_version
-   * — unless `verdicts` is false, when the caller promises not to read them (engines that keep verdicts
-   * apart then skip the join), or 'machine', when it reads only machine and the reasons of machine
-   * events (a report; engines that keep verdicts apart then join the machine verdicts alone). `campaign`
-   * (a bound placeholder), when given, is a campaign every selected event belongs to (names it, or is of
-   * a message it sent): engines that sort verdicts by campaign then read that campaign's verdicts only.
+   * For callers outside the report compilers (classification, explain, the store worker), which read
+   * through the store's dialect alone: the layout's events() and messageIn(), and its facts as before the
+   * split (null: the store keeps none). The compilers use `layout` and its capabilities directly.
    */
-  events(where: string, _verdicts: Verdicts = true, _campaign?: string): string {
-    return `(SELECT * FROM events WHERE ${where})`;
+  events(where: string, verdicts: Verdicts = true, campaign?: string): string {
+    return this.layout.events(where, verdicts, campaign);
   }
-
-  /**
-   * A FROM item: the campaign's per-message facts, up to date (see src/store/duckdb/message-facts.ts
-   * for the columns: send time, bounce flag, labels and engagement events as lists), or null when the
-   * engine keeps none; reports then group the campaign's events. `campaign` is a bound placeholder;
-   * `stale` false promises that factsStale() was false just before, so no fact needs building.
-   */
-  messageFacts(_campaign: string, _stale: boolean): string | null {
-    return null;
-  }
-
-  /** A boolean SQL expression: some stored facts are out of date (null: the engine keeps none). */
-  factsStale(): string | null {
-    return null;
-  }
-
-  /**
-   * A condition on event columns: the event names the campaign (`campaign` is a bound placeholder).
-   * Engines whose layout sorts by campaign add a key-range condition that selects the same events.
-   */
-  campaignNamed(campaign: string): string {
-    return `campaign = ${campaign}`;
-  }
-
-  /**
-   * A subquery of `message`: the events naming the campaign that may be orphans (not sends, with a
-   * message), given `own`, a FROM item of the events naming it (message, type). Engines that recorded at
-   * ingest which events already had a send narrow it to the others.
-   */
-  orphanCandidates(own: string, _campaign: string): string {
-    return `SELECT message FROM ${own} AS o WHERE message IS NOT NULL AND type NOT IN ('sent', 'delivered')`;
-  }
-
-  /** A condition on events: the event's message is one of those of `messages`, a subquery of non-null messages. */
   messageIn(messages: string): string {
-    return `message IN (${messages})`;
+    return this.layout.messageIn(messages);
   }
-
-  /**
-   * A FROM item: every event of the messages a campaign sent (SPEC.md: a message belongs to the campaign
-   * its sent or delivered event names), with verdict columns. `campaign` is a bound placeholder.
-   */
-  campaignMessageEvents(campaign: string, verdicts: Verdicts = true): string {
-    return this.events(`message IN (SELECT message FROM events WHERE campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`, verdicts, campaign);
+  messageFacts(campaign: string, stale: boolean): string | null {
+    return this.layout.capabilities.messageFacts ? this.layout.messageFacts(campaign, stale) : null;
+  }
+  factsStale(): string | null {
+    return this.layout.capabilities.messageFacts ? this.layout.factsStale() : null;
   }
 }

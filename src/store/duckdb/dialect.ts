@@ -1,26 +1,38 @@
-// DuckDB's SQL dialect: DuckDB speaks the standard base (aggregate FILTER, $name parameters) as is,
-// answers several report parts in one statement (it materializes a CTE referred to more than once) and
-// keeps per-message facts (message-facts.ts) for reports to read.
+// DuckDB's SQL dialect and the layout of its store. DuckDB speaks the standard base (aggregate FILTER,
+// $name parameters) as is and answers several report parts in one statement (it materializes a CTE
+// referred to more than once); its layout is the plain one, plus per-message facts (message-facts.ts).
 import { ClickrateError } from '../../errors.js';
 import { SqlDialect, type PartStatement, type SubqueryRef } from '../dialect.js';
+import { StoreLayout, type LayoutCapabilities } from '../store-layout.js';
 import { currentFacts, FACTS_STALE } from './message-facts.js';
 
 const PART_NAME = /^[a-z_]+$/;
+
+/** The plain layout (verdicts are event columns), with the message_facts table when the file has it. */
+export class DuckDbLayout extends StoreLayout {
+  override readonly capabilities: LayoutCapabilities;
+
+  /** `facts`: the file has the message_facts table (schema 5) and reports may read it. */
+  constructor(facts: boolean) {
+    super();
+    this.capabilities = { verdictsApart: false, messageFacts: facts };
+  }
+
+  override messageFacts(campaign: string, stale: boolean): string {
+    return this.capabilities.messageFacts ? currentFacts(campaign, stale) : super.messageFacts(campaign, stale);
+  }
+
+  override factsStale(): string {
+    return this.capabilities.messageFacts ? FACTS_STALE : super.factsStale();
+  }
+}
 
 export class DuckDbDialect extends SqlDialect {
   override readonly name = 'duckdb';
 
   /** `facts`: the file has the message_facts table (schema 5) and reports may read it. */
-  constructor(private readonly facts = true) {
-    super();
-  }
-
-  override messageFacts(campaign: string, stale: boolean): string | null {
-    return this.facts ? currentFacts(campaign, stale) : null;
-  }
-
-  override factsStale(): string | null {
-    return this.facts ? FACTS_STALE : null;
+  constructor(facts = true) {
+    super(new DuckDbLayout(facts));
   }
 
   /**
