@@ -4,6 +4,7 @@ import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
 import { foreignClaims } from './campaign-owned.js';
+import { chooseSource } from './choose-source.js';
 import { compileFactsReports, compileFactsTimeseries } from './compile-facts.js';
 import { groupKey, messageCountAggregates, reportPart } from './message-counts.js';
 
@@ -51,9 +52,8 @@ export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect, 
   if (!first || plans.some((p) => p.query.campaign !== first.query.campaign || p.query.window?.ms !== first.query.window?.ms)) {
     throw new ClickrateError('CR_ERR_BAD_QUERY', 'reports compiled together must share one campaign and window');
   }
-  const factsBag = new ParamBag();
-  const facts = d.messageFacts(d.param(factsBag, first.query.campaign, 'String'), factsStale);
-  if (facts !== null) return compileFactsReports(plans, d, factsBag, facts);
+  if (plans.some((p) => p.source !== first.source)) throw new ClickrateError('CR_ERR_BAD_QUERY', 'reports compiled together must read one source');
+  if (first.source === 'facts') return compileFactsReports(plans, d, factsStale);
   const bag = new ParamBag();
   const ctes = messageGrainCtes(d, bag, first, foreign);
   const parts = new Map<string, (ref: SubqueryRef) => string>();
@@ -70,9 +70,7 @@ export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect, 
  * machines apart, under the report's own rules: delivered messages only, within the window of the send.
  */
 export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: SqlDialect, factsStale = true, foreign = true): CompiledQuery {
-  const factsBag = new ParamBag();
-  const facts = d.messageFacts(d.param(factsBag, plan.query.campaign, 'String'), factsStale);
-  if (facts !== null) return compileFactsTimeseries(plan, bucketMs, d, factsBag, facts);
+  if (plan.source === 'facts') return compileFactsTimeseries(plan, bucketMs, d, factsStale);
   const bag = new ParamBag();
   const sql = d.withQuery(
     engagedCtes(d, bag, plan, foreign),
@@ -99,8 +97,9 @@ export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: Sql
  */
 export function compileCampaignProfile(campaign: string, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
-  // With facts (SqlDialect.messageFacts), whether any need building: the reports read them next.
-  const stale = d.factsStale();
+  // Email reports of a store with facts read them (choose-source.ts): then ask whether any need building;
+  // otherwise whether the events need the filter that keeps other campaigns' messages out.
+  const facts = chooseSource({ kind: 'email' }, d.layout.capabilities) === 'facts';
   const c = d.param(bag, campaign, 'String');
   const sql = d.withQuery(
     [
@@ -113,11 +112,11 @@ export function compileCampaignProfile(campaign: string, d: SqlDialect): Compile
       (SELECT count(*) FROM ${ref('candidates')} AS c
         WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND ${d.layout.messageIn(`SELECT message FROM ${ref('candidates')} AS c2`)})
       ) AS orphans${
-        stale === null
+        facts
           ? `,
-      (SELECT count(*) FROM (${foreignClaims(d, c)}) AS f) AS foreign_claims`
+      ${d.layout.factsStale()} AS facts_stale`
           : `,
-      ${stale} AS facts_stale`
+      (SELECT count(*) FROM (${foreignClaims(d, c)}) AS f) AS foreign_claims`
       }`,
   );
   return { sql, params: bag.params };

@@ -1,8 +1,8 @@
 // Email reports and time series read from per-message facts, for engines that keep them
-// (SqlDialect.messageFacts; DuckDB's in src/store/duckdb/message-facts.ts): one row per message with its
+// (StoreLayout.messageFacts, chosen by choose-source.ts; DuckDB's in src/store/duckdb/message-facts.ts): one row per message with its
 // engagement events as lists, so nothing groups the campaign's events. Written in DuckDB's SQL (lists,
 // lambdas); the answers are those of compile-email.ts to the row, which the conformance suite checks.
-import type { CompiledParts, CompiledQuery, ParamBag, SqlDialect, SubqueryRef } from '../store/dialect.js';
+import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import type { EmailPlan } from './email-ctes.js';
 import { groupKey, MESSAGE_COUNTS, messageCountAggregates, reportPart } from './message-counts.js';
 
@@ -118,13 +118,15 @@ function linkBody(ref: SubqueryRef): string {
 }
 
 /**
- * The reports of compileEmailReports from facts (`facts`: the dialect's FROM item, its campaign
- * placeholder in `bag`). The message grain is grouped once by every key the plans need (`cube`: a few
+ * The reports of compileEmailReports from facts (`stale`: some facts may need building, as the profile
+ * said; StoreLayout.messageFacts). The message grain is grouped once by every key the plans need (`cube`: a few
  * hundred rows) and each report sums that: its counts are additive over messages, so this is exact and
  * costs one pass over the messages instead of one per breakdown.
  */
-export function compileFactsReports(plans: readonly EmailPlan[], d: SqlDialect, bag: ParamBag, facts: string): CompiledParts {
+export function compileFactsReports(plans: readonly EmailPlan[], d: SqlDialect, stale: boolean): CompiledParts {
   const first = plans[0]!;
+  const bag = new ParamBag();
+  const facts = d.layout.messageFacts(d.param(bag, first.query.campaign, 'String'), stale);
   const cut = windowed(d, bag, first);
   const window = first.query.window ? cut : null;
   const groupings = [...new Set(plans.map((p) => (p.grouping === 'link' ? null : p.grouping)))];
@@ -165,7 +167,9 @@ export function compileFactsReports(plans: readonly EmailPlan[], d: SqlDialect, 
 }
 
 /** compileEmailTimeseries from facts: the opens and clicks of delivered messages within the window, by bucket. */
-export function compileFactsTimeseries(plan: EmailPlan, bucketMs: number, d: SqlDialect, bag: ParamBag, facts: string): CompiledQuery {
+export function compileFactsTimeseries(plan: EmailPlan, bucketMs: number, d: SqlDialect, stale: boolean): CompiledQuery {
+  const bag = new ParamBag();
+  const facts = d.layout.messageFacts(d.param(bag, plan.query.campaign, 'String'), stale);
   const cut = windowed(d, bag, plan);
   const kinds: Array<[string, string, string]> = [
     ['human_opens', `unnest(${cut('h_opens', 'x')})`, 'h_open_n'],

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { compileAdTimeseries } from './compile-ads.js';
 import { hasForeignClaims } from './campaign-owned.js';
 import { compileCampaignProfile, compileEmailTimeseries } from './compile-email.js';
+import { planReport } from './report-plan.js';
 import { parseReportQuery } from './report-query.js';
 import type { TimeInterval, Timeseries } from './report-types.js';
 
@@ -27,12 +28,13 @@ export async function runTimeseries(store: Store, input: { campaign: string; int
   const messages = Number(profile?.sends ?? 0);
   const adEvents = Number(profile?.ad_events ?? 0);
   if (messages === 0 && adEvents === 0) throw new ClickrateError('CR_ERR_NOT_FOUND', `no campaign '${input.campaign}'`, { campaign: input.campaign });
-  const kind = messages > 0 ? 'email' : 'ads';
+  const plan = planReport(query, { sends: messages, adEvents }, store.dialect.layout.capabilities);
+  const kind = plan.kind;
   const bucket = BUCKET_MS[interval];
   const q =
-    kind === 'email'
-      ? compileEmailTimeseries({ kind: 'email', query, grouping: null }, bucket, store.dialect, profile?.facts_stale !== false, hasForeignClaims(profile))
-      : compileAdTimeseries({ kind: 'ads', query, grouping: null }, bucket, store.dialect);
+    plan.kind === 'email'
+      ? compileEmailTimeseries(plan, bucket, store.dialect, profile?.facts_stale !== false, hasForeignClaims(profile))
+      : compileAdTimeseries(plan, bucket, store.dialect);
   const rows = await store.query(q);
   const points = rows.map((r) => ({
     t: Number(r.bucket) * bucket,

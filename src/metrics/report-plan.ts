@@ -1,6 +1,9 @@
 // Step 2 of the report pipeline: decide what to compute from the query and what the campaign is
-// (email messages or ad events), refusing breakdowns that mean nothing for that kind.
+// (email messages or ad events), refusing breakdowns that mean nothing for that kind, and which stored
+// rows to compute it from (chooseSource).
 import { ClickrateError } from '../errors.js';
+import type { LayoutCapabilities } from '../store/store-layout.js';
+import { chooseSource, type Source } from './choose-source.js';
 import type { Grouping, ReportQuery } from './report-query.js';
 
 export interface CampaignProfile {
@@ -13,13 +16,15 @@ export interface CampaignProfile {
 export type EmailGrouping = Exclude<Grouping, 'ad'> | null;
 export type AdGrouping = 'ad' | 'day' | null;
 
+/** `source`: the per-message facts or the events (choose-source.ts); ad reports always read events. */
 export type ReportPlan =
-  | { kind: 'email'; query: ReportQuery; grouping: EmailGrouping }
-  | { kind: 'ads'; query: ReportQuery; grouping: AdGrouping };
+  | { kind: 'email'; query: ReportQuery; grouping: EmailGrouping; source: Source }
+  | { kind: 'ads'; query: ReportQuery; grouping: AdGrouping; source: Source };
 
 const AD_GROUPINGS: readonly Grouping[] = ['ad', 'day'];
 
-export function planReport(query: ReportQuery, profile: CampaignProfile): ReportPlan {
+/** `capabilities`: what the store's layout offers (StoreLayout.capabilities). */
+export function planReport(query: ReportQuery, profile: CampaignProfile, capabilities: Pick<LayoutCapabilities, 'messageFacts'>): ReportPlan {
   if (profile.sends === 0 && profile.adEvents === 0) {
     throw new ClickrateError('CR_ERR_NOT_FOUND', `no events for campaign '${query.campaign}'`, { campaign: query.campaign });
   }
@@ -28,12 +33,12 @@ export function planReport(query: ReportQuery, profile: CampaignProfile): Report
     if (query.by === 'ad') {
       throw new ClickrateError('CR_ERR_BAD_QUERY', `campaign '${query.campaign}' is an email campaign; --by ad applies to ad campaigns`, { field: 'by' });
     }
-    return { kind: 'email', query, grouping: query.by as EmailGrouping };
+    return { kind: 'email', query, grouping: query.by as EmailGrouping, source: chooseSource({ kind: 'email' }, capabilities) };
   }
   if (query.by !== null && !AD_GROUPINGS.includes(query.by)) {
     throw new ClickrateError('CR_ERR_BAD_QUERY', `campaign '${query.campaign}' is an ad campaign; break it down by ad or day, not ${query.by}`, {
       field: 'by',
     });
   }
-  return { kind: 'ads', query, grouping: query.by as AdGrouping };
+  return { kind: 'ads', query, grouping: query.by as AdGrouping, source: chooseSource({ kind: 'ads' }, capabilities) };
 }

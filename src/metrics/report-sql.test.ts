@@ -56,22 +56,23 @@ const DIALECTS: ReadonlyArray<readonly [string, () => SqlDialect]> = [
 
 const EMAIL = { sends: 10, adEvents: 0 };
 const ADS = { sends: 0, adEvents: 10 };
-const plan = (input: Omit<ReportQueryInput, 'campaign'>, profile = EMAIL): ReportPlan => planReport(parseReportQuery({ campaign: 'spring', ...input }), profile);
-const email = (input: Omit<ReportQueryInput, 'campaign'>) => plan(input) as EmailPlan;
-const ads = (input: Omit<ReportQueryInput, 'campaign'>) => plan(input, ADS) as Extract<ReportPlan, { kind: 'ads' }>;
+type Input = Omit<ReportQueryInput, 'campaign'>;
+const plan = (d: SqlDialect, input: Input, profile = EMAIL): ReportPlan => planReport(parseReportQuery({ campaign: 'spring', ...input }), profile, d.layout.capabilities);
+const email = (d: SqlDialect, input: Input) => plan(d, input) as EmailPlan;
+const ads = (d: SqlDialect, input: Input) => plan(d, input, ADS) as Extract<ReportPlan, { kind: 'ads' }>;
 
 /** Representative queries: what `report` asks with and without a breakdown or window, a dashboard page, ads. */
 const CASES: ReadonlyArray<readonly [string, (d: SqlDialect) => string]> = [
   ['profile', (d) => render(compileCampaignProfile('spring', d))],
-  ['totals', (d) => render(compileEmailReports([email({})], d))],
-  ['totals-fresh', (d) => render(compileEmailReports([email({})], d, false, false))],
-  ['by-variant', (d) => render(compileEmailReports([email({ by: 'variant' })], d))],
-  ['by-link', (d) => render(compileEmailReports([email({ by: 'link' })], d))],
-  ['window', (d) => render(compileEmailReports([email({ window: '7d' })], d))],
-  ['by-link-window', (d) => render(compileEmailReports([email({ by: 'link', window: '7d' })], d))],
-  ['page', (d) => render(compileEmailReports([null, 'day', 'step', 'variant', 'link', 'provider'].map((by) => email({ by })), d))],
-  ['timeseries-window', (d) => render(compileEmailTimeseries(email({ window: '7d' }), 86_400_000, d))],
-  ['ads-by-day', (d) => [render(compileAdReport(ads({ by: 'day' }), d)), render(compileAdMachineReasons(ads({}), d))].join('\n')],
+  ['totals', (d) => render(compileEmailReports([email(d, {})], d))],
+  ['totals-fresh', (d) => render(compileEmailReports([email(d, {})], d, false, false))],
+  ['by-variant', (d) => render(compileEmailReports([email(d, { by: 'variant' })], d))],
+  ['by-link', (d) => render(compileEmailReports([email(d, { by: 'link' })], d))],
+  ['window', (d) => render(compileEmailReports([email(d, { window: '7d' })], d))],
+  ['by-link-window', (d) => render(compileEmailReports([email(d, { by: 'link', window: '7d' })], d))],
+  ['page', (d) => render(compileEmailReports([null, 'day', 'step', 'variant', 'link', 'provider'].map((by) => email(d, { by })), d))],
+  ['timeseries-window', (d) => render(compileEmailTimeseries(email(d, { window: '7d' }), 86_400_000, d))],
+  ['ads-by-day', (d) => [render(compileAdReport(ads(d, { by: 'day' }), d)), render(compileAdMachineReasons(ads(d, {}), d))].join('\n')],
 ];
 
 for (const [dialect, make] of DIALECTS) {

@@ -35,7 +35,7 @@ export async function runReports(
   // TRICKY: a control given for the caller's own grouping is checked as usual (an error unless by
   // variant); the other groupings of a dashboard page simply do not take it.
   const queries = groupings.map((by) => parseReportQuery({ ...input, by, control: by === input.by || by === 'variant' ? input.control : undefined }));
-  const plans: ReportPlan[] = queries.map((q) => planReport(q, counts));
+  const plans: ReportPlan[] = queries.map((q) => planReport(q, counts, store.dialect.layout.capabilities));
   const email = plans.filter((p): p is EmailPlan => p.kind === 'email');
   const parts = email.length > 0 ? await runParts(store, compileEmailReports(email, store.dialect, profile?.facts_stale !== false, hasForeignClaims(profile))) : null;
   const reports: Report[] = [];
