@@ -5,6 +5,7 @@
 // message under several campaigns from before the rule.
 import { CLAIM, OWNER } from '../store/message-owner.js';
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
+import { notForeignSent } from '../store/message-grain.js';
 import type { Row } from '../store/store.js';
 
 /**
@@ -46,5 +47,5 @@ export function compileForeignClaims(campaign: string, d: SqlDialect): CompiledQ
  * before the rule: the store would refuse it now; its recipient and labels are not the message's).
  */
 export function ownedBy(d: SqlDialect, c: string): string {
-  return `message NOT IN (${disownedMessages(d, c)}) AND (type <> 'sent' OR campaign = ${c})`;
+  return `message NOT IN (${disownedMessages(d, c)}) AND ${notForeignSent(c)}`;
 }

@@ -2,11 +2,13 @@
 // Everything is counted at the message grain (SPEC.md "Metric semantics"); the dialect supplies syntax.
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
+import { URL_LISTS } from '../store/facts-lists.js';
+import { ENGAGEMENTS, isEngagement, typeList } from '../store/message-grain.js';
 import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
 import { foreignClaims } from './campaign-owned.js';
 import { chooseSource } from './choose-source.js';
 import { compileFactsReports, compileFactsTimeseries } from './compile-facts.js';
-import { groupKey, messageCountAggregates, reportPart } from './message-counts.js';
+import { groupKey, linkCountsOfEvents, messageCountAggregates, reportPart, SERIES } from './message-counts.js';
 
 export { reportPart };
 
@@ -24,19 +26,16 @@ function reportBody(d: SqlDialect, grouping: EmailPlan['grouping']) {
 /** Per link (SPEC.md `--by link`): key = URL, message-grain unique clicks on that link. */
 function linkBody(d: SqlDialect, bag: ParamBag, plan: EmailPlan) {
   return (ref: SubqueryRef) => `SELECT url AS key,
-      ${d.countDistinctIf('message', `machine = ${d.false}`)} AS unique_clicks,
-      ${d.countIf(`machine = ${d.false}`)} AS total_clicks,
-      ${d.countIf(`machine = ${d.true}`)} AS scanner_clicks,
-      ${d.countDistinct('message')} AS raw_unique_clicks,
-      count(*) AS raw_total_clicks
-    FROM ${engaged(d, bag, plan, ref, "'click'", 'message, ts, machine, url')}
+      ${linkCountsOfEvents(d)}
+    FROM ${engaged(d, bag, plan, ref, typeList(Object.values(URL_LISTS)), 'message, ts, machine, url')}
     GROUP BY url`;
 }
 
-/** Machine opens and clicks by the reasons that made them machine (issue #4: "a breakdown by reason"). */
+/** Machine opens and clicks by the reasons that made them machine: the engagements whose facts keep reasons. */
 function reasonsBody(d: SqlDialect, bag: ParamBag, plan: EmailPlan) {
+  const types = typeList(ENGAGEMENTS.filter((e) => e.keeps.includes('reasons')));
   return (ref: SubqueryRef) => `SELECT type, reasons, count(*) AS n
-    FROM ${engaged(d, bag, plan, ref, "'open', 'click'", 'message, type, ts, machine, reasons')} AND machine = ${d.true}
+    FROM ${engaged(d, bag, plan, ref, types, 'message, type, ts, machine, reasons')} AND machine = ${d.true}
     GROUP BY type, reasons`;
 }
 
@@ -75,11 +74,8 @@ export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: Sql
   const sql = d.withQuery(
     engagedCtes(d, bag, plan, foreign),
     (ref) => `SELECT ${d.bucketOf('ts', bucketMs)} AS bucket,
-      ${d.countIf(`type = 'open' AND machine = ${d.false}`)} AS human_opens,
-      ${d.countIf(`type = 'open' AND machine = ${d.true}`)} AS machine_opens,
-      ${d.countIf(`type = 'click' AND machine = ${d.false}`)} AS human_clicks,
-      ${d.countIf(`type = 'click' AND machine = ${d.true}`)} AS machine_clicks
-    FROM ${engaged(d, bag, plan, ref, "'open', 'click'", 'message, type, ts, machine')}
+      ${SERIES.map(([name, e]) => `${d.countIf(isEngagement(d, e))} AS ${name}`).join(',\n      ')}
+    FROM ${engaged(d, bag, plan, ref, typeList(SERIES.map(([, e]) => e)), 'message, type, ts, machine')}
     GROUP BY bucket
     ORDER BY bucket`,
   );

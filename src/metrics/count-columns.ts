@@ -25,6 +25,7 @@ export const EMAIL_COUNT_COLUMNS = [
 export type EmailCountColumn = (typeof EMAIL_COUNT_COLUMNS)[number];
 
 export const LINK_COUNT_COLUMNS = ['unique_clicks', 'total_clicks', 'scanner_clicks', 'raw_unique_clicks', 'raw_total_clicks'] as const;
+export type LinkCountColumn = (typeof LINK_COUNT_COLUMNS)[number];
 
 export const AD_COUNT_COLUMNS = ['impressions', 'clicks', 'machine_clicks', 'raw_clicks', 'conversions', 'revenue'] as const;
 export type AdCountColumn = (typeof AD_COUNT_COLUMNS)[number];

@@ -2,6 +2,7 @@
 // (`msg`) and the message grain with its engagement counts under the report's rules (`j`).
 import type { ParamBag, SqlDialect, SubqueryRef } from '../store/dialect.js';
 import type { Verdicts } from '../store/store-layout.js';
+import { aliased, CLAIM_TYPES, engagementAggregates, LABELS, labelAggregates, labelColumn, sendAttributes, typeList } from '../store/message-grain.js';
 import { ownedBy } from './campaign-owned.js';
 import type { ReportPlan } from './report-plan.js';
 
@@ -10,43 +11,13 @@ export type EmailPlan = Extract<ReportPlan, { kind: 'email' }>;
 /** Named subqueries, each able to refer to earlier ones through `ref`. */
 export type Ctes = ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>;
 
-/** Per-message engagement counts: [name, aggregate over the message's events]. */
-function engagementCounts(d: SqlDialect): Array<[string, string]> {
-  const human = `machine = ${d.false}`;
-  const machine = `machine = ${d.true}`;
-  return [
-    ['h_opens', d.countIf(`type = 'open' AND ${human}`)],
-    ['h_clicks', d.countIf(`type = 'click' AND ${human}`)],
-    ['m_opens', d.countIf(`type = 'open' AND ${machine}`)],
-    ['m_clicks', d.countIf(`type = 'click' AND ${machine}`)],
-    ['r_opens', d.countIf("type = 'open'")],
-    ['r_clicks', d.countIf("type = 'click'")],
-    ['n_replies', d.countIf("type = 'reply'")],
-    ['n_unsubscribes', d.countIf("type = 'unsubscribe'")],
-    ['n_complaints', d.countIf("type = 'complaint'")],
-    ['n_conversions', d.countIf("type = 'conversion'")],
-    ['n_revenue', d.sumIf(d.fixed4('value'), "type = 'conversion'")],
-  ];
+/** The message's send time, bounce flag and labels (m_step, …: labelColumn) as aggregates over its events. */
+function messageAttributes(d: SqlDialect): Array<[string, string]> {
+  return [...sendAttributes(d), ...labelAggregates(d).map(([name, agg]): [string, string] => [labelColumn(name), agg])];
 }
 
-const ENGAGEMENT_TYPES = "'open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion'";
-
-/**
- * A message's attributes from its own events (a message belongs to the campaign of its first sent, or
- * of its first delivered if never sent: store/message-owner.ts; its labels and send time come from
- * those events).
- * TRICKY: no output column is named like a column it is computed from (`anyIf(step, …) AS step`):
- * ClickHouse resolves aliases query-wide, so that would read its own alias.
- */
-function messageAttributes(d: SqlDialect): string {
-  const first = (col: string) => d.coalesce(d.anyIf(col, "type = 'sent'"), d.anyIf(col, "type = 'delivered'"));
-  return `${d.coalesce(d.minIf('ts', "type = 'sent'"), d.minIf('ts', "type = 'delivered'"))} AS send_ts,
-        ${d.anyTrue("type = 'bounced'")} AS is_bounced,
-        ${first('step')} AS m_step,
-        ${first('variant')} AS m_variant,
-        ${first('segment')} AS m_segment,
-        ${first('recipient')} AS m_recipient`;
-}
+/** The event columns a report reads: those the grain is computed from, and the links' and reasons'. */
+const EVENT_COLUMNS = ['message', 'type', 'ts', 'machine', 'reasons', 'url', 'value', ...LABELS.map((l) => l.column)].join(', ');
 
 /**
  * A FROM item: the events of the campaign's messages (SqlDialect.campaignMessageEvents) that belong to
@@ -62,11 +33,11 @@ function ownEvents(d: SqlDialect, c: string, verdicts: Verdicts, foreign: boolea
 /** `ev` and `msg` (one row per message with its send time, bounce flag and labels); `c` is the campaign's placeholder. */
 function messageCtes(d: SqlDialect, c: string, foreign: boolean): Ctes {
   return [
-    ['ev', () => `SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM ${ownEvents(d, c, 'machine', foreign)} AS e`],
+    ['ev', () => `SELECT ${EVENT_COLUMNS} FROM ${ownEvents(d, c, 'machine', foreign)} AS e`],
     [
       'msg',
-      (ref) => `SELECT message, ${messageAttributes(d)}
-      FROM ${d.layout.capabilities.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type IN ('sent', 'delivered', 'bounced')
+      (ref) => `SELECT message, ${aliased(messageAttributes(d), '        ')}
+      FROM ${d.layout.capabilities.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type IN (${[...CLAIM_TYPES, 'bounced'].map((t) => `'${t}'`).join(', ')})
       GROUP BY message`,
     ],
   ];
@@ -103,8 +74,9 @@ export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, forei
 
 /**
  * `ev`, `msg` and `j`: one row per message with send_ts, is_bounced, the labels (m_step, m_variant,
- * m_segment, m_recipient) and its engagement counts (h_opens, h_clicks, m_opens, …), which are zero on
- * a bounced message (an open or click counts only on a delivered one, SPEC.md). `foreign`: see ownEvents.
+ * m_segment, m_domain) and its engagement counts (h_opens, h_clicks, m_opens, …, n_revenue:
+ * store/message-grain.ts), which are zero on a bounced message (an open or click counts only on a
+ * delivered one, SPEC.md). `foreign`: see ownEvents.
  *
  * Without a window, one GROUP BY over the campaign's events gives both the message's attributes and its
  * counts. With one, an event counts only within the window of its message's send time, which is itself
@@ -113,10 +85,16 @@ export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, forei
  * engagement apart and joining them (on a million-message campaign, about half the time).
  */
 export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, foreign = true): Ctes {
-  const counts = engagementCounts(d);
+  const counts = engagementAggregates(d);
   const c = d.param(bag, plan.query.campaign, 'String');
   const base = messageCtes(d, c, foreign);
-  const labels = 'send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient';
+  const labels = messageAttributes(d)
+    .map(([name]) => name)
+    .join(', ');
+  const aggregates = aliased(
+    counts.map(([name, agg]) => [`e_${name}`, agg]),
+    '        ',
+  );
   if (!plan.query.window) {
     const [ev] = base;
     return [
@@ -124,8 +102,8 @@ export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, 
       bouncedCte(d, c, foreign),
       [
         'msg',
-        (ref) => `SELECT message, ${messageAttributes(d)},
-        ${counts.map(([name, expr]) => `${expr} AS e_${name}`).join(',\n        ')}
+        (ref) => `SELECT message, ${aliased(messageAttributes(d), '        ')},
+        ${aggregates}
       FROM ${ref('ev')} AS ev
       GROUP BY message`,
       ],
@@ -141,8 +119,8 @@ export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, 
     ...base,
     [
       'eng',
-      (ref) => `SELECT message, ${counts.map(([name, expr]) => `${expr} AS e_${name}`).join(',\n        ')}
-      FROM ${engaged(d, bag, plan, ref, ENGAGEMENT_TYPES, 'message, type, ts, machine, value')}
+      (ref) => `SELECT message, ${aggregates}
+      FROM ${engaged(d, bag, plan, ref, typeList(), 'message, type, ts, machine, value')}
       GROUP BY message`,
     ],
     [

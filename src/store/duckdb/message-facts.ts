@@ -4,6 +4,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { BIGINT, VARCHAR } from '@duckdb/node-api';
 import { SqlDialect } from '../dialect.js';
+import { collectedEvent, linksOf, listRevenue, pickList, URL_LISTS } from '../facts-lists.js';
+import { aliased, CLAIM_TYPES, ENGAGEMENTS, labelAggregates, notForeignSent, REVENUE, sendAttributes, typeList } from '../message-grain.js';
 import { CLAIM, OWNER } from '../message-owner.js';
 import { memoryLimitBytes } from './chunk-runner.js';
 
@@ -54,51 +56,35 @@ const d = new SqlDialect();
 
 /**
  * The facts rows of the messages whose events meet `scope` (a condition on event columns that keeps
- * or drops whole messages). The same rules as the report's own message grain (email-ctes.ts): a message
- * belongs to one campaign, its owner (store/message-owner.ts: that of its first sent, or of its first
- * delivered if never sent); send time and labels come from its sent or delivered events. A sent naming
- * another campaign (stored before sents were checked) lends it nothing: such a `contested` message takes
- * its labels from `fix`, its events without those sents (the few of them: the rest pay one flag).
+ * or drops whole messages), under the rules of the message grain (message-grain.ts), which reports that
+ * group the events follow too. A message belongs to one campaign, its owner (store/message-owner.ts: that
+ * of its first sent, or of its first delivered if never sent). A sent naming another campaign (stored
+ * before sents were checked) lends it nothing: such a `contested` message takes its labels from `fix`,
+ * its claims without those sents (the few of them: the rest pay one flag).
  */
 export function buildFacts(scope: string): string {
-  const first = (col: string) => d.coalesce(d.anyIf(col, "type = 'sent'"), d.anyIf(col, "type = 'delivered'"));
-  const labels = (first: (col: string) => string) => `${first('step')} AS step,
-      ${first('variant')} AS variant,
-      ${first('segment')} AS segment,
-      ${d.domainOf(first('recipient'))} AS domain`;
-  const pick = (cond: string, as: string) => `list_transform(list_filter(e, lambda x: ${cond}), lambda x: ${as})`;
-  const label = (col: string) => `CASE WHEN own.contested THEN fix.${col} ELSE m.${col} END AS ${col}`;
-  // TRICKY: one list per message, split by type afterwards. Each list aggregate is a state per group
-  // that DuckDB cannot spill; eight of them took twice the memory and time of one.
+  const labels = aliased(labelAggregates(d));
+  const claims = CLAIM_TYPES.map((t) => `'${t}'`).join(', ');
+  const label = ([name]: readonly [string, string]) => `CASE WHEN own.contested THEN fix.${name} ELSE m.${name} END AS ${name}`;
+  const lists = ENGAGEMENTS.map((e) => `${pickList(d, e, 'e')} AS ${e.list}`);
+  const counts = ENGAGEMENTS.map((e) => `len(${e.list}) AS ${e.stored}`);
   return `WITH own AS (SELECT message, ${OWNER} AS campaign,
         ${d.minIf('campaign', "type = 'sent'")} <> ${d.maxIf('campaign', "type = 'sent'")} AS contested
       FROM events WHERE ${CLAIM} AND ${scope} GROUP BY message),
-    fix AS (SELECT message, ${labels(first)}
-      FROM (SELECT e.* FROM events e JOIN own ON e.message = own.message AND own.contested
-        WHERE e.type IN ('sent', 'delivered') AND (e.type <> 'sent' OR e.campaign = own.campaign)) AS c
+    fix AS (SELECT message, ${labels}
+      FROM (SELECT e.*, own.campaign AS owner FROM events e JOIN own ON e.message = own.message AND own.contested WHERE e.type IN (${claims})) AS c
+      WHERE ${notForeignSent('owner')}
       GROUP BY message),
     m AS (SELECT message,
-      ${d.coalesce(d.minIf('ts', "type = 'sent'"), d.minIf('ts', "type = 'delivered'"))} AS send_ts,
-      ${d.anyTrue("type = 'bounced'")} AS is_bounced,
-      ${labels(first)},
-      coalesce(list({type: type, ts: ts, machine: machine, reasons: reasons, url: url, v: ${d.fixed4('value')}})
-        FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
+      ${aliased(sendAttributes(d))},
+      ${labels},
+      coalesce(list(${collectedEvent(d)}) FILTER (WHERE type IN (${typeList()})), []) AS e
     FROM events WHERE message IS NOT NULL AND ${scope} GROUP BY message)
-  SELECT *, len(h_opens) AS h_open_n, len(m_opens) AS m_open_n, len(h_clicks) AS h_click_n, len(m_clicks) AS m_click_n,
-    len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
-    coalesce(list_sum(list_transform(conversions, lambda x: x.v)), 0) AS revenue,
-    -- Per URL clicked (email clicks always carry one, event-rules.ts): people's and machines' clicks.
-    list_transform(list_distinct(list_transform(list_concat(h_clicks, m_clicks), lambda x: x.url)),
-      lambda u: {url: u, h: len(list_filter(h_clicks, lambda x: x.url = u)), m: len(list_filter(m_clicks, lambda x: x.url = u))}) AS links
-  FROM (SELECT own.campaign, m.message, send_ts, is_bounced, ${['step', 'variant', 'segment', 'domain'].map(label).join(', ')},
-    ${pick("x.type = 'open' AND NOT x.machine", 'x.ts')} AS h_opens,
-    ${pick("x.type = 'open' AND x.machine", '{ts: x.ts, reasons: x.reasons}')} AS m_opens,
-    ${pick("x.type = 'click' AND NOT x.machine", '{ts: x.ts, url: x.url}')} AS h_clicks,
-    ${pick("x.type = 'click' AND x.machine", '{ts: x.ts, url: x.url, reasons: x.reasons}')} AS m_clicks,
-    ${pick("x.type = 'reply'", 'x.ts')} AS replies,
-    ${pick("x.type = 'unsubscribe'", 'x.ts')} AS unsubscribes,
-    ${pick("x.type = 'complaint'", 'x.ts')} AS complaints,
-    ${pick("x.type = 'conversion'", '{ts: x.ts, v: x.v}')} AS conversions
+  SELECT *, ${counts.join(', ')},
+    ${listRevenue(REVENUE.of.list)} AS ${REVENUE.stored},
+    ${linksOf(URL_LISTS.h.list, URL_LISTS.m.list)} AS links
+  FROM (SELECT own.campaign, m.message, send_ts, is_bounced, ${labelAggregates(d).map(label).join(', ')},
+    ${lists.join(',\n    ')}
   FROM own JOIN m USING (message) LEFT JOIN fix USING (message)) AS f`;
 }
 

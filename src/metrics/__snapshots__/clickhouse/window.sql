@@ -15,24 +15,22 @@ SELECT '' AS key,
       countIf(n_complaints > 0) AS complaints,
       sum(n_conversions) AS conversions,
       sum(n_revenue) / 10000 AS revenue,
-      countIf(r_opens > 0 OR r_clicks > 0) AS raw_unique_opens,
-      countIf(r_clicks > 0) AS raw_unique_clicks,
-      sum(r_clicks) AS raw_total_clicks
-    FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
-        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_r_opens, 0) AS r_opens, coalesce(e_r_clicks, 0) AS r_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue
+      countIf(h_opens > 0 OR m_opens > 0 OR h_clicks > 0 OR m_clicks > 0) AS raw_unique_opens,
+      countIf(h_clicks > 0 OR m_clicks > 0) AS raw_unique_clicks,
+      sum(h_clicks + m_clicks) AS raw_total_clicks
+    FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domain,
+        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue
       FROM (SELECT message, coalesce(if(countIf(type = 'sent') > 0, minIf(ts, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, minIf(ts, type = 'delivered'), NULL)) AS send_ts,
         max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(variant, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(variant, type = 'delivered'), NULL)) AS m_variant,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(segment, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(segment, type = 'delivered'), NULL)) AS m_segment,
-        coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)) AS m_recipient
+        lower(if(position(ifNull(coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)), ''), '@') > 0, splitByChar('@', ifNull(coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)), ''))[2], '')) AS m_domain
       FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered'))) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS ev WHERE type IN ('sent', 'delivered', 'bounced')
       GROUP BY message) AS msg ANY LEFT JOIN (SELECT message, countIf(type = 'open' AND machine = 0) AS e_h_opens,
         countIf(type = 'click' AND machine = 0) AS e_h_clicks,
         countIf(type = 'open' AND machine = 1) AS e_m_opens,
         countIf(type = 'click' AND machine = 1) AS e_m_clicks,
-        countIf(type = 'open') AS e_r_opens,
-        countIf(type = 'click') AS e_r_clicks,
         countIf(type = 'reply') AS e_n_replies,
         countIf(type = 'unsubscribe') AS e_n_unsubscribes,
         countIf(type = 'complaint') AS e_n_complaints,
@@ -48,7 +46,7 @@ SELECT '' AS key,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(variant, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(variant, type = 'delivered'), NULL)) AS m_variant,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(segment, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(segment, type = 'delivered'), NULL)) AS m_segment,
-        coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)) AS m_recipient
+        lower(if(position(ifNull(coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)), ''), '@') > 0, splitByChar('@', ifNull(coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)), ''))[2], '')) AS m_domain
       FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered'))) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS ev WHERE type IN ('sent', 'delivered', 'bounced')
       GROUP BY message) AS msg) AS m USING (message)
     WHERE is_bounced = 0 AND ts <= send_ts + {p1:Int64}
@@ -67,7 +65,7 @@ SELECT type, reasons, count(*) AS n
         coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(variant, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(variant, type = 'delivered'), NULL)) AS m_variant,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(segment, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(segment, type = 'delivered'), NULL)) AS m_segment,
-        coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)) AS m_recipient
+        lower(if(position(ifNull(coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)), ''), '@') > 0, splitByChar('@', ifNull(coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)), ''))[2], '')) AS m_domain
       FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered'))) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS ev WHERE type IN ('sent', 'delivered', 'bounced')
       GROUP BY message) AS msg) AS m USING (message)
     WHERE is_bounced = 0 AND ts <= send_ts + {p3:Int64} AND machine = 1

@@ -5,7 +5,7 @@ msg AS (SELECT message, coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) F
         coalesce(any_value(step) FILTER (WHERE type = 'sent'), any_value(step) FILTER (WHERE type = 'delivered')) AS m_step,
         coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS m_variant,
         coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS m_segment,
-        coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')) AS m_recipient
+        lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS m_domain
       FROM ev AS ev WHERE type IN ('sent', 'delivered', 'bounced')
       GROUP BY message)
 SELECT CAST(floor(ts / 86400000) AS BIGINT) AS bucket,

@@ -6,13 +6,11 @@ msg AS (SELECT message, coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) F
         coalesce(any_value(step) FILTER (WHERE type = 'sent'), any_value(step) FILTER (WHERE type = 'delivered')) AS m_step,
         coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS m_variant,
         coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS m_segment,
-        coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')) AS m_recipient,
+        lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS m_domain,
         count(*) FILTER (WHERE type = 'open' AND machine = false) AS e_h_opens,
         count(*) FILTER (WHERE type = 'click' AND machine = false) AS e_h_clicks,
         count(*) FILTER (WHERE type = 'open' AND machine = true) AS e_m_opens,
         count(*) FILTER (WHERE type = 'click' AND machine = true) AS e_m_clicks,
-        count(*) FILTER (WHERE type = 'open') AS e_r_opens,
-        count(*) FILTER (WHERE type = 'click') AS e_r_clicks,
         count(*) FILTER (WHERE type = 'reply') AS e_n_replies,
         count(*) FILTER (WHERE type = 'unsubscribe') AS e_n_unsubscribes,
         count(*) FILTER (WHERE type = 'complaint') AS e_n_complaints,
@@ -20,8 +18,8 @@ msg AS (SELECT message, coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) F
         coalesce(sum(CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END) FILTER (WHERE type = 'conversion'), 0) AS e_n_revenue
       FROM ev AS ev
       GROUP BY message),
-j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
-        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_r_opens ELSE 0 END AS r_opens, CASE WHEN is_bounced = 0 THEN e_r_clicks ELSE 0 END AS r_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
+j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domain,
+        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
       FROM msg AS msg)
 (SELECT 'report_none' AS part, * FROM (SELECT '' AS key,
       count(*) AS sent,
@@ -39,9 +37,9 @@ j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recip
       count(*) FILTER (WHERE n_complaints > 0) AS complaints,
       sum(n_conversions) AS conversions,
       sum(n_revenue) / 10000 AS revenue,
-      count(*) FILTER (WHERE r_opens > 0 OR r_clicks > 0) AS raw_unique_opens,
-      count(*) FILTER (WHERE r_clicks > 0) AS raw_unique_clicks,
-      sum(r_clicks) AS raw_total_clicks
+      count(*) FILTER (WHERE h_opens > 0 OR m_opens > 0 OR h_clicks > 0 OR m_clicks > 0) AS raw_unique_opens,
+      count(*) FILTER (WHERE h_clicks > 0 OR m_clicks > 0) AS raw_unique_clicks,
+      sum(h_clicks + m_clicks) AS raw_total_clicks
     FROM j AS j
     GROUP BY key) AS p)
 UNION ALL BY NAME

@@ -5,15 +5,13 @@ msg AS (SELECT message, coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) F
         coalesce(any_value(step) FILTER (WHERE type = 'sent'), any_value(step) FILTER (WHERE type = 'delivered')) AS m_step,
         coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS m_variant,
         coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS m_segment,
-        coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')) AS m_recipient
+        lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS m_domain
       FROM ev AS ev WHERE type IN ('sent', 'delivered', 'bounced')
       GROUP BY message),
 eng AS (SELECT message, count(*) FILTER (WHERE type = 'open' AND machine = false) AS e_h_opens,
         count(*) FILTER (WHERE type = 'click' AND machine = false) AS e_h_clicks,
         count(*) FILTER (WHERE type = 'open' AND machine = true) AS e_m_opens,
         count(*) FILTER (WHERE type = 'click' AND machine = true) AS e_m_clicks,
-        count(*) FILTER (WHERE type = 'open') AS e_r_opens,
-        count(*) FILTER (WHERE type = 'click') AS e_r_clicks,
         count(*) FILTER (WHERE type = 'reply') AS e_n_replies,
         count(*) FILTER (WHERE type = 'unsubscribe') AS e_n_unsubscribes,
         count(*) FILTER (WHERE type = 'complaint') AS e_n_complaints,
@@ -23,8 +21,8 @@ eng AS (SELECT message, count(*) FILTER (WHERE type = 'open' AND machine = false
     JOIN (SELECT message, send_ts, is_bounced FROM msg AS msg) AS m USING (message)
     WHERE is_bounced = 0 AND ts <= send_ts + $p1
       GROUP BY message),
-j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recipient,
-        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_r_opens, 0) AS r_opens, coalesce(e_r_clicks, 0) AS r_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue
+j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domain,
+        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue
       FROM msg AS msg LEFT JOIN eng AS eng USING (message))
 (SELECT 'report_none' AS part, * FROM (SELECT '' AS key,
       count(*) AS sent,
@@ -42,9 +40,9 @@ j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_recip
       count(*) FILTER (WHERE n_complaints > 0) AS complaints,
       sum(n_conversions) AS conversions,
       sum(n_revenue) / 10000 AS revenue,
-      count(*) FILTER (WHERE r_opens > 0 OR r_clicks > 0) AS raw_unique_opens,
-      count(*) FILTER (WHERE r_clicks > 0) AS raw_unique_clicks,
-      sum(r_clicks) AS raw_total_clicks
+      count(*) FILTER (WHERE h_opens > 0 OR m_opens > 0 OR h_clicks > 0 OR m_clicks > 0) AS raw_unique_opens,
+      count(*) FILTER (WHERE h_clicks > 0 OR m_clicks > 0) AS raw_unique_clicks,
+      sum(h_clicks + m_clicks) AS raw_total_clicks
     FROM j AS j
     GROUP BY key) AS p)
 UNION ALL BY NAME

@@ -15,8 +15,8 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS variant,
       coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS segment,
       lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS domain
-      FROM (SELECT e.* FROM events e JOIN own ON e.message = own.message AND own.contested
-        WHERE e.type IN ('sent', 'delivered') AND (e.type <> 'sent' OR e.campaign = own.campaign)) AS c
+      FROM (SELECT e.*, own.campaign AS owner FROM events e JOIN own ON e.message = own.message AND own.contested WHERE e.type IN ('sent', 'delivered')) AS c
+      WHERE (type <> 'sent' OR campaign = owner)
       GROUP BY message),
     m AS (SELECT message,
       coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) FILTER (WHERE type = 'delivered')) AS send_ts,
@@ -25,21 +25,18 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS variant,
       coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS segment,
       lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS domain,
-      coalesce(list({type: type, ts: ts, machine: machine, reasons: reasons, url: url, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END})
-        FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
+      coalesce(list({type: type, ts: ts, machine: machine, url: url, reasons: reasons, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END}) FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
     FROM events WHERE message IS NOT NULL AND message IN (SELECT message FROM events WHERE ingested_at > (SELECT through FROM message_facts_state) AND message IS NOT NULL
   UNION SELECT message FROM message_facts_dirty) GROUP BY message)
-  SELECT *, len(h_opens) AS h_open_n, len(m_opens) AS m_open_n, len(h_clicks) AS h_click_n, len(m_clicks) AS m_click_n,
-    len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
+  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
     coalesce(list_sum(list_transform(conversions, lambda x: x.v)), 0) AS revenue,
-    -- Per URL clicked (email clicks always carry one, event-rules.ts): people's and machines' clicks.
     list_transform(list_distinct(list_transform(list_concat(h_clicks, m_clicks), lambda x: x.url)),
       lambda u: {url: u, h: len(list_filter(h_clicks, lambda x: x.url = u)), m: len(list_filter(m_clicks, lambda x: x.url = u))}) AS links
   FROM (SELECT own.campaign, m.message, send_ts, is_bounced, CASE WHEN own.contested THEN fix.step ELSE m.step END AS step, CASE WHEN own.contested THEN fix.variant ELSE m.variant END AS variant, CASE WHEN own.contested THEN fix.segment ELSE m.segment END AS segment, CASE WHEN own.contested THEN fix.domain ELSE m.domain END AS domain,
-    list_transform(list_filter(e, lambda x: x.type = 'open' AND NOT x.machine), lambda x: x.ts) AS h_opens,
-    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
-    list_transform(list_filter(e, lambda x: x.type = 'click' AND NOT x.machine), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
-    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
+    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = false), lambda x: x.ts) AS h_opens,
+    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = false), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
+    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = true), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
+    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = true), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
     list_transform(list_filter(e, lambda x: x.type = 'reply'), lambda x: x.ts) AS replies,
     list_transform(list_filter(e, lambda x: x.type = 'unsubscribe'), lambda x: x.ts) AS unsubscribes,
     list_transform(list_filter(e, lambda x: x.type = 'complaint'), lambda x: x.ts) AS complaints,
@@ -56,8 +53,8 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS variant,
       coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS segment,
       lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS domain
-      FROM (SELECT e.* FROM events e JOIN own ON e.message = own.message AND own.contested
-        WHERE e.type IN ('sent', 'delivered') AND (e.type <> 'sent' OR e.campaign = own.campaign)) AS c
+      FROM (SELECT e.*, own.campaign AS owner FROM events e JOIN own ON e.message = own.message AND own.contested WHERE e.type IN ('sent', 'delivered')) AS c
+      WHERE (type <> 'sent' OR campaign = owner)
       GROUP BY message),
     m AS (SELECT message,
       coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) FILTER (WHERE type = 'delivered')) AS send_ts,
@@ -66,21 +63,18 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS variant,
       coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS segment,
       lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS domain,
-      coalesce(list({type: type, ts: ts, machine: machine, reasons: reasons, url: url, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END})
-        FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
+      coalesce(list({type: type, ts: ts, machine: machine, url: url, reasons: reasons, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END}) FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
     FROM events WHERE message IS NOT NULL AND message IN (SELECT message FROM events WHERE ingested_at > (SELECT through FROM message_facts_state) AND message IS NOT NULL
   UNION SELECT message FROM message_facts_dirty) GROUP BY message)
-  SELECT *, len(h_opens) AS h_open_n, len(m_opens) AS m_open_n, len(h_clicks) AS h_click_n, len(m_clicks) AS m_click_n,
-    len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
+  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
     coalesce(list_sum(list_transform(conversions, lambda x: x.v)), 0) AS revenue,
-    -- Per URL clicked (email clicks always carry one, event-rules.ts): people's and machines' clicks.
     list_transform(list_distinct(list_transform(list_concat(h_clicks, m_clicks), lambda x: x.url)),
       lambda u: {url: u, h: len(list_filter(h_clicks, lambda x: x.url = u)), m: len(list_filter(m_clicks, lambda x: x.url = u))}) AS links
   FROM (SELECT own.campaign, m.message, send_ts, is_bounced, CASE WHEN own.contested THEN fix.step ELSE m.step END AS step, CASE WHEN own.contested THEN fix.variant ELSE m.variant END AS variant, CASE WHEN own.contested THEN fix.segment ELSE m.segment END AS segment, CASE WHEN own.contested THEN fix.domain ELSE m.domain END AS domain,
-    list_transform(list_filter(e, lambda x: x.type = 'open' AND NOT x.machine), lambda x: x.ts) AS h_opens,
-    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
-    list_transform(list_filter(e, lambda x: x.type = 'click' AND NOT x.machine), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
-    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
+    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = false), lambda x: x.ts) AS h_opens,
+    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = false), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
+    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = true), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
+    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = true), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
     list_transform(list_filter(e, lambda x: x.type = 'reply'), lambda x: x.ts) AS replies,
     list_transform(list_filter(e, lambda x: x.type = 'unsubscribe'), lambda x: x.ts) AS unsubscribes,
     list_transform(list_filter(e, lambda x: x.type = 'complaint'), lambda x: x.ts) AS complaints,
@@ -97,8 +91,8 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS variant,
       coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS segment,
       lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS domain
-      FROM (SELECT e.* FROM events e JOIN own ON e.message = own.message AND own.contested
-        WHERE e.type IN ('sent', 'delivered') AND (e.type <> 'sent' OR e.campaign = own.campaign)) AS c
+      FROM (SELECT e.*, own.campaign AS owner FROM events e JOIN own ON e.message = own.message AND own.contested WHERE e.type IN ('sent', 'delivered')) AS c
+      WHERE (type <> 'sent' OR campaign = owner)
       GROUP BY message),
     m AS (SELECT message,
       coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) FILTER (WHERE type = 'delivered')) AS send_ts,
@@ -107,21 +101,18 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS variant,
       coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS segment,
       lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS domain,
-      coalesce(list({type: type, ts: ts, machine: machine, reasons: reasons, url: url, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END})
-        FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
+      coalesce(list({type: type, ts: ts, machine: machine, url: url, reasons: reasons, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END}) FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
     FROM events WHERE message IS NOT NULL AND message IN (SELECT message FROM events WHERE ingested_at > (SELECT through FROM message_facts_state) AND message IS NOT NULL
   UNION SELECT message FROM message_facts_dirty) GROUP BY message)
-  SELECT *, len(h_opens) AS h_open_n, len(m_opens) AS m_open_n, len(h_clicks) AS h_click_n, len(m_clicks) AS m_click_n,
-    len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
+  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
     coalesce(list_sum(list_transform(conversions, lambda x: x.v)), 0) AS revenue,
-    -- Per URL clicked (email clicks always carry one, event-rules.ts): people's and machines' clicks.
     list_transform(list_distinct(list_transform(list_concat(h_clicks, m_clicks), lambda x: x.url)),
       lambda u: {url: u, h: len(list_filter(h_clicks, lambda x: x.url = u)), m: len(list_filter(m_clicks, lambda x: x.url = u))}) AS links
   FROM (SELECT own.campaign, m.message, send_ts, is_bounced, CASE WHEN own.contested THEN fix.step ELSE m.step END AS step, CASE WHEN own.contested THEN fix.variant ELSE m.variant END AS variant, CASE WHEN own.contested THEN fix.segment ELSE m.segment END AS segment, CASE WHEN own.contested THEN fix.domain ELSE m.domain END AS domain,
-    list_transform(list_filter(e, lambda x: x.type = 'open' AND NOT x.machine), lambda x: x.ts) AS h_opens,
-    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
-    list_transform(list_filter(e, lambda x: x.type = 'click' AND NOT x.machine), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
-    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
+    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = false), lambda x: x.ts) AS h_opens,
+    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = false), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
+    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = true), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
+    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = true), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
     list_transform(list_filter(e, lambda x: x.type = 'reply'), lambda x: x.ts) AS replies,
     list_transform(list_filter(e, lambda x: x.type = 'unsubscribe'), lambda x: x.ts) AS unsubscribes,
     list_transform(list_filter(e, lambda x: x.type = 'complaint'), lambda x: x.ts) AS complaints,
@@ -138,8 +129,8 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS variant,
       coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS segment,
       lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS domain
-      FROM (SELECT e.* FROM events e JOIN own ON e.message = own.message AND own.contested
-        WHERE e.type IN ('sent', 'delivered') AND (e.type <> 'sent' OR e.campaign = own.campaign)) AS c
+      FROM (SELECT e.*, own.campaign AS owner FROM events e JOIN own ON e.message = own.message AND own.contested WHERE e.type IN ('sent', 'delivered')) AS c
+      WHERE (type <> 'sent' OR campaign = owner)
       GROUP BY message),
     m AS (SELECT message,
       coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) FILTER (WHERE type = 'delivered')) AS send_ts,
@@ -148,21 +139,18 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(any_value(variant) FILTER (WHERE type = 'sent'), any_value(variant) FILTER (WHERE type = 'delivered')) AS variant,
       coalesce(any_value(segment) FILTER (WHERE type = 'sent'), any_value(segment) FILTER (WHERE type = 'delivered')) AS segment,
       lower(CASE WHEN strpos(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@') > 0 THEN split_part(coalesce(any_value(recipient) FILTER (WHERE type = 'sent'), any_value(recipient) FILTER (WHERE type = 'delivered')), '@', 2) ELSE '' END) AS domain,
-      coalesce(list({type: type, ts: ts, machine: machine, reasons: reasons, url: url, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END})
-        FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
+      coalesce(list({type: type, ts: ts, machine: machine, url: url, reasons: reasons, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END}) FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
     FROM events WHERE message IS NOT NULL AND message IN (SELECT message FROM events WHERE ingested_at > (SELECT through FROM message_facts_state) AND message IS NOT NULL
   UNION SELECT message FROM message_facts_dirty) GROUP BY message)
-  SELECT *, len(h_opens) AS h_open_n, len(m_opens) AS m_open_n, len(h_clicks) AS h_click_n, len(m_clicks) AS m_click_n,
-    len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
+  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
     coalesce(list_sum(list_transform(conversions, lambda x: x.v)), 0) AS revenue,
-    -- Per URL clicked (email clicks always carry one, event-rules.ts): people's and machines' clicks.
     list_transform(list_distinct(list_transform(list_concat(h_clicks, m_clicks), lambda x: x.url)),
       lambda u: {url: u, h: len(list_filter(h_clicks, lambda x: x.url = u)), m: len(list_filter(m_clicks, lambda x: x.url = u))}) AS links
   FROM (SELECT own.campaign, m.message, send_ts, is_bounced, CASE WHEN own.contested THEN fix.step ELSE m.step END AS step, CASE WHEN own.contested THEN fix.variant ELSE m.variant END AS variant, CASE WHEN own.contested THEN fix.segment ELSE m.segment END AS segment, CASE WHEN own.contested THEN fix.domain ELSE m.domain END AS domain,
-    list_transform(list_filter(e, lambda x: x.type = 'open' AND NOT x.machine), lambda x: x.ts) AS h_opens,
-    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
-    list_transform(list_filter(e, lambda x: x.type = 'click' AND NOT x.machine), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
-    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
+    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = false), lambda x: x.ts) AS h_opens,
+    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = false), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
+    list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = true), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
+    list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = true), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
     list_transform(list_filter(e, lambda x: x.type = 'reply'), lambda x: x.ts) AS replies,
     list_transform(list_filter(e, lambda x: x.type = 'unsubscribe'), lambda x: x.ts) AS unsubscribes,
     list_transform(list_filter(e, lambda x: x.type = 'complaint'), lambda x: x.ts) AS complaints,

@@ -4,8 +4,6 @@ WITH j AS (SELECT send_ts, is_bounced, step AS m_step, variant AS m_variant, seg
       CASE WHEN is_bounced = 0 THEN h_click_n ELSE 0 END AS h_clicks,
       CASE WHEN is_bounced = 0 THEN m_open_n ELSE 0 END AS m_opens,
       CASE WHEN is_bounced = 0 THEN m_click_n ELSE 0 END AS m_clicks,
-      CASE WHEN is_bounced = 0 THEN h_open_n + m_open_n ELSE 0 END AS r_opens,
-      CASE WHEN is_bounced = 0 THEN h_click_n + m_click_n ELSE 0 END AS r_clicks,
       CASE WHEN is_bounced = 0 THEN reply_n ELSE 0 END AS n_replies,
       CASE WHEN is_bounced = 0 THEN unsubscribe_n ELSE 0 END AS n_unsubscribes,
       CASE WHEN is_bounced = 0 THEN complaint_n ELSE 0 END AS n_complaints,
@@ -13,7 +11,7 @@ WITH j AS (SELECT send_ts, is_bounced, step AS m_step, variant AS m_variant, seg
       CASE WHEN is_bounced = 0 THEN revenue ELSE 0 END AS n_revenue
     FROM (SELECT * FROM message_facts WHERE campaign = $p0) AS f),
 cube AS (SELECT '' AS k_none,
-      count(*) AS sent, count(*) FILTER (WHERE is_bounced = 1) AS bounced, count(*) FILTER (WHERE is_bounced = 0) AS delivered, count(*) FILTER (WHERE h_opens > 0 OR h_clicks > 0) AS unique_opens, count(*) FILTER (WHERE h_opens = 0 AND h_clicks > 0) AS implied_opens, count(*) FILTER (WHERE h_clicks > 0) AS unique_clicks, sum(h_clicks) AS total_clicks, sum(m_opens) AS machine_opens, sum(m_clicks) AS scanner_clicks, count(*) FILTER (WHERE m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden, count(*) FILTER (WHERE n_replies > 0) AS replies, count(*) FILTER (WHERE n_unsubscribes > 0) AS unsubscribes, count(*) FILTER (WHERE n_complaints > 0) AS complaints, sum(n_conversions) AS conversions, sum(n_revenue) AS revenue, count(*) FILTER (WHERE r_opens > 0 OR r_clicks > 0) AS raw_unique_opens, count(*) FILTER (WHERE r_clicks > 0) AS raw_unique_clicks, sum(r_clicks) AS raw_total_clicks
+      count(*) AS sent, count(*) FILTER (WHERE is_bounced = 1) AS bounced, count(*) FILTER (WHERE is_bounced = 0) AS delivered, count(*) FILTER (WHERE h_opens > 0 OR h_clicks > 0) AS unique_opens, count(*) FILTER (WHERE h_opens = 0 AND h_clicks > 0) AS implied_opens, count(*) FILTER (WHERE h_clicks > 0) AS unique_clicks, sum(h_clicks) AS total_clicks, sum(m_opens) AS machine_opens, sum(m_clicks) AS scanner_clicks, count(*) FILTER (WHERE m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden, count(*) FILTER (WHERE n_replies > 0) AS replies, count(*) FILTER (WHERE n_unsubscribes > 0) AS unsubscribes, count(*) FILTER (WHERE n_complaints > 0) AS complaints, sum(n_conversions) AS conversions, sum(n_revenue) AS revenue, count(*) FILTER (WHERE h_opens > 0 OR m_opens > 0 OR h_clicks > 0 OR m_clicks > 0) AS raw_unique_opens, count(*) FILTER (WHERE h_clicks > 0 OR m_clicks > 0) AS raw_unique_clicks, sum(h_clicks + m_clicks) AS raw_total_clicks
     FROM j AS j
     GROUP BY ALL)
 (SELECT 'report_none' AS part, * FROM (SELECT k_none AS key, sum(sent) AS sent, sum(bounced) AS bounced, sum(delivered) AS delivered, sum(unique_opens) AS unique_opens, sum(implied_opens) AS implied_opens, sum(unique_clicks) AS unique_clicks, sum(total_clicks) AS total_clicks, sum(machine_opens) AS machine_opens, sum(scanner_clicks) AS scanner_clicks, sum(privacy_hidden) AS privacy_hidden, sum(replies) AS replies, sum(unsubscribes) AS unsubscribes, sum(complaints) AS complaints, sum(conversions) AS conversions, sum(revenue) / 10000 AS revenue, sum(raw_unique_opens) AS raw_unique_opens, sum(raw_unique_clicks) AS raw_unique_clicks, sum(raw_total_clicks) AS raw_total_clicks

@@ -1,0 +1,131 @@
+// The rules of the message grain, written once (docs/metrics.md, "The grain: the message"): where a
+// message's send time, bounce flag and labels come from, and which of its events each engagement count
+// counts. Every SQL form is generated from these tables: grouping a campaign's events per message
+// (metrics/email-ctes.ts), building the per-message facts (duckdb/message-facts.ts) and reading them
+// (metrics/compile-facts.ts, through facts-lists.ts). It lives in store/ because the store builds facts.
+import type { SqlDialect } from './dialect.js';
+
+/** The claim types, first first: a message's send time and labels are its sents', else its deliveries'. */
+export const CLAIM_TYPES = ['sent', 'delivered'] as const;
+
+export type LabelName = 'step' | 'variant' | 'segment' | 'domain';
+
+/** A label of a message and the event column it is read from; `domain` is the recipient's domain. */
+export const LABELS: ReadonlyArray<{ name: LabelName; column: string }> = [
+  { name: 'step', column: 'step' },
+  { name: 'variant', column: 'variant' },
+  { name: 'segment', column: 'segment' },
+  { name: 'domain', column: 'recipient' },
+];
+
+/**
+ * A label's column in the message grain (`j`). TRICKY: never the event column's own name (`anyIf(step,
+ * …) AS step`): ClickHouse resolves aliases query-wide, so the aggregate would read its own alias.
+ */
+export function labelColumn(name: LabelName): string {
+  return `m_${name}`;
+}
+
+export type EngagementType = 'open' | 'click' | 'reply' | 'unsubscribe' | 'complaint' | 'conversion';
+
+/** What an element of a facts list keeps besides its time: the URL, the machine reasons, the value. */
+export type Kept = 'url' | 'reasons' | 'v';
+
+/** One engagement count of the message grain: the events it counts, and how the facts keep them. */
+export interface Engagement {
+  /** The count's column in the message grain (`j`). */
+  readonly grain: string;
+  readonly type: EngagementType;
+  /** People's events (machine false), machines' (machine true), or either (null). */
+  readonly verdict: 'human' | 'machine' | null;
+  /** The facts' list of these events (`keeps`: what each element keeps; none: it is the time) and its length. */
+  readonly list: string;
+  readonly keeps: readonly Kept[];
+  readonly stored: string;
+}
+
+/**
+ * Engagement counts only on delivered messages and, with a window, within it (metrics.md). The raw
+ * figures are people's and machines' together (metrics/message-counts.ts), so they need no count here.
+ * TRICKY: the lists and their columns are those of FACTS_DDL (duckdb/message-facts.ts): a migration's
+ * text, frozen. A new engagement here needs a migration that adds its list and count to stored files.
+ */
+export const ENGAGEMENTS: readonly Engagement[] = [
+  { grain: 'h_opens', type: 'open', verdict: 'human', list: 'h_opens', keeps: [], stored: 'h_open_n' },
+  { grain: 'h_clicks', type: 'click', verdict: 'human', list: 'h_clicks', keeps: ['url'], stored: 'h_click_n' },
+  { grain: 'm_opens', type: 'open', verdict: 'machine', list: 'm_opens', keeps: ['reasons'], stored: 'm_open_n' },
+  { grain: 'm_clicks', type: 'click', verdict: 'machine', list: 'm_clicks', keeps: ['url', 'reasons'], stored: 'm_click_n' },
+  { grain: 'n_replies', type: 'reply', verdict: null, list: 'replies', keeps: [], stored: 'reply_n' },
+  { grain: 'n_unsubscribes', type: 'unsubscribe', verdict: null, list: 'unsubscribes', keeps: [], stored: 'unsubscribe_n' },
+  { grain: 'n_complaints', type: 'complaint', verdict: null, list: 'complaints', keeps: [], stored: 'complaint_n' },
+  { grain: 'n_conversions', type: 'conversion', verdict: null, list: 'conversions', keeps: ['v'], stored: 'conversion_n' },
+];
+
+/** The engagement named `grain` (a constant of the code: a typo fails every report at once). */
+export function engagement(grain: string): Engagement {
+  const e = ENGAGEMENTS.find((x) => x.grain === grain);
+  if (!e) throw new Error(`no engagement ${grain} in the message grain`);
+  return e;
+}
+
+/** Revenue: the sum of the conversions' values (`v`, whole ten-thousandths: SqlDialect.fixed4). */
+export const REVENUE = { grain: 'n_revenue', of: engagement('n_conversions'), stored: 'revenue' } as const;
+
+/** The types ENGAGEMENTS count (or those of `of`), as an SQL list. */
+export function typeList(of: readonly Engagement[] = ENGAGEMENTS): string {
+  return [...new Set(of.map((e) => `'${e.type}'`))].join(', ');
+}
+
+/** A condition: the event (its columns prefixed by `x`, e.g. `x.` in a lambda) is one that `e` counts. */
+export function isEngagement(d: SqlDialect, e: Engagement, x = ''): string {
+  const verdict = e.verdict === null ? '' : ` AND ${x}machine = ${e.verdict === 'machine' ? d.true : d.false}`;
+  return `${x}type = '${e.type}'${verdict}`;
+}
+
+/** The event expression an element keeps for a field. */
+export function keptValue(d: SqlDialect, k: Kept): string {
+  return k === 'v' ? d.fixed4('value') : k;
+}
+
+/** An aggregate over a message's events: `col` of its first claim type that has one (min or any). */
+function ofFirstClaim(d: SqlDialect, agg: 'minIf' | 'anyIf', col: string): string {
+  return d.coalesce(...CLAIM_TYPES.map((t) => d[agg](col, `type = '${t}'`)));
+}
+
+/** The message's send time and bounce flag, as aggregates over its events: [column, aggregate]. */
+export function sendAttributes(d: SqlDialect): Array<[string, string]> {
+  return [
+    ['send_ts', ofFirstClaim(d, 'minIf', 'ts')],
+    ['is_bounced', d.anyTrue("type = 'bounced'")],
+  ];
+}
+
+/** The message's labels, as aggregates over its events: [label, aggregate]. */
+export function labelAggregates(d: SqlDialect): Array<[LabelName, string]> {
+  return LABELS.map(({ name, column }) => {
+    const first = ofFirstClaim(d, 'anyIf', column);
+    return [name, name === 'domain' ? d.domainOf(first) : first];
+  });
+}
+
+/** The engagement counts and revenue, as aggregates over a message's events: [grain column, aggregate]. */
+export function engagementAggregates(d: SqlDialect): Array<[string, string]> {
+  return [
+    ...ENGAGEMENTS.map((e): [string, string] => [e.grain, d.countIf(isEngagement(d, e))]),
+    [REVENUE.grain, d.sumIf(keptValue(d, 'v'), isEngagement(d, REVENUE.of))],
+  ];
+}
+
+/** `expr AS name, …`, one a line. */
+export function aliased(cols: ReadonlyArray<readonly [string, string]>, indent = '      '): string {
+  return cols.map(([name, expr]) => `${expr} AS ${name}`).join(`,\n${indent}`);
+}
+
+/**
+ * A condition on event columns: the event is not a sent naming a campaign other than `owner` (a bound
+ * placeholder or column). Such a sent (stored before sents were checked, store/message-owner.ts) lends
+ * the message nothing: neither its labels nor its recipient are the message's.
+ */
+export function notForeignSent(owner: string): string {
+  return `(type <> 'sent' OR campaign = ${owner})`;
+}
