@@ -2,6 +2,7 @@
 // verdict: the export behind GET /api/v1/campaigns/<id>/events.jsonl. Memory stays bounded per page.
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
+import { IS_CLAIM_TYPE } from '../store/message-grain.js';
 import type { Row, Store } from '../store/store.js';
 import { compileForeignClaims, ownedBy } from './campaign-owned.js';
 
@@ -28,7 +29,7 @@ export function compileCampaignEventsPage(campaign: string, after: { ts: number;
   const bag = new ParamBag();
   const c = d.param(bag, campaign, 'String');
   const cursor = after ? `AND (ts > ${d.param(bag, after.ts, 'Int64')} OR (ts = ${d.param(bag, after.ts, 'Int64')} AND id > ${d.param(bag, after.id, 'String')}))` : '';
-  const named = `(${d.layout.campaignNamed(c)} OR message IN (SELECT message FROM events WHERE ${d.layout.campaignNamed(c)} AND message IS NOT NULL AND type IN ('sent', 'delivered')))`;
+  const named = `(${d.layout.campaignNamed(c)} OR message IN (SELECT message FROM events WHERE ${d.layout.campaignNamed(c)} AND message IS NOT NULL AND ${IS_CLAIM_TYPE}))`;
   // Ad events have no message: only a message can belong to another campaign. `foreign` false: no claim
   // names another campaign for the campaign's messages (compileForeignClaims), so none can.
   const mine = foreign ? `${named} AND (message IS NULL OR (${ownedBy(d, c)}))` : named;

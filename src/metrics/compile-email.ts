@@ -3,7 +3,7 @@
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { URL_LISTS } from '../store/facts-lists.js';
-import { ENGAGEMENTS, isEngagement, typeList } from '../store/message-grain.js';
+import { ENGAGEMENTS, IS_CLAIM_TYPE, isEngagement, typeList } from '../store/message-grain.js';
 import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
 import { foreignClaims } from './campaign-owned.js';
 import { chooseSource } from './choose-source.js';
@@ -103,10 +103,10 @@ export function compileCampaignProfile(campaign: string, d: SqlDialect): Compile
       ['candidates', (ref) => d.layout.orphanCandidates(ref('own'), c)],
     ],
     (ref) => `SELECT
-      (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NOT NULL AND type IN ('sent', 'delivered')) AS sends,
+      (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NOT NULL AND ${IS_CLAIM_TYPE}) AS sends,
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NULL) AS ad_events,
       (SELECT count(*) FROM ${ref('candidates')} AS c
-        WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND ${d.layout.messageIn(`SELECT message FROM ${ref('candidates')} AS c2`)})
+        WHERE message NOT IN (SELECT message FROM events WHERE ${IS_CLAIM_TYPE} AND ${d.layout.messageIn(`SELECT message FROM ${ref('candidates')} AS c2`)})
       ) AS orphans${
         facts
           ? `,

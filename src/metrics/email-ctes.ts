@@ -2,7 +2,7 @@
 // (`msg`) and the message grain with its engagement counts under the report's rules (`j`).
 import type { ParamBag, SqlDialect, SubqueryRef } from '../store/dialect.js';
 import type { Verdicts } from '../store/store-layout.js';
-import { aliased, CLAIM_TYPES, engagementAggregates, LABELS, labelAggregates, labelColumn, sendAttributes, typeList } from '../store/message-grain.js';
+import { aliased, CLAIM_TYPES, engagementAggregates, LABELS, labelAggregates, labelColumn, sendAttributes, sqlList, typeList } from '../store/message-grain.js';
 import { ownedBy } from './campaign-owned.js';
 import type { ReportPlan } from './report-plan.js';
 
@@ -20,7 +20,7 @@ function messageAttributes(d: SqlDialect): Array<[string, string]> {
 const EVENT_COLUMNS = ['message', 'type', 'ts', 'machine', 'reasons', 'url', 'value', ...LABELS.map((l) => l.column)].join(', ');
 
 /**
- * A FROM item: the events of the campaign's messages (SqlDialect.campaignMessageEvents) that belong to
+ * A FROM item: the events of the campaign's messages (StoreLayout.campaignMessageEvents) that belong to
  * it (campaign-owned.ts): none of a message another campaign owns, no sent naming another campaign.
  * `foreign` false: the campaign's messages have no claim naming another campaign (the profile's
  * foreign_claims), so every such event is its own and the filter, a second look-up, is left out.
@@ -37,7 +37,7 @@ function messageCtes(d: SqlDialect, c: string, foreign: boolean): Ctes {
     [
       'msg',
       (ref) => `SELECT message, ${aliased(messageAttributes(d), '        ')}
-      FROM ${d.layout.capabilities.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type IN (${[...CLAIM_TYPES, 'bounced'].map((t) => `'${t}'`).join(', ')})
+      FROM ${d.layout.capabilities.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type IN (${sqlList([...CLAIM_TYPES, 'bounced'])})
       GROUP BY message`,
     ],
   ];

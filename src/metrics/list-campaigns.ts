@@ -1,6 +1,7 @@
 // Lists the campaigns a store knows: id, kind (email or ads), size and time span. Used by
 // `clickrate campaigns`, and the starting point of the dashboard's campaign list.
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
+import { IS_CLAIM_TYPE } from '../store/message-grain.js';
 import type { Store } from '../store/store.js';
 
 export interface CampaignSummary {
@@ -18,7 +19,7 @@ export function compileCampaignList(d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
   const sql = `
     SELECT campaign,
-      ${d.countDistinctIf('message', "message IS NOT NULL AND type IN ('sent', 'delivered')")} AS messages,
+      ${d.countDistinctIf('message', `message IS NOT NULL AND ${IS_CLAIM_TYPE}`)} AS messages,
       ${d.countIf("type = 'impression'")} AS impressions,
       min(ts) AS first_ts,
       max(ts) AS last_ts

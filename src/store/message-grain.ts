@@ -5,8 +5,19 @@
 // (metrics/compile-facts.ts, through facts-lists.ts). It lives in store/ because the store builds facts.
 import type { SqlDialect } from './dialect.js';
 
-/** The claim types, first first: a message's send time and labels are its sents', else its deliveries'. */
+/**
+ * The claim types, first first: a message belongs to the campaign its claims name (message-owner.ts),
+ * and its send time and labels are its sents', else its deliveries'.
+ */
 export const CLAIM_TYPES = ['sent', 'delivered'] as const;
+
+/** Constants of the code as an SQL list of strings (`'a', 'b'`). */
+export function sqlList(values: readonly string[]): string {
+  return values.map((v) => `'${v}'`).join(', ');
+}
+
+/** A condition on event columns: the event is of a claim type (a send, in reports: sent or delivered). */
+export const IS_CLAIM_TYPE = `type IN (${sqlList(CLAIM_TYPES)})`;
 
 export type LabelName = 'step' | 'variant' | 'segment' | 'domain';
 
@@ -73,7 +84,7 @@ export const REVENUE = { grain: 'n_revenue', of: engagement('n_conversions'), st
 
 /** The types ENGAGEMENTS count (or those of `of`), as an SQL list. */
 export function typeList(of: readonly Engagement[] = ENGAGEMENTS): string {
-  return [...new Set(of.map((e) => `'${e.type}'`))].join(', ');
+  return sqlList([...new Set(of.map((e) => e.type))]);
 }
 
 /** A condition: the event (its columns prefixed by `x`, e.g. `x.` in a lambda) is one that `e` counts. */

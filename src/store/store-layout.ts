@@ -3,6 +3,7 @@
 // base is the plain layout: one `events` table with the verdict columns beside each event, no facts.
 // Each engine overrides only what its layout changes; what it can do is data, in `capabilities`.
 import { ClickrateError } from '../errors.js';
+import { CLAIM_TYPES, IS_CLAIM_TYPE, sqlList } from './message-grain.js';
 
 /** Which verdict columns a reader of StoreLayout.events() reads (see there). */
 export type Verdicts = boolean | 'machine';
@@ -48,7 +49,7 @@ export class StoreLayout {
    * ingest which events already had a send narrow it to the others.
    */
   orphanCandidates(own: string, _campaign: string): string {
-    return `SELECT message FROM ${own} AS o WHERE message IS NOT NULL AND type NOT IN ('sent', 'delivered')`;
+    return `SELECT message FROM ${own} AS o WHERE message IS NOT NULL AND type NOT IN (${sqlList(CLAIM_TYPES)})`;
   }
 
   /** A condition on events: the event's message is one of those of `messages`, a subquery of non-null messages. */
@@ -61,7 +62,7 @@ export class StoreLayout {
    * its sent or delivered event names), with verdict columns. `campaign` is a bound placeholder.
    */
   campaignMessageEvents(campaign: string, verdicts: Verdicts = true): string {
-    return this.events(`message IN (SELECT message FROM events WHERE campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`, verdicts, campaign);
+    return this.events(`message IN (SELECT message FROM events WHERE campaign = ${campaign} AND message IS NOT NULL AND ${IS_CLAIM_TYPE})`, verdicts, campaign);
   }
 
   /**

@@ -1,6 +1,7 @@
 // How ClickHouse's tables are read (see migrations.ts for the layout): events sorted by the campaign of
 // their message (`msg_campaign`) then message, and verdicts in their own table, joined in by events().
 // It keeps no per-message facts: reports group the campaign's events.
+import { CLAIM_TYPES, IS_CLAIM_TYPE, sqlList } from '../message-grain.js';
 import { StoreLayout, type LayoutCapabilities, type Verdicts } from '../store-layout.js';
 
 /** The event columns as stored, without the verdict columns. */
@@ -60,7 +61,7 @@ export class ClickHouseLayout extends StoreLayout {
    * campaign's own key has a send, so only those under '' can be orphans, and there are usually none.
    */
   override orphanCandidates(_own: string, campaign: string): string {
-    return `SELECT message FROM events WHERE msg_campaign = '' AND campaign = ${campaign} AND message IS NOT NULL AND type NOT IN ('sent', 'delivered')`;
+    return `SELECT message FROM events WHERE msg_campaign = '' AND campaign = ${campaign} AND message IS NOT NULL AND type NOT IN (${sqlList(CLAIM_TYPES)})`;
   }
 
   /**
@@ -75,7 +76,7 @@ export class ClickHouseLayout extends StoreLayout {
 
   override campaignMessageEvents(campaign: string, verdicts: Verdicts = true): string {
     return this.events(
-      `msg_campaign IN ('', ${campaign}) AND message IN (SELECT message FROM events WHERE msg_campaign = ${campaign} AND campaign = ${campaign} AND message IS NOT NULL AND type IN ('sent', 'delivered'))`,
+      `msg_campaign IN ('', ${campaign}) AND message IN (SELECT message FROM events WHERE msg_campaign = ${campaign} AND campaign = ${campaign} AND message IS NOT NULL AND ${IS_CLAIM_TYPE})`,
       verdicts,
       campaign,
     );

@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { BIGINT, VARCHAR } from '@duckdb/node-api';
 import { SqlDialect } from '../dialect.js';
 import { collectedEvent, linksOf, listRevenue, pickList, URL_LISTS } from '../facts-lists.js';
-import { aliased, CLAIM_TYPES, ENGAGEMENTS, labelAggregates, notForeignSent, REVENUE, sendAttributes, typeList } from '../message-grain.js';
+import { aliased, CLAIM_TYPES, ENGAGEMENTS, labelAggregates, notForeignSent, REVENUE, sendAttributes, sqlList, typeList } from '../message-grain.js';
 import { CLAIM, OWNER } from '../message-owner.js';
 import { memoryLimitBytes } from './chunk-runner.js';
 
@@ -64,7 +64,6 @@ const d = new SqlDialect();
  */
 export function buildFacts(scope: string): string {
   const labels = aliased(labelAggregates(d));
-  const claims = CLAIM_TYPES.map((t) => `'${t}'`).join(', ');
   const label = ([name]: readonly [string, string]) => `CASE WHEN own.contested THEN fix.${name} ELSE m.${name} END AS ${name}`;
   const lists = ENGAGEMENTS.map((e) => `${pickList(d, e, 'e')} AS ${e.list}`);
   const counts = ENGAGEMENTS.map((e) => `len(${e.list}) AS ${e.stored}`);
@@ -72,7 +71,7 @@ export function buildFacts(scope: string): string {
         ${d.minIf('campaign', "type = 'sent'")} <> ${d.maxIf('campaign', "type = 'sent'")} AS contested
       FROM events WHERE ${CLAIM} AND ${scope} GROUP BY message),
     fix AS (SELECT message, ${labels}
-      FROM (SELECT e.*, own.campaign AS owner FROM events e JOIN own ON e.message = own.message AND own.contested WHERE e.type IN (${claims})) AS c
+      FROM (SELECT e.*, own.campaign AS owner FROM events e JOIN own ON e.message = own.message AND own.contested WHERE e.type IN (${sqlList(CLAIM_TYPES)})) AS c
       WHERE ${notForeignSent('owner')}
       GROUP BY message),
     m AS (SELECT message,
