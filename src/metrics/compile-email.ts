@@ -6,7 +6,7 @@ import { URL_LISTS } from '../store/facts-lists.js';
 import { ENGAGEMENTS, IS_CLAIM_TYPE, isEngagement, typeList } from '../store/message-grain.js';
 import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
 import { foreignClaims } from './campaign-owned.js';
-import { chooseSource } from './choose-source.js';
+import { chooseSource } from './report-plan.js';
 import { compileFactsReports, compileFactsTimeseries } from './compile-facts.js';
 import { groupKey, linkCountsOfEvents, messageCountAggregates, reportPart, SERIES } from './message-counts.js';
 
@@ -93,7 +93,7 @@ export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: Sql
  */
 export function compileCampaignProfile(campaign: string, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
-  // Email reports of a store with facts read them (choose-source.ts): then ask whether any need building;
+  // Email reports of a store with facts read them (report-plan.ts, chooseSource): then ask whether any need building;
   // otherwise whether the events need the filter that keeps other campaigns' messages out.
   const facts = chooseSource({ kind: 'email' }, d.layout.capabilities) === 'facts';
   const c = d.param(bag, campaign, 'String');

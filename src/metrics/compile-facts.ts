@@ -1,8 +1,8 @@
-// Email reports and time series read from per-message facts (StoreLayout.messageFacts, chosen by
-// choose-source.ts; DuckDB's in src/store/duckdb/message-facts.ts): one row per message with its
-// engagement events as lists, so nothing groups the campaign's events. Written in DuckDB's SQL (lists,
-// lambdas) and generated from the message grain (store/message-grain.ts), as compile-email.ts is; the
-// answers are the same to the row, which the conformance suite checks.
+// Email reports and time series read from per-message facts (StoreLayout.messageFacts, when the plan's
+// chooseSource picks them; DuckDB's are built in src/store/duckdb/message-facts.ts): one row per message
+// with its engagement events as lists, so nothing groups the campaign's events. Written in DuckDB's SQL
+// (lists, lambdas) and generated from the message grain (store/message-grain.ts), as compile-email.ts
+// is; the answers are the same to the row, which the conformance suite checks.
 import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { elementTs, linksOf, listRevenue, URL_LISTS } from '../store/facts-lists.js';
 import { ENGAGEMENTS, LABELS, labelColumn, REVENUE, type Engagement } from '../store/message-grain.js';

@@ -1,9 +1,8 @@
 // Step 2 of the report pipeline: decide what to compute from the query and what the campaign is
 // (email messages or ad events), refusing breakdowns that mean nothing for that kind, and which stored
-// rows to compute it from (chooseSource).
+// rows to compute it from (chooseSource, after Plausible's TableDecider).
 import { ClickrateError } from '../errors.js';
 import type { LayoutCapabilities } from '../store/store-layout.js';
-import { chooseSource, type Source } from './choose-source.js';
 import type { Grouping, ReportQuery } from './report-query.js';
 
 export interface CampaignProfile {
@@ -16,10 +15,25 @@ export interface CampaignProfile {
 export type EmailGrouping = Exclude<Grouping, 'ad'> | null;
 export type AdGrouping = 'ad' | 'day' | null;
 
-/** `source`: the per-message facts or the events (choose-source.ts); ad reports always read events. */
+/** `source`: the per-message facts or the events (chooseSource); ad reports always read events. */
 export type ReportPlan =
   | { kind: 'email'; query: ReportQuery; grouping: EmailGrouping; source: Source }
   | { kind: 'ads'; query: ReportQuery; grouping: AdGrouping; source: Source };
+
+/** `facts`: one row per message (compile-facts.ts); `events`: the campaign's events grouped per message (email-ctes.ts). */
+export type Source = 'facts' | 'events';
+
+/**
+ * Which stored rows a report is computed from: a pure decision on what the report is and what the
+ * store's layout offers, never on the SQL being written. An email report reads the facts wherever the
+ * store keeps them: they answer every email breakdown, window and time series exactly as the events do
+ * (the conformance suite runs both ways), and they spare grouping every event of the campaign, nearly
+ * all of a large report's time. Ad reports read events: ad events have no message, so no facts.
+ */
+export function chooseSource(plan: Pick<ReportPlan, 'kind'>, capabilities: Pick<LayoutCapabilities, 'messageFacts'>): Source {
+  if (plan.kind === 'ads') return 'events';
+  return capabilities.messageFacts ? 'facts' : 'events';
+}
 
 const AD_GROUPINGS: readonly Grouping[] = ['ad', 'day'];
 

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClickHouseDialect } from '../store/clickhouse/dialect.js';
 import { DuckDbDialect } from '../store/duckdb/dialect.js';
-import { chooseSource, type Source } from './choose-source.js';
-import { planReport, type ReportPlan } from './report-plan.js';
+import { chooseSource, planReport, type ReportPlan, type Source } from './report-plan.js';
 import { parseReportQuery } from './report-query.js';
 
 const FACTS = { messageFacts: true };
