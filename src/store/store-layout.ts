@@ -8,7 +8,7 @@ import { CLAIM_TYPES, IS_CLAIM_TYPE, sqlList } from './message-grain.js';
 /** Which verdict columns a reader of StoreLayout.events() reads (see there). */
 export type Verdicts = boolean | 'machine';
 
-/** What a store's layout offers, as data the report plan decides on (metrics/choose-source.ts). */
+/** What a store's layout offers, as data the report plan decides on (metrics/report-plan.ts, chooseSource). */
 export interface LayoutCapabilities {
   /**
    * Verdicts are stored apart from events and joined in by events(): compilers then read without
