@@ -3,13 +3,12 @@
 // with its engagement events as lists, so nothing groups the campaign's events. Written in DuckDB's SQL
 // (lists, lambdas) and generated from the message grain (store/message-grain.ts), as compile-email.ts
 // is; the answers are the same to the row, which the conformance suite checks.
-import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
+import { ParamBag, type CompiledParts, type CompiledQuery, type NamedSubqueries, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { elementTs, linksOf, listRevenue, URL_LISTS } from '../store/facts-lists.js';
 import { ENGAGEMENTS, LABELS, labelColumn, REVENUE, type Engagement } from '../store/message-grain.js';
 import type { EmailPlan } from './email-ctes.js';
 import { groupKey, linkCountsOfFacts, MESSAGE_COUNTS, messageCountAggregates, reportPart, SERIES } from './message-counts.js';
 
-type Ctes = Array<readonly [string, (ref: SubqueryRef) => string]>;
 /** An engagement's list of a facts row, cut to the window (see windowed). */
 type Cut = (e: Engagement) => string;
 
@@ -43,11 +42,16 @@ function grainCte(cut: Cut | null, facts: string): readonly [string, (ref: Subqu
   // TRICKY: with a window, a list is cut only where it has elements and the message was delivered (CASE
   // evaluates its branch for those rows alone): a lambda per row and list over every message cost twice the time.
   const counts = grainCounts(cut ?? ((e) => e.list)).map(([name, stored, nonEmpty, inWindow]) =>
-    cut ? `CASE WHEN is_bounced = 0 AND ${nonEmpty} > 0 THEN ${inWindow} ELSE 0 END AS ${name}` : `CASE WHEN is_bounced = 0 THEN ${stored} ELSE 0 END AS ${name}`,
+    cut
+      ? `CASE WHEN is_bounced = 0 AND ${nonEmpty} > 0 THEN ${inWindow} ELSE 0 END AS ${name}`
+      : `CASE WHEN is_bounced = 0 THEN ${stored} ELSE 0 END AS ${name}`,
   );
-  return ['j', () => `SELECT ${labels},
+  return [
+    'j',
+    () => `SELECT ${labels},
       ${counts.join(',\n      ')}
-    FROM ${facts} AS f`];
+    FROM ${facts} AS f`,
+  ];
 }
 
 /** The facts rows of delivered messages with a click: the only ones a link part reads. */
@@ -94,7 +98,7 @@ export function compileFactsReports(plans: readonly EmailPlan[], d: SqlDialect, 
   const window = first.query.window ? cut : null;
   const groupings = [...new Set(plans.map((p) => (p.grouping === 'link' ? null : p.grouping)))];
   const keyName = (g: EmailPlan['grouping']) => `k_${g ?? 'none'}`;
-  const ctes: Ctes = [
+  const ctes: NamedSubqueries = [
     grainCte(window, facts),
     [
       'cube',

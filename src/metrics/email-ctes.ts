@@ -1,15 +1,12 @@
 // The named subqueries every email report starts from: the campaign's events (`ev`), one row per message
 // (`msg`) and the message grain with its engagement counts under the report's rules (`j`).
-import type { ParamBag, SqlDialect, SubqueryRef } from '../store/dialect.js';
+import type { NamedSubqueries, ParamBag, SqlDialect, SubqueryRef } from '../store/dialect.js';
 import type { Verdicts } from '../store/store-layout.js';
 import { aliased, CLAIM_TYPES, engagementAggregates, LABELS, labelAggregates, labelColumn, sendAttributes, sqlList, typeList } from '../store/message-grain.js';
 import { ownedBy } from './campaign-owned.js';
 import type { ReportPlan } from './report-plan.js';
 
 export type EmailPlan = Extract<ReportPlan, { kind: 'email' }>;
-
-/** Named subqueries, each able to refer to earlier ones through `ref`. */
-export type Ctes = ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>;
 
 /** The message's send time, bounce flag and labels (m_step, …: labelColumn) as aggregates over its events. */
 function messageAttributes(d: SqlDialect): Array<[string, string]> {
@@ -31,7 +28,7 @@ function ownEvents(d: SqlDialect, c: string, verdicts: Verdicts, foreign: boolea
 }
 
 /** `ev` and `msg` (one row per message with its send time, bounce flag and labels); `c` is the campaign's placeholder. */
-function messageCtes(d: SqlDialect, c: string, foreign: boolean): Ctes {
+function messageCtes(d: SqlDialect, c: string, foreign: boolean): NamedSubqueries {
   return [
     ['ev', () => `SELECT ${EVENT_COLUMNS} FROM ${ownEvents(d, c, 'machine', foreign)} AS e`],
     [
@@ -62,11 +59,14 @@ export function engaged(d: SqlDialect, bag: ParamBag, plan: EmailPlan, ref: Subq
 
 /** `bounced`: the campaign's messages with a bounce (what engaged() leaves out without a window). */
 function bouncedCte(d: SqlDialect, c: string, foreign: boolean): readonly [string, (ref: SubqueryRef) => string] {
-  return ['bounced', (ref) => `SELECT DISTINCT message FROM ${d.layout.capabilities.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type = 'bounced'`];
+  return [
+    'bounced',
+    (ref) => `SELECT DISTINCT message FROM ${d.layout.capabilities.verdictsApart ? ownEvents(d, c, false, foreign) : ref('ev')} AS ev WHERE type = 'bounced'`,
+  ];
 }
 
 /** What engaged() needs: `ev` and `bounced` without a window; `ev` and `msg` with one. `foreign`: see ownEvents. */
-export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, foreign = true): Ctes {
+export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, foreign = true): NamedSubqueries {
   const c = d.param(bag, plan.query.campaign, 'String');
   const base = messageCtes(d, c, foreign);
   return plan.query.window ? base : [base[0]!, bouncedCte(d, c, foreign)];
@@ -84,7 +84,7 @@ export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, forei
  * pass is what makes the default report fast: it groups each event once instead of grouping sends and
  * engagement apart and joining them (on a million-message campaign, about half the time).
  */
-export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, foreign = true): Ctes {
+export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, foreign = true): NamedSubqueries {
   const counts = engagementAggregates(d);
   const c = d.param(bag, plan.query.campaign, 'String');
   const base = messageCtes(d, c, foreign);

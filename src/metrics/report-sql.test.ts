@@ -57,7 +57,8 @@ const DIALECTS: ReadonlyArray<readonly [string, () => SqlDialect]> = [
 const EMAIL = { sends: 10, adEvents: 0 };
 const ADS = { sends: 0, adEvents: 10 };
 type Input = Omit<ReportQueryInput, 'campaign'>;
-const plan = (d: SqlDialect, input: Input, profile = EMAIL): ReportPlan => planReport(parseReportQuery({ campaign: 'spring', ...input }), profile, d.layout.capabilities);
+const plan = (d: SqlDialect, input: Input, profile = EMAIL): ReportPlan =>
+  planReport(parseReportQuery({ campaign: 'spring', ...input }), profile, d.layout.capabilities);
 const email = (d: SqlDialect, input: Input) => plan(d, input) as EmailPlan;
 const ads = (d: SqlDialect, input: Input) => plan(d, input, ADS) as Extract<ReportPlan, { kind: 'ads' }>;
 
@@ -70,7 +71,16 @@ const CASES: ReadonlyArray<readonly [string, (d: SqlDialect) => string]> = [
   ['by-link', (d) => render(compileEmailReports([email(d, { by: 'link' })], d))],
   ['window', (d) => render(compileEmailReports([email(d, { window: '7d' })], d))],
   ['by-link-window', (d) => render(compileEmailReports([email(d, { by: 'link', window: '7d' })], d))],
-  ['page', (d) => render(compileEmailReports([null, 'day', 'step', 'variant', 'link', 'provider'].map((by) => email(d, { by })), d))],
+  [
+    'page',
+    (d) =>
+      render(
+        compileEmailReports(
+          [null, 'day', 'step', 'variant', 'link', 'provider'].map((by) => email(d, { by })),
+          d,
+        ),
+      ),
+  ],
   ['timeseries-window', (d) => render(compileEmailTimeseries(email(d, { window: '7d' }), 86_400_000, d))],
   ['ads-by-day', (d) => [render(compileAdReport(ads(d, { by: 'day' }), d)), render(compileAdMachineReasons(ads(d, {}), d))].join('\n')],
 ];

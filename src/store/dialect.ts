@@ -41,6 +41,9 @@ export class ParamBag {
 /** Refers to a named subquery of withQuery, as a FROM item (the caller adds `AS name`). */
 export type SubqueryRef = (name: string) => string;
 
+/** Named subqueries (or parts), each able to refer to earlier ones through `ref`. */
+export type NamedSubqueries = ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>;
+
 /**
  * Standard SQL with aggregate FILTER clauses (DuckDB speaks it as is); engines override what differs.
  * A store hands out its dialect, which carries the layout of that store's tables (`layout`): the
@@ -121,7 +124,7 @@ export class SqlDialect {
    * Named subqueries, each able to refer to earlier ones, and a body that refers to them: a WITH clause
    * here; engines without table CTEs (ClickHouse before 20.x) inline each reference instead.
    */
-  withQuery(ctes: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>, body: (ref: SubqueryRef) => string): string {
+  withQuery(ctes: NamedSubqueries, body: (ref: SubqueryRef) => string): string {
     const ref: SubqueryRef = (name) => name;
     return `WITH ${ctes.map(([name, sql]) => `${name} AS (${sql(ref)})`).join(',\n')}\n${body(ref)}`;
   }
@@ -131,7 +134,7 @@ export class SqlDialect {
    * with the subqueries it refers to. Engines that compute a subquery referred to more than once only
    * once override this to answer every part in one statement, so the shared work is done once.
    */
-  withParts(ctes: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>, parts: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>): PartStatement[] {
+  withParts(ctes: NamedSubqueries, parts: NamedSubqueries): PartStatement[] {
     return parts.map(([name, body]) => ({ parts: [name], sql: this.withQuery(ctes, body) }));
   }
 

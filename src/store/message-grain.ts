@@ -37,7 +37,7 @@ export function labelColumn(name: LabelName): string {
   return `m_${name}`;
 }
 
-export type EngagementType = 'open' | 'click' | 'reply' | 'unsubscribe' | 'complaint' | 'conversion';
+type EngagementType = 'open' | 'click' | 'reply' | 'unsubscribe' | 'complaint' | 'conversion';
 
 /** What an element of a facts list keeps besides its time: the URL, the machine reasons, the value. */
 export type Kept = 'url' | 'reasons' | 'v';

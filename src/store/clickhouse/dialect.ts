@@ -1,7 +1,7 @@
 // ClickHouse's SQL dialect, written for both Debian's 18.16 and current releases: -If aggregate
 // combinators instead of FILTER, uniqExact for distinct counts, explicit join strictness, no table CTEs
 // (inlined), UInt8 booleans. Its tables are read through ClickHouseLayout (clickhouse-layout.ts).
-import { SqlDialect, type ParamBag, type ParamType, type SubqueryRef } from '../dialect.js';
+import { SqlDialect, type NamedSubqueries, type ParamBag, type ParamType, type SubqueryRef } from '../dialect.js';
 import { ClickrateError } from '../../errors.js';
 import { MAX_VALUE } from '../../events/event.js';
 import { ClickHouseLayout } from './clickhouse-layout.js';
@@ -65,7 +65,7 @@ export class ClickHouseDialect extends SqlDialect {
   }
 
   /** No table CTEs before 20.x: each reference becomes the subquery itself. */
-  override withQuery(ctes: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>, body: (ref: SubqueryRef) => string): string {
+  override withQuery(ctes: NamedSubqueries, body: (ref: SubqueryRef) => string): string {
     const sqls = new Map<string, string>();
     const ref: SubqueryRef = (name) => {
       const sql = sqls.get(name);

@@ -2,14 +2,14 @@
 // $name parameters) as is and answers several report parts in one statement (it materializes a CTE
 // referred to more than once); its layout is the plain one, plus per-message facts (message-facts.ts).
 import { ClickrateError } from '../../errors.js';
-import { SqlDialect, type PartStatement, type SubqueryRef } from '../dialect.js';
+import { SqlDialect, type NamedSubqueries, type PartStatement } from '../dialect.js';
 import { StoreLayout, type LayoutCapabilities } from '../store-layout.js';
 import { currentFacts, FACTS_STALE } from './message-facts.js';
 
 const PART_NAME = /^[a-z_]+$/;
 
 /** The plain layout (verdicts are event columns), with the message_facts table when the file has it. */
-export class DuckDbLayout extends StoreLayout {
+class DuckDbLayout extends StoreLayout {
   override readonly capabilities: LayoutCapabilities;
 
   /** `facts`: the file has the message_facts table (schema 5) and reports may read it. */
@@ -40,13 +40,15 @@ export class DuckDbDialect extends SqlDialect {
    * part lacks is NULL in its rows) and `part` tags each row. DuckDB materializes a CTE that several
    * parts refer to, so the campaign's events are read and grouped once for all of them.
    */
-  override withParts(ctes: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>, parts: ReadonlyArray<readonly [string, (ref: SubqueryRef) => string]>): PartStatement[] {
+  override withParts(ctes: NamedSubqueries, parts: NamedSubqueries): PartStatement[] {
     if (parts.length < 2) return super.withParts(ctes, parts);
     for (const [name] of parts) {
       // Part names are constants of the compilers, never input; checked because they are spliced in.
       if (!PART_NAME.test(name)) throw new ClickrateError('CR_ERR_BAD_QUERY', `bad part name ${name}`);
     }
-    const sql = this.withQuery(ctes, (ref) => parts.map(([name, body]) => `(SELECT '${name}' AS part, * FROM (${body(ref)}) AS p)`).join('\nUNION ALL BY NAME\n'));
+    const sql = this.withQuery(ctes, (ref) =>
+      parts.map(([name, body]) => `(SELECT '${name}' AS part, * FROM (${body(ref)}) AS p)`).join('\nUNION ALL BY NAME\n'),
+    );
     return [{ parts: parts.map(([name]) => name), sql }];
   }
 }

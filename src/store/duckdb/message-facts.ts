@@ -141,7 +141,9 @@ async function insertFacts(conn: DuckDBConnection, scope: string, events: number
   // The fractions are numbers of this code (quantile_disc takes no parameter for them).
   const fractions = Array.from({ length: parts - 1 }, (_, i) => ((i + 1) / parts).toFixed(6)).join(', ');
   const [q] = (
-    await conn.runAndReadAll(`SELECT to_json(quantile_disc(message, [${fractions}])) AS b FROM (SELECT message FROM events WHERE message IS NOT NULL USING SAMPLE 100000 ROWS)`)
+    await conn.runAndReadAll(
+      `SELECT to_json(quantile_disc(message, [${fractions}])) AS b FROM (SELECT message FROM events WHERE message IS NOT NULL USING SAMPLE 100000 ROWS)`,
+    )
   ).getRowObjectsJS();
   const bounds = JSON.parse(String(q?.b ?? '[]')) as string[];
   for (let p = 0; p <= bounds.length; p++) {
