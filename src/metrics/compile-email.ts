@@ -3,7 +3,8 @@
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { URL_LISTS } from '../store/facts-lists.js';
-import { ENGAGEMENTS, IS_CLAIM_TYPE, isEngagement, typeList } from '../store/message-grain.js';
+import { isEngagement } from '../store/grain-aggregates.js';
+import { ENGAGEMENTS, IS_CLAIM_TYPE, typeList } from '../store/message-grain.js';
 import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
 import { foreignClaims } from './campaign-owned.js';
 import { chooseSource } from './report-plan.js';

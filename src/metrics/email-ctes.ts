@@ -2,7 +2,8 @@
 // (`msg`) and the message grain with its engagement counts under the report's rules (`j`).
 import type { NamedSubqueries, ParamBag, SqlDialect, SubqueryRef } from '../store/dialect.js';
 import type { Verdicts } from '../store/store-layout.js';
-import { aliased, CLAIM_TYPES, engagementAggregates, LABELS, labelAggregates, labelColumn, sendAttributes, sqlList, typeList } from '../store/message-grain.js';
+import { aliased, engagementAggregates, labelAggregates, sendAttributes } from '../store/grain-aggregates.js';
+import { CLAIM_TYPES, labelColumn, LABELS, sqlList, typeList } from '../store/message-grain.js';
 import { ownedBy } from './campaign-owned.js';
 import type { ReportPlan } from './report-plan.js';
 

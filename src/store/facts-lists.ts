@@ -2,7 +2,8 @@
 // grain (message-grain.ts), in DuckDB's lists and lambdas. The build (duckdb/message-facts.ts) writes
 // these lists and the reports (metrics/compile-facts.ts) cut and count them, both through these helpers.
 import type { SqlDialect } from './dialect.js';
-import { engagement, ENGAGEMENTS, isEngagement, keptValue, type Engagement, type Kept } from './message-grain.js';
+import { isEngagement, keptValue } from './grain-aggregates.js';
+import { engagement, ENGAGEMENTS, type Engagement, type Kept } from './message-grain.js';
 
 /** Every field some engagement keeps. */
 const KEPT: readonly Kept[] = [...new Set(ENGAGEMENTS.flatMap((e) => e.keeps))];

@@ -1,9 +1,9 @@
 // The rules of the message grain, written once (docs/metrics.md, "The grain: the message"): where a
 // message's send time, bounce flag and labels come from, and which of its events each engagement count
-// counts. Every SQL form is generated from these tables: grouping a campaign's events per message
-// (metrics/email-ctes.ts), building the per-message facts (duckdb/message-facts.ts) and reading them
-// (metrics/compile-facts.ts, through facts-lists.ts). It lives in store/ because the store builds facts.
-import type { SqlDialect } from './dialect.js';
+// counts, as tables. Every SQL form is generated from them: grouping a campaign's events per message
+// (grain-aggregates.ts, for metrics/email-ctes.ts), building the per-message facts (duckdb/message-facts.ts)
+// and reading them (metrics/compile-facts.ts; both through facts-lists.ts). It lives in store/ because
+// the store builds facts; it imports nothing, so every module of the store may read it.
 
 /**
  * The claim types, first first: a message belongs to the campaign its claims name (message-owner.ts),
@@ -21,12 +21,15 @@ export const IS_CLAIM_TYPE = `type IN (${sqlList(CLAIM_TYPES)})`;
 
 export type LabelName = 'step' | 'variant' | 'segment' | 'domain';
 
-/** A label of a message and the event column it is read from; `domain` is the recipient's domain. */
-export const LABELS: ReadonlyArray<{ name: LabelName; column: string }> = [
+/**
+ * A label of a message and the event column it is read from; `domain`: the label is the lower-cased part
+ * after the '@' of that column (SqlDialect.domainOf), '' when it has none.
+ */
+export const LABELS: ReadonlyArray<{ name: LabelName; column: string; domain?: true }> = [
   { name: 'step', column: 'step' },
   { name: 'variant', column: 'variant' },
   { name: 'segment', column: 'segment' },
-  { name: 'domain', column: 'recipient' },
+  { name: 'domain', column: 'recipient', domain: true },
 ];
 
 /**
@@ -85,51 +88,6 @@ export const REVENUE = { grain: 'n_revenue', of: engagement('n_conversions'), st
 /** The types ENGAGEMENTS count (or those of `of`), as an SQL list. */
 export function typeList(of: readonly Engagement[] = ENGAGEMENTS): string {
   return sqlList([...new Set(of.map((e) => e.type))]);
-}
-
-/** A condition: the event (its columns prefixed by `x`, e.g. `x.` in a lambda) is one that `e` counts. */
-export function isEngagement(d: SqlDialect, e: Engagement, x = ''): string {
-  const verdict = e.verdict === null ? '' : ` AND ${x}machine = ${e.verdict === 'machine' ? d.true : d.false}`;
-  return `${x}type = '${e.type}'${verdict}`;
-}
-
-/** The event expression an element keeps for a field. */
-export function keptValue(d: SqlDialect, k: Kept): string {
-  return k === 'v' ? d.fixed4('value') : k;
-}
-
-/** An aggregate over a message's events: `col` of its first claim type that has one (min or any). */
-function ofFirstClaim(d: SqlDialect, agg: 'minIf' | 'anyIf', col: string): string {
-  return d.coalesce(...CLAIM_TYPES.map((t) => d[agg](col, `type = '${t}'`)));
-}
-
-/** The message's send time and bounce flag, as aggregates over its events: [column, aggregate]. */
-export function sendAttributes(d: SqlDialect): Array<[string, string]> {
-  return [
-    ['send_ts', ofFirstClaim(d, 'minIf', 'ts')],
-    ['is_bounced', d.anyTrue("type = 'bounced'")],
-  ];
-}
-
-/** The message's labels, as aggregates over its events: [label, aggregate]. */
-export function labelAggregates(d: SqlDialect): Array<[LabelName, string]> {
-  return LABELS.map(({ name, column }) => {
-    const first = ofFirstClaim(d, 'anyIf', column);
-    return [name, name === 'domain' ? d.domainOf(first) : first];
-  });
-}
-
-/** The engagement counts and revenue, as aggregates over a message's events: [grain column, aggregate]. */
-export function engagementAggregates(d: SqlDialect): Array<[string, string]> {
-  return [
-    ...ENGAGEMENTS.map((e): [string, string] => [e.grain, d.countIf(isEngagement(d, e))]),
-    [REVENUE.grain, d.sumIf(keptValue(d, 'v'), isEngagement(d, REVENUE.of))],
-  ];
-}
-
-/** `expr AS name, …`, one a line. */
-export function aliased(cols: ReadonlyArray<readonly [string, string]>, indent = '      '): string {
-  return cols.map(([name, expr]) => `${expr} AS ${name}`).join(`,\n${indent}`);
 }
 
 /**

@@ -5,7 +5,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { BIGINT, VARCHAR } from '@duckdb/node-api';
 import { SqlDialect } from '../dialect.js';
 import { collectedEvent, linksOf, listRevenue, pickList, URL_LISTS } from '../facts-lists.js';
-import { aliased, CLAIM_TYPES, ENGAGEMENTS, labelAggregates, notForeignSent, REVENUE, sendAttributes, sqlList, typeList } from '../message-grain.js';
+import { aliased, labelAggregates, sendAttributes } from '../grain-aggregates.js';
+import { CLAIM_TYPES, ENGAGEMENTS, notForeignSent, REVENUE, sqlList, typeList } from '../message-grain.js';
 import { CLAIM, OWNER } from '../message-owner.js';
 import { memoryLimitBytes } from './chunk-runner.js';
 
