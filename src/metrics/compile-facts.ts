@@ -5,7 +5,7 @@
 // is; the answers are the same to the row, which the conformance suite checks.
 import { ParamBag, type CompiledParts, type CompiledQuery, type NamedSubqueries, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { elementTs, linksOf, listRevenue, URL_LISTS } from '../store/facts-lists.js';
-import { ENGAGEMENTS, LABELS, labelColumn, REVENUE, type Engagement } from '../store/message-grain.js';
+import { DELIVERED, ENGAGEMENTS, inWindow, LABELS, labelColumn, REVENUE, type Engagement } from '../store/message-grain.js';
 import type { EmailPlan } from './email-ctes.js';
 import { groupKey, linkCountsOfFacts, MESSAGE_COUNTS, messageCountAggregates, reportPart, SERIES } from './message-counts.js';
 
@@ -19,7 +19,7 @@ type Cut = (e: Engagement) => string;
 function windowed(d: SqlDialect, bag: ParamBag, plan: EmailPlan): Cut {
   if (!plan.query.window) return (e) => e.list;
   const w = d.param(bag, plan.query.window.ms, 'Int64');
-  return (e) => `list_filter(${e.list}, lambda x: ${elementTs(e)} <= send_ts + ${w})`;
+  return (e) => `list_filter(${e.list}, lambda x: ${inWindow(elementTs(e), w)})`;
 }
 
 /**
@@ -43,8 +43,8 @@ function grainCte(cut: Cut | null, facts: string): readonly [string, (ref: Subqu
   // evaluates its branch for those rows alone): a lambda per row and list over every message cost twice the time.
   const counts = grainCounts(cut ?? ((e) => e.list)).map(([name, stored, nonEmpty, inWindow]) =>
     cut
-      ? `CASE WHEN is_bounced = 0 AND ${nonEmpty} > 0 THEN ${inWindow} ELSE 0 END AS ${name}`
-      : `CASE WHEN is_bounced = 0 THEN ${stored} ELSE 0 END AS ${name}`,
+      ? `CASE WHEN ${DELIVERED} AND ${nonEmpty} > 0 THEN ${inWindow} ELSE 0 END AS ${name}`
+      : `CASE WHEN ${DELIVERED} THEN ${stored} ELSE 0 END AS ${name}`,
   );
   return [
     'j',
@@ -56,7 +56,7 @@ function grainCte(cut: Cut | null, facts: string): readonly [string, (ref: Subqu
 
 /** The facts rows of delivered messages with a click: the only ones a link part reads. */
 function clicked(facts: string): string {
-  return `${facts} AS f WHERE is_bounced = 0 AND ${URL_LISTS.h.stored} + ${URL_LISTS.m.stored} > 0`;
+  return `${facts} AS f WHERE ${DELIVERED} AND ${URL_LISTS.h.stored} + ${URL_LISTS.m.stored} > 0`;
 }
 
 /**
@@ -77,7 +77,7 @@ function linkBody(d: SqlDialect, cut: Cut | null, facts: string): string {
 /** Machine events by reason: every engagement whose list keeps reasons, within the window, on delivered messages. */
 function reasonsBody(cut: Cut, facts: string): string {
   const rows = ENGAGEMENTS.filter((e) => e.keeps.includes('reasons')).map(
-    (e) => `SELECT '${e.type}' AS type, unnest(${cut(e)}).reasons AS reasons FROM ${facts} AS f WHERE is_bounced = 0 AND ${e.stored} > 0`,
+    (e) => `SELECT '${e.type}' AS type, unnest(${cut(e)}).reasons AS reasons FROM ${facts} AS f WHERE ${DELIVERED} AND ${e.stored} > 0`,
   );
   return `SELECT type, reasons, count(*) AS n
     FROM (${rows.join('\n      UNION ALL ')}) AS r
@@ -131,7 +131,7 @@ export function compileFactsTimeseries(plan: EmailPlan, bucketMs: number, d: Sql
   const cut = windowed(d, bag, plan);
   const sql = `SELECT ${d.bucketOf('t', bucketMs)} AS bucket,
       ${SERIES.map(([name], i) => `${d.countIf(`k = ${i}`)} AS ${name}`).join(',\n      ')}
-    FROM (${SERIES.map(([, e], i) => `SELECT ${elementTs(e, `unnest(${cut(e)})`)} AS t, ${i} AS k FROM ${facts} AS f WHERE is_bounced = 0 AND ${e.stored} > 0`).join('\n      UNION ALL ')}) AS e
+    FROM (${SERIES.map(([, e], i) => `SELECT ${elementTs(e, `unnest(${cut(e)})`)} AS t, ${i} AS k FROM ${facts} AS f WHERE ${DELIVERED} AND ${e.stored} > 0`).join('\n      UNION ALL ')}) AS e
     GROUP BY bucket
     ORDER BY bucket`;
   return { sql, params: bag.params };

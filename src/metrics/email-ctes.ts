@@ -3,7 +3,7 @@
 import type { NamedSubqueries, ParamBag, SqlDialect, SubqueryRef } from '../store/dialect.js';
 import type { Verdicts } from '../store/store-layout.js';
 import { aliased, engagementAggregates, labelAggregates, sendAttributes } from '../store/grain-aggregates.js';
-import { CLAIM_TYPES, labelColumn, LABELS, sqlList, typeList } from '../store/message-grain.js';
+import { CLAIM_TYPES, DELIVERED, inWindow, labelColumn, LABELS, sqlList, typeList } from '../store/message-grain.js';
 import { ownedBy } from './campaign-owned.js';
 import type { ReportPlan } from './report-plan.js';
 
@@ -55,7 +55,7 @@ export function engaged(d: SqlDialect, bag: ParamBag, plan: EmailPlan, ref: Subq
   }
   return `(SELECT ${cols} FROM ${ref('ev')} AS ev WHERE type IN (${types})) AS e
     ${d.innerJoin} (SELECT message, send_ts, is_bounced FROM ${ref('msg')} AS msg) AS m USING (message)
-    WHERE is_bounced = 0 AND ts <= send_ts + ${d.param(bag, plan.query.window.ms, 'Int64')}`;
+    WHERE ${DELIVERED} AND ${inWindow('ts', d.param(bag, plan.query.window.ms, 'Int64'))}`;
 }
 
 /** `bounced`: the campaign's messages with a bounce (what engaged() leaves out without a window). */
@@ -111,7 +111,7 @@ export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, 
       [
         'j',
         (ref) => `SELECT message, ${labels},
-        ${counts.map(([name]) => `CASE WHEN is_bounced = 0 THEN e_${name} ELSE 0 END AS ${name}`).join(', ')}
+        ${counts.map(([name]) => `CASE WHEN ${DELIVERED} THEN e_${name} ELSE 0 END AS ${name}`).join(', ')}
       FROM ${ref('msg')} AS msg`,
       ],
     ];

@@ -2,7 +2,7 @@
 // once and compiled both by the compiler that groups events (compile-email.ts) and by the one that reads
 // per-message facts (compile-facts.ts), so both say the same.
 import type { SqlDialect } from '../store/dialect.js';
-import { engagement, labelColumn, type Engagement, type LabelName } from '../store/message-grain.js';
+import { DELIVERED, engagement, labelColumn, type Engagement, type LabelName } from '../store/message-grain.js';
 import type { EmailCountColumn, LinkCountColumn } from './count-columns.js';
 import type { EmailPlan } from './email-ctes.js';
 
@@ -28,7 +28,7 @@ export function groupKey(d: SqlDialect, grouping: EmailPlan['grouping']): string
 export const MESSAGE_COUNTS: ReadonlyArray<readonly [EmailCountColumn, { count: string | null } | { sum: string }]> = [
   ['sent', { count: null }],
   ['bounced', { count: 'is_bounced = 1' }],
-  ['delivered', { count: 'is_bounced = 0' }],
+  ['delivered', { count: DELIVERED }],
   ['unique_opens', { count: 'h_opens > 0 OR h_clicks > 0' }],
   ['implied_opens', { count: 'h_opens = 0 AND h_clicks > 0' }],
   ['unique_clicks', { count: 'h_clicks > 0' }],

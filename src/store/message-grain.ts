@@ -7,7 +7,8 @@
 
 /**
  * The claim types, first first: a message belongs to the campaign its claims name (message-owner.ts),
- * and its send time and labels are its sents', else its deliveries'.
+ * and its send time and labels are its sents', else its deliveries'. TRICKY: message-owner.ts spells
+ * the same order by hand in OWNER and CLAIM, which ingest shares; change them together.
  */
 export const CLAIM_TYPES = ['sent', 'delivered'] as const;
 
@@ -88,6 +89,21 @@ export const REVENUE = { grain: 'n_revenue', of: engagement('n_conversions'), st
 /** The types ENGAGEMENTS count (or those of `of`), as an SQL list. */
 export function typeList(of: readonly Engagement[] = ENGAGEMENTS): string {
   return sqlList([...new Set(of.map((e) => e.type))]);
+}
+
+/**
+ * A condition on the message grain (or a facts row): the message was delivered, so its engagement
+ * counts (metrics.md: engagement counts only on delivered messages).
+ */
+export const DELIVERED = 'is_bounced = 0';
+
+/**
+ * A condition: an event at `ts` falls within the reporting window `w` (a bound placeholder, in ms) of
+ * its message's `send_ts`. The end is inclusive and there is no lower bound: an event stamped before its
+ * send is clock skew between the sender and the tracker, not an event to drop (metrics.md).
+ */
+export function inWindow(ts: string, w: string): string {
+  return `${ts} <= send_ts + ${w}`;
 }
 
 /**

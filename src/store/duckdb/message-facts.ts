@@ -6,7 +6,7 @@ import { BIGINT, VARCHAR } from '@duckdb/node-api';
 import { SqlDialect } from '../dialect.js';
 import { collectedEvent, linksOf, listRevenue, pickList, URL_LISTS } from '../facts-lists.js';
 import { aliased, labelAggregates, sendAttributes } from '../grain-aggregates.js';
-import { CLAIM_TYPES, ENGAGEMENTS, notForeignSent, REVENUE, sqlList, typeList } from '../message-grain.js';
+import { CLAIM_TYPES, ENGAGEMENTS, LABELS, notForeignSent, REVENUE, sqlList, typeList } from '../message-grain.js';
 import { CLAIM, OWNER } from '../message-owner.js';
 import { memoryLimitBytes } from './chunk-runner.js';
 
@@ -65,7 +65,7 @@ const d = new SqlDialect();
  */
 export function buildFacts(scope: string): string {
   const labels = aliased(labelAggregates(d));
-  const label = ([name]: readonly [string, string]) => `CASE WHEN own.contested THEN fix.${name} ELSE m.${name} END AS ${name}`;
+  const label = ({ name }: { name: string }) => `CASE WHEN own.contested THEN fix.${name} ELSE m.${name} END AS ${name}`;
   const lists = ENGAGEMENTS.map((e) => `${pickList(d, e, 'e')} AS ${e.list}`);
   const counts = ENGAGEMENTS.map((e) => `len(${e.list}) AS ${e.stored}`);
   return `WITH own AS (SELECT message, ${OWNER} AS campaign,
@@ -83,7 +83,7 @@ export function buildFacts(scope: string): string {
   SELECT *, ${counts.join(', ')},
     ${listRevenue(REVENUE.of.list)} AS ${REVENUE.stored},
     ${linksOf(URL_LISTS.h.list, URL_LISTS.m.list)} AS links
-  FROM (SELECT own.campaign, m.message, send_ts, is_bounced, ${labelAggregates(d).map(label).join(', ')},
+  FROM (SELECT own.campaign, m.message, send_ts, is_bounced, ${LABELS.map(label).join(', ')},
     ${lists.join(',\n    ')}
   FROM own JOIN m USING (message) LEFT JOIN fix USING (message)) AS f`;
 }
