@@ -4,7 +4,7 @@ import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledParts, type CompiledQuery, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { URL_LISTS } from '../store/facts-lists.js';
 import { isEngagement } from '../store/grain-aggregates.js';
-import { ENGAGEMENTS, IS_CLAIM_TYPE, typeList } from '../store/message-grain.js';
+import { IS_CLAIM_TYPE, REASONED, typeList } from '../store/message-grain.js';
 import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
 import { foreignClaims } from './campaign-owned.js';
 import { chooseSource } from './report-plan.js';
@@ -32,9 +32,9 @@ function linkBody(d: SqlDialect, bag: ParamBag, plan: EmailPlan) {
     GROUP BY url`;
 }
 
-/** Machine opens and clicks by the reasons that made them machine: the engagements whose facts keep reasons. */
+/** Machine opens and clicks by the reasons that made them machine (REASONED). */
 function reasonsBody(d: SqlDialect, bag: ParamBag, plan: EmailPlan) {
-  const types = typeList(ENGAGEMENTS.filter((e) => e.keeps.includes('reasons')));
+  const types = typeList(REASONED);
   return (ref: SubqueryRef) => `SELECT type, reasons, count(*) AS n
     FROM ${engaged(d, bag, plan, ref, types, 'message, type, ts, machine, reasons')} AND machine = ${d.true}
     GROUP BY type, reasons`;

@@ -5,7 +5,7 @@
 // is; the answers are the same to the row, which the conformance suite checks.
 import { ParamBag, type CompiledParts, type CompiledQuery, type NamedSubqueries, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
 import { elementTs, linksOf, listRevenue, URL_LISTS } from '../store/facts-lists.js';
-import { DELIVERED, ENGAGEMENTS, inWindow, LABELS, labelColumn, REVENUE, type Engagement } from '../store/message-grain.js';
+import { DELIVERED, ENGAGEMENTS, inWindow, LABELS, labelColumn, REASONED, REVENUE, type Engagement } from '../store/message-grain.js';
 import type { EmailPlan } from './email-ctes.js';
 import { groupKey, linkCountsOfFacts, MESSAGE_COUNTS, messageCountAggregates, reportPart, SERIES } from './message-counts.js';
 
@@ -74,9 +74,9 @@ function linkBody(d: SqlDialect, cut: Cut | null, facts: string): string {
     GROUP BY l.url`;
 }
 
-/** Machine events by reason: every engagement whose list keeps reasons, within the window, on delivered messages. */
+/** Machine events by reason (REASONED), within the window, on delivered messages. */
 function reasonsBody(cut: Cut, facts: string): string {
-  const rows = ENGAGEMENTS.filter((e) => e.keeps.includes('reasons')).map(
+  const rows = REASONED.map(
     (e) => `SELECT '${e.type}' AS type, unnest(${cut(e)}).reasons AS reasons FROM ${facts} AS f WHERE ${DELIVERED} AND ${e.stored} > 0`,
   );
   return `SELECT type, reasons, count(*) AS n

@@ -83,6 +83,9 @@ export function engagement(grain: string): Engagement {
   return e;
 }
 
+/** The engagements whose lists keep the classifier's reasons: machine ones, broken down by reason in reports. */
+export const REASONED: readonly Engagement[] = ENGAGEMENTS.filter((e) => e.keeps.includes('reasons'));
+
 /** Revenue: the sum of the conversions' values (`v`, whole ten-thousandths: SqlDialect.fixed4). */
 export const REVENUE = { grain: 'n_revenue', of: engagement('n_conversions'), stored: 'revenue' } as const;
 
