@@ -4,8 +4,8 @@
 // (lists, lambdas) and generated from the message grain (store/message-grain.ts), as compile-email.ts
 // is; the answers are the same to the row, which the conformance suite checks.
 import { ParamBag, type CompiledParts, type CompiledQuery, type NamedSubqueries, type SqlDialect, type SubqueryRef } from '../store/dialect.js';
-import { elementTs, linksOf, listRevenue, URL_LISTS } from '../store/facts-lists.js';
-import { DELIVERED, ENGAGEMENTS, inWindow, LABELS, labelColumn, REASONED, REVENUE, type Engagement } from '../store/message-grain.js';
+import { cutToWindow, elementTs, linksOf, listRevenue, URL_LISTS } from '../store/facts-lists.js';
+import { DELIVERED, ENGAGEMENTS, LABELS, labelColumn, REASONED, REVENUE, type Engagement } from '../store/message-grain.js';
 import type { EmailPlan } from './email-ctes.js';
 import { groupKey, linkCountsOfFacts, MESSAGE_COUNTS, messageCountAggregates, reportPart, SERIES } from './message-counts.js';
 
@@ -19,7 +19,7 @@ type Cut = (e: Engagement) => string;
 function windowed(d: SqlDialect, bag: ParamBag, plan: EmailPlan): Cut {
   if (!plan.query.window) return (e) => e.list;
   const w = d.param(bag, plan.query.window.ms, 'Int64');
-  return (e) => `list_filter(${e.list}, lambda x: ${inWindow(elementTs(e), w)})`;
+  return (e) => cutToWindow(e, w);
 }
 
 /**

@@ -3,7 +3,7 @@
 // these lists and the reports (metrics/compile-facts.ts) cut and count them, both through these helpers.
 import type { SqlDialect } from './dialect.js';
 import { isEngagement, keptValue } from './grain-aggregates.js';
-import { engagement, ENGAGEMENTS, type Engagement, type Kept } from './message-grain.js';
+import { engagement, ENGAGEMENTS, inWindow, type Engagement, type Kept } from './message-grain.js';
 
 /** Every field some engagement keeps. */
 const KEPT: readonly Kept[] = [...new Set(ENGAGEMENTS.flatMap((e) => e.keeps))];
@@ -27,6 +27,14 @@ export function pickList(d: SqlDialect, e: Engagement, all: string): string {
 /** The time of `x`, an element of `e`'s list (an element that keeps nothing else is its time). */
 export function elementTs(e: Engagement, x = 'x'): string {
   return e.keeps.length === 0 ? x : `${x}.ts`;
+}
+
+/**
+ * `e`'s list of a facts row cut to the reporting window `w` (a bound placeholder) of the row's send:
+ * the same window, and the same bound (inWindow), as a report that groups the events applies.
+ */
+export function cutToWindow(e: Engagement, w: string): string {
+  return `list_filter(${e.list}, lambda x: ${inWindow(elementTs(e), w)})`;
 }
 
 /** The revenue of a list of conversions: the sum of their values, 0 for none. */
