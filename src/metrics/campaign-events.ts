@@ -6,7 +6,7 @@ import { IS_CLAIM_TYPE } from '../store/message-grain.js';
 import type { Row, Store } from '../store/store.js';
 import { compileForeignClaims, ownedBy } from './campaign-owned.js';
 
-export const EVENTS_PAGE = 20_000;
+const EVENTS_PAGE = 20_000;
 
 const COLUMNS = 'id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, machine, reasons';
 
@@ -25,10 +25,12 @@ function pageSize(limit: number): number {
  * to another campaign (store/message-owner.ts: whatever campaign the event itself names), nor when it is
  * a sent naming another campaign (campaign-owned.ts).
  */
-export function compileCampaignEventsPage(campaign: string, after: { ts: number; id: string } | null, limit: number, d: SqlDialect, foreign = true): CompiledQuery {
+function compileCampaignEventsPage(campaign: string, after: { ts: number; id: string } | null, limit: number, d: SqlDialect, foreign = true): CompiledQuery {
   const bag = new ParamBag();
   const c = d.param(bag, campaign, 'String');
-  const cursor = after ? `AND (ts > ${d.param(bag, after.ts, 'Int64')} OR (ts = ${d.param(bag, after.ts, 'Int64')} AND id > ${d.param(bag, after.id, 'String')}))` : '';
+  const cursor = after
+    ? `AND (ts > ${d.param(bag, after.ts, 'Int64')} OR (ts = ${d.param(bag, after.ts, 'Int64')} AND id > ${d.param(bag, after.id, 'String')}))`
+    : '';
   const named = `(${d.layout.campaignNamed(c)} OR message IN (SELECT message FROM events WHERE ${d.layout.campaignNamed(c)} AND message IS NOT NULL AND ${IS_CLAIM_TYPE}))`;
   // Ad events have no message: only a message can belong to another campaign. `foreign` false: no claim
   // names another campaign for the campaign's messages (compileForeignClaims), so none can.
@@ -46,7 +48,7 @@ export interface ExportedEvent {
 }
 
 /** One stored row as the SPEC.md event it was, plus `machine` and `reasons`; empty fields are left out. */
-export function exportEvent(r: Row): ExportedEvent {
+function exportEvent(r: Row): ExportedEvent {
   const out: ExportedEvent = {};
   for (const [k, v] of Object.entries(r)) {
     if (v === null || v === undefined) continue;

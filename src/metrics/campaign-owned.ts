@@ -25,7 +25,7 @@ export function foreignClaims(d: SqlDialect, c: string): string {
  * another campaign. Messages nobody claims yet are not among them (their events naming `c` are its
  * orphans).
  */
-export function disownedMessages(d: SqlDialect, c: string): string {
+function disownedMessages(d: SqlDialect, c: string): string {
   return `SELECT message FROM events WHERE ${CLAIM} AND ${d.layout.messageIn(foreignClaims(d, c))} GROUP BY message HAVING ${OWNER} <> ${c}`;
 }
 

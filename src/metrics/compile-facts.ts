@@ -42,9 +42,7 @@ function grainCte(cut: Cut | null, facts: string): readonly [string, (ref: Subqu
   // TRICKY: with a window, a list is cut only where it has elements and the message was delivered (CASE
   // evaluates its branch for those rows alone): a lambda per row and list over every message cost twice the time.
   const counts = grainCounts(cut ?? ((e) => e.list)).map(([name, stored, nonEmpty, inWindow]) =>
-    cut
-      ? `CASE WHEN ${DELIVERED} AND ${nonEmpty} > 0 THEN ${inWindow} ELSE 0 END AS ${name}`
-      : `CASE WHEN ${DELIVERED} THEN ${stored} ELSE 0 END AS ${name}`,
+    cut ? `CASE WHEN ${DELIVERED} AND ${nonEmpty} > 0 THEN ${inWindow} ELSE 0 END AS ${name}` : `CASE WHEN ${DELIVERED} THEN ${stored} ELSE 0 END AS ${name}`,
   );
   return [
     'j',

@@ -12,9 +12,9 @@ import type { TimeInterval, Timeseries } from './report-types.js';
 
 const BUCKET_MS: Record<TimeInterval, number> = { hour: 3_600_000, day: 86_400_000 };
 /** More buckets than a chart can show legibly; a campaign spanning years is charted by day. */
-export const MAX_BUCKETS = 5000;
+const MAX_BUCKETS = 5000;
 
-export function parseInterval(v: string | null | undefined): TimeInterval {
+function parseInterval(v: string | null | undefined): TimeInterval {
   if (v === null || v === undefined || v === '' || v === 'day') return 'day';
   if (v === 'hour') return 'hour';
   throw new ClickrateError('CR_ERR_BAD_QUERY', `interval must be hour or day, got '${v}'`, { field: 'interval' });

@@ -29,4 +29,3 @@ export type LinkCountColumn = (typeof LINK_COUNT_COLUMNS)[number];
 
 export const AD_COUNT_COLUMNS = ['impressions', 'clicks', 'machine_clicks', 'raw_clicks', 'conversions', 'revenue'] as const;
 export type AdCountColumn = (typeof AD_COUNT_COLUMNS)[number];
-

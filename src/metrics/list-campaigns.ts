@@ -15,7 +15,7 @@ export interface CampaignSummary {
   last_ts: string;
 }
 
-export function compileCampaignList(d: SqlDialect): CompiledQuery {
+function compileCampaignList(d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
   const sql = `
     SELECT campaign,

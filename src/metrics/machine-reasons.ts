@@ -8,7 +8,7 @@ export interface MachineReasons {
   clicks: Record<string, number>;
 }
 
-export function reasonKey(code: string): string {
+function reasonKey(code: string): string {
   const i = code.indexOf(':');
   if (i < 0) return code;
   return /\d/.test(code.slice(i + 1)) ? code.slice(0, i) : code;

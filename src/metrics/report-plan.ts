@@ -12,8 +12,8 @@ export interface CampaignProfile {
   adEvents: number;
 }
 
-export type EmailGrouping = Exclude<Grouping, 'ad'> | null;
-export type AdGrouping = 'ad' | 'day' | null;
+type EmailGrouping = Exclude<Grouping, 'ad'> | null;
+type AdGrouping = 'ad' | 'day' | null;
 
 /** `source`: the per-message facts or the events (chooseSource); ad reports always read events. */
 export type ReportPlan =

@@ -28,7 +28,12 @@ const cases: Array<{ name: string; rows: Row[] }> = [
 
 for (const c of cases) {
   test(`provider groups sum revenue exactly in any row order: ${c.name}`, () => {
-    const plan = { kind: 'email' as const, query: { campaign: 'x', by: 'provider' as const, window: null, control: null }, grouping: 'provider' as const, source: 'events' as const };
+    const plan = {
+      kind: 'email' as const,
+      query: { campaign: 'x', by: 'provider' as const, window: null, control: null },
+      grouping: 'provider' as const,
+      source: 'events' as const,
+    };
     const forward = shapeEmailReport(plan, c.rows, 0, null);
     const backward = shapeEmailReport(plan, [...c.rows].reverse(), 0, null);
     assert.deepEqual(forward, backward);

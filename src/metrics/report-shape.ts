@@ -6,7 +6,7 @@ import { AD_COUNT_COLUMNS, EMAIL_COUNT_COLUMNS, LINK_COUNT_COLUMNS, type AdCount
 import type { MachineReasons } from './machine-reasons.js';
 import { mailboxProvider } from './mailbox-provider.js';
 import type { ReportPlan } from './report-plan.js';
-import type { AdMetrics, AdReport, EmailGroup, EmailMetrics, EmailReport, GroupKey, LinkGroup, Report } from './report-types.js';
+import type { AdMetrics, AdReport, EmailGroup, EmailMetrics, EmailReport, GroupKey, LinkGroup } from './report-types.js';
 import { abVerdict, rate, wilson } from './stats.js';
 
 type EmailCounts = Record<EmailCountColumn, number>;
@@ -45,7 +45,7 @@ function zeros<C extends string>(cols: readonly C[]): Record<C, number> {
   return Object.fromEntries(cols.map((c) => [c, 0])) as Record<C, number>;
 }
 
-export function emailMetrics(c: EmailCounts): EmailMetrics {
+function emailMetrics(c: EmailCounts): EmailMetrics {
   const { raw_unique_opens, raw_unique_clicks, raw_total_clicks, ...counts } = c;
   const rates = Object.fromEntries(EMAIL_RATES.map(([name, n, d]) => [name, rate(c[n], c[d])])) as Record<(typeof EMAIL_RATES)[number][0], number | null>;
   return {
@@ -173,7 +173,7 @@ function shapeLinks(rows: Row[], delivered: number): LinkGroup[] {
   });
 }
 
-export function adMetrics(c: AdCounts): AdMetrics {
+function adMetrics(c: AdCounts): AdMetrics {
   return {
     impressions: c.impressions,
     clicks: c.clicks,
@@ -208,5 +208,3 @@ export function shapeAdReport(
     groups: plan.grouping === null ? [] : groups.sort((a, b) => compareKeys(a.key, b.key)),
   };
 }
-
-export type { Report };

@@ -6,7 +6,7 @@ import type { AbVerdict } from './stats.js';
 export type Interval = [number, number] | null;
 export type GroupKey = string | number | null;
 
-export interface RawFigures {
+interface RawFigures {
   unique_opens: number;
   unique_clicks: number;
   total_clicks: number;
@@ -48,7 +48,7 @@ export interface EmailMetrics {
   raw: RawFigures;
 }
 
-export interface VariantComparison {
+interface VariantComparison {
   control: string;
   ctr: AbVerdict;
   ctor: AbVerdict;
@@ -73,7 +73,7 @@ export interface LinkGroup {
   raw: { unique_clicks: number; total_clicks: number; ctr: number | null };
 }
 
-export interface EmailTotals extends EmailMetrics {
+interface EmailTotals extends EmailMetrics {
   orphans: number;
   /** What was set aside as machines, by reason code (an event with several reasons counts under each). */
   machine_reasons: { opens: Record<string, number>; clicks: Record<string, number> };
@@ -114,7 +114,7 @@ export type Report = EmailReport | AdReport;
 /** The buckets of a campaign's time series. */
 export type TimeInterval = 'hour' | 'day';
 
-export interface TimeseriesPoint {
+interface TimeseriesPoint {
   /** Bucket start, epoch ms (UTC). */
   t: number;
   human_opens: number;

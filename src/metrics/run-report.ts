@@ -37,7 +37,8 @@ export async function runReports(
   const queries = groupings.map((by) => parseReportQuery({ ...input, by, control: by === input.by || by === 'variant' ? input.control : undefined }));
   const plans: ReportPlan[] = queries.map((q) => planReport(q, counts, store.dialect.layout.capabilities));
   const email = plans.filter((p): p is EmailPlan => p.kind === 'email');
-  const parts = email.length > 0 ? await runParts(store, compileEmailReports(email, store.dialect, profile?.facts_stale !== false, hasForeignClaims(profile))) : null;
+  const parts =
+    email.length > 0 ? await runParts(store, compileEmailReports(email, store.dialect, profile?.facts_stale !== false, hasForeignClaims(profile))) : null;
   const reports: Report[] = [];
   for (const plan of plans) {
     if (plan.kind === 'ads') {

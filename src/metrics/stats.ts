@@ -2,7 +2,7 @@
 // relative lift and the A/B verdict built from them. No I/O, no store; every function is deterministic.
 
 /** z for a two-sided 95% interval: Φ⁻¹(0.975). */
-export const Z95 = 1.959963984540054;
+const Z95 = 1.959963984540054;
 
 /**
  * 100 × numerator ÷ denominator at full precision (rounding is the presenter's job).
@@ -44,7 +44,7 @@ export function wilson(successes: number, trials: number, z: number = Z95): [num
  * fractional error below 1.2e-7 everywhere, so tail probabilities (tiny p-values) stay accurate in
  * relative terms too, unlike 1 − Φ(x) computed by subtraction.
  */
-export function erfc(x: number): number {
+function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =

@@ -18,7 +18,7 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 
 /** A year: longer windows are almost certainly a typo (e.g. "7000d" for "7d"). */
-export const MAX_WINDOW_MS = 365 * UNIT_MS.d!;
+const MAX_WINDOW_MS = 365 * UNIT_MS.d!;
 
 const ACCEPTED = 'a whole number > 0 followed by s, m, h, d or w (e.g. 3600s, 30m, 48h, 7d, 2w), at most 365d';
 

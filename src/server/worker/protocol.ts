@@ -72,7 +72,7 @@ export function plainProps(obj: object): Record<string, Primitive> {
 }
 
 /** Every method name of obj, own or inherited (classes keep theirs on the prototype). */
-export function methodNames(obj: object): string[] {
+function methodNames(obj: object): string[] {
   const names = new Set<string>();
   for (let o: object | null = obj; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
     for (const k of Object.getOwnPropertyNames(o)) {

@@ -112,10 +112,20 @@ test('[duckdb] facts answer as the events do: before and after refreshes, late e
 test('[duckdb] a file from before message_facts gets them from its migration; read-only it reads events', async () => {
   const path = freshPath();
   const a = await openDuckDbStore(path);
-  await ingestOnly(a, [...sends(12, 'old', 'm', labels), ...on('open', range(0, 8), 'm', 30, BROWSER), ...on('click', range(0, 4), 'm', 31, { url: 'https://a.example.com/', ...BROWSER })]);
+  await ingestOnly(a, [
+    ...sends(12, 'old', 'm', labels),
+    ...on('open', range(0, 8), 'm', 30, BROWSER),
+    ...on('click', range(0, 4), 'm', 31, { url: 'https://a.example.com/', ...BROWSER }),
+  ]);
   await reclassify(a);
   // Back to schema 4, as a file written by the build before this table (and before every later one).
-  for (const sql of ['DROP TABLE message_facts', 'DROP TABLE message_facts_dirty', 'DROP TABLE message_facts_state', 'DROP TABLE revoked_sessions', 'DELETE FROM schema_migrations WHERE version >= 5']) {
+  for (const sql of [
+    'DROP TABLE message_facts',
+    'DROP TABLE message_facts_dirty',
+    'DROP TABLE message_facts_state',
+    'DROP TABLE revoked_sessions',
+    'DELETE FROM schema_migrations WHERE version >= 5',
+  ]) {
     await a.query({ sql, params: {} });
   }
   await a.close();
