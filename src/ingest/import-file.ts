@@ -78,7 +78,7 @@ async function beginFileIngest(store: Store): Promise<IngestSession> {
 async function importLanes(store: Store, file: string, opts: ImportFileOptions): Promise<ImportFileResult> {
   const format = formatOf(file);
   let mode: PackedMode = 'fast';
-  let direct = format === 'jsonl' && store.readsJsonLines === true && opts.direct !== false ? directPath(file) : null;
+  let direct = format === 'jsonl' && store.capabilities.readsJsonLines && opts.direct !== false ? directPath(file) : null;
   for (;;) {
     if (direct !== null) {
       const done = await importDirect(store, file, direct, opts).catch((err: unknown) => {

@@ -20,7 +20,7 @@ function paramsOf(sql: string, params: Record<string, BoundParam>): Record<strin
  * time of the longer), one after another on an embedded connection, which runs one statement at a time.
  */
 export async function queryAll(store: Store, queries: readonly CompiledQuery[]): Promise<Row[][]> {
-  if (!store.concurrentQueries) {
+  if (!store.capabilities.concurrentQueries) {
     const rows: Row[][] = [];
     for (const q of queries) rows.push(await store.query(q));
     return rows;

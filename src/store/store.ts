@@ -147,24 +147,30 @@ export interface ApiKeyRecord {
   revoked_at: number | null;
 }
 
+/** What a store's engine can do; the SQL side's capabilities are its dialect's layout (store-layout.ts). */
+export interface StoreCapabilities {
+  /**
+   * How often and how much a background writer should ingest, when the engine has a preference
+   * (ClickHouse: about one large insert per second per table); null: the writer's own defaults.
+   */
+  readonly ingestPacing: { batchRecords: number; intervalMs: number } | null;
+  /**
+   * The store answers several queries at once, each on its own connection (a server); false: one at a
+   * time (an embedded connection). Reports then send their independent statements together.
+   */
+  readonly concurrentQueries: boolean;
+  /**
+   * The store's ingest sessions can read a validated JSON Lines file themselves (events/direct-load.ts:
+   * DuckDB's parallel reader); false: files are streamed into sessions.
+   */
+  readonly readsJsonLines: boolean;
+}
+
 export interface Store {
   readonly kind: 'duckdb' | 'clickhouse';
   readonly dialect: SqlDialect;
-  /**
-   * How often and how much a background writer should ingest, when the engine has a preference
-   * (ClickHouse: about one large insert per second per table). Absent: the writer's own defaults.
-   */
-  readonly ingestPacing?: { batchRecords: number; intervalMs: number };
-  /**
-   * True when the store answers several queries at once, each on its own connection (a server); false or
-   * absent: one at a time (an embedded connection). Reports then send their independent statements together.
-   */
-  readonly concurrentQueries?: boolean;
-  /**
-   * True when the store's ingest sessions can read a validated JSON Lines file themselves
-   * (events/direct-load.ts: DuckDB's parallel reader). Absent: files are streamed into sessions.
-   */
-  readonly readsJsonLines?: boolean;
+  /** What the engine can do, as data: callers read these, never the engine's kind (Kysely's adapters). */
+  readonly capabilities: StoreCapabilities;
   /** Starts an all-or-nothing ingest (one file, one API batch, one spool drain). */
   beginIngest(): Promise<IngestSession>;
   /** Runs a compiled, parameter-bound query; BIGINTs come back as numbers. */

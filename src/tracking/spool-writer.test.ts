@@ -42,6 +42,9 @@ class OutageStore implements Store {
   get kind() {
     return this.inner.kind;
   }
+  get capabilities() {
+    return this.inner.capabilities;
+  }
   get dialect() {
     return this.inner.dialect;
   }

@@ -88,8 +88,8 @@ export class SpoolWriter {
     opts: SpoolWriterOptions = {},
   ) {
     // A store that wants fewer, larger inserts (ClickHouse) sets the pace unless the caller does.
-    this.batchRecords = opts.batchRecords ?? store.ingestPacing?.batchRecords ?? 5000;
-    this.intervalMs = opts.intervalMs ?? store.ingestPacing?.intervalMs ?? 250;
+    this.batchRecords = opts.batchRecords ?? store.capabilities.ingestPacing?.batchRecords ?? 5000;
+    this.intervalMs = opts.intervalMs ?? store.capabilities.ingestPacing?.intervalMs ?? 250;
     this.minBackoffMs = opts.minBackoffMs ?? 500;
     this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
     this.onError = opts.onError;

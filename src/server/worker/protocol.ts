@@ -18,7 +18,7 @@ export interface WorkerSetup {
 }
 
 /** What the worker's store can do, which the edge's RemoteStore must say (and do) the same. */
-export type StoreCapabilities = Pick<Store, 'kind' | 'ingestPacing' | 'concurrentQueries'> & {
+export type WorkerStoreCapabilities = Pick<Store, 'kind' | 'capabilities'> & {
   /** Its dialect's reports read per-message facts (DuckDbDialect(facts): not with messageFacts false). */
   messageFacts: boolean;
 };
@@ -36,7 +36,7 @@ export type ToWorker =
 
 export type FromWorker =
   /** The store is open and can do this; `stats`: the classifier's figures before its first pass (its everyMs and maxLagMs). */
-  | ({ t: 'ready'; stats: ClassifyStats } & StoreCapabilities)
+  | ({ t: 'ready'; stats: ClassifyStats } & WorkerStoreCapabilities)
   | { t: 'fatal'; e: WireError }
   | { t: 'done'; id: number; v: unknown; p?: Record<string, Primitive> }
   | { t: 'fail'; id: number; e: WireError }

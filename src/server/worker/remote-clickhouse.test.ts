@@ -15,8 +15,8 @@ test("[remote clickhouse] the remote store says what the worker's store can do: 
   const store = (await StoreWorker.start({ store: { store: local.server.url(`remote${++n}`) } })).store;
   try {
     // Without these, serve on ClickHouse would insert in small batches and run a report's statements one by one.
-    assert.deepEqual(store.ingestPacing, { batchRecords: 50_000, intervalMs: 1000 });
-    assert.equal(store.concurrentQueries, true);
+    assert.deepEqual(store.capabilities.ingestPacing, { batchRecords: 50_000, intervalMs: 1000 });
+    assert.equal(store.capabilities.concurrentQueries, true);
   } finally {
     await store.close();
   }

@@ -27,7 +27,7 @@ test('[remote duckdb] a store error crosses with its code; a store that cannot o
   try {
     await assert.rejects(store.query({ sql: 'SELECT * FROM no_such_table', params: {} }), { code: 'CR_ERR_STORE' });
     assert.deepEqual(await store.listApiKeys(), []);
-    assert.ok(!store.concurrentQueries, 'an embedded DuckDB connection runs one statement at a time');
+    assert.ok(!store.capabilities.concurrentQueries, 'an embedded DuckDB connection runs one statement at a time');
   } finally {
     await store.close();
   }

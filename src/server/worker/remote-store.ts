@@ -3,12 +3,13 @@
 import type { CompiledQuery, SqlDialect } from '../../store/dialect.js';
 import { ClickHouseDialect } from '../../store/clickhouse/dialect.js';
 import { DuckDbDialect } from '../../store/duckdb/dialect.js';
-import type { StoreCapabilities } from './protocol.js';
+import type { WorkerStoreCapabilities } from './protocol.js';
 import type {
   ApiKeyRecord,
   IngestSession,
   Row,
   Store,
+  StoreCapabilities,
   TemplateRecord,
   VerdictChunk,
   VerdictGroup,
@@ -38,21 +39,22 @@ interface RemoteChunk {
 
 export class RemoteStore implements Store {
   readonly kind: 'duckdb' | 'clickhouse';
-  readonly ingestPacing: { batchRecords: number; intervalMs: number } | undefined;
-  /** As the worker's store says: the API's queries are not queued behind its store jobs, so they overlap. */
-  readonly concurrentQueries: boolean | undefined;
+  /**
+   * As the worker's store says (the API's queries are not queued behind its store jobs, so they overlap),
+   * except that files are never read by the worker's store itself: they stream through this proxy.
+   */
+  readonly capabilities: StoreCapabilities;
   readonly dialect: SqlDialect;
 
   constructor(
     /** What the worker's store can do (its ready message). */
-    caps: StoreCapabilities,
+    caps: WorkerStoreCapabilities,
     private readonly call: RemoteCall,
     /** Ends the worker: a last classification pass, the store closed, the thread gone. */
     private readonly end: () => Promise<void>,
   ) {
     this.kind = caps.kind;
-    this.ingestPacing = caps.ingestPacing;
-    this.concurrentQueries = caps.concurrentQueries;
+    this.capabilities = { ...caps.capabilities, readsJsonLines: false };
     // The dialect is code, not data: the same class as the worker's store, made here with its facts
     // setting, so reports read message_facts here exactly when they would there.
     this.dialect = caps.kind === 'duckdb' ? new DuckDbDialect(caps.messageFacts) : new ClickHouseDialect();

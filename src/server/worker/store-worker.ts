@@ -89,8 +89,7 @@ const classifier = new ClassifyLoop(store, {
 send({
   t: 'ready',
   kind: store.kind,
-  ingestPacing: store.ingestPacing,
-  concurrentQueries: store.concurrentQueries,
+  capabilities: store.capabilities,
   // A dialect that keeps no facts says so with a null factsStale() (SqlDialect).
   messageFacts: store.dialect.factsStale() !== null,
   stats: classifier.stats(),

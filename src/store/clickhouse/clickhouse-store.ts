@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
-import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
+import type { ApiKeyRecord, IngestSession, Row, Store, StoreCapabilities, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { ClickHouseIngestSession, STAGE_PREFIX } from './clickhouse-ingest.js';
 import { parseClickHouseUrl, type ClickHouseConfig } from './config.js';
 import { ClickHouseConnection, storeError } from './connection.js';
@@ -18,10 +18,13 @@ const ABANDONED_MS = 24 * 3600_000;
 export class ClickHouseStore implements Store {
   readonly kind = 'clickhouse' as const;
   readonly dialect = new ClickHouseDialect();
-  /** ClickHouse wants about one insert per second per table, of thousands of rows: the spool writer obliges. */
-  readonly ingestPacing = { batchRecords: 50_000, intervalMs: 1000 };
-  /** A server: the client keeps a pool of HTTP connections, one query on each. */
-  readonly concurrentQueries = true;
+  readonly capabilities: StoreCapabilities = {
+    // ClickHouse wants about one insert per second per table, of thousands of rows: the spool writer obliges.
+    ingestPacing: { batchRecords: 50_000, intervalMs: 1000 },
+    // A server: the client keeps a pool of HTTP connections, one query on each.
+    concurrentQueries: true,
+    readsJsonLines: false,
+  };
   private commitChain: Promise<unknown> = Promise.resolve();
   private writes = 0;
 

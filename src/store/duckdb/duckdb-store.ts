@@ -5,7 +5,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
-import type { ApiKeyRecord, IngestSession, Row, Store, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
+import type { ApiKeyRecord, IngestSession, Row, Store, StoreCapabilities, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { DuckDbDialect } from './dialect.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { DuckDbVerdictPass } from './duckdb-verdicts.js';
@@ -35,7 +35,8 @@ const PARAM_TYPES = { String: VARCHAR, Int64: BIGINT, Float64: DOUBLE } as const
 
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb' as const;
-  readonly readsJsonLines = true;
+  /** One embedded connection answers one statement at a time; its ingest sessions read files themselves. */
+  readonly capabilities: StoreCapabilities = { ingestPacing: null, concurrentQueries: false, readsJsonLines: true };
   private ingestQueue: Promise<void> = Promise.resolve();
   private ingestConn: DuckDBConnection | null = null;
   private readonly meta = new DuckDbMetadata(
