@@ -2,28 +2,14 @@
 // campaign (message-owner.ts) stored them: for the conformance case of a store that already holds
 // sends of one message under several campaigns. Tests only; the store's own SQL, values bound.
 import { ClickrateError } from '../../src/errors.js';
+import { EVENT_FIELDS } from '../../src/events/event-fields.js';
 import { parseEvent } from '../../src/events/parse-event.js';
 import type { RawEvent } from './conformance-cases.js';
 import { ParamBag } from '../../src/store/dialect.js';
 import type { Store } from '../../src/store/store.js';
 
-const COLUMNS = [
-  'id',
-  'type',
-  'ts',
-  'message',
-  'campaign',
-  'recipient',
-  'step',
-  'variant',
-  'segment',
-  'ad',
-  'url',
-  'ip',
-  'user_agent',
-  'method',
-  'value',
-] as const;
+/** The events table's own columns, as the event model names them. */
+const COLUMNS = EVENT_FIELDS;
 
 function parsed(raw: readonly RawEvent[]): Array<Record<(typeof COLUMNS)[number], string | number | null>> {
   return raw.map((r) => {
