@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { createRng } = await import('../dist/src/demo/rng.js').catch(() => {
-  console.error('gen-events: ../dist/demo is missing; build first with `npx tsc -p .`');
+  console.error('gen-events: ../dist/src/demo is missing; build first with `npm run build`');
   process.exit(1);
 });
 const { benchCampaign, benchRecords } = await import('../dist/src/demo/bench-specs.js');
