@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Times one bulk classification pass (`reclassify`, as `clickrate classify [--all]` runs it) over an existing
 // store, split into its phases, with the load average beside it (the machine may be shared).
-// Build first: `npx tsc -p .`
+// Build first: `npm run build`
 //
 //   node bench/classify-bench.mjs --db bench/data/events-10m.duckdb [--all] [--memory 256MB] [--slice ROWS] [--chunk EVENTS]
 //   node bench/classify-bench.mjs --store clickhouse://127.0.0.1:8123/bench [--all]

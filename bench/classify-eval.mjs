@@ -1,6 +1,6 @@
 // Evaluates the human/machine classifier (src/classify) on the labelled traffic simulator: per campaign,
 // machine-click and machine-open precision/recall, human CTR and CTOR (truth vs classified vs raw), and
-// classification throughput. Usage: npx tsc -p . && node bench/classify-eval.mjs [--seeds 1,2,3] [--bulk N]
+// classification throughput. Usage: npm run build && node bench/classify-eval.mjs [--seeds 1,2,3] [--bulk N]
 import { demoEvents } from '../dist/src/demo/demo-dataset.js';
 import { benchCampaign, benchRecords } from '../dist/src/demo/bench-specs.js';
 import { createRng } from '../dist/src/demo/rng.js';

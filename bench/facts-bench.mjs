@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Times a full rebuild of a DuckDB store's per-message facts (message-facts.ts refreshFacts, as the pass
 // after an import runs it) at a given memory limit, with the peak RSS and a checksum of the rows built,
-// so two builds can be compared for speed and for sameness. Build first: `npx tsc -p .`
+// so two builds can be compared for speed and for sameness. Build first: `npm run build`
 //
 //   node bench/facts-bench.mjs --db COPY.duckdb [--memory 1GB]
 //

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Streams a large JSONL file of realistic, labelled clickrate events across many campaigns, using the
-// compiled traffic simulator (run `npx tsc -p .` first). Bounded memory: one recipient at a time.
+// compiled traffic simulator (run `npm run build` first). Bounded memory: one recipient at a time.
 //
 //   node bench/gen-events.mjs --events 1000000 --out bench/data/events-1m.jsonl [--campaigns 50]
 //        [--seed 42] [--truth bench/data/events-1m.truth.csv]

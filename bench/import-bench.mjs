@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Imports one event file into a fresh temporary DuckDB file the way `clickrate import` does (memory_limit
 // 256MB) and prints events/s, the commit time, the process's peak RSS and the load average (other
-// processes share the cores; note it beside every figure). Build first: `npx tsc -p .`
+// processes share the cores; note it beside every figure). Build first: `npm run build`
 //
 //   node bench/import-bench.mjs bench/data/events-1m.jsonl [--dir bench/data] [--workers N] [--stream] [--baseline] [--classify]
 //
