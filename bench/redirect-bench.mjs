@@ -1,5 +1,5 @@
 // Redirect throughput and latency of the tracking edge beside a bare node:http server answering a fixed
-// 302, in the same run, with wrk on loopback (issue #3: ≥ 60% of the bare server's requests/s while
+// 302, in the same run, with wrk on loopback (≥ 60% of the bare server's requests/s while
 // recording every click durably; p99 < 5 ms at half the maximum rate).
 // Usage: node bench/redirect-bench.mjs [--seconds 10] [--connections 50] [--rounds 1]   (needs `wrk`: apt-get install wrk)
 // --rounds N alternates bare and edge N times at full load and reports each round and the medians: on a

@@ -1,9 +1,9 @@
 // Times a single-campaign report through the metrics engine beside a hand-written DuckDB query for the
-// same headline figures, in the same process and run (issue #2: engine ≤ 300 ms over 10M events), and
-// the reports of a dashboard campaign page (issue #5: usable in under a second at a million messages).
+// same headline figures, in the same process and run (engine ≤ 300 ms over 10M events), and
+// the reports of a dashboard campaign page (usable in under a second at a million messages).
 // Usage: node bench/report-bench.mjs --db bench/data/events-10m.duckdb [--campaign ID] [--runs 15] [--window 7d]
 // (--window applies to the engine's report and the page; the hand-written query has none). --compare also
-// times the page grouping the events, as before message_facts (issue #5), in the same run.
+// times the page grouping the events, as before message_facts, in the same run.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { openDuckDbStore } from '../dist/src/store/duckdb/duckdb-store.js';

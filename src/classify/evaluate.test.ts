@@ -1,4 +1,4 @@
-// Quality gate of the classifier on the labelled simulator (issue #4 targets): machine-click precision
+// Quality gate of the classifier on the labelled simulator (targets): machine-click precision
 // ≥ 0.98 and recall ≥ 0.95; human CTR and CTOR within 3% (relative) of the truth while raw is far off.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

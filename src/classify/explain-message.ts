@@ -1,4 +1,4 @@
-// The timeline of one message with each event's verdict and reasons (issue #4 "Explain"), so anyone can
+// The timeline of one message with each event's verdict and reasons, so anyone can
 // see why a click did or did not count. Used by `clickrate explain` and the dashboard.
 import { ClickrateError } from '../errors.js';
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';

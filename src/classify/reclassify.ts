@@ -1,4 +1,4 @@
-// Keeps stored verdicts current (issue #4): every message with an event not yet classified by this
+// Keeps stored verdicts current: every message with an event not yet classified by this
 // CLASSIFIER_VERSION is classified again as a whole (a later delivery or burst click can change earlier
 // verdicts). Runs after ingest and on `clickrate classify`; the store's VerdictPass moves the data.
 import type { Store, VerdictChunk, VerdictEvent, VerdictGroup, VerdictRow } from '../store/store.js';

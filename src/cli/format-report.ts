@@ -5,7 +5,7 @@ import type { AdReport, EmailGroup, EmailReport, LinkGroup, Report } from '../me
 import { fmtCi, fmtInt, fmtMoney, fmtPct, table, type Cell } from './format-table.js';
 import { safeText } from './safe-text.js';
 
-/** Above this share of privacy-hidden messages, CTOR loses meaning (issue #4; Apple MPP share). */
+/** Above this share of privacy-hidden messages, CTOR loses meaning (Apple MPP share). */
 const PRIVACY_HIDDEN_WARN = 20;
 
 export function formatReport(r: Report): string {

@@ -58,7 +58,7 @@ const DAY_MS = 86_400_000;
  * The instant of `YYYY-MM-DDTHH:MM:SS.sssZ` (what toISOString writes, and the common form by far) read
  * from its digits, for a day of month up to the 28th; null for any other text, which takes Date.parse.
  * Why: Date.parse cost about 200 ns a row, a tenth of an import's parse time, and Date.UTC about 120 ns
- * (BENCHMARKS.md, session 6). Every text that Date.parse would refuse or roll over (hour 24, minute 60,
+ * (docs/performance-history.md). Every text that Date.parse would refuse or roll over (hour 24, minute 60,
  * day 29 and later) also answers null, and years before 100 are left to it too.
  */
 export function isoZInstant(s: string): number | null {

@@ -1,12 +1,12 @@
 // The client address of a request. X-Forwarded-For is honoured only when the direct peer is a
-// configured trusted proxy (issue #3); otherwise anyone could forge the address the classifier weighs.
+// configured trusted proxy; otherwise anyone could forge the address the classifier weighs.
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { ClickrateError } from '../errors.js';
 
 /**
  * The proxies whose X-Forwarded-For is believed; null: trust nobody (no --trust-proxy), so the edge
- * skips the BlockList lookup, a native call on every click (issue #3 hot path).
+ * skips the BlockList lookup, a native call on every click (hot path).
  */
 export type TrustedProxies = BlockList | null;
 

@@ -1,5 +1,5 @@
 // Group write for the tracking edge: the clicks and opens handled in one event-loop turn go to the spool
-// in ONE write(2), and their answers leave only after it (issue #3: one write per turn, not per click).
+// in ONE write(2), and their answers leave only after it (one write per turn, not per click).
 import type { ServerResponse } from 'node:http';
 import type { Spool } from '../tracking/spool.js';
 

@@ -1,4 +1,4 @@
-// Reads a request body up to a size limit (SPEC/issue #3: "size limits on every body"). Past the limit
+// Reads a request body up to a size limit (SPEC: "size limits on every body"). Past the limit
 // the request is refused with CR_ERR_TOO_LARGE before the rest is buffered.
 import type { IncomingMessage } from 'node:http';
 import { ClickrateError } from '../errors.js';

@@ -1,6 +1,6 @@
 // The SQL each engine receives for a few representative reports, compared with snapshots committed in
 // src/metrics/__snapshots__ (no server needed). Any change to a compiler or dialect shows up here as a
-// diff to review; `UPDATE_SNAPSHOTS=1 node --test dist/metrics/report-sql.test.js` rewrites them.
+// diff to read; `UPDATE_SNAPSHOTS=1 node --test dist/src/metrics/report-sql.test.js` rewrites them.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,8 +37,8 @@ function matchSnapshot(name: string, actual: string): void {
     writeFileSync(file, actual);
     return;
   }
-  if (!existsSync(file)) assert.fail(`no snapshot ${name}; write it with UPDATE_SNAPSHOTS=1 and review it`);
-  assert.equal(actual, readFileSync(file, 'utf8'), `the SQL differs from snapshot ${name}; if meant, rewrite it with UPDATE_SNAPSHOTS=1 and review the diff`);
+  if (!existsSync(file)) assert.fail(`no snapshot ${name}; write it with UPDATE_SNAPSHOTS=1 and read it`);
+  assert.equal(actual, readFileSync(file, 'utf8'), `the SQL differs from snapshot ${name}; if meant, rewrite it with UPDATE_SNAPSHOTS=1 and read the diff`);
 }
 
 /** Statements and their bound parameters, as one reviewable text. */

@@ -106,7 +106,7 @@ export interface VerdictPassOptions {
 }
 
 /**
- * One bulk (re)classification (issue #4): begins with a snapshot of what is stale — every message with a
+ * One bulk (re)classification: begins with a snapshot of what is stale — every message with a
  * stale event, every stale open/click without a message — and hands out those opens and clicks in
  * chunks of bounded size; verdicts go back through write(); finish() stores them and marks every other
  * event of the snapshot classified in bulk, not one row each. Events that arrive after the snapshot stay
@@ -175,7 +175,7 @@ export interface Store {
   beginIngest(): Promise<IngestSession>;
   /** Runs a compiled, parameter-bound query; BIGINTs come back as numbers. */
   query(q: CompiledQuery): Promise<Row[]>;
-  /** Stores verdicts and the classifier version that produced them (issue #4: recomputable verdicts). */
+  /** Stores verdicts and the classifier version that produced them (recomputable verdicts). */
   writeVerdicts(rows: readonly VerdictRow[], version: string): Promise<void>;
   /** Starts a bulk (re)classification; see VerdictPass. Used by classify/reclassify.ts. */
   beginVerdictPass(opts: VerdictPassOptions): Promise<VerdictPass>;

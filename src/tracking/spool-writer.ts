@@ -1,6 +1,6 @@
 // Drains the spool into the store in batches, in the background, so the tracking edge never waits on the
 // database; while the store is down it retries with capped backoff and the spool grows (see spool.ts).
-// While the edge is busy it gives way, up to a bounded lag (issue #3). A batch that keeps failing is searched
+// While the edge is busy it gives way, up to a bounded lag. A batch that keeps failing is searched
 // for the records the store refuses, which go to the dead letters (spool-isolate.ts), so none stalls it.
 import { ClickrateError, isClickrateError } from '../errors.js';
 import type { Store } from '../store/store.js';

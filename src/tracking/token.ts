@@ -108,7 +108,7 @@ export interface VerifiedToken {
 function verifyTokenJson(token: string, ring: Keyring): VerifiedToken {
   if (typeof token !== 'string' || token.length === 0) throw badToken('empty');
   if (token.length > MAX_TOKEN_LENGTH) throw badToken('too long');
-  // The hot path of every redirect: indexOf instead of split and regexes (issue #3).
+  // The hot path of every redirect: indexOf instead of split and regexes.
   const dot1 = token.indexOf('.');
   const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
   if (dot1 <= 0 || dot2 <= dot1 + 1 || token.length - dot2 - 1 !== TAG_CHARS || token.indexOf('.', dot2 + 1) !== -1) throw badToken('malformed');

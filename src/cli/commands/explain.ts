@@ -1,5 +1,5 @@
 // `clickrate explain --message ID`: the message's timeline, each open and click with its verdict and the
-// reasons behind it, so a user can see why a click did or did not count (issue #4).
+// reasons behind it, so a user can see why a click did or did not count.
 import type { Command } from 'commander';
 import { explainMessage, type ExplainedEvent } from '../../classify/explain-message.js';
 import { out } from '../io.js';

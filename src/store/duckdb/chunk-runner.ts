@@ -16,7 +16,7 @@ export interface ChunkParams {
  * `duckdb_je_`), so neither glibc's MALLOC_* variables nor a glibc heap profile reach it. jemalloc keeps
  * pages freed by DuckDB mapped for reuse, and while a file streams in that kept 70–150 MB above DuckDB's
  * own count (10M events: 531–604 MB peak RSS). With this threshold at 0 DuckDB hands them back after each
- * bulk free: 448–497 MB, for up to about 7% of the import's time (BENCHMARKS.md, session 5). Thresholds
+ * bulk free: 448–497 MB, for up to about 7% of the import's time (docs/performance-history.md). Thresholds
  * of 16 MB and up kept the memory.
  */
 const FLUSH_SETTING = 'allocator_bulk_deallocation_flush_threshold';
@@ -90,8 +90,8 @@ export class ChunkRunner {
 
   /**
    * The allocator set to hand memory back, while a file streams in (fitMemoryLimit) or DuckDB reads one
-   * itself (the direct lane; 10M events: 288–297 MB peak RSS with it, 392–402 MB without; BENCHMARKS.md,
-   * session 6). Put back by restore().
+   * itself (the direct lane; 10M events: 288–297 MB peak RSS with it, 392–402 MB without; docs/performance-history.md).
+   * Put back by restore().
    */
   async flushFreedMemory(): Promise<void> {
     if (this.savedFlush !== null) return;

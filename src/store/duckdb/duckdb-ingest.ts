@@ -268,7 +268,7 @@ export class DuckDbIngestSession implements IngestSession, PackedIngestSession, 
    * Runs the candidate lookup with the join's sides as written: the candidates are hashed, the session's
    * rows probe them. TRICKY: DuckDB estimates rows not yet committed at ~0, so it chose to hash the
    * session's 10M ids and probe them with the 36,000 candidates: 2.0 s of the commit, against 0.44 s as
-   * written (BENCHMARKS.md, session 7). The optimizer that swaps the sides is off for the lookup only; if
+   * written (docs/performance-history.md). The optimizer that swaps the sides is off for the lookup only; if
    * the lookup fails, the aborted transaction refuses the SET back, and finish() restores it after the
    * ROLLBACK (the lookup's own error is the one reported).
    */

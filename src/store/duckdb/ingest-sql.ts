@@ -75,7 +75,7 @@ const SAMPLE_TYPE = JSON.stringify([{ sample_id: 'VARCHAR', ...DOC_FIELDS, ts: '
  * (`/data/campaign=spring/e.jsonl` stored every row's campaign as `spring`).
  * TRICKY: DuckDB inserts on every thread only because the store opens with preserve_insertion_order off;
  * with it on, the reader fed one inserting thread (2M events: 6.1 s on 2 threads, 5.1 s on one, 2.9 s
- * without order; BENCHMARKS.md, session 6).
+ * without order; docs/performance-history.md).
  */
 export const fileInsert = (stamp: number) => `INSERT INTO events (id, ${COLS}, ingested_at)
   SELECT r.id, ${COLUMNS.map((c) => `r.${c}`).join(', ')}, ${stamp}

@@ -1,4 +1,4 @@
-// The per-message facts of the DuckDB store (issue #5): one row per campaign and message with its send
+// The per-message facts of the DuckDB store: one row per campaign and message with its send
 // time, bounce flag, labels and its engagement events as lists, so a report reads a row per message
 // instead of grouping every event. How the table is built, read up to date, and brought up to date.
 import type { DuckDBConnection } from '@duckdb/node-api';
