@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ClickrateError } from './errors.js';
 
 function isClickrateRoot(dir: string): boolean {
   const file = join(dir, 'package.json');
@@ -21,7 +22,7 @@ export function packageRoot(moduleUrl: string): string {
     if (isClickrateRoot(dir)) return dir;
     const up = dirname(dir);
     // TRICKY: a module always lives inside the package; reaching / means the files were copied out of it.
-    if (up === dir) throw new Error(`clickrate's package.json was not found above ${fileURLToPath(moduleUrl)}`);
+    if (up === dir) throw new ClickrateError('CR_ERR_CONFIG', `clickrate's package.json was not found above ${fileURLToPath(moduleUrl)}`);
     dir = up;
   }
 }

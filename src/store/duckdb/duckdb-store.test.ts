@@ -75,6 +75,24 @@ test('[duckdb] a database from a newer build is refused, not silently misread', 
   await assert.rejects(openDuckDbStore(path), { code: 'CR_ERR_MIGRATION', message: /999/ });
 });
 
+test('[duckdb] a per-message facts build that fails at open warns and leaves the file usable', async () => {
+  const path = freshPath();
+  const a = await openDuckDbStore(path);
+  await ingest(a, sends(3, 'facts-fail'));
+  // The build's own bookkeeping gone: every refresh of the facts fails from now on.
+  await a.query({ sql: 'DROP TABLE message_facts_dirty', params: {} });
+  await a.close();
+  const warnings: string[] = [];
+  const b = await openDuckDbStore(path, { warn: (m) => warnings.push(m) });
+  try {
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /the per-message facts could not be brought up to date/);
+    assert.equal((await b.query({ sql: 'SELECT count(*) AS n FROM events', params: {} }))[0]?.n, 3, 'the events are there to read');
+  } finally {
+    await b.close();
+  }
+});
+
 test('[duckdb] a classification pass on a closed store fails with a store error, not a raw one', async () => {
   const a = await openDuckDbStore(freshPath());
   await a.close();
