@@ -2,7 +2,7 @@
 // deciding when a row's own text can be given to DuckDB (which keeps the first of repeated keys).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { holdsLoneSurrogate, splitPacked, textNamesEachKeyOnce, type PackedDocs } from './packed-docs.js';
+import { splitPacked, textNamesEachKeyOnce, type PackedDocs } from './packed-docs.js';
 
 const batch = (rows: Array<{ doc: string; ts: number; id: string }>): PackedDocs => ({
   docs: Buffer.from(rows.map((r) => r.doc).join('\n')),
@@ -80,12 +80,3 @@ for (const [name, line, expected] of texts) {
     assert.equal(textNamesEachKeyOnce(line, keys), expected);
   });
 }
-
-test('holdsLoneSurrogate finds half a surrogate pair, and only then', () => {
-  const check = (line: string) => holdsLoneSurrogate(line, JSON.parse(line) as Record<string, unknown>);
-  assert.equal(check('{"message":"a\\ud800b"}'), true);
-  assert.equal(check('{"message":"a\\udc00"}'), true);
-  assert.equal(check('{"message":"\\ud83d\\ude00"}'), false, 'a whole pair is an emoji');
-  assert.equal(check('{"message":"\\u00e9"}'), false);
-  assert.equal(check('{"message":"plain"}'), false);
-});

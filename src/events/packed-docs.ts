@@ -99,16 +99,3 @@ export function textNamesEachKeyOnce(line: string, keys: number): boolean {
   for (let at = line.indexOf('":'); at !== -1; at = line.indexOf('":', at + 2)) n++;
   return n === keys;
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * True when a string field holds half of a UTF-16 surrogate pair (written `"\ud800"` in JSON): that is
- * no text, and DuckDB's JSON reader refuses the whole chunk over it, so the row is refused by line
- * instead. Only a line with a `\u` escape can hold one (UTF-8 decoding replaces broken bytes).
- */
-export function holdsLoneSurrogate(line: string, value: Readonly<Record<string, unknown>>): boolean {
-  if (!line.includes('\\u')) return false;
-  for (const v of Object.values(value)) if (typeof v === 'string' && LONE_SURROGATE.test(v)) return true;
-  return false;
-}

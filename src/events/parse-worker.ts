@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { contentDigest } from './event-id.js';
 import { givenUp, sighted } from './id-repeat-filter.js';
-import { holdsLoneSurrogate, textNamesEachKeyOnce, type PackedDocs } from './packed-docs.js';
+import { textNamesEachKeyOnce, type PackedDocs } from './packed-docs.js';
 import { storeReadsTs, TS_CHECK_MODULUS, type ScanTotals } from './direct-load.js';
 import type { EventInput } from './event.js';
 import { checkEvent, coerceNumbers, normalize, type ParsedEvent } from './parse-event.js';
@@ -122,10 +122,6 @@ function checkLines(text: string, row: (r: ValidRow) => void): Omit<BlockReply, 
     const checked = checkEvent(input);
     if (!checked.ok) {
       fail(i + 1, checked.reason);
-      continue;
-    }
-    if (holdsLoneSurrogate(line, parsed)) {
-      fail(i + 1, 'a string holds half of a UTF-16 surrogate pair (a lone \\uD800-\\uDFFF escape), which is not text');
       continue;
     }
     if (bad > 0) continue; // the file is lost already; only bad rows still matter
