@@ -10,7 +10,9 @@ import { makeEvent } from '../events/make-event.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { Spool, type SpoolEvent } from './spool.js';
+import { ClickrateError } from '../errors.js';
 import { ingestRange } from './spool-ingest.js';
+import { storeIsolating, type StoreAttempt } from './spool-isolate.js';
 
 const good = (id: string): SpoolEvent =>
   makeEvent({ id, type: 'click', ts: 1_772_000_000_000, message: 'm1', url: 'https://shop.example.com/', method: 'GET' });
@@ -104,3 +106,43 @@ for (const c of cases) {
     }
   });
 }
+
+/** A store that refuses the poison ids always, and every attempt while it is "down". */
+function scriptedStore(poisonIds: Set<string>, downDuring: (attempt: number) => boolean): StoreAttempt {
+  let n = 0;
+  return async (records) => {
+    n++;
+    if (downDuring(n)) return { ok: false, error: new ClickrateError('CR_ERR_STORE', 'the store is unreachable') };
+    if (records.some((r) => poisonIds.has(r.id))) return { ok: false, error: new ClickrateError('CR_ERR_STORE', 'refused: poison') };
+    return { ok: true, counts: { received: records.length, inserted: records.length, duplicates: 0 } };
+  };
+}
+
+test('a store that goes down during the search and comes back sets no good record aside', async () => {
+  const records = [...range('a', 30), poison('p1'), ...range('b', 30)];
+  const poisonIds = new Set(['p1']);
+  // Up for the first attempts (the search finds stored pieces), down for a stretch, then up again.
+  for (const [from, to] of [
+    [4, 12],
+    [6, 40],
+    [10, 200],
+  ] as const) {
+    const attempt = scriptedStore(poisonIds, (n) => n >= from && n < to);
+    try {
+      const { poison: set } = await storeIsolating(attempt, records, async () => []);
+      assert.deepEqual(
+        set.map((l) => l.record?.id),
+        set.length === 0 ? [] : ['p1'],
+        `outage ${from}–${to}: only the poison record may be set aside`,
+      );
+    } catch (err) {
+      assert.equal((err as ClickrateError).code, 'CR_ERR_STORE', `outage ${from}–${to}: a store that is down is an error to retry`);
+    }
+  }
+  // With the store up throughout, the poison record alone is set aside.
+  const { poison: set } = await storeIsolating(scriptedStore(poisonIds, () => false), records, async () => []);
+  assert.deepEqual(
+    set.map((l) => l.record?.id),
+    ['p1'],
+  );
+});

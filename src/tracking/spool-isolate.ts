@@ -2,8 +2,7 @@
 // telling a poison record (refused while others are stored) from a store that is down (refuses everything).
 import type { ClickrateError } from '../errors.js';
 import type { IngestCounts } from '../store/store.js';
-import type { DeadLetter } from './spool-read.js';
-import type { SpoolEvent } from './spool-read.js';
+import type { DeadLetter, SpoolEvent } from './spool-read.js';
 
 /** One all-or-nothing store attempt, which says how it went instead of throwing. */
 export type StoreAttempt = (records: readonly SpoolEvent[]) => Promise<{ ok: true; counts: IngestCounts } | { ok: false; error: ClickrateError }>;
@@ -23,7 +22,7 @@ const BLIND_ATTEMPTS = 63;
 /**
  * Stores `records` in pieces, halving every piece the store refuses, down to single records.
  * A record is poison only when it was refused twice (in the bisection and once more alone) while the
- * store stored something else, and the store stores something again after its last refusal. When no
+ * store stored something else, and the store stores a known-good piece right after that refusal. When no
  * piece of the batch down to 1/32 of it is stored, and no witness either (`witness()`: records after the
  * batch, stored out of order, which their ids make harmless when their turn comes), the store is down,
  * not the records at fault: the store's error is thrown for the writer's backoff, nothing set aside. The
@@ -76,11 +75,15 @@ export async function storeIsolating(attempt: StoreAttempt, records: readonly Sp
   const poison: DeadLetter[] = [];
   for (const record of suspects) {
     const r = await attempt([record]);
-    if (r.ok) addCounts(counts, r.counts);
-    else poison.push({ record, reason: r.error.message });
+    if (r.ok) {
+      addCounts(counts, r.counts);
+      continue;
+    }
+    // TRICKY: each refusal must sit right before a success. A store that went down during the search
+    // refused every piece since; it refuses the known-good piece too, and nothing is set aside.
+    if (seen.good === null || !(await tryPiece(seen.good, false))) throw (seen.error ?? r.error) as ClickrateError;
+    poison.push({ record, reason: r.error.message });
   }
-  // The refusals must sit between successes: a store that went down mid-way refuses this too.
-  if (poison.length > 0 && !(await tryPiece(seen.good as readonly SpoolEvent[], false))) throw seen.error as ClickrateError;
   return { counts, poison };
 }
 
