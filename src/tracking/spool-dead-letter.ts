@@ -82,7 +82,12 @@ export class DeadLetterFile {
     this.count += letters.length;
     this.unreadable += letters.filter((l) => !l.record).length;
     this.lastReason = shortReason(letters[letters.length - 1]!.reason);
-    this.listener?.(letters, this.path);
+    // The letters are on disk: a listener that throws must not fail the drain, which would write them again.
+    try {
+      this.listener?.(letters, this.path);
+    } catch {
+      // Telling is best effort; the letters and their count stand.
+    }
   }
 
   stats(): DeadLetterStats {

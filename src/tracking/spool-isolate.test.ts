@@ -140,7 +140,11 @@ test('a store that goes down during the search and comes back sets no good recor
     }
   }
   // With the store up throughout, the poison record alone is set aside.
-  const { poison: set } = await storeIsolating(scriptedStore(poisonIds, () => false), records, async () => []);
+  const { poison: set } = await storeIsolating(
+    scriptedStore(poisonIds, () => false),
+    records,
+    async () => [],
+  );
   assert.deepEqual(
     set.map((l) => l.record?.id),
     ['p1'],

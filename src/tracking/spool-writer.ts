@@ -57,6 +57,8 @@ export class SpoolWriter {
   private readonly ingest: RangeIngest;
   private readonly maxLagMs: number;
   private readonly isolateAfter: number;
+  /** Failures in a row that were the store's (CR_ERR_STORE), which alone lead to a search. */
+  private storeRefusalsInRow = 0;
   private busy = false;
   /** Every record appended before this time (epoch ms) is in the store. */
   private caughtUpAt = Date.now();
@@ -194,7 +196,7 @@ export class SpoolWriter {
    * that costs a few more refused attempts per retry, and the backoff goes on as before.
    */
   private async write(range: SegmentRange): Promise<RangeStored> {
-    const isolate = this.counters.consecutiveFailures >= this.isolateAfter;
+    const isolate = this.storeRefusalsInRow >= this.isolateAfter;
     if (isolate) this.counters.isolations++;
     const done = await this.ingest(isolate ? { ...range, isolate } : range);
     if (done.records > 0) {
@@ -204,6 +206,7 @@ export class SpoolWriter {
       this.counters.duplicates += done.counts.duplicates;
     }
     this.counters.consecutiveFailures = 0;
+    this.storeRefusalsInRow = 0;
     return done;
   }
 
@@ -232,6 +235,8 @@ export class SpoolWriter {
   private recordFailure(err: unknown): number {
     this.counters.failures++;
     this.counters.lastError = toError(err).message;
+    // Only the store's refusals point at a record: a spool (disk) failure is no reason to search the batch.
+    if (isClickrateError(err) && err.code === 'CR_ERR_STORE') this.storeRefusalsInRow++;
     return ++this.counters.consecutiveFailures;
   }
 

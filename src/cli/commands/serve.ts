@@ -69,9 +69,21 @@ export function registerServe(program: Command): void {
         if (closing) return;
         closing = true;
         log.info({ signal }, 'shutting down: draining the spool into the store');
-        await server.close();
-        await worker.store.close();
-        process.exit(0);
+        // TRICKY: the last resort keeps a failing process alive; a shutdown that fails must still end it.
+        let code = 0;
+        try {
+          await server.close();
+        } catch (err) {
+          log.error({ err }, 'shutting down: the server did not close cleanly');
+          code = 1;
+        }
+        try {
+          await worker.store.close();
+        } catch (err) {
+          log.error({ err }, 'shutting down: the store did not close cleanly');
+          code = 1;
+        }
+        process.exit(code);
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
