@@ -7,7 +7,7 @@ import { isEngagement } from '../store/grain-aggregates.js';
 import { IS_CLAIM_TYPE, REASONED, typeList } from '../store/message-grain.js';
 import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-ctes.js';
 import { foreignClaims } from './campaign-owned.js';
-import { chooseSource } from './report-plan.js';
+import { chooseSource, type CampaignProfile } from './report-plan.js';
 import { compileFactsReports, compileFactsTimeseries } from './compile-facts.js';
 import { groupKey, linkCountsOfEvents, messageCountAggregates, reportPart, SERIES } from './message-counts.js';
 
@@ -92,6 +92,11 @@ export function compileEmailTimeseries(plan: EmailPlan, bucketMs: number, d: Sql
  * count `foreign_claims` (campaign-owned.ts): when 0, as in any store that checked every sent, the
  * reports leave out the filter that keeps other campaigns' messages out.
  */
+/** The counts of a profile row (compileCampaignProfile) that plan a report; no row counts as no campaign. */
+export function campaignProfile(row: Record<string, unknown> | undefined): CampaignProfile {
+  return { sends: Number(row?.sends ?? 0), adEvents: Number(row?.ad_events ?? 0), events: Number(row?.events ?? 0) };
+}
+
 export function compileCampaignProfile(campaign: string, d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();
   // Email reports of a store with facts read them (report-plan.ts, chooseSource): then ask whether any need building;
@@ -106,6 +111,7 @@ export function compileCampaignProfile(campaign: string, d: SqlDialect): Compile
     (ref) => `SELECT
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NOT NULL AND ${IS_CLAIM_TYPE}) AS sends,
       (SELECT count(*) FROM ${ref('own')} AS o WHERE message IS NULL) AS ad_events,
+      (SELECT count(*) FROM ${ref('own')} AS o) AS events,
       (SELECT count(*) FROM ${ref('candidates')} AS c
         WHERE message NOT IN (SELECT message FROM events WHERE ${IS_CLAIM_TYPE} AND ${d.layout.messageIn(`SELECT message FROM ${ref('candidates')} AS c2`)})
       ) AS orphans${

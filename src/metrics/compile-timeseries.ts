@@ -5,7 +5,7 @@ import { ClickrateError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { compileAdTimeseries } from './compile-ads.js';
 import { hasForeignClaims } from './campaign-owned.js';
-import { compileCampaignProfile, compileEmailTimeseries } from './compile-email.js';
+import { campaignProfile, compileCampaignProfile, compileEmailTimeseries } from './compile-email.js';
 import { planReport } from './report-plan.js';
 import { parseReportQuery } from './report-query.js';
 import type { TimeInterval, Timeseries } from './report-types.js';
@@ -25,10 +25,7 @@ export async function runTimeseries(store: Store, input: { campaign: string; int
   const query = parseReportQuery({ campaign: input.campaign, window: input.window ?? undefined });
   const window = query.window;
   const [profile] = await store.query(compileCampaignProfile(input.campaign, store.dialect));
-  const messages = Number(profile?.sends ?? 0);
-  const adEvents = Number(profile?.ad_events ?? 0);
-  if (messages === 0 && adEvents === 0) throw new ClickrateError('CR_ERR_NOT_FOUND', `no campaign '${input.campaign}'`, { campaign: input.campaign });
-  const plan = planReport(query, { sends: messages, adEvents }, store.dialect.layout.capabilities);
+  const plan = planReport(query, campaignProfile(profile), store.dialect.layout.capabilities);
   const kind = plan.kind;
   const bucket = BUCKET_MS[interval];
   const q =

@@ -3,6 +3,7 @@
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
 import { IS_CLAIM_TYPE } from '../store/message-grain.js';
 import type { Store } from '../store/store.js';
+import { campaignKind } from './report-plan.js';
 
 export interface CampaignSummary {
   campaign: string;
@@ -21,6 +22,7 @@ function compileCampaignList(d: SqlDialect): CompiledQuery {
     SELECT campaign,
       ${d.countDistinctIf('message', `message IS NOT NULL AND ${IS_CLAIM_TYPE}`)} AS messages,
       ${d.countIf("type = 'impression'")} AS impressions,
+      ${d.countIf('message IS NULL')} AS ad_events,
       min(ts) AS first_ts,
       max(ts) AS last_ts
     FROM events
@@ -36,7 +38,7 @@ export async function listCampaigns(store: Store): Promise<CampaignSummary[]> {
     const messages = Number(r.messages ?? 0);
     return {
       campaign: String(r.campaign),
-      kind: messages > 0 ? 'email' : 'ads',
+      kind: campaignKind({ sends: messages, adEvents: Number(r.ad_events ?? 0) }),
       messages,
       impressions: Number(r.impressions ?? 0),
       first_ts: new Date(Number(r.first_ts)).toISOString(),

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClickHouseDialect } from '../store/clickhouse/dialect.js';
 import { DuckDbDialect } from '../store/duckdb/dialect.js';
-import { chooseSource, planReport, type ReportPlan, type Source } from './report-plan.js';
+import { isClickrateError } from '../errors.js';
+import { campaignKind, chooseSource, planReport, type CampaignProfile, type ReportPlan, type Source } from './report-plan.js';
 import { parseReportQuery } from './report-query.js';
 
 const FACTS = { messageFacts: true };
@@ -21,8 +22,8 @@ test('chooseSource: email reads the facts where the store keeps them, ads always
 });
 
 test('planReport carries the choice for every breakdown and window', () => {
-  const email = { sends: 3, adEvents: 0 };
-  const ads = { sends: 0, adEvents: 3 };
+  const email = { sends: 3, adEvents: 0, events: 9 };
+  const ads = { sends: 0, adEvents: 3, events: 3 };
   const table: Array<[{ by?: string; window?: string }, typeof email, { messageFacts: boolean }, Source]> = [
     [{}, email, FACTS, 'facts'],
     [{ by: 'variant' }, email, FACTS, 'facts'],
@@ -36,6 +37,27 @@ test('planReport carries the choice for every breakdown and window', () => {
   for (const [input, profile, caps, source] of table) {
     const plan = planReport(parseReportQuery({ campaign: 'c', ...input }), profile, caps);
     assert.equal(plan.source, source, `${JSON.stringify(input)} on ${profile.sends > 0 ? 'email' : 'ads'}, facts ${caps.messageFacts}`);
+  }
+});
+
+test('what a campaign is, from its profile: sends make it email, ad events alone ads, events alone email with nothing sent', () => {
+  const table: Array<[string, CampaignProfile, ReportPlan['kind'] | 'not found']> = [
+    ['sent messages', { sends: 4, adEvents: 0, events: 10 }, 'email'],
+    ['sent messages and stray ad events', { sends: 4, adEvents: 2, events: 12 }, 'email'],
+    ['impressions and ad clicks', { sends: 0, adEvents: 7, events: 7 }, 'ads'],
+    ['opens and clicks of messages never sent (orphans)', { sends: 0, adEvents: 0, events: 3 }, 'email'],
+    ['no events at all', { sends: 0, adEvents: 0, events: 0 }, 'not found'],
+  ];
+  for (const [what, profile, expected] of table) {
+    let kind: ReportPlan['kind'] | 'not found';
+    try {
+      kind = planReport(parseReportQuery({ campaign: 'c' }), profile, FACTS).kind;
+      assert.equal(campaignKind(profile), kind, `${what}: campaignKind and the plan agree`);
+    } catch (err) {
+      assert.ok(isClickrateError(err) && err.code === 'CR_ERR_NOT_FOUND', `${what}: ${String(err)}`);
+      kind = 'not found';
+    }
+    assert.equal(kind, expected, what);
   }
 });
 

@@ -10,6 +10,18 @@ export interface CampaignProfile {
   sends: number;
   /** Events of the campaign with no message (impressions, ad clicks, ad conversions). */
   adEvents: number;
+  /** All events naming the campaign: 0 means there is no such campaign. */
+  events: number;
+}
+
+/**
+ * What a campaign is, the one rule for every caller: a campaign with sent messages is an email campaign;
+ * ad events alone make it an ad campaign. A campaign whose events all name messages (opens or clicks of
+ * messages never sent, or sent under another campaign) is an email campaign with nothing sent: it reports
+ * zeros and its orphans (SPEC.md: orphans are stored, counted, in no rate), never "not found".
+ */
+export function campaignKind(profile: Pick<CampaignProfile, 'sends' | 'adEvents'>): ReportPlan['kind'] {
+  return profile.sends === 0 && profile.adEvents > 0 ? 'ads' : 'email';
 }
 
 type EmailGrouping = Exclude<Grouping, 'ad'> | null;
@@ -39,11 +51,10 @@ const AD_GROUPINGS: readonly Grouping[] = ['ad', 'day'];
 
 /** `capabilities`: what the store's layout offers (StoreLayout.capabilities). */
 export function planReport(query: ReportQuery, profile: CampaignProfile, capabilities: Pick<LayoutCapabilities, 'messageFacts'>): ReportPlan {
-  if (profile.sends === 0 && profile.adEvents === 0) {
+  if (profile.events === 0) {
     throw new ClickrateError('CR_ERR_NOT_FOUND', `no events for campaign '${query.campaign}'`, { campaign: query.campaign });
   }
-  // A campaign with sent messages is an email campaign; ad events alone make it an ad campaign.
-  if (profile.sends > 0) {
+  if (campaignKind(profile) === 'email') {
     if (query.by === 'ad') {
       throw new ClickrateError('CR_ERR_BAD_QUERY', `campaign '${query.campaign}' is an email campaign; --by ad applies to ad campaigns`, { field: 'by' });
     }

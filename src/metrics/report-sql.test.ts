@@ -54,8 +54,8 @@ const DIALECTS: ReadonlyArray<readonly [string, () => SqlDialect]> = [
   ['clickhouse', () => new ClickHouseDialect()],
 ];
 
-const EMAIL = { sends: 10, adEvents: 0 };
-const ADS = { sends: 0, adEvents: 10 };
+const EMAIL = { sends: 10, adEvents: 0, events: 30 };
+const ADS = { sends: 0, adEvents: 10, events: 10 };
 type Input = Omit<ReportQueryInput, 'campaign'>;
 const plan = (d: SqlDialect, input: Input, profile = EMAIL): ReportPlan =>
   planReport(parseReportQuery({ campaign: 'spring', ...input }), profile, d.layout.capabilities);

@@ -3,10 +3,10 @@
 import type { Store } from '../store/store.js';
 import { compileAdMachineReasons, compileAdReport } from './compile-ads.js';
 import { hasForeignClaims } from './campaign-owned.js';
-import { compileCampaignProfile, compileEmailReports, reportPart } from './compile-email.js';
+import { campaignProfile, compileCampaignProfile, compileEmailReports, reportPart } from './compile-email.js';
 import type { EmailPlan } from './email-ctes.js';
 import { machineReasons } from './machine-reasons.js';
-import { planReport, type ReportPlan } from './report-plan.js';
+import { campaignKind, planReport, type ReportPlan } from './report-plan.js';
 import { parseReportQuery, type ReportQueryInput } from './report-query.js';
 import { shapeAdReport, shapeEmailReport } from './report-shape.js';
 import type { Report } from './report-types.js';
@@ -29,9 +29,9 @@ export async function runReports(
 ): Promise<Report[]> {
   const campaign = parseReportQuery({ ...input, by: undefined, control: undefined }).campaign;
   const [profile] = await store.query(compileCampaignProfile(campaign, store.dialect));
-  const counts = { sends: Number(profile?.sends ?? 0), adEvents: Number(profile?.ad_events ?? 0) };
+  const counts = campaignProfile(profile);
   const orphans = Number(profile?.orphans ?? 0);
-  const groupings = typeof groupingsOf === 'function' ? groupingsOf(counts.sends > 0 ? 'email' : 'ads') : groupingsOf;
+  const groupings = typeof groupingsOf === 'function' ? groupingsOf(campaignKind(counts)) : groupingsOf;
   // TRICKY: a control given for the caller's own grouping is checked as usual (an error unless by
   // variant); the other groupings of a dashboard page simply do not take it.
   const queries = groupings.map((by) => parseReportQuery({ ...input, by, control: by === input.by || by === 'variant' ? input.control : undefined }));

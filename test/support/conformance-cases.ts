@@ -123,6 +123,16 @@ export const METRIC_CASES: MetricCase[] = [
     expect: { 'totals.orphans': 1, 'totals.unique_clicks': 0, 'totals.sent': 2 },
   },
   {
+    name: 'a campaign whose events all name messages it never sent reports zeros and its orphans, not "not found"',
+    events: [
+      ...sends(1, 'owner', 'own'),
+      { type: 'click', ts: at(3), message: 'ghost', campaign: 'stray', url: 'https://a.example.com/' },
+      { type: 'open', ts: at(4), message: 'own0', campaign: 'stray' }, // the message is owner's: not an orphan, not stray's
+    ],
+    query: { campaign: 'stray' },
+    expect: { kind: 'email', 'totals.sent': 0, 'totals.orphans': 1, 'totals.unique_opens': 0, 'totals.ctr': null },
+  },
+  {
     name: 'replies, unsubscribes and complaints are per message; conversions are events with revenue',
     events: [
       ...sends(10, 'rep'),

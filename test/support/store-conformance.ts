@@ -2,6 +2,7 @@
 // through the public pipeline (ingest → runReport), so two backends can only agree or fail loudly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { listCampaigns } from '../../src/metrics/list-campaigns.js';
 import { runReport, runReports } from '../../src/metrics/run-report.js';
 import { METRIC_CASES, at, on, range, sends, type RawEvent } from './conformance-cases.js';
 import type { Store } from '../../src/store/store.js';
@@ -35,6 +36,10 @@ export function storeConformanceSuite(backend: string, open: OpenStore): void {
           const actual = get(report, path);
           if (close(actual, expected)) continue;
           assert.deepEqual(actual, expected, `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+        }
+        // Every campaign the list shows reports, as the kind the list says.
+        for (const listed of await listCampaigns(store)) {
+          assert.equal((await runReport(store, { campaign: listed.campaign })).kind, listed.kind, `campaign '${listed.campaign}' in the list`);
         }
       } finally {
         await store.close();

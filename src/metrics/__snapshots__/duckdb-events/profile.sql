@@ -4,6 +4,7 @@ candidates AS (SELECT message FROM own AS o WHERE message IS NOT NULL AND type N
 SELECT
       (SELECT count(*) FROM own AS o WHERE message IS NOT NULL AND type IN ('sent', 'delivered')) AS sends,
       (SELECT count(*) FROM own AS o WHERE message IS NULL) AS ad_events,
+      (SELECT count(*) FROM own AS o) AS events,
       (SELECT count(*) FROM candidates AS c
         WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND message IN (SELECT message FROM candidates AS c2))
       ) AS orphans,
