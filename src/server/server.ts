@@ -33,6 +33,8 @@ import { sendError, sendJson } from '../http/reply.js';
 import { isSameOrigin, SessionCookies } from '../http/session.js';
 import { TemplateSaver } from '../http/template-saver.js';
 import { TrackingEdge } from '../http/track-routes.js';
+import { routeWebhook } from '../http/webhook-routes.js';
+import { webhookSetups, type WebhookSetups } from '../webhooks/webhook-config.js';
 
 export interface ServerOptions {
   store: Store;
@@ -53,6 +55,8 @@ export interface ServerOptions {
   benchmarks?: Benchmarks;
   /** Who stores the spool's batches and classifies (serve: the store worker); default this thread. */
   storeWork?: StoreWork;
+  /** Provider webhooks taken at /webhooks/<provider> (default: those configured in the environment). */
+  webhooks?: WebhookSetups;
 }
 
 /** The store-side work of a server: storing spool batches and the classification passes. */
@@ -90,6 +94,7 @@ export class ClickrateServer {
   private readonly api: ApiDeps;
   private readonly dash: DashboardApiDeps;
   private readonly pages: DashboardPageDeps;
+  private readonly webhooks: WebhookSetups;
   private readonly sessions: SessionCookies;
   private readonly log: Logger;
   private readonly classifier: Classifier;
@@ -125,6 +130,7 @@ export class ClickrateServer {
     this.sessions = new SessionCookies(opts.keyring, baseUrl.startsWith('https:'));
     this.dash = { store: opts.store, benchmarks: opts.benchmarks ?? parseBenchmarks(process.env.CLICKRATE_BENCHMARKS) };
     this.pages = { auth: this.auth, sessions: this.sessions, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, log: this.log };
+    this.webhooks = opts.webhooks ?? webhookSetups(process.env);
     this.http = createServer((req, res) => this.route(req, res));
     // Slow-client limits: a client that trickles headers or bodies cannot hold sockets for long.
     this.http.headersTimeout = 10_000;
@@ -178,6 +184,7 @@ export class ClickrateServer {
 
   private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path.startsWith('/webhooks/') && (await routeWebhook(req, res, path, { spool: this.spool, setups: this.webhooks, log: this.log }))) return;
     if (!path.startsWith('/api/')) {
       if (await routeDashboard(req, res, path, new URLSearchParams(query), this.pages)) return;
       throw new ClickrateError('CR_ERR_NOT_FOUND', `no page at ${path}`);
