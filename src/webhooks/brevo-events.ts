@@ -57,7 +57,8 @@ function brevoEvent(e: Record<string, unknown>): ProviderEvent | null {
     kind,
     key: [kind, e['message-id'], at, e.link],
     ts: epochMs(at),
-    providerMessage: field(e['message-id']),
+    // Brevo writes the Message-ID header with its angle brackets: the id is what is inside them.
+    providerMessage: field(e['message-id'])?.replace(/^<(.*)>$/, '$1') ?? null,
     metadata: metadataOf(e, tags),
     category: field(plain),
     recipient: field(e.email),
