@@ -66,10 +66,19 @@ async function drained(): Promise<void> {
   });
   await server.classifyNow();
 }
-const sgHeaders = (body: string, ts = nowSeconds()) => ({ 'x-twilio-email-event-webhook-signature': sg.sign(ts, body), 'x-twilio-email-event-webhook-timestamp': ts });
+const sgHeaders = (body: string, ts = nowSeconds()) => ({
+  'x-twilio-email-event-webhook-signature': sg.sign(ts, body),
+  'x-twilio-email-event-webhook-timestamp': ts,
+});
 const basic = (s: string) => ({ authorization: `Basic ${Buffer.from(s).toString('base64')}` });
 const snsBody = (m: Record<string, string>) => JSON.stringify(sns.sign(m));
-const snsNote = (Message: string, Timestamp = new Date().toISOString()) => ({ Type: 'Notification', MessageId: `n-${Math.random()}`, TopicArn: TOPIC, Message, Timestamp });
+const snsNote = (Message: string, Timestamp = new Date().toISOString()) => ({
+  Type: 'Notification',
+  MessageId: `n-${Math.random()}`,
+  TopicArn: TOPIC,
+  Message,
+  Timestamp,
+});
 
 describe('refused deliveries store nothing', () => {
   const T = Date.now();
@@ -77,7 +86,15 @@ describe('refused deliveries store nothing', () => {
   const mgEvent = S.mailgun.delivered(T);
   const old = String(Math.floor(T / 1000) - 600);
   const rows: Array<[string, string, () => [string, Record<string, string>], number]> = [
-    ['SendGrid forged (signed by another key)', 'sendgrid', () => { const ts = nowSeconds(); return [sgBody, { 'x-twilio-email-event-webhook-signature': sendgridKeys().sign(ts, sgBody), 'x-twilio-email-event-webhook-timestamp': ts }]; }, 401],
+    [
+      'SendGrid forged (signed by another key)',
+      'sendgrid',
+      () => {
+        const ts = nowSeconds();
+        return [sgBody, { 'x-twilio-email-event-webhook-signature': sendgridKeys().sign(ts, sgBody), 'x-twilio-email-event-webhook-timestamp': ts }];
+      },
+      401,
+    ],
     ['SendGrid stale (signed ten minutes ago)', 'sendgrid', () => [sgBody, sgHeaders(sgBody, old)], 401],
     ['SendGrid unsigned', 'sendgrid', () => [sgBody, {}], 401],
     ['SendGrid signed but not an array of events', 'sendgrid', () => ['{"event":"open"}', sgHeaders('{"event":"open"}')], 400],
@@ -86,12 +103,38 @@ describe('refused deliveries store nothing', () => {
     ['Mailgun signed without event-data', 'mailgun', () => [JSON.stringify({ signature: mailgunSignature(MAILGUN_KEY) }), {}], 400],
     ['Postmark with a wrong password', 'postmark', () => [JSON.stringify(S.postmark.delivery(T)), basic('hooks:nope')], 401],
     ['Postmark malformed', 'postmark', () => ['{"RecordType":', basic(POSTMARK_AUTH)], 400],
-    ['Resend forged', 'resend', () => { const b = JSON.stringify(S.resend.event('email.sent', T)); return [b, svixKeys().headers(b)]; }, 401],
-    ['Resend stale', 'resend', () => { const b = JSON.stringify(S.resend.event('email.sent', T)); return [b, svix.headers(b, 'msg_old', old)]; }, 401],
+    [
+      'Resend forged',
+      'resend',
+      () => {
+        const b = JSON.stringify(S.resend.event('email.sent', T));
+        return [b, svixKeys().headers(b)];
+      },
+      401,
+    ],
+    [
+      'Resend stale',
+      'resend',
+      () => {
+        const b = JSON.stringify(S.resend.event('email.sent', T));
+        return [b, svix.headers(b, 'msg_old', old)];
+      },
+      401,
+    ],
     ['Brevo without a token', 'brevo', () => [JSON.stringify(S.brevo.event('request', T)), {}], 401],
-    ['SES from a topic not allowed', 'ses', () => [snsBody({ ...snsNote(S.ses.event('Send', T)), TopicArn: 'arn:aws:sns:us-east-1:123456789012:other' }), {}], 401],
+    [
+      'SES from a topic not allowed',
+      'ses',
+      () => [snsBody({ ...snsNote(S.ses.event('Send', T)), TopicArn: 'arn:aws:sns:us-east-1:123456789012:other' }), {}],
+      401,
+    ],
     ['SES stale', 'ses', () => [snsBody(snsNote(S.ses.event('Send', T), new Date(T - 600_000).toISOString())), {}], 401],
-    ['SES tampered after signing', 'ses', () => [JSON.stringify({ ...sns.sign(snsNote(S.ses.event('Send', T))), Message: S.ses.event('Delivery', T) }), {}], 401],
+    [
+      'SES tampered after signing',
+      'ses',
+      () => [JSON.stringify({ ...sns.sign(snsNote(S.ses.event('Send', T))), Message: S.ses.event('Delivery', T) }), {}],
+      401,
+    ],
     ['SES signed, but its Message is not an SES event', 'ses', () => [snsBody(snsNote('not json')), {}], 400],
   ];
   for (const [name, provider, make, want] of rows) {
@@ -137,13 +180,24 @@ describe('routing', () => {
 
   it('an SNS subscription is confirmed only for an allowed topic', async () => {
     const confirm = (TopicArn: string) =>
-      snsBody({ Type: 'SubscriptionConfirmation', MessageId: 'c1', Token: 'tok', TopicArn, Message: 'You have chosen to subscribe', SubscribeURL: `${new URL(sns.certUrl).origin}/confirm?TopicArn=${TopicArn}`, Timestamp: new Date().toISOString() });
+      snsBody({
+        Type: 'SubscriptionConfirmation',
+        MessageId: 'c1',
+        Token: 'tok',
+        TopicArn,
+        Message: 'You have chosen to subscribe',
+        SubscribeURL: `${new URL(sns.certUrl).origin}/confirm?TopicArn=${TopicArn}`,
+        Timestamp: new Date().toISOString(),
+      });
     const refusedRes = await post('ses', confirm('arn:aws:sns:us-east-1:123456789012:other'));
     assert.equal(refusedRes.status, 401);
     assert.ok(!sns.seen.some((p) => p.startsWith('/confirm')), 'no confirmation for a topic not allowed');
     const res = await post('ses', confirm(TOPIC), { 'x-amz-sns-message-type': 'SubscriptionConfirmation' });
     assert.equal(res.status, 200);
-    assert.ok(sns.seen.some((p) => p.startsWith('/confirm') && p.includes('ses-events')), 'the SubscribeURL was visited');
+    assert.ok(
+      sns.seen.some((p) => p.startsWith('/confirm') && p.includes('ses-events')),
+      'the SubscribeURL was visited',
+    );
   });
 });
 
@@ -152,11 +206,23 @@ describe('every provider stores its events once, retries included', () => {
   const deliveries: Array<[string, () => [string, Record<string, string>]]> = [
     ['mailgun', () => [JSON.stringify(S.mailgun.event(S.mailgun.delivered(T), mailgunSignature(MAILGUN_KEY))), {}]],
     ['postmark', () => [JSON.stringify(S.postmark.delivery(T)), basic(POSTMARK_AUTH)]],
-    ['resend', () => { const b = JSON.stringify(S.resend.event('email.delivered', T)); return [b, svix.headers(b)]; }],
+    [
+      'resend',
+      () => {
+        const b = JSON.stringify(S.resend.event('email.delivered', T));
+        return [b, svix.headers(b)];
+      },
+    ],
     ['brevo', () => [JSON.stringify(S.brevo.event('delivered', T)), { authorization: `Bearer ${BREVO_TOKEN}` }]],
     ['ses', () => [snsBody(snsNote(S.ses.event('Delivery', T))), {}]],
   ];
-  const campaigns: Record<string, string> = { mailgun: 'my_tag_1', postmark: 'welcome-email', resend: 'confirm_email', brevo: 'myFirstTransactional', ses: 'ConfigSet' };
+  const campaigns: Record<string, string> = {
+    mailgun: 'my_tag_1',
+    postmark: 'welcome-email',
+    resend: 'confirm_email',
+    brevo: 'myFirstTransactional',
+    ses: 'ConfigSet',
+  };
   for (const [provider, make] of deliveries) {
     it(`${provider}: delivered twice (a retry), counted once`, async () => {
       for (let i = 0; i < 2; i++) {
@@ -184,7 +250,11 @@ describe('a campaign sent entirely through SendGrid', () => {
   const events: object[] = [];
   for (let i = 0; i < 10; i++) {
     events.push(ev(i, 'p', { event: 'processed', timestamp: Math.floor(T / 1000) }));
-    events.push(i === 9 ? ev(i, 'b', { event: 'bounce', type: 'bounce', timestamp: Math.floor(T / 1000) + 5 }) : ev(i, 'd', { event: 'delivered', timestamp: Math.floor(T / 1000) + 5 }));
+    events.push(
+      i === 9
+        ? ev(i, 'b', { event: 'bounce', type: 'bounce', timestamp: Math.floor(T / 1000) + 5 })
+        : ev(i, 'd', { event: 'delivered', timestamp: Math.floor(T / 1000) + 5 }),
+    );
   }
   const at = (s: number) => Math.floor(T / 1000) + s;
   // People: four open an hour later, two of them click one link.
