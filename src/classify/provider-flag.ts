@@ -14,7 +14,7 @@ export function providerFlaggedId(provider: string, rest: string): string {
 }
 
 /** The provider that flagged this event as a machine, or null when none did. */
-export function flaggingProvider(id: string): string | null {
+function flaggingProvider(id: string): string | null {
   if (!id.startsWith(PREFIX)) return null;
   const end = id.indexOf(':', PREFIX.length);
   return end > PREFIX.length ? id.slice(PREFIX.length, end) : null;

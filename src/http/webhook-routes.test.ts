@@ -261,7 +261,8 @@ describe('a campaign sent entirely through SendGrid', () => {
   for (const i of [0, 1, 2, 3]) events.push(ev(i, 'o', { event: 'open', timestamp: at(3600), ip: HOME, useragent: CHROME, sg_machine_open: false }));
   for (const i of [0, 1]) events.push(ev(i, 'c', { event: 'click', timestamp: at(3630), ip: HOME, useragent: CHROME, url: LINKS[0] }));
   // A security gateway follows every link of three messages within a second, seconds after delivery.
-  for (const i of [4, 5, 6]) LINKS.forEach((url, k) => events.push(ev(i, `s${k}`, { event: 'click', timestamp: at(7), ip: HOME, useragent: CHROME, url })));
+  for (const i of [4, 5, 6])
+    for (const [k, url] of LINKS.entries()) events.push(ev(i, `s${k}`, { event: 'click', timestamp: at(7), ip: HOME, useragent: CHROME, url }));
   // Apple's proxy prefetches two pixels; SendGrid flags them as machine opens.
   for (const i of [7, 8]) events.push(ev(i, 'm', { event: 'open', timestamp: at(60), ip: '17.58.101.9', useragent: 'Mozilla/5.0', sg_machine_open: true }));
 

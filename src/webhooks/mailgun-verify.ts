@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { outsideReplayWindow } from './replay-window.js';
 import { ACCEPTED, isRecord, malformed, parseJsonBody, refused, sameSecret, type VerifyVerdict, type WebhookVerifier } from './webhook-verdict.js';
 
-export interface MailgunSignature {
+interface MailgunSignature {
   timestamp?: unknown;
   token?: unknown;
   signature?: unknown;

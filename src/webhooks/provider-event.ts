@@ -113,6 +113,3 @@ export function epochMs(v: unknown): number {
  * count (deferrals, opens of a list, test pings); or why the body is not that provider's at all (400).
  */
 export type ProviderBatch = { ok: true; events: ProviderEvent[]; skipped: number } | { ok: false; reason: string };
-
-/** Reads a verified body into provider events. */
-export type ProviderMapper = (rawBody: string) => ProviderBatch;

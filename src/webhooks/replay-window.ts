@@ -3,7 +3,7 @@
 // be sent again later. Svix's own libraries use the same five minutes (its "Verifying webhooks" docs).
 import { refused, type VerifyVerdict } from './webhook-verdict.js';
 
-export const REPLAY_WINDOW_MS = 5 * 60_000;
+const REPLAY_WINDOW_MS = 5 * 60_000;
 
 /**
  * Null when `signedAt` (Unix seconds, as text or a number; or an ISO time for SNS) is within the

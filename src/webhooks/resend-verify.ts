@@ -7,7 +7,7 @@ import { outsideReplayWindow } from './replay-window.js';
 import { ACCEPTED, header, refused, sameSecret, type WebhookVerifier } from './webhook-verdict.js';
 
 /** The key bytes of a `whsec_<base64>` secret. */
-export function svixKey(secret: string): Buffer {
+function svixKey(secret: string): Buffer {
   const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret.trim());
   const key = m ? Buffer.from(m[1]!, 'base64') : Buffer.alloc(0);
   if (key.length < 16) {

@@ -7,11 +7,11 @@ import { ClickrateError } from '../errors.js';
 import { outsideReplayWindow } from './replay-window.js';
 import { ACCEPTED, header, refused, type WebhookVerifier } from './webhook-verdict.js';
 
-export const SENDGRID_SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
-export const SENDGRID_TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
+const SENDGRID_SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
+const SENDGRID_TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
 
 /** The verification key as SendGrid shows it: base64 of the DER SubjectPublicKeyInfo (PEM armour is accepted too). */
-export function sendgridPublicKey(text: string): KeyObject {
+function sendgridPublicKey(text: string): KeyObject {
   const body = text.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '').replace(/\s+/g, '');
   try {
     const key = createPublicKey({ key: Buffer.from(body, 'base64'), format: 'der', type: 'spki' });

@@ -30,7 +30,7 @@ const SIGNED: Record<string, readonly string[]> = {
 };
 
 /** The text SNS signs: each present field as `Name\nvalue\n` (Subject only when the message has one). */
-export function snsStringToSign(msg: Readonly<Record<string, unknown>>): string | null {
+function snsStringToSign(msg: Readonly<Record<string, unknown>>): string | null {
   const fields = SIGNED[String(msg.Type)];
   if (!fields) return null;
   let out = '';

@@ -27,7 +27,7 @@ export const WEBHOOK_ENV: Readonly<Record<WebhookProvider, string>> = {
 };
 
 /** One configured provider: how a delivery is checked, and how a checked one is read. */
-export interface WebhookSetup {
+interface WebhookSetup {
   verify: WebhookVerifier;
   read: (rawBody: string) => Promise<ProviderBatch>;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mailgunSignature, nowSeconds, svixKeys } from '../../test/support/webhook-signers.js';
 import { brevoVerifier, postmarkVerifier } from './credential-verify.js';
-import { mailgunVerifier } from './mailgun-verify.js';
+import { checkMailgunSignature, mailgunVerifier } from './mailgun-verify.js';
 import { svixVerifier } from './resend-verify.js';
 import type { VerifyVerdict } from './webhook-verdict.js';
 
@@ -27,6 +27,13 @@ describe('Mailgun signature', () => {
     ['a body that is not JSON', '{"signature":', 400],
   ];
   for (const [name, b, want] of rows) it(`${name} → ${want}`, async () => assert.equal(status(await verify({}, b)), want));
+
+  it('the check alone takes the three fields of a form-encoded delivery (inbound routes)', () => {
+    const form = new URLSearchParams(mailgunSignature(key));
+    const fields = { timestamp: form.get('timestamp'), token: form.get('token'), signature: form.get('signature') };
+    assert.equal(status(checkMailgunSignature(key, fields, Date.now())), 200);
+    assert.equal(status(checkMailgunSignature(key, { ...fields, signature: '00' }, Date.now())), 401);
+  });
 });
 
 describe('Svix signature (Resend)', () => {

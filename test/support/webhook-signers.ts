@@ -9,6 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Node's crypto cannot make an X.509 certificate; openssl (installed with every Debian) can. */
+const OPENSSL = process.env.OPENSSL ?? 'openssl';
+
 export const nowSeconds = () => String(Math.floor(Date.now() / 1000));
 
 export function sendgridKeys(): { publicKey: string; sign: (timestamp: string, body: string) => string } {
@@ -56,7 +59,7 @@ export async function snsSigner(): Promise<SnsSigner> {
   const dir = mkdtempSync(join(tmpdir(), 'clickrate-sns-'));
   try {
     execFileSync(
-      'openssl',
+      OPENSSL,
       [
         'req',
         '-x509',
