@@ -2,6 +2,7 @@
 // headers, templates kept by wrap, the click map, the calculator, time series, the campaign page's
 // combined reports and the JSON Lines export.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,12 +160,34 @@ test('wrap keeps the template once per change, and the click map shows it marked
   assert.equal(map.status, 200);
   const csp = map.headers.get('content-security-policy') ?? '';
   assert.match(csp, /default-src 'none'/);
-  assert.match(csp, /\bsandbox\b/);
-  assert.doesNotMatch(csp, /script-src|allow-scripts/);
+  assert.match(csp, /\bsandbox allow-scripts\b/);
+  assert.doesNotMatch(csp, /allow-same-origin|'unsafe-inline'[^;]*;[^;]*script|script-src[^;]*unsafe/);
   const body = await map.text();
+  // The one script the CSP lets run is clickrate's own: the message's <script> does not match the hash.
+  const allowed = /script-src 'sha256-([^']+)'/.exec(csp)?.[1];
+  const scripts = [...body.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => createHash('sha256').update(m[1]!).digest('base64'));
+  assert.deepEqual(
+    scripts.map((h) => h === allowed),
+    [false, true],
+    'the message\u2019s alert(1) is blocked, the badge script is allowed',
+  );
+  // Variant A's own clicks: none of the campaign's clicks were on messages sent as A.
   assert.deepEqual(
     [...body.matchAll(/class="cr-badge"[^>]*>([^<]+)</g)].map((m) => m[1]),
+    ['0.0%', '0.0%'],
+  );
+  // The messages sent without a variant (m1, m2) clicked a and b once each.
+  await store.saveTemplate({ campaign: 'news', step: null, variant: null, html, saved_at: Date.now() });
+  const plain = await (await withCookie('/api/v1/campaigns/news/click-map')).text();
+  assert.deepEqual(
+    [...plain.matchAll(/class="cr-badge"[^>]*>([^<]+)</g)].map((m) => m[1]),
     ['50%', '50%'],
+  );
+  // Within an hour of the send only m1's click on a counts.
+  const hour = await (await withCookie('/api/v1/campaigns/news/click-map?window=1h')).text();
+  assert.deepEqual(
+    [...hour.matchAll(/class="cr-badge"[^>]*>([^<]+)</g)].map((m) => m[1]),
+    ['100%', '0.0%'],
   );
   assert.equal((await withCookie('/api/v1/campaigns/news/click-map?variant=Z')).status, 404);
 });
@@ -177,8 +200,16 @@ test('calculator endpoint: the worked figures of SPEC.md, and calc\u2019s valida
   assert.equal((await calc('clicks=1000&delivered=10000')).body.ctr, 10);
   assert.equal((await calc('clicks=1000&delivered=10000&opens=4500')).body.ctor?.toFixed(2), '22.22');
   assert.equal((await calc('clicks=200&impressions=50000')).body.ctr, 0.4);
-  const over = await calc('clicks=12&opens=10');
-  assert.match(over.body.warnings?.[0] ?? '', /exceed unique opens/);
+  // Clicks above opens is refused like clicks above delivered, each saying why (the calculator never shows CTOR 120%).
+  for (const q of ['clicks=12&opens=10', 'clicks=12&delivered=10']) {
+    const over = await withCookie(`/api/v1/calc?${q}`);
+    assert.equal(over.status, 400, q);
+    assert.match(
+      ((await over.json()) as { error: { message: string } }).error.message,
+      /cannot exceed (opens|--delivered).*: (a click implies an open|unique clicks count)/,
+      q,
+    );
+  }
   for (const bad of ['clicks=-1&delivered=10', 'clicks=1.5&delivered=10', 'clicks=abc&delivered=10', 'delivered=10', 'clicks=1&opens=2&impressions=3']) {
     const r = await calc(bad);
     assert.equal(r.status, 400, bad);
@@ -251,4 +282,80 @@ test('overview: each campaign with the report\u2019s headline figures', async ()
   const news = campaigns.find((c) => c.campaign === 'news');
   assert.equal(news?.ctr, report.totals.ctr);
   assert.ok((news?.trend.length ?? 0) >= 1);
+});
+
+test('overview: "last event" is the campaign\u2019s last event of any kind, not its last send', async () => {
+  const { campaigns } = (await (await withCookie('/api/v1/dashboard/overview')).json()) as { campaigns: Array<{ campaign: string; last_ts: string }> };
+  const news = campaigns.find((c) => c.campaign === 'news');
+  // The wrap test's sends are later still, when the writer has stored them; the posted click at 30 h is the floor.
+  assert.ok(news && Date.parse(news.last_ts) >= T0 + 30 * 3_600_000, news?.last_ts);
+});
+
+test('campaign settings: a kind can be set and cleared, and the diagnosis follows it', async () => {
+  const put = (campaign: string, body: string) =>
+    fetch(`${base}/api/v1/campaigns/${campaign}/settings`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    });
+  const diag = async () =>
+    (await (await withCookie('/api/v1/campaigns/news/diagnosis')).json()) as {
+      email_kind: { kind: string; inferred: boolean; why: string };
+      benchmarks: { ctr: { label: string } };
+    };
+  // news has a reply: read as outreach until someone says otherwise.
+  assert.deepEqual((await diag()).email_kind, { kind: 'outreach', inferred: true, why: '1 replies were recorded' });
+  const set = await put('news', '{"kind":"newsletter"}');
+  assert.equal(set.status, 200);
+  assert.deepEqual(((await set.json()) as { kind: string }).kind, 'newsletter');
+  const d = await diag();
+  assert.deepEqual(d.email_kind, { kind: 'newsletter', inferred: false, why: 'set for this campaign' });
+  assert.equal(d.benchmarks.ctr.label, 'newsletters');
+  assert.equal((await put('news', '{"kind":null}')).status, 200);
+  assert.equal((await diag()).email_kind.inferred, true);
+  for (const [campaign, body, status] of [
+    ['news', '{"kind":"cold"}', 400],
+    ['news', '{"kind":"outreach","colour":"red"}', 400],
+    ['news', '[1]', 400],
+    ['news', '{', 400],
+    ['nope', '{"kind":"outreach"}', 404],
+  ] as const) {
+    assert.equal((await put(campaign, body)).status, status, `${campaign} ${body}`);
+  }
+  assert.equal((await fetch(`${base}/api/v1/campaigns/news/settings`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } })).status, 405);
+});
+
+test('POST /api/v1/templates keeps a template for the click map; bad bodies are named', async () => {
+  const post = (body: unknown) =>
+    fetch(`${base}/api/v1/templates`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const ok = await post({ campaign: 'news', step: 2, variant: 'B', html: '<a href="https://shop.example.com/a">A</a>' });
+  assert.equal(ok.status, 201);
+  assert.equal((await store.getTemplate('news', 2, 'B'))?.html, '<a href="https://shop.example.com/a">A</a>');
+  for (const [bad, field] of [
+    [{ campaign: 'news', html: '' }, /html/],
+    [{ campaign: 'news', step: 0, html: 'x' }, /step/],
+    [{ html: 'x' }, /campaign/],
+    [{ campaign: 'news', html: 'x', extra: 1 }, /extra/],
+  ] as const) {
+    const r = await post(bad);
+    assert.equal(r.status, 400, JSON.stringify(bad));
+    assert.match(((await r.json()) as { error: { message: string } }).error.message, field);
+  }
+  assert.equal((await fetch(`${base}/api/v1/templates`, { method: 'POST', body: '{}' })).status, 401, 'keyed like every API route');
+});
+
+test('an unknown path is an HTML page for browsers and JSON for API clients, both 404', async () => {
+  const browser = await fetch(`${base}/nope`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+  assert.equal(browser.status, 404);
+  assert.match(browser.headers.get('content-type') ?? '', /text\/html/);
+  assert.match(await browser.text(), /Page not found[\s\S]*<code>\/nope<\/code>/);
+  const script = await fetch(`${base}/nope<script>`, { headers: { accept: 'text/html' } });
+  assert.doesNotMatch(await script.text(), /<script>/, 'the path is escaped');
+  const api = await fetch(`${base}/nope`, { headers: { accept: 'application/json' } });
+  assert.equal(api.status, 404);
+  assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'CR_ERR_NOT_FOUND');
 });
