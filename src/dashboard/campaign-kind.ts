@@ -15,7 +15,7 @@ export interface KindEvidence {
  * else reads as promotional, the kind most bulk mail is. A newsletter or transactional stream looks like
  * promotional mail in its events, so only a user can say so.
  */
-export function inferKind(e: KindEvidence): KindChoice {
+function inferKind(e: KindEvidence): KindChoice {
   if (e.steps > 1) return { kind: 'outreach', inferred: true, why: `${e.steps} sequence steps were sent` };
   if (e.replies > 0) return { kind: 'outreach', inferred: true, why: `${e.replies.toLocaleString('en-US')} replies were recorded` };
   return { kind: 'promotional', inferred: true, why: 'no sequence steps and no replies' };

@@ -2,7 +2,7 @@
 // says which: CLICKRATE_CURRENCY, an ISO 4217 code, default USD (README "Dashboard").
 import { ClickrateError } from '../errors.js';
 
-export const DEFAULT_CURRENCY = 'USD';
+const DEFAULT_CURRENCY = 'USD';
 
 export function parseCurrency(v: string | undefined): string {
   if (v === undefined || v.trim() === '') return DEFAULT_CURRENCY;

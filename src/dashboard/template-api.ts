@@ -19,7 +19,7 @@ const templateSchema = z.strictObject({
   html: z.string().min(1).max(2_000_000),
 });
 
-export function parseTemplateBody(body: unknown): z.infer<typeof templateSchema> {
+function parseTemplateBody(body: unknown): z.infer<typeof templateSchema> {
   const illFormed = illFormedPath(body);
   if (illFormed !== null) throw new ClickrateError('CR_ERR_BAD_INPUT', `invalid template: ${illFormed}`);
   const r = templateSchema.safeParse(body);

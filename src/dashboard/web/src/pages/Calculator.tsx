@@ -29,7 +29,7 @@ const FIELDS = [
  * anything else gets a sentence naming the field. TRICKY: a type=number input would block "1.5" or
  * "12,000" with the browser's own bubble, submit nothing, and leave the last result on screen.
  */
-export function readCount(label: string, text: string): { value?: string; error?: string } {
+function readCount(label: string, text: string): { value?: string; error?: string } {
   const t = text.trim().replace(/[\s,_]/g, '');
   if (t === '') return {};
   const n = Number(t);
