@@ -1,5 +1,6 @@
 // The aggregate API endpoints the dashboard draws from (campaign overview with daily trends, time series,
-// diagnosis, templates and click map, calculator, raw-event export). All under /api/v1, all keyed.
+// diagnosis, templates and click map, campaign settings, calculator, raw-event export). All under
+// /api/v1, all keyed.
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeReason } from '../classify/reasons.js';
