@@ -12,9 +12,11 @@ import { listCampaigns } from '../metrics/list-campaigns.js';
 import type { EmailGroup, EmailReport, LinkGroup, Report } from '../metrics/report-types.js';
 import { runReport, runReports } from '../metrics/run-report.js';
 import type { Store, TemplateRecord } from '../store/store.js';
+import { parseQuery } from '../http/parse-query.js';
 import { readJson } from '../http/read-body.js';
 import { sendJson } from '../http/reply.js';
 import { parseReportQuery } from '../metrics/report-query.js';
+import { calcQuery, clickMapQuery, timeseriesQuery } from './dashboard-api-docs.js';
 import type { Benchmarks } from './benchmarks.js';
 import { annotateClickMap, CLICK_MAP_CSP, countLinks } from './click-map.js';
 import type { KindChoice } from '../store/campaign-settings.js';
@@ -86,7 +88,8 @@ export async function getOverview(res: ServerResponse, deps: DashboardApiDeps, q
 }
 
 export async function getTimeseries(res: ServerResponse, deps: DashboardApiDeps, campaign: string, q: URLSearchParams): Promise<void> {
-  sendJson(res, 200, await runTimeseries(deps.store, { campaign, interval: q.get('interval'), window: q.get('window') }));
+  const { interval, window } = parseQuery(timeseriesQuery, q);
+  sendJson(res, 200, await runTimeseries(deps.store, { campaign, interval, window }));
 }
 
 /** The facts the diagnosis reads, from the report's totals, send-day cohorts, steps and links. */
@@ -215,17 +218,11 @@ export async function getTemplates(res: ServerResponse, deps: DashboardApiDeps, 
   sendJson(res, 200, { campaign, templates: await withLinks(deps, campaign, await deps.store.listTemplates(campaign)) });
 }
 
-function optionalStep(v: string | null): number | null {
-  if (v === null || v === '') return null;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new ClickrateError('CR_ERR_BAD_QUERY', `step must be a whole number ≥ 1, got '${v}'`, { field: 'step' });
-  return n;
-}
-
 /** The template as HTML with its links marked; framed by the dashboard in a sandbox, never run. */
 export async function getClickMap(res: ServerResponse, deps: DashboardApiDeps, campaign: string, q: URLSearchParams): Promise<void> {
-  const step = optionalStep(q.get('step'));
-  const variant = q.get('variant') || null;
+  const query = parseQuery(clickMapQuery, q);
+  const step = query.step ? Number(query.step) : null;
+  const variant = query.variant || null;
   const t = await deps.store.getTemplate(campaign, step, variant);
   if (!t) throw new ClickrateError('CR_ERR_NOT_FOUND', `no template for campaign '${campaign}' step ${step ?? '-'} variant ${variant ?? '-'}`, { campaign });
   // The window is checked as a report's is (its text, its limits) before it bounds the clicks.
@@ -244,17 +241,14 @@ export async function getClickMap(res: ServerResponse, deps: DashboardApiDeps, c
   res.end(html);
 }
 
-const countParam = (q: URLSearchParams, name: string): number | undefined => {
-  const v = q.get(name);
-  return v === null || v.trim() === '' ? undefined : Number(v);
-};
+const count = (v: string | undefined): number | undefined => (v === undefined || v.trim() === '' ? undefined : Number(v));
 
 /** `calc` over HTTP: the same validation, rates, intervals and warnings as the CLI. */
 export function getCalc(res: ServerResponse, q: URLSearchParams): void {
-  const clicks = countParam(q, 'clicks');
-  if (clicks === undefined) throw new ClickrateError('CR_ERR_BAD_INPUT', 'clicks is required', { field: 'clicks' });
-  const opens = countParam(q, 'opens');
-  const result = calc({ clicks, delivered: countParam(q, 'delivered'), opens, impressions: countParam(q, 'impressions') });
+  const p = parseQuery(calcQuery, q, 'CR_ERR_BAD_INPUT');
+  const clicks = Number(p.clicks);
+  const opens = count(p.opens);
+  const result = calc({ clicks, delivered: count(p.delivered), opens, impressions: count(p.impressions) });
   // TRICKY: calc computes a CTOR over 100% with a warning (the CLI's choice, for opens taken from another
   // tool); the calculator refuses it as it refuses clicks above delivered, both with the reason, so the
   // page never shows an impossible rate as a result.

@@ -15,7 +15,11 @@ import { wrapMessage } from '../tracking/wrap-message.js';
 import { readBody, readJson } from './read-body.js';
 import { sendJson } from './reply.js';
 import type { TemplateSaver } from './template-saver.js';
-import { parseWrapRequest, trackingPolicy } from './wrap-request.js';
+import { parseWrapRequest, trackingPolicy, wrapRequestSchema } from './wrap-request.js';
+import { z } from 'zod';
+import { eventShapeSchema } from '../events/event.js';
+import { campaignListSchema, campaignParam, reportSchema, windowParam } from './api-schemas.js';
+import { describeRoute } from './route-docs.js';
 
 /** Body limits per route. A wrap body is one email (Gmail clips HTML past ~102 KB; 2 MB is generous). */
 const LIMITS = { wrap: 2 * 1024 * 1024 + 64 * 1024, events: 16 * 1024 * 1024 } as const;
@@ -30,6 +34,30 @@ export interface ApiDeps {
   /** Keeps each wrapped template for the click map (absent: templates are not kept). */
   templates?: TemplateSaver;
 }
+
+describeRoute({
+  method: 'post',
+  path: '/api/v1/wrap',
+  tag: 'tracking',
+  summary: 'Wrap a message: signed tracked links, the open pixel, and its sent event',
+  auth: 'key',
+  body: { schema: wrapRequestSchema, description: 'Give html, text or both.' },
+  responses: {
+    200: {
+      description: 'The wrapped message and what became of each link.',
+      schema: z.strictObject({
+        message: z.string(),
+        html: z.string().optional(),
+        text: z.string().optional(),
+        links: z.array(
+          z.strictObject({ index: z.number().int(), part: z.enum(['html', 'text']), url: z.string(), tracked: z.boolean(), reason: z.string().optional() }),
+        ),
+        warnings: z.array(z.string()),
+      }),
+    },
+    409: { description: 'The message id belongs to another campaign.' },
+  },
+});
 
 export async function postWrap(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const body = parseWrapRequest(await readJson(req, LIMITS.wrap));
@@ -104,6 +132,31 @@ function parseEventsBody(text: string): { items: unknown[]; lines: number[]; rej
   return { items, lines, rejected };
 }
 
+const eventsAnswer = z.strictObject({
+  received: z.number().int(),
+  accepted: z.number().int(),
+  inserted: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.array(z.strictObject({ index: z.number().int(), line: z.number().int().optional(), reason: z.string() })),
+});
+describeRoute({
+  method: 'post',
+  path: '/api/v1/events',
+  tag: 'tracking',
+  summary: 'Record events: a JSON array, or NDJSON (one event per line)',
+  description: `Valid events are stored even when others are not; each rejected one is named with its reason. At most ${MAX_EVENTS_PER_REQUEST} events per request.`,
+  auth: 'key',
+  body: {
+    schema: z.array(eventShapeSchema),
+    description: 'A JSON array of events, or the same objects one per line (NDJSON).',
+    also: { contentType: 'application/x-ndjson', schema: z.string().describe('One event object per line.') },
+  },
+  responses: {
+    200: { description: 'Some or all events were accepted.', schema: eventsAnswer },
+    400: { description: 'No event was accepted; each rejected one is named.', schema: eventsAnswer },
+  },
+});
+
 export async function postEvents(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const { items, lines, rejected: unparsable } = parseEventsBody(await readBody(req, LIMITS.events));
   if (items.length > MAX_EVENTS_PER_REQUEST) {
@@ -139,6 +192,21 @@ export async function postEvents(req: IncomingMessage, res: ServerResponse, deps
   sendJson(res, status, { received: items.length, accepted, inserted, duplicates, rejected: allRejected });
 }
 
+describeRoute({
+  method: 'get',
+  path: '/api/v1/campaigns/{campaign}/report',
+  tag: 'reports',
+  summary: 'A campaign’s report, as `clickrate report --json` gives it',
+  auth: 'key',
+  params: campaignParam,
+  query: z.strictObject({
+    by: z.string().optional().describe('Group by day, step, variant, link, segment or ad.'),
+    window: windowParam,
+    control: z.string().optional().describe('With by=variant: the variant the others are compared with.'),
+  }),
+  responses: { 200: { description: 'The report.', schema: reportSchema } },
+});
+
 export async function getReport(res: ServerResponse, deps: ApiDeps, campaign: string, query: URLSearchParams): Promise<void> {
   const report = await runReport(deps.store, {
     campaign,
@@ -148,6 +216,15 @@ export async function getReport(res: ServerResponse, deps: ApiDeps, campaign: st
   });
   sendJson(res, 200, report);
 }
+
+describeRoute({
+  method: 'get',
+  path: '/api/v1/campaigns',
+  tag: 'reports',
+  summary: 'Every campaign with its kind and first and last event',
+  auth: 'key',
+  responses: { 200: { description: 'The campaigns.', schema: campaignListSchema } },
+});
 
 export async function getCampaigns(res: ServerResponse, deps: ApiDeps): Promise<void> {
   sendJson(res, 200, { campaigns: await listCampaigns(deps.store) });

@@ -11,7 +11,7 @@ import { ClickrateError } from '../errors.js';
 export type TrustedProxies = BlockList | null;
 
 /** Parses a comma-separated list of addresses and CIDRs, e.g. "127.0.0.1, 10.0.0.0/8, ::1"; none: null. */
-export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
+export function parseTrustedProxies(spec: string | undefined, what = 'trusted proxy'): TrustedProxies {
   const list = new BlockList();
   for (const raw of (spec ?? '')
     .split(',')
@@ -19,13 +19,13 @@ export function parseTrustedProxies(spec: string | undefined): TrustedProxies {
     .filter(Boolean)) {
     const [addr, bits] = raw.split('/');
     const family = isIP(addr ?? '');
-    if (family === 0) throw new ClickrateError('CR_ERR_CONFIG', `trusted proxy '${raw}' is not an IP address or CIDR`);
+    if (family === 0) throw new ClickrateError('CR_ERR_CONFIG', `${what} '${raw}' is not an IP address or CIDR`);
     const type = family === 6 ? 'ipv6' : 'ipv4';
     if (bits === undefined) list.addAddress(addr!, type);
     else {
       const prefix = Number(bits);
       if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32))
-        throw new ClickrateError('CR_ERR_CONFIG', `trusted proxy '${raw}' has a bad prefix length`);
+        throw new ClickrateError('CR_ERR_CONFIG', `${what} '${raw}' has a bad prefix length`);
       list.addSubnet(addr!, prefix, type);
     }
   }

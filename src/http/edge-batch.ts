@@ -2,6 +2,7 @@
 // in ONE write(2), and their answers leave only after it (one write per turn, not per click).
 import type { ServerResponse } from 'node:http';
 import type { Spool } from '../tracking/spool.js';
+import { type RedirectRoute, RedirectTimings } from './redirect-timings.js';
 
 /** How a queued request is answered once its record is in the spool. */
 export type EdgeAnswer = (res: ServerResponse, arg: string) => void;
@@ -17,6 +18,9 @@ export class EdgeBatch {
   private readonly res: ServerResponse[] = [];
   private readonly answers: EdgeAnswer[] = [];
   private readonly args: string[] = [];
+  /** Per queued answer: which route and when its handler started (the redirect latency histogram). */
+  private readonly routes: RedirectRoute[] = [];
+  private readonly starts: number[] = [];
   private scheduled = false;
   private readonly flushBound = () => this.flush();
 
@@ -26,14 +30,18 @@ export class EdgeBatch {
     private readonly onDrop: (err: unknown, records: number) => void,
     /** Told when one answer threw: that request alone gets a 500 (or is reset); the others are answered. */
     private readonly onAnswerError: (err: unknown, res: ServerResponse) => void,
+    /** Where the answers' durations go, once every answer of the batch is written (absent: not timed). */
+    private readonly timings?: RedirectTimings,
   ) {}
 
   /** Queues one record (a JSON line ending in '\n') and the answer to send once it is written. */
-  add(line: string, res: ServerResponse, answer: EdgeAnswer, arg: string): void {
+  add(line: string, res: ServerResponse, answer: EdgeAnswer, arg: string, route: RedirectRoute, startedAt: number): void {
     this.text += line;
     this.res.push(res);
     this.answers.push(answer);
     this.args.push(arg);
+    this.routes.push(route);
+    this.starts.push(startedAt);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flushBound);
@@ -67,8 +75,15 @@ export class EdgeBatch {
         this.onAnswerError(err, res);
       }
     }
+    // Timed after the answers are out, so the histogram never delays one.
+    if (this.timings !== undefined) {
+      const end = RedirectTimings.now();
+      for (let i = 0; i < n; i++) this.timings.record(this.routes[i]!, this.starts[i]!, end);
+    }
     this.res.length = 0;
     this.answers.length = 0;
     this.args.length = 0;
+    this.routes.length = 0;
+    this.starts.length = 0;
   }
 }

@@ -12,6 +12,7 @@ import { decodeRecord } from '../tracking/spool-read.js';
 import { signToken, verifyTrackingToken } from '../tracking/token.js';
 import { Spool } from '../tracking/spool.js';
 import { EdgeBatch } from './edge-batch.js';
+import { RedirectTimings } from './redirect-timings.js';
 import { edgeRecordLine, userAgentOf } from './track-routes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-edge-'));
@@ -51,6 +52,8 @@ test('an edge batch writes its records in one append before it sends any answer'
   const spool = Spool.open({ dir: join(dir, 'batch') });
   try {
     const seen: Array<{ arg: string; onDisk: number }> = [];
+    const timed: Array<{ route: string; seconds: number }> = [];
+    const timings = new RedirectTimings((route, seconds) => timed.push({ route, seconds }));
     const onDisk = () =>
       readdirSync(join(dir, 'batch'))
         .filter((f) => f.startsWith('seg-'))
@@ -73,10 +76,19 @@ test('an edge batch writes its records in one append before it sends any answer'
       spool,
       () => assert.fail('nothing is dropped'),
       () => assert.fail('no answer fails'),
+      timings,
     );
     const answer = (_res: ServerResponse, arg: string) => seen.push({ arg, onDisk: onDisk() });
+    const started = RedirectTimings.now();
     for (let i = 0; i < 3; i++)
-      batch.add(edgeRecordLine(`id-${i}`, 'click', i, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), {} as ServerResponse, answer, `r${i}`);
+      batch.add(
+        edgeRecordLine(`id-${i}`, 'click', i, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'),
+        {} as ServerResponse,
+        answer,
+        `r${i}`,
+        0,
+        started,
+      );
     assert.equal(seen.length, 0, 'no answer before the write');
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(
@@ -85,6 +97,14 @@ test('an edge batch writes its records in one append before it sends any answer'
     );
     assert.equal(spool.stats().recordsAppended, 3);
     assert.deepEqual(appends, [3], 'the three records went in one append');
+    assert.equal(timed.length, 0, 'durations wait in the ring until drained (scrape time)');
+    timings.drain();
+    assert.deepEqual(
+      timed.map((t) => t.route),
+      ['/c/{token}', '/c/{token}', '/c/{token}'],
+      'each answer of the batch is timed once',
+    );
+    assert.ok(timed.every((t) => t.seconds >= 0));
   } finally {
     await spool.close();
   }
@@ -106,7 +126,7 @@ test('an answer that throws fails its own request only: the others of the batch 
     };
     const responses = ['r0', 'bad', 'r2'].map((arg) => ({ arg, res: { name: arg } as unknown as ServerResponse }));
     for (const { arg, res } of responses)
-      batch.add(edgeRecordLine(`id-${arg}`, 'click', 1, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), res, answer, arg);
+      batch.add(edgeRecordLine(`id-${arg}`, 'click', 1, '["c","c","m","https://a.example.com/",0]', null, null, 'GET'), res, answer, arg, 0, 0);
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(answered, ['r0', 'r2']);
     assert.equal(failed.length, 1);

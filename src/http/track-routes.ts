@@ -10,6 +10,7 @@ import { verifyTrackingToken, type ClickPayload, type VerifiedToken } from '../t
 import type { Keyring } from '../tracking/keyring.js';
 import { clientIp, type TrustedProxies } from './client-ip.js';
 import { EdgeBatch } from './edge-batch.js';
+import { RedirectTimings } from './redirect-timings.js';
 
 /** The classic 43-byte transparent GIF89a (1×1, one transparent colour). */
 const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
@@ -40,6 +41,8 @@ export interface EdgeDeps {
   onDrop: (err: unknown) => void;
   /** Told of each request that failed (after it was answered with a 500): log it with its stack. */
   onFail: (err: unknown) => void;
+  /** Where answered clicks' and opens' durations go (the metrics' redirect latency); absent: not timed. */
+  timings?: RedirectTimings;
 }
 
 // Flat header arrays: Node takes them as they are, without walking an object's keys per answer.
@@ -118,6 +121,7 @@ export class TrackingEdge {
         deps.onDrop(err);
       },
       (err, res) => this.fail(err, res),
+      deps.timings,
     );
   }
 
@@ -133,6 +137,7 @@ export class TrackingEdge {
   }
 
   click(req: IncomingMessage, res: ServerResponse, token: string): void {
+    const startedAt = RedirectTimings.now();
     let v: VerifiedToken;
     try {
       v = verifyTrackingToken(token, this.deps.keyring, 'click');
@@ -153,10 +158,11 @@ export class TrackingEdge {
     // Recorded before the answer leaves: the 302 is sent after the write that holds the click, so an
     // answered click is in the spool and survives kill -9 (spool.ts). The store is written later.
     this.counters.clicks++;
-    this.batch.add(this.line(req, 'click', v.json, req.method === 'HEAD' ? 'HEAD' : 'GET'), res, sendRedirect, location);
+    this.batch.add(this.line(req, 'click', v.json, req.method === 'HEAD' ? 'HEAD' : 'GET'), res, sendRedirect, location, 0, startedAt);
   }
 
   open(req: IncomingMessage, res: ServerResponse, token: string): void {
+    const startedAt = RedirectTimings.now();
     const method = req.method === 'HEAD' ? 'HEAD' : 'GET';
     let v: VerifiedToken;
     try {
@@ -169,7 +175,7 @@ export class TrackingEdge {
       return;
     }
     this.counters.opens++;
-    this.batch.add(this.line(req, 'open', v.json, method), res, sendPixel, method);
+    this.batch.add(this.line(req, 'open', v.json, method), res, sendPixel, method, 1, startedAt);
   }
 
   private line(req: IncomingMessage, type: 'click' | 'open', tokenJson: string, method: 'GET' | 'HEAD'): string {

@@ -7,7 +7,7 @@ import type { TrackingPolicy } from '../tracking/wrap-message.js';
 
 const label = z.string().min(1).max(200);
 
-const wrapRequestSchema = z.strictObject({
+export const wrapRequestSchema = z.strictObject({
   html: z.string().max(2_000_000).optional(),
   text: z.string().max(1_000_000).optional(),
   campaign: label,

@@ -39,6 +39,13 @@ import { TemplateSaver } from '../http/template-saver.js';
 import { TrackingEdge } from '../http/track-routes.js';
 import { routeWebhook } from '../http/webhook-routes.js';
 import { webhookSetups, type WebhookSetups } from '../webhooks/webhook-config.js';
+import { getHealthz, getMetrics, getOpenApi, getReadyz, metricsAllowed, parseMetricsAllow } from '../http/ops-routes.js';
+import { ServerMetrics } from '../http/prom-metrics.js';
+import { DEFAULT_READY_MAX_LAG_MS, ReadinessProbe } from '../http/readiness.js';
+import { trackRequest } from '../http/request-log.js';
+import { describeRoute, routeTemplate } from '../http/route-docs.js';
+import { z } from 'zod';
+import type { TrustedProxies } from '../http/client-ip.js';
 
 export interface ServerOptions {
   store: Store;
@@ -61,6 +68,10 @@ export interface ServerOptions {
   storeWork?: StoreWork;
   /** Provider webhooks taken at /webhooks/<provider> (default: those configured in the environment). */
   webhooks?: WebhookSetups;
+  /** Comma-separated addresses/CIDRs allowed to read /metrics without a key (--metrics-allow). */
+  metricsAllow?: string;
+  /** /readyz fails past this writer lag (default 60 s). */
+  readyMaxLagMs?: number;
 }
 
 /** The store-side work of a server: storing spool batches and the classification passes. */
@@ -87,6 +98,33 @@ function decodePathSegment(segment: string, what: string): string {
   }
 }
 
+describeRoute({
+  method: 'get',
+  path: '/api/v1/status',
+  tag: 'operations',
+  summary: 'The server’s internal counters: edge, spool, writer, classifier, pacing and faults',
+  description: 'The same figures /metrics exposes, as JSON; docs/operating.md says what each means.',
+  auth: 'key',
+  responses: {
+    200: {
+      description: 'The counters.',
+      schema: z.strictObject({
+        edge: z.strictObject({ clicks: z.number(), opens: z.number(), badTokens: z.number(), dropped: z.number(), failed: z.number() }),
+        spool: z.looseObject({ bytesPending: z.number(), maxBytes: z.number(), recordsAppended: z.number(), deadLettered: z.number() }),
+        writer: z.looseObject({ recordsWritten: z.number(), inserted: z.number(), lagMs: z.number(), lastError: z.string().nullable() }),
+        classifier: z.looseObject({ passes: z.number(), failures: z.number(), lastPassMs: z.number().nullable() }),
+        pacer: z.looseObject({}),
+        faults: z.strictObject({
+          requests: z.number(),
+          uncaughtExceptions: z.number(),
+          unhandledRejections: z.number(),
+          last: z.strictObject({ origin: z.string(), at: z.string(), message: z.string() }).nullable(),
+        }),
+      }),
+    },
+  },
+});
+
 const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|page|timeseries|diagnosis|templates|click-map|settings|events\.jsonl)$/;
 
 export class ClickrateServer {
@@ -103,6 +141,9 @@ export class ClickrateServer {
   private readonly log: Logger;
   private readonly classifier: Classifier;
   private readonly pacer: EdgePacer;
+  readonly metrics: ServerMetrics;
+  private readonly readiness: ReadinessProbe;
+  private readonly metricsAllow: TrustedProxies;
   /** Failures no request boundary could turn into a client error (status: `faults`). */
   private readonly faults: ServerFaults = { requests: 0, uncaughtExceptions: 0, unhandledRejections: 0, last: null };
 
@@ -121,7 +162,17 @@ export class ClickrateServer {
       this.writer.setBusy(busy);
       this.classifier.setBusy(busy);
     });
+    this.metrics = new ServerMetrics(() => this.status());
+    this.metricsAllow = parseMetricsAllow(opts.metricsAllow);
+    this.readiness = new ReadinessProbe({
+      store: opts.store,
+      spoolDir: opts.spoolDir,
+      spool: () => this.spool.stats(),
+      writer: () => this.writer.stats(),
+      maxLagMs: opts.readyMaxLagMs ?? DEFAULT_READY_MAX_LAG_MS,
+    });
     this.edge = new TrackingEdge({
+      timings: this.metrics.redirects,
       keyring: opts.keyring,
       spool: this.spool,
       proxies: parseTrustedProxies(opts.trustedProxies),
@@ -162,6 +213,7 @@ export class ClickrateServer {
       }
       return;
     }
+    trackRequest(req, res, routeTemplate(path), this.auth.clientAddress(req), this.log, (r) => this.metrics.countRequest(r.route, r.method, r.status));
     this.routeSlow(req, res, path, q === -1 ? '' : url.slice(q + 1)).catch((err) => this.answerError(res, err, path));
   }
 
@@ -191,13 +243,20 @@ export class ClickrateServer {
   }
 
   private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
-    if (path === '/healthz') return sendJson(res, 200, { ok: true });
     if (path.startsWith('/webhooks/') && (await routeWebhook(req, res, path, { spool: this.spool, setups: this.webhooks, log: this.log }))) return;
+    const m = req.method ?? 'GET';
+    if (path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/api/v1/openapi.json') {
+      if (m !== 'GET' && m !== 'HEAD') return this.methodNotAllowed(res, 'GET, HEAD');
+      if (path === '/healthz') return getHealthz(res);
+      if (path === '/readyz') return getReadyz(res, this.readiness);
+      if (path === '/api/v1/openapi.json') return getOpenApi(res);
+      if (!metricsAllowed(req, this.metricsAllow)) await this.authenticate(req, m);
+      return getMetrics(res, this.metrics);
+    }
     if (!path.startsWith('/api/')) {
       if (await routeDashboard(req, res, path, new URLSearchParams(query), this.pages)) return;
       throw new ClickrateError('CR_ERR_NOT_FOUND', `no page at ${path}`);
     }
-    const m = req.method ?? 'GET';
     await this.authenticate(req, m);
     const q = new URLSearchParams(query);
     if (path === '/api/v1/wrap') return m === 'POST' ? postWrap(req, res, this.api) : this.methodNotAllowed(res, 'POST');
@@ -254,12 +313,13 @@ export class ClickrateServer {
       await this.auth.check(req);
     } catch (err) {
       const refused = err instanceof ClickrateError && (err.code === 'CR_ERR_UNAUTHORIZED' || err.code === 'CR_ERR_RATE_LIMITED');
-      if (refused && req.headers.authorization !== undefined) this.log.warn({ client: this.auth.clientAddress(req), reason: err.message }, 'API key refused');
+      if (refused && req.headers.authorization !== undefined)
+        this.log.warn({ client: this.auth.clientAddress(req), reason: err.message }, 'API key refused');
       throw err;
     }
   }
 
-  status(): Record<string, unknown> {
+  status() {
     return {
       edge: this.edge.counters,
       spool: this.spool.stats(),

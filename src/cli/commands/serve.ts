@@ -4,11 +4,12 @@
 // port taken, store unopenable) exits 2 with a `clickrate: CR_ERR_…` line, having released what it opened.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { loadDemo } from '../../demo/load-demo.js';
 import { ClickrateError, isClickrateError } from '../../errors.js';
 import { createApiKey } from '../../http/api-keys.js';
 import { ClickrateServer } from '../../server/server.js';
+import { createLogger } from '../../http/request-log.js';
 import { loadOrCreateKeyring } from '../../http/signing-keys.js';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { out } from '../io.js';
@@ -28,6 +29,7 @@ interface ServeOptions {
   baseUrl?: string;
   spool?: string;
   trustProxy?: string;
+  metricsAllow?: string;
   demo?: boolean;
 }
 
@@ -42,11 +44,12 @@ export function registerServe(program: Command): void {
     .option('--base-url <url>', 'public origin of tracked links (default $CLICKRATE_BASE_URL or http://localhost:PORT)')
     .option('--spool <dir>', 'spool folder for clicks and opens not yet in the store (default DB.spool)')
     .option('--trust-proxy <list>', 'addresses/CIDRs whose X-Forwarded-For is believed (default $CLICKRATE_TRUSTED_PROXIES)')
+    .option('--metrics-allow <list>', 'addresses/CIDRs that may read /metrics without an API key (default $CLICKRATE_METRICS_ALLOW)')
     .option('--demo', 'load the demo data first when the database has no campaigns')
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ClickrateError('CR_ERR_BAD_INPUT', `--port must be 0–65535, got '${opts.port}'`);
-      const log = pino({ level: process.env.CLICKRATE_LOG_LEVEL ?? 'info' });
+      const log = createLogger(process.env.CLICKRATE_LOG_LEVEL);
       const opened: Opened = {};
       let bound: number;
       let source: string;
@@ -130,6 +133,7 @@ async function start(opts: ServeOptions, port: number, log: Logger, opened: Open
     baseUrl: opts.baseUrl ?? process.env.CLICKRATE_BASE_URL ?? `http://localhost:${port}`,
     spoolDir,
     trustedProxies: opts.trustProxy ?? process.env.CLICKRATE_TRUSTED_PROXIES,
+    metricsAllow: opts.metricsAllow ?? process.env.CLICKRATE_METRICS_ALLOW,
     logger: log,
     envApiKey,
     storeWork: { ingest: (range) => worker.ingest(range), classifier: worker },

@@ -1,0 +1,184 @@
+// The API description of the dashboard's routes (dashboard-api.ts): their query schemas, which the
+// handlers parse with, and the shape of their answers (route-docs.ts, openapi.ts).
+import { z } from 'zod';
+import { campaignParam, reportSchema, windowParam } from '../http/api-schemas.js';
+import { describeRoute } from '../http/route-docs.js';
+
+const rate = z.number().nullable();
+const count = z.number().int().min(0);
+const range = z.strictObject({ low: z.number(), high: z.number(), label: z.string() });
+
+const windowQuery = z.object({ window: windowParam });
+
+export const clickMapQuery = z.object({
+  step: z
+    .string()
+    .regex(/^([1-9][0-9]*)?$/, 'step must be a whole number ≥ 1')
+    .optional()
+    .describe('The step whose template to show (absent or empty: the one without a step).'),
+  variant: z.string().optional().describe('The variant whose template to show.'),
+  window: windowParam,
+});
+
+export const timeseriesQuery = z.object({
+  interval: z.enum(['hour', 'day', ''], { error: 'interval must be hour or day' }).optional().describe('Bucket size (default: day).'),
+  window: windowParam,
+});
+
+/** `calc` over HTTP: presence here; the numbers are checked by calc() itself, as for the CLI. */
+export const calcQuery = z.object({
+  clicks: z.string({ error: 'clicks is required' }).trim().min(1, 'clicks is required').describe('Unique clicks (email) or clicks (ads).'),
+  delivered: z.string().optional().describe('Delivered messages (email).'),
+  opens: z.string().optional().describe('Unique opens (email).'),
+  impressions: z.string().optional().describe('Impressions (ads).'),
+});
+
+const diagnosis = z.strictObject({
+  campaign: z.string(),
+  window: z.string().nullable(),
+  findings: z.array(z.strictObject({ code: z.string(), tone: z.enum(['good', 'warn', 'info']), text: z.string() })),
+  benchmarks: z.strictObject({ ctr: range, ctor: range.optional(), reply_rate: range.optional() }),
+  reasons: z.record(z.string(), z.string()).describe('The words for each machine reason code in the figures.'),
+});
+
+const templateInfo = z.strictObject({ campaign: z.string(), step: z.number().int().nullable(), variant: z.string().nullable(), saved_at: z.number() });
+
+const overviewCampaign = z.discriminatedUnion('kind', [
+  z.strictObject({
+    campaign: z.string(),
+    kind: z.literal('email'),
+    first_ts: z.string(),
+    last_ts: z.string(),
+    sent: count,
+    delivered: count,
+    unique_clicks: count,
+    ctr: rate,
+    ctor: rate,
+    reply_rate: rate,
+    trend: z.array(z.strictObject({ t: z.number().nullable(), sent: count, delivered: count, ctr: rate, ctor: rate, reply_rate: rate })),
+  }),
+  z.strictObject({
+    campaign: z.string(),
+    kind: z.literal('ads'),
+    first_ts: z.string(),
+    last_ts: z.string(),
+    impressions: count,
+    clicks: count,
+    ctr: rate,
+    trend: z.array(z.strictObject({ t: z.number().nullable(), impressions: count, clicks: count, ctr: rate })),
+  }),
+]);
+
+const get = { method: 'get', tag: 'dashboard', auth: 'key' } as const;
+
+describeRoute({
+  ...get,
+  path: '/api/v1/dashboard/overview',
+  summary: 'Every campaign’s headline figures with a daily trend',
+  query: windowQuery,
+  responses: { 200: { description: 'The overview.', schema: z.strictObject({ window: z.string().nullable(), campaigns: z.array(overviewCampaign) }) } },
+});
+describeRoute({
+  ...get,
+  path: '/api/v1/campaigns/{campaign}/page',
+  summary: 'Everything a campaign page shows but its time series',
+  params: campaignParam,
+  query: windowQuery,
+  responses: {
+    200: {
+      description: 'The report with its breakdowns and the diagnosis.',
+      schema: z.discriminatedUnion('kind', [
+        z.strictObject({
+          kind: z.literal('email'),
+          report: reportSchema,
+          steps: reportSchema,
+          variants: reportSchema,
+          links: reportSchema,
+          diagnosis,
+          templates: z.array(templateInfo),
+        }),
+        z.strictObject({ kind: z.literal('ads'), report: reportSchema, ads: reportSchema, diagnosis }),
+      ]),
+    },
+  },
+});
+describeRoute({
+  ...get,
+  path: '/api/v1/campaigns/{campaign}/timeseries',
+  summary: 'Human and machine opens and clicks per hour or day',
+  params: campaignParam,
+  query: timeseriesQuery,
+  responses: {
+    200: {
+      description: 'The series.',
+      schema: z.strictObject({
+        campaign: z.string(),
+        kind: z.enum(['email', 'ads']),
+        interval: z.enum(['hour', 'day']),
+        window: z.string().nullable(),
+        points: z.array(
+          z.strictObject({ t: z.number(), human_opens: count, machine_opens: count, human_clicks: count, machine_clicks: count, impressions: count }),
+        ),
+      }),
+    },
+  },
+});
+describeRoute({
+  ...get,
+  path: '/api/v1/campaigns/{campaign}/diagnosis',
+  summary: 'Findings in plain sentences, with the benchmark ranges they used',
+  params: campaignParam,
+  query: windowQuery,
+  responses: { 200: { description: 'The diagnosis.', schema: diagnosis } },
+});
+describeRoute({
+  ...get,
+  path: '/api/v1/campaigns/{campaign}/templates',
+  summary: 'The campaign’s kept templates (without their HTML)',
+  params: campaignParam,
+  responses: { 200: { description: 'The templates.', schema: z.strictObject({ campaign: z.string(), templates: z.array(templateInfo) }) } },
+});
+describeRoute({
+  ...get,
+  path: '/api/v1/campaigns/{campaign}/click-map',
+  summary: 'A template as HTML with each link marked by its share of clicks',
+  description: 'Served with a sandboxing Content-Security-Policy: shown in a frame, never run.',
+  params: campaignParam,
+  query: clickMapQuery,
+  responses: { 200: { description: 'The annotated template.', schema: z.string(), contentType: 'text/html' } },
+});
+describeRoute({
+  ...get,
+  path: '/api/v1/campaigns/{campaign}/events.jsonl',
+  summary: 'The campaign’s raw events as JSON Lines (streamed)',
+  params: campaignParam,
+  responses: { 200: { description: 'One event per line.', schema: z.string(), contentType: 'application/x-ndjson' } },
+});
+describeRoute({
+  ...get,
+  tag: 'reports',
+  path: '/api/v1/calc',
+  summary: 'Rates and 95% intervals from counts, as `clickrate calc`',
+  query: calcQuery,
+  responses: {
+    200: {
+      description: 'The rates, their intervals and warnings.',
+      schema: z.strictObject({
+        kind: z.enum(['email', 'ad']),
+        clicks: z.number(),
+        delivered: z.number().optional(),
+        opens: z.number().optional(),
+        impressions: z.number().optional(),
+        ctr: rate.optional(),
+        ctor: rate.optional(),
+        open_rate: rate.optional(),
+        ci: z.strictObject({
+          ctr: z.tuple([z.number(), z.number()]).nullable().optional(),
+          ctor: z.tuple([z.number(), z.number()]).nullable().optional(),
+          open_rate: z.tuple([z.number(), z.number()]).nullable().optional(),
+        }),
+        warnings: z.array(z.string()),
+      }),
+    },
+  },
+});
