@@ -180,6 +180,7 @@ test('the request log: one JSON line per slow request with id, route template, s
   });
   const click = /href="http:\/\/t\.example\.com(\/c\/[^"]+)"/.exec(((await wrap.json()) as { html: string }).html)![1]!.replace(/&amp;/g, '&');
   await fetch(`${base}${click}`, { redirect: 'manual' });
+  await fetch(`${base}/healthz`);
   await waitFor('three request lines', () => logs().filter((l) => l.msg === 'request answered').length >= 3);
   const lines = logs();
   const report = lines.find((l) => l.reqId === 'trace-1');
@@ -190,6 +191,7 @@ test('the request log: one JSON line per slow request with id, route template, s
   assert.equal(typeof report.ms, 'number');
   assert.equal(report.client, '127.0.0.0/24', 'the address cut to its /24');
   assert.ok(!lines.some((l) => typeof l.route === 'string' && l.route.startsWith('/c/')), 'no line per click');
+  assert.ok(!lines.some((l) => l.route === '/healthz'), 'a probe that succeeds is logged at debug only');
   // A refused key is a security event, logged at warn with the whole address (to block it); info lines never hold one.
   const refused = lines.find((l) => l.msg === 'API key refused');
   assert.equal(refused?.level, 40);

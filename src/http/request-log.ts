@@ -69,6 +69,9 @@ export function requestId(req: IncomingMessage): string {
   return typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
 }
 
+/** Probes and scrapes come every few seconds: their successes are logged at debug, not info. */
+const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
+
 export interface FinishedRequest {
   id: string;
   method: string;
@@ -100,6 +103,7 @@ export function trackRequest(
     const finished = { id, method, route, status: res.writableFinished ? res.statusCode : 499, ms: Math.round((performance.now() - started) * 10) / 10 };
     const line = { reqId: id, method, route, status: finished.status, ms: finished.ms, client: truncateIp(client) };
     if (finished.status >= 500) log.warn(line, 'request answered');
+    else if (QUIET.has(route) && finished.status < 400) log.debug(line, 'request answered');
     else log.info(line, 'request answered');
     done(finished);
   });

@@ -313,8 +313,7 @@ export class ClickrateServer {
       await this.auth.check(req);
     } catch (err) {
       const refused = err instanceof ClickrateError && (err.code === 'CR_ERR_UNAUTHORIZED' || err.code === 'CR_ERR_RATE_LIMITED');
-      if (refused && req.headers.authorization !== undefined)
-        this.log.warn({ client: this.auth.clientAddress(req), reason: err.message }, 'API key refused');
+      if (refused && req.headers.authorization !== undefined) this.log.warn({ client: this.auth.clientAddress(req), reason: err.message }, 'API key refused');
       throw err;
     }
   }
