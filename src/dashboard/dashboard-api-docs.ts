@@ -2,7 +2,7 @@
 // handlers parse with, and the shape of their answers (route-docs.ts, openapi.ts).
 import { z } from 'zod';
 import { campaignParam, reportSchema, windowParam } from '../http/api-schemas.js';
-import { describeRoute } from '../http/route-docs.js';
+import { describeRoute, nameSchema } from '../http/route-docs.js';
 
 const rate = z.number().nullable();
 const count = z.number().int().min(0);
@@ -40,6 +40,8 @@ const diagnosis = z.strictObject({
   benchmarks: z.strictObject({ ctr: range, ctor: range.optional(), reply_rate: range.optional() }),
   reasons: z.record(z.string(), z.string()).describe('The words for each machine reason code in the figures.'),
 });
+
+nameSchema('Diagnosis', diagnosis);
 
 const templateInfo = z.strictObject({ campaign: z.string(), step: z.number().int().nullable(), variant: z.string().nullable(), saved_at: z.number() });
 

@@ -4,6 +4,7 @@
 // deeper than a report's totals and groups are described as open objects of numbers: their meanings are
 // in SPEC.md ("Metrics"), one place.
 import { z } from 'zod';
+import { nameSchema } from './route-docs.js';
 
 /** A 95% Wilson interval in percent, or null when the rate has none. */
 const interval = z.tuple([z.number(), z.number()]).nullable();
@@ -90,6 +91,8 @@ export const reportSchema = z.discriminatedUnion('kind', [
     groups: z.array(z.strictObject({ key: groupKey, ...adMetrics })),
   }),
 ]);
+
+nameSchema('Report', reportSchema);
 
 export const campaignListSchema = z.strictObject({
   campaigns: z.array(

@@ -123,13 +123,11 @@ test('every route answers as described: successes and errors', async () => {
 });
 
 test('the description is generated from the request schemas: a field the wrap schema refuses is refused by the server', async () => {
-  const wrap = (doc.paths as Record<string, Record<string, { requestBody: { content: Record<string, { schema: Record<string, unknown> }> } }>>)['/api/v1/wrap']!
-    .post!;
-  const schema = wrap.requestBody.content['application/json']!.schema as {
-    properties: Record<string, unknown>;
-    required: string[];
-    additionalProperties: boolean;
-  };
+  type Op = { requestBody: { content: Record<string, { schema: { $ref: string } }> } };
+  const ref = (doc.paths as Record<string, Record<string, Op>>)['/api/v1/wrap']!.post!.requestBody.content['application/json']!.schema.$ref;
+  const schemas = (doc.components as { schemas: Record<string, { properties: Record<string, unknown>; required: string[]; additionalProperties: boolean }> })
+    .schemas;
+  const schema = schemas[ref.replace('#/components/schemas/', '')]!;
   assert.deepEqual(schema.required.sort(), ['campaign', 'recipient']);
   assert.equal(schema.additionalProperties, false);
   assert.ok('tracking' in schema.properties);

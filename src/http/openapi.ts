@@ -3,7 +3,7 @@
 // into JSON Schema 2020-12 by zod's own z.toJSONSchema, so the description cannot drift from the code.
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
-import { describeRoute, describedRoutes, type ResponseDoc, type RouteDoc } from './route-docs.js';
+import { describeRoute, describedRoutes, nameSchema, namedSchemas, type ResponseDoc, type RouteDoc } from './route-docs.js';
 
 type Json = Record<string, unknown>;
 
@@ -33,10 +33,46 @@ const errorBody = z.strictObject({
   }),
 });
 
-/** A zod schema as JSON Schema 2020-12, shared definitions (`.meta({id})`) as components. */
+const OPTIONS = { target: 'draft-2020-12', unrepresentable: 'any', reused: 'inline' } as const;
+
+nameSchema('Error', errorBody);
+
+/** A zod schema as JSON Schema 2020-12, whole (for parameters, which OpenAPI lists one by one). */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Json;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { ...OPTIONS, io }) as Json;
   return rest;
+}
+
+/**
+ * Bodies and answers become components (#/components/schemas/…), converted together so that a schema
+ * named with nameSchema (a report, the error body) is one component referenced wherever it is used.
+ */
+class Components {
+  private readonly reg = { input: z.registry<{ id: string }>(), output: z.registry<{ id: string }>() };
+
+  constructor() {
+    for (const [name, schema] of namedSchemas()) this.reg.output.add(schema, { id: name });
+  }
+
+  /** A reference to `schema` as a component, named `id` unless it has a name already. */
+  ref(schema: z.ZodType, io: 'input' | 'output', id: string): Json {
+    const reg = this.reg[io];
+    if (!reg.has(schema)) reg.add(schema, { id });
+    return { $ref: `#/components/schemas/${reg.get(schema)!.id}` };
+  }
+
+  schemas(): Record<string, Json> {
+    const out: Record<string, Json> = {};
+    for (const io of ['input', 'output'] as const) {
+      const { schemas } = z.toJSONSchema(this.reg[io], { ...OPTIONS, io, uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Json> };
+      // TRICKY: zod gives each one an $id (the uri); a fragment in $id is not allowed in JSON Schema 2020-12.
+      for (const [id, { $id: _, $schema: __, ...body }] of Object.entries(schemas)) {
+        if (id in out && JSON.stringify(out[id]) !== JSON.stringify(body)) throw new Error(`two schemas are named ${id} in the API description`);
+        out[id] = body;
+      }
+    }
+    return out;
+  }
 }
 
 function parameters(where: 'path' | 'query', shape: z.ZodObject | undefined): Json[] {
@@ -50,10 +86,10 @@ function parameters(where: 'path' | 'query', shape: z.ZodObject | undefined): Js
 
 const errorRef = (description: string): Json => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
-function response(status: number, r: ResponseDoc, io: 'output'): Json {
+function response(c: Components, id: string, status: number, r: ResponseDoc): Json {
   // An error status without its own schema answers the common error body.
   if (!r.schema) return status >= 400 ? errorRef(r.description) : { description: r.description };
-  return { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: jsonSchema(r.schema, io) } } };
+  return { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: c.ref(r.schema, 'output', `${id}${status}`) } } };
 }
 
 /** The error answers a route can give by its shape: the handler's own answers are in its doc. */
@@ -78,12 +114,13 @@ const SECURITY: Record<RouteDoc['auth'], Json[]> = {
   none: [],
 };
 
-function operation(doc: RouteDoc): Json {
+function operation(c: Components, doc: RouteDoc): Json {
   const params = [...parameters('path', doc.params), ...parameters('query', doc.query)];
+  const id = `${doc.method}${doc.path.replace(/\{([^}]+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ?? '').toUpperCase())}`;
   const responses: Record<string, Json> = { ...errorResponses(doc) };
-  for (const [status, r] of Object.entries(doc.responses)) responses[status] = response(Number(status), r, 'output');
+  for (const [status, r] of Object.entries(doc.responses)) responses[status] = response(c, id, Number(status), r);
   const op: Json = {
-    operationId: `${doc.method}${doc.path.replace(/\{([^}]+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    operationId: id,
     tags: [doc.tag],
     summary: doc.summary,
     ...(doc.description ? { description: doc.description } : {}),
@@ -93,8 +130,8 @@ function operation(doc: RouteDoc): Json {
   };
   if (doc.body) {
     const type = doc.body.contentType ?? 'application/json';
-    const content: Json = { [type]: { schema: jsonSchema(doc.body.schema, 'input') } };
-    if (doc.body.also) content[doc.body.also.contentType] = { schema: jsonSchema(doc.body.also.schema, 'input') };
+    const content: Json = { [type]: { schema: c.ref(doc.body.schema, 'input', `${id}Body`) } };
+    if (doc.body.also) content[doc.body.also.contentType] = { schema: c.ref(doc.body.also.schema, 'input', `${id}BodyText`) };
     op.requestBody = { required: true, ...(doc.body.description ? { description: doc.body.description } : {}), content };
   }
   return op;
@@ -111,9 +148,10 @@ const TAGS: Record<string, string> = {
 /** The OpenAPI 3.1 document of every described route. */
 export function openApiDocument(version: string): Json {
   const paths: Record<string, Record<string, Json>> = {};
+  const c = new Components();
   for (const doc of describedRoutes()) {
     paths[doc.path] ??= {};
-    paths[doc.path]![doc.method] = operation(doc);
+    paths[doc.path]![doc.method] = operation(c, doc);
   }
   const used = new Set(describedRoutes().map((d) => d.tag));
   return {
@@ -131,7 +169,7 @@ export function openApiDocument(version: string): Json {
       .map(([name, description]) => ({ name, description })),
     paths,
     components: {
-      schemas: { Error: jsonSchema(errorBody, 'output') },
+      schemas: c.schemas(),
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (`clickrate keys create`, or CLICKRATE_API_KEY).' },
         session: { type: 'apiKey', in: 'cookie', name: 'cr_session', description: 'The dashboard’s session; state changes must come from the same origin.' },

@@ -46,6 +46,18 @@ export function describeRoute(doc: RouteDoc): void {
   }
 }
 
+const named = new Map<string, z.ZodType>();
+
+/** Names a schema used by several routes (a report): one component in the description, referenced by each. */
+export function nameSchema(name: string, schema: z.ZodType): void {
+  if (named.has(name)) throw new Error(`a schema is already named ${name}`);
+  named.set(name, schema);
+}
+
+export function namedSchemas(): ReadonlyMap<string, z.ZodType> {
+  return named;
+}
+
 export function describedRoutes(): readonly RouteDoc[] {
   return routes;
 }

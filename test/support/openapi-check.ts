@@ -21,9 +21,10 @@ export interface DescriptionChecker {
 
 export function descriptionChecker(doc: Json): DescriptionChecker {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTuples: false, allowUnionTypes: true });
-  ajv.addSchema({ ...(((doc.components as Json).schemas as Json).Error as Json), $id: 'error' });
+  // The description's components, as one schema Ajv can resolve references into.
+  const local = (schema: unknown): Json => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"components#/$defs/')) as Json;
+  ajv.addSchema({ $id: 'components', $defs: local((doc.components as Json).schemas) });
   const covered = new Set<string>();
-  const resolve = (schema: Json): Json => (schema.$ref === '#/components/schemas/Error' ? { $ref: 'error' } : schema);
   return {
     covered,
     async check(method, template, res) {
@@ -41,7 +42,7 @@ export function descriptionChecker(doc: Json): DescriptionChecker {
       const media = described.content[type];
       assert.ok(media, `${method} ${template} ${res.status}: content type ${type} is not described (${Object.keys(described.content).join(', ')})`);
       const body = type === 'application/json' ? (JSON.parse(text) as unknown) : text;
-      const validate = ajv.compile(resolve(media.schema ?? {}));
+      const validate = ajv.compile(local(media.schema ?? {}));
       assert.ok(validate(body), `${method} ${template} ${res.status}: ${ajv.errorsText(validate.errors)}\n${text.slice(0, 500)}`);
       return body;
     },
