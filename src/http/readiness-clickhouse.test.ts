@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { useLocalClickHouse } from '../../test/support/clickhouse.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { ClickrateServer } from '../server/server.js';
 import { openClickHouseStore } from '../store/clickhouse/clickhouse-store.js';
 import { createKeyring, generateKey } from '../tracking/keyring.js';
@@ -27,8 +28,10 @@ test('readyz on ClickHouse: 200 while the server answers, 503 naming the store o
     const ok = await fetch(`${base}/readyz`);
     assert.equal(ok.status, 200, await ok.clone().text());
     await local.server.stop();
-    const down = await fetch(`${base}/readyz`);
-    assert.equal(down.status, 503);
+    const down = await waitFor('a check after the server stopped', async () => {
+      const r = await fetch(`${base}/readyz`);
+      return r.status === 503 ? r : null;
+    });
     const body = (await down.json()) as { checks: { store: { ok: boolean; error?: string }; spool: { ok: boolean } } };
     assert.equal(body.checks.store.ok, false);
     assert.match(body.checks.store.error ?? '', /^store unreachable: /);

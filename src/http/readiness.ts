@@ -78,17 +78,22 @@ function checkWriter(stats: SpoolWriterStats, maxLagMs: number): Check {
   return { ok: false, error: `writer lag ${Math.round(stats.lagMs / 1000)} s is over ${Math.round(maxLagMs / 1000)} s${why}` };
 }
 
+/**
+ * A check's answer serves the probes of the next second too: /readyz needs no key, and a flood of it
+ * must not turn into a flood of store queries and fsyncs. Probers ask every few seconds.
+ */
+const REUSE_MS = 1000;
+
 export class ReadinessProbe {
-  /** Probes that arrive while one runs share it: an unauthenticated route must not multiply store queries. */
-  private running: Promise<Readiness> | null = null;
+  /** The check running or finished last, and when it started. */
+  private last: { at: number; result: Promise<Readiness> } | null = null;
 
   constructor(private readonly deps: ReadinessDeps) {}
 
   check(): Promise<Readiness> {
-    this.running ??= this.run().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    const now = Date.now();
+    if (this.last === null || now - this.last.at >= REUSE_MS) this.last = { at: now, result: this.run() };
+    return this.last.result;
   }
 
   private async run(): Promise<Readiness> {
