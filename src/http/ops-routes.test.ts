@@ -146,12 +146,12 @@ test('/metrics needs the key; its counters move after real clicks and opens', as
 
 test('/metrics counts what the webhook receivers and the reply reader report', async () => {
   const before = await scrape();
-  countWebhookRefused('mailgun', 'signature');
-  countWebhookRefused('mailgun', 'signature');
+  countWebhookRefused('mailgun', 'unauthorized');
+  countWebhookRefused('mailgun', 'unauthorized');
   countRepliesRead('imap', 3);
   const s = await scrape();
   const moved = (name: string, labels: Record<string, string>) => (sampleValue(s, name, labels) ?? 0) - (sampleValue(before, name, labels) ?? 0);
-  assert.equal(moved('clickrate_webhook_verifications_refused_total', { provider: 'mailgun', reason: 'signature' }), 2);
+  assert.equal(moved('clickrate_webhook_verifications_refused_total', { provider: 'mailgun', reason: 'unauthorized' }), 2);
   assert.equal(moved('clickrate_replies_read_total', { source: 'imap' }), 3);
 });
 

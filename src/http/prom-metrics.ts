@@ -37,7 +37,7 @@ const repliesRead = new PromCounter({
   registers: [shared],
 });
 
-/** Counts one refused webhook delivery. `reason` is a short fixed word (signature, replay, …), never input. */
+/** Counts one refused webhook delivery. `reason` is a short fixed word (unauthorized, malformed), never input. */
 export function countWebhookRefused(provider: string, reason: string): void {
   webhookRefused.inc({ provider, reason });
 }

@@ -11,8 +11,11 @@ import type { WebhookSetups } from '../webhooks/webhook-config.js';
 import { WEBHOOK_ENV } from '../webhooks/webhook-config.js';
 import { toClickrateEvents } from '../webhooks/provider-event.js';
 import { WEBHOOK_PROVIDERS, type WebhookProvider } from '../webhooks/webhook-verdict.js';
+import { z } from 'zod';
+import { countWebhookRefused } from './prom-metrics.js';
 import { readBody } from './read-body.js';
 import { sendJson } from './reply.js';
+import { describeRoute } from './route-docs.js';
 
 /** SendGrid batches events up to about 1,000 per POST; 8 MiB leaves room without letting a body eat memory. */
 const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -24,6 +27,30 @@ export interface WebhookDeps {
   setups: WebhookSetups;
   log?: Logger;
 }
+
+describeRoute({
+  method: 'post',
+  path: '/webhooks/{provider}',
+  tag: 'webhooks',
+  summary: 'A provider’s event delivery, verified by its own signature or credential (docs/webhooks.md)',
+  description: 'Answered 200 only once the events are fsynced in the spool; providers retry anything else.',
+  auth: 'none',
+  params: z.strictObject({ provider: z.enum(WEBHOOK_PROVIDERS).describe('The provider, as configured in the environment.') }),
+  body: { schema: z.unknown().describe('The provider’s own body as it signed it (JSON; SNS posts it as text/plain).'), contentType: '*/*' },
+  responses: {
+    200: {
+      description: 'What was stored from the delivery.',
+      schema: z.strictObject({
+        received: z.number().int(),
+        stored: z.number().int(),
+        skipped: z.number().int(),
+        refused: z.array(z.strictObject({ index: z.number().int(), reason: z.string() })),
+      }),
+    },
+    401: { description: 'A missing, wrong or stale signature or credential.' },
+    405: { description: 'Only POST.' },
+  },
+});
 
 const isProvider = (p: string): p is WebhookProvider => (WEBHOOK_PROVIDERS as readonly string[]).includes(p);
 
@@ -45,6 +72,7 @@ export async function routeWebhook(req: IncomingMessage, res: ServerResponse, pa
   const verdict = await setup.verify(req.headers, body);
   if (!verdict.ok) {
     deps.log?.warn({ provider, status: verdict.status, reason: verdict.reason }, 'webhook delivery refused');
+    countWebhookRefused(provider, verdict.status === 401 ? 'unauthorized' : 'malformed');
     throw new ClickrateError(verdict.status === 401 ? 'CR_ERR_UNAUTHORIZED' : 'CR_ERR_BAD_INPUT', `${provider} webhook: ${verdict.reason}`);
   }
   const batch = await setup.read(body);
