@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { campaignParam, reportSchema, windowParam } from '../http/api-schemas.js';
 import { describeRoute, nameSchema } from '../http/route-docs.js';
+import { EMAIL_KINDS } from '../store/campaign-settings.js';
 
 const rate = z.number().nullable();
 const count = z.number().int().min(0);
@@ -33,17 +34,30 @@ export const calcQuery = z.object({
   impressions: z.string().optional().describe('Impressions (ads).'),
 });
 
+const kindChoice = z.strictObject({
+  kind: z.enum(EMAIL_KINDS),
+  inferred: z.boolean().describe('True: nobody set it; `why` says what it was read from.'),
+  why: z.string(),
+});
+
 const diagnosis = z.strictObject({
   campaign: z.string(),
   window: z.string().nullable(),
   findings: z.array(z.strictObject({ code: z.string(), tone: z.enum(['good', 'warn', 'info']), text: z.string() })),
   benchmarks: z.strictObject({ ctr: range, ctor: range.optional(), reply_rate: range.optional() }),
+  email_kind: kindChoice.optional().describe('An email campaign’s kind, set or inferred.'),
   reasons: z.record(z.string(), z.string()).describe('The words for each machine reason code in the figures.'),
 });
 
 nameSchema('Diagnosis', diagnosis);
 
-const templateInfo = z.strictObject({ campaign: z.string(), step: z.number().int().nullable(), variant: z.string().nullable(), saved_at: z.number() });
+const templateInfo = z.strictObject({
+  campaign: z.string(),
+  step: z.number().int().nullable(),
+  variant: z.string().nullable(),
+  saved_at: z.number(),
+  links: z.number().int().min(0).describe('Web links in the template.'),
+});
 
 const overviewCampaign = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -92,6 +106,7 @@ describeRoute({
       schema: z.discriminatedUnion('kind', [
         z.strictObject({
           kind: z.literal('email'),
+          currency: z.string(),
           report: reportSchema,
           steps: reportSchema,
           variants: reportSchema,
@@ -99,10 +114,31 @@ describeRoute({
           diagnosis,
           templates: z.array(templateInfo),
         }),
-        z.strictObject({ kind: z.literal('ads'), report: reportSchema, ads: reportSchema, diagnosis }),
+        z.strictObject({ kind: z.literal('ads'), currency: z.string(), report: reportSchema, ads: reportSchema, diagnosis }),
       ]),
     },
   },
+});
+const settings = z.strictObject({
+  campaign: z.string(),
+  kind: z.enum(EMAIL_KINDS).nullable().describe('The kind a user set (null: none set).'),
+  email_kind: kindChoice.nullable().describe('The kind the page uses, set or inferred (null: an ad campaign).'),
+});
+describeRoute({
+  ...get,
+  path: '/api/v1/campaigns/{campaign}/settings',
+  summary: 'An email campaign’s kind: as set, and as the page uses it',
+  params: campaignParam,
+  responses: { 200: { description: 'The settings.', schema: settings } },
+});
+describeRoute({
+  ...get,
+  method: 'put',
+  path: '/api/v1/campaigns/{campaign}/settings',
+  summary: 'Set an email campaign’s kind (null: infer it again)',
+  params: campaignParam,
+  body: { schema: z.strictObject({ kind: z.enum(EMAIL_KINDS).nullable() }) },
+  responses: { 200: { description: 'The settings as they are now.', schema: settings } },
 });
 describeRoute({
   ...get,

@@ -7,6 +7,7 @@ import { ClickrateError } from '../errors.js';
 import { illFormedPath } from '../events/well-formed.js';
 import { readJson } from '../http/read-body.js';
 import { sendJson } from '../http/reply.js';
+import { describeRoute } from '../http/route-docs.js';
 import type { Store } from '../store/store.js';
 
 /** As a wrap request's html (http/wrap-request.ts), plus the JSON around it. */
@@ -17,6 +18,21 @@ const templateSchema = z.strictObject({
   step: z.number().int().min(1).nullable().optional(),
   variant: z.string().min(1).max(100).nullable().optional(),
   html: z.string().min(1).max(2_000_000),
+});
+
+describeRoute({
+  method: 'post',
+  path: '/api/v1/templates',
+  tag: 'dashboard',
+  summary: 'Keep a message’s HTML as sent, for the click map (replaces the one kept before)',
+  auth: 'key',
+  body: { schema: templateSchema },
+  responses: {
+    201: {
+      description: 'What was kept.',
+      schema: z.strictObject({ campaign: z.string(), step: z.number().int().nullable(), variant: z.string().nullable(), saved_at: z.number() }),
+    },
+  },
 });
 
 function parseTemplateBody(body: unknown): z.infer<typeof templateSchema> {

@@ -109,6 +109,20 @@ test('every route answers as described: successes and errors', async () => {
   assert.equal(unconfigured.status, 404);
   await checker.check('POST', '/webhooks/{provider}', unconfigured);
   assert.ok(checker.covered.has('POST /webhooks/{provider}'), 'the delivery was answered 2xx');
+  const kept = await call('POST', '/api/v1/templates', '/api/v1/templates', {
+    body: json({ campaign: 'news', step: 1, variant: 'A', html: '<a href="https://shop.example.com/a">a</a>' }),
+  });
+  assert.equal(kept.status, 201);
+  assert.equal((await call('POST', '/api/v1/templates', '/api/v1/templates', { body: json({ campaign: 'news' }) })).status, 400);
+  assert.equal(
+    (await call('PUT', '/api/v1/campaigns/{campaign}/settings', '/api/v1/campaigns/news/settings', { body: json({ kind: 'newsletter' }) })).status,
+    200,
+  );
+  assert.equal((await call('PUT', '/api/v1/campaigns/{campaign}/settings', '/api/v1/campaigns/news/settings', { body: json({ kind: 'loud' }) })).status, 400);
+  assert.equal(
+    (await call('PUT', '/api/v1/campaigns/{campaign}/settings', '/api/v1/campaigns/none-such/settings', { body: json({ kind: null }) })).status,
+    404,
+  );
   await waitFor('the wrapped sent to be stored', () => server.writer.stats().inserted >= 1);
   await server.classifyNow();
 
@@ -133,6 +147,8 @@ test('every route answers as described: successes and errors', async () => {
     ['/api/v1/campaigns/{campaign}/diagnosis', '/api/v1/campaigns/news/diagnosis', 200],
     ['/api/v1/campaigns/{campaign}/diagnosis', '/api/v1/campaigns/ads1/diagnosis', 200],
     ['/api/v1/campaigns/{campaign}/templates', '/api/v1/campaigns/wrapped/templates', 200],
+    ['/api/v1/campaigns/{campaign}/settings', '/api/v1/campaigns/news/settings', 200],
+    ['/api/v1/campaigns/{campaign}/settings', '/api/v1/campaigns/ads1/settings', 200],
     ['/api/v1/campaigns/{campaign}/click-map', '/api/v1/campaigns/wrapped/click-map', 200],
     ['/api/v1/campaigns/{campaign}/click-map', '/api/v1/campaigns/wrapped/click-map?step=0', 400],
     ['/api/v1/campaigns/{campaign}/click-map', '/api/v1/campaigns/wrapped/click-map?step=2', 404],
