@@ -33,6 +33,9 @@ import { sendError, sendJson } from '../http/reply.js';
 import { isSameOrigin, SessionCookies } from '../http/session.js';
 import { TemplateSaver } from '../http/template-saver.js';
 import { TrackingEdge } from '../http/track-routes.js';
+import { EXPLAIN_PATH, getExplain } from '../http/explain-route.js';
+import type { LocalCredential } from '../http/local-credential.js';
+import { LocalStoreRoute } from './local-store-route.js';
 
 export interface ServerOptions {
   store: Store;
@@ -53,6 +56,8 @@ export interface ServerOptions {
   benchmarks?: Benchmarks;
   /** Who stores the spool's batches and classifies (serve: the store worker); default this thread. */
   storeWork?: StoreWork;
+  /** Commands on this machine reach the store with this credential (cli/store-access.ts); absent: not lent. */
+  local?: LocalCredential;
 }
 
 /** The store-side work of a server: storing spool batches and the classification passes. */
@@ -94,6 +99,7 @@ export class ClickrateServer {
   private readonly log: Logger;
   private readonly classifier: Classifier;
   private readonly pacer: EdgePacer;
+  private readonly local: LocalStoreRoute | null;
   /** Failures no request boundary could turn into a client error (status: `faults`). */
   private readonly faults: ServerFaults = { requests: 0, uncaughtExceptions: 0, unhandledRejections: 0, last: null };
 
@@ -125,6 +131,13 @@ export class ClickrateServer {
     this.sessions = new SessionCookies(opts.keyring, baseUrl.startsWith('https:'));
     this.dash = { store: opts.store, benchmarks: opts.benchmarks ?? parseBenchmarks(process.env.CLICKRATE_BENCHMARKS) };
     this.pages = { auth: this.auth, sessions: this.sessions, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, log: this.log };
+    this.local = opts.local
+      ? new LocalStoreRoute(opts.store, opts.local, {
+          keysChanged: () => this.auth.forgetKeys(),
+          pausePasses: () => this.classifier.stop(),
+          resumePasses: () => this.classifier.start(),
+        })
+      : null;
     this.http = createServer((req, res) => this.route(req, res));
     // Slow-client limits: a client that trickles headers or bodies cannot hold sockets for long.
     this.http.headersTimeout = 10_000;
@@ -182,11 +195,14 @@ export class ClickrateServer {
       if (await routeDashboard(req, res, path, new URLSearchParams(query), this.pages)) return;
       throw new ClickrateError('CR_ERR_NOT_FOUND', `no page at ${path}`);
     }
+    if (this.local && path.startsWith('/api/v1/local/')) return this.local.route(req, res, path);
     const m = req.method ?? 'GET';
     await this.authenticate(req, m);
     const q = new URLSearchParams(query);
     if (path === '/api/v1/wrap') return m === 'POST' ? postWrap(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     if (path === '/api/v1/events') return m === 'POST' ? postEvents(req, res, this.api) : this.methodNotAllowed(res, 'POST');
+    const explain = EXPLAIN_PATH.exec(path);
+    if (explain) return m === 'GET' ? getExplain(res, this.api.store, decodePathSegment(explain[1]!, 'message')) : this.methodNotAllowed(res, 'GET');
     const sub = CAMPAIGN_PATH.exec(path);
     const known = sub !== null || ['/api/v1/campaigns', '/api/v1/status', '/api/v1/dashboard/overview', '/api/v1/calc'].includes(path);
     if (!known) throw new ClickrateError('CR_ERR_NOT_FOUND', `no API route ${m} ${path}`);
@@ -223,6 +239,8 @@ export class ClickrateServer {
    * warn with the client's address and the reason.
    */
   private async authenticate(req: IncomingMessage, method: string): Promise<void> {
+    // The command line on this machine (its credential file is readable by the database's owner only).
+    if (this.local?.credential.matches(req)) return;
     if (req.headers.authorization === undefined) {
       if (await this.auth.session(req, this.sessions)) {
         if (method !== 'GET' && method !== 'HEAD' && !isSameOrigin(req)) {
@@ -279,6 +297,7 @@ export class ClickrateServer {
       this.http.closeIdleConnections();
     });
     this.pacer.stop();
+    await this.local?.close();
     await this.writer.stop();
     await this.classifier.stop();
     await this.spool.close();
