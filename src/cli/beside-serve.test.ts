@@ -157,11 +157,15 @@ test('wrap through the running server: its keys sign, its sent is recorded, the 
   const other = run(['wrap', '--campaign', 'wrapped', '--recipient', 'e@example.org', '--base-url', 'https://t.example.com', '--db', db], html);
   assert.equal(other.code, 2);
   assert.match(other.stderr, /^clickrate: CR_ERR_BAD_INPUT: --base-url https:\/\/t\.example\.com differs from the running server's/);
-  const report = await waitFor('the click to be stored and counted', () => {
-    // Raw: a click a second after its send reads as a scanner's, and counts among the people's only if human.
-    const r = JSON.parse(onDb('report', '--campaign', 'wrapped', '--json').stdout) as { totals: { sent: number; raw: { unique_clicks: number } } };
-    return r.totals.raw.unique_clicks === 1 ? r : null;
-  }, { tries: 120, everyMs: 250 });
+  const report = await waitFor(
+    'the click to be stored and counted',
+    () => {
+      // Raw: a click a second after its send reads as a scanner's, and counts among the people's only if human.
+      const r = JSON.parse(onDb('report', '--campaign', 'wrapped', '--json').stdout) as { totals: { sent: number; raw: { unique_clicks: number } } };
+      return r.totals.raw.unique_clicks === 1 ? r : null;
+    },
+    { tries: 120, everyMs: 250 },
+  );
   assert.equal(report.totals.sent, 2, 'both wrapped messages recorded their sent');
 });
 

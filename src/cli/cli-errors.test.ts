@@ -39,7 +39,11 @@ before(async () => {
 
 /** [what, args, message]: each must exit 2 with `clickrate: <message>` as its first line of stderr. */
 const cases: Array<[string, string[], RegExp]> = [
-  ['a misspelled option names the nearest', ['report', '--campain', 'spring-sale', '--db', demo], /^CR_ERR_BAD_INPUT: unknown option '--campain' \(did you mean --campaign\?\)$/],
+  [
+    'a misspelled option names the nearest',
+    ['report', '--campain', 'spring-sale', '--db', demo],
+    /^CR_ERR_BAD_INPUT: unknown option '--campain' \(did you mean --campaign\?\)$/,
+  ],
   ['a misspelled option of serve', ['serve', '--hots', '0.0.0.0', '--db', demo], /^CR_ERR_BAD_INPUT: unknown option '--hots' \(did you mean --host\?\)$/],
   ['a missing required option', ['report', '--db', demo], /^CR_ERR_BAD_INPUT: required option '--campaign <id>' not specified$/],
   ['a missing required option of wrap', ['wrap', '--campaign', 'c', '--db', demo], /^CR_ERR_BAD_INPUT: required option '--recipient <id>' not specified$/],
@@ -48,19 +52,39 @@ const cases: Array<[string, string[], RegExp]> = [
   ['an argument too many', ['campaigns', 'extra', '--db', demo], /^CR_ERR_BAD_INPUT: too many arguments for 'campaigns'/],
   ['no file to import', ['import', '--db', demo], /^CR_ERR_BAD_INPUT: missing required argument 'files'$/],
   ['no command', [], /^CR_ERR_BAD_INPUT: a command is required/],
-  ['an unknown campaign suggests near names', ['report', '--campaign', 'sprng-sale', '--db', demo], /^CR_ERR_NOT_FOUND: no events for campaign 'sprng-sale'; did you mean 'spring-sale'\?$/],
-  ['an unknown campaign with none near points at the list', ['report', '--campaign', 'zzzz', '--db', demo], /^CR_ERR_NOT_FOUND: no events for campaign 'zzzz' \(`clickrate campaigns` lists them\)$/],
-  ['--window on an ad campaign', ['report', '--campaign', 'retargeting', '--window', '7d', '--db', demo], /^CR_ERR_BAD_QUERY: --window does not apply to 'retargeting', an ad campaign/],
+  [
+    'an unknown campaign suggests near names',
+    ['report', '--campaign', 'sprng-sale', '--db', demo],
+    /^CR_ERR_NOT_FOUND: no events for campaign 'sprng-sale'; did you mean 'spring-sale'\?$/,
+  ],
+  [
+    'an unknown campaign with none near points at the list',
+    ['report', '--campaign', 'zzzz', '--db', demo],
+    /^CR_ERR_NOT_FOUND: no events for campaign 'zzzz' \(`clickrate campaigns` lists them\)$/,
+  ],
+  [
+    '--window on an ad campaign',
+    ['report', '--campaign', 'retargeting', '--window', '7d', '--db', demo],
+    /^CR_ERR_BAD_QUERY: the reporting window \(7d\) does not apply to 'retargeting', an ad campaign/,
+  ],
   ['a --db that does not exist, for report', ['report', '--campaign', 'x', '--db', missing], /^CR_ERR_NOT_FOUND: no clickrate store at .*missing\.duckdb/],
   ['a --db that does not exist, for campaigns', ['campaigns', '--db', missing], /^CR_ERR_NOT_FOUND: no clickrate store at /],
   ['a --db that does not exist, for explain', ['explain', '--message', 'm', '--db', missing], /^CR_ERR_NOT_FOUND: no clickrate store at /],
   ['a --db that does not exist, for keys list', ['keys', 'list', '--db', missing], /^CR_ERR_NOT_FOUND: no clickrate store at /],
   ['a --db that does not exist, for classify', ['classify', '--db', missing], /^CR_ERR_NOT_FOUND: no clickrate store at /],
   ['a --db that is not a database', ['campaigns', '--db', text], /^CR_ERR_BAD_INPUT: .*notes\.txt is not a clickrate store: it is not a DuckDB database file$/],
-  ['a --db that is another DuckDB database', ['import', good, '--db', foreign], /^CR_ERR_BAD_INPUT: .*foreign\.duckdb is not a clickrate store: a DuckDB database without clickrate tables$/],
+  [
+    'a --db that is another DuckDB database',
+    ['import', good, '--db', foreign],
+    /^CR_ERR_BAD_INPUT: .*foreign\.duckdb is not a clickrate store: a DuckDB database without clickrate tables$/,
+  ],
   ['an unknown key to revoke', ['keys', 'revoke', 'nope', '--db', demo], /^CR_ERR_NOT_FOUND: no active API key with id 'nope'$/],
   ['one file of one not imported', ['import', bad, '--db', demo], /^CR_ERR_BAD_FILE: 1 of 1 file was not imported \(reasons above\)$/],
-  ['one file of two not imported', ['import', bad, good, '--db', demo], /^CR_ERR_BAD_FILE: 1 of 2 files were not imported \(reasons above\); the other file is stored$/],
+  [
+    'one file of two not imported',
+    ['import', bad, good, '--db', demo],
+    /^CR_ERR_BAD_FILE: 1 of 2 files were not imported \(reasons above\); the other file is stored$/,
+  ],
 ];
 
 test('every error of the command line: exit 2 and `clickrate: CR_ERR_…: message`', () => {
@@ -74,7 +98,11 @@ test('every error of the command line: exit 2 and `clickrate: CR_ERR_…: messag
 });
 
 test('refused stores are left as they were: no new file, no clickrate tables added to another database', async () => {
+  assert.equal(run('report', '--campaign', 'x', '--db', missing).code, 2);
+  assert.equal(run('keys', 'list', '--db', missing).code, 2);
   assert.equal(existsSync(missing), false, 'a reading command made no store');
+  assert.equal(run('import', good, '--db', foreign).code, 2);
+  assert.equal(run('demo', '--db', foreign).code, 2);
   const other = await DuckDBInstance.create(foreign, { access_mode: 'READ_ONLY' });
   const conn = await other.connect();
   const tables = (await conn.runAndReadAll('SELECT table_name FROM information_schema.tables ORDER BY 1')).getRowObjectsJS();

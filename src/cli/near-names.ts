@@ -19,7 +19,7 @@ function distance(a: string, b: string): number {
 }
 
 /** Up to `max` of `names` near `wanted`, nearest first. */
-export function nearNames(wanted: string, names: readonly string[], max = 3): string[] {
+function nearNames(wanted: string, names: readonly string[], max = 3): string[] {
   const w = wanted.toLowerCase();
   return names
     .map((name) => {

@@ -28,7 +28,7 @@ export interface StoreAccess {
 }
 
 /** Opens the command's store (see the file comment); close it with `access.store.close()`. */
-export async function openStoreAccess(flags: StoreFlags, opts: StoreAccessOptions = {}): Promise<StoreAccess> {
+async function openStoreAccess(flags: StoreFlags, opts: StoreAccessOptions = {}): Promise<StoreAccess> {
   const where = resolveStore(flags);
   if (where.kind === 'clickhouse') return { store: await openStore(flags, opts.duck), server: null };
   const served = findLocalServer(where.path);

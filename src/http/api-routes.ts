@@ -8,6 +8,7 @@ import { runReport } from '../metrics/run-report.js';
 import type { Store } from '../store/store.js';
 import type { Keyring } from '../tracking/keyring.js';
 import type { Spool } from '../tracking/spool.js';
+import { refuseWindowOnAds } from './ad-window.js';
 import { readBody, readJson } from './read-body.js';
 import { sendJson } from './reply.js';
 import type { TemplateSaver } from './template-saver.js';
@@ -105,6 +106,7 @@ export async function getReport(res: ServerResponse, deps: ApiDeps, campaign: st
     window: query.get('window') ?? undefined,
     control: query.get('control') ?? undefined,
   });
+  refuseWindowOnAds(report, query.get('window'));
   sendJson(res, 200, report);
 }
 

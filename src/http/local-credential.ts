@@ -7,6 +7,7 @@ import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { ClickrateError } from '../errors.js';
+import { pidAlive } from '../tracking/spool-files.js';
 
 const TOKEN_PREFIX = 'crl_';
 
@@ -20,7 +21,7 @@ export interface LocalServerInfo {
   pid: number;
 }
 
-export function localCredentialPath(dbPath: string): string {
+function localCredentialPath(dbPath: string): string {
   return `${dbPath}.serve.json`;
 }
 
@@ -92,16 +93,6 @@ function readLocalServer(path: string): LocalServerInfo | null {
   return null;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but is another user's (it could not have written a 0600 file of ours, but say alive).
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The server a command should go through for this DuckDB file, or null when none holds it. A file left
  * by a server that was killed (its process gone) is stale: removed, and null. A file others may read is
@@ -120,7 +111,7 @@ export function findLocalServer(dbPath: string): LocalServerInfo | null {
       },
     );
   }
-  if (!processAlive(info.pid)) {
+  if (!pidAlive(info.pid)) {
     forgetStale(dbPath, info);
     return null;
   }

@@ -55,13 +55,3 @@ export async function openStore(opts: StoreFlags, duck: DuckDbStoreOptions = {})
   const { openClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
   return openClickHouseStore(s.url);
 }
-
-/** Opens the store, runs fn, and always closes the store (flushing DuckDB's WAL) afterwards. */
-export async function withStore<T>(opts: StoreFlags, fn: (store: Store) => Promise<T>, duck?: DuckDbStoreOptions): Promise<T> {
-  const store = await openStore(opts, duck);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}

@@ -57,7 +57,10 @@ test("the README's Nodemailer example sends tracked mail whose link redirects on
     const code = readmeExample();
     const env = { ...process.env, CLICKRATE_KEYRING: '', CLICKRATE_KEYRING_FILE: keyring, CLICKRATE_API_KEY: key, SMTP_USER: 'app', SMTP_PASS: 'secret' };
     const runExample = (source: string) => {
-      writeFileSync(script, source.replaceAll('smtp.example.com', '127.0.0.1').replace('port: 587', `port: ${smtp.port}`).replaceAll('https://t.example.com', origin));
+      writeFileSync(
+        script,
+        source.replaceAll('smtp.example.com', '127.0.0.1').replace('port: 587', `port: ${smtp.port}`).replaceAll('https://t.example.com', origin),
+      );
       // Not spawnSync: the SMTP server answering it runs in this process.
       return new Promise<{ status: number; stderr: string }>((resolve) => {
         execFile(process.execPath, [script], { encoding: 'utf8', env, cwd: dir }, (err, _stdout, stderr) => resolve({ status: err ? 1 : 0, stderr }));

@@ -1,6 +1,7 @@
 // `clickrate report --campaign ID [--by …] [--window 7d] [--control V] [--json|--csv]` (SPEC.md).
 import type { Command } from 'commander';
 import { ClickrateError } from '../../errors.js';
+import { refuseWindowOnAds } from '../../http/ad-window.js';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { runReport } from '../../metrics/run-report.js';
 import { formatReport } from '../format-report.js';
@@ -42,14 +43,7 @@ export function registerReport(program: Command): void {
           throw withSuggestions(err, opts.campaign, names, 'clickrate campaigns');
         }
       });
-      // docs/metrics.md: ad events have no send time, so a window cannot apply; refused rather than ignored.
-      if (opts.window !== undefined && report.kind === 'ads') {
-        throw new ClickrateError(
-          'CR_ERR_BAD_QUERY',
-          `--window does not apply to '${opts.campaign}', an ad campaign: the window counts from each message's send, and ad events have none`,
-          { campaign: opts.campaign, window: opts.window },
-        );
-      }
+      refuseWindowOnAds(report, opts.window);
       if (opts.json) out(JSON.stringify(report, null, 2));
       else if (opts.csv) out(reportToCsv(report));
       else out(formatReport(report));
