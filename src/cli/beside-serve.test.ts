@@ -99,13 +99,19 @@ test("each reading command's output through the running server is its output on 
   assert.match(unlocked.get('report of an unknown campaign')!.stderr, /did you mean 'spring-sale'\?/);
 });
 
-test('the local credential opens the local routes and nothing else does', async () => {
+test('the local credential opens the local routes and nothing else does; explain has an API route', async () => {
   const info = JSON.parse(readFileSync(credential, 'utf8')) as { token: string };
   const key = onDb('keys', 'create', '--name', 'api').stdout.trim();
   const hello = (authorization: string) => fetch(`${serve!.base}/api/v1/local/hello`, { headers: { authorization } });
   assert.equal((await hello(`Bearer ${info.token}`)).status, 200);
   assert.equal((await hello(`Bearer ${key}`)).status, 401, 'an API key does not open the store');
   assert.equal((await hello(`Bearer crl_${'A'.repeat(43)}`)).status, 401);
+  // explain's API route answers what `explain --json` prints.
+  const explained = await fetch(`${serve!.base}/api/v1/messages/zz1/explain`, { headers: { authorization: `Bearer ${key}` } });
+  assert.equal(explained.status, 200);
+  assert.deepEqual(await explained.json(), JSON.parse(unlocked.get('explain --json')!.stdout));
+  const unknown = await fetch(`${serve!.base}/api/v1/messages/nope/explain`, { headers: { authorization: `Bearer ${key}` } });
+  assert.equal(unknown.status, 404);
 });
 
 test('import, classify and keys through the running server; a revoked key and its sessions are refused at once', async () => {

@@ -78,6 +78,8 @@ const cases: Array<[string, string[], RegExp]> = [
     ['import', good, '--db', foreign],
     /^CR_ERR_BAD_INPUT: .*foreign\.duckdb is not a clickrate store: a DuckDB database without clickrate tables$/,
   ],
+  ['a --db that is a folder', ['campaigns', '--db', dir], /^CR_ERR_BAD_INPUT: .* is not a clickrate store: it cannot be read as a file \(EISDIR\)$/],
+  ['serve on another DuckDB database', ['serve', '--port', '0', '--db', foreign], /^CR_ERR_BAD_INPUT: .*foreign\.duckdb is not a clickrate store/],
   ['an unknown key to revoke', ['keys', 'revoke', 'nope', '--db', demo], /^CR_ERR_NOT_FOUND: no active API key with id 'nope'$/],
   ['one file of one not imported', ['import', bad, '--db', demo], /^CR_ERR_BAD_FILE: 1 of 1 file was not imported \(reasons above\)$/],
   [

@@ -55,6 +55,15 @@ async function openStoreAccess(flags: StoreFlags, opts: StoreAccessOptions = {})
   return { store: await openStore(flags, opts.duck), server: null };
 }
 
+/**
+ * For `serve`, which opens its store in a worker of its own: a DuckDB file that exists must be a clickrate
+ * store (a new path gets a new store, as for any writing command).
+ */
+export async function assertStorePath(flags: StoreFlags): Promise<void> {
+  const where = resolveStore(flags);
+  if (where.kind === 'duckdb' && existsSync(where.path)) await assertClickrateFile(where.path);
+}
+
 /** Runs fn on the command's store and always lets it go afterwards (a file is closed, a lease ended). */
 export async function withCliStore<T>(flags: StoreFlags, fn: (store: Store, access: StoreAccess) => Promise<T>, opts?: StoreAccessOptions): Promise<T> {
   const access = await openStoreAccess(flags, opts);
@@ -75,14 +84,19 @@ const DUCKDB_MAGIC = { offset: 8, bytes: 'DUCK' } as const;
  */
 async function assertClickrateFile(path: string): Promise<void> {
   const head = Buffer.alloc(DUCKDB_MAGIC.offset + DUCKDB_MAGIC.bytes.length);
-  const fd = openSync(path, 'r');
+  const notOurs = (why: string) => new ClickrateError('CR_ERR_BAD_INPUT', `${path} is not a clickrate store: ${why}`, { path });
   let read: number;
   try {
-    read = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(path, 'r');
+    try {
+      read = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    // A folder (EISDIR), or a file this user may not read.
+    throw notOurs(`it cannot be read as a file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const notOurs = (why: string) => new ClickrateError('CR_ERR_BAD_INPUT', `${path} is not a clickrate store: ${why}`, { path });
   if (read < head.length || head.subarray(DUCKDB_MAGIC.offset).toString('latin1') !== DUCKDB_MAGIC.bytes) throw notOurs('it is not a DuckDB database file');
   const { openDuckDbStore } = await import('../store/duckdb/duckdb-store.js');
   const peek = await openDuckDbStore(path, { readOnly: true, messageFacts: false, warn: () => undefined });

@@ -16,6 +16,7 @@ import { installLastResort } from '../last-resort.js';
 import { assertSpoolFree } from '../../tracking/spool-files.js';
 import { describeStore, resolveStore, storeSidecarBase } from '../../store/open-store.js';
 import { LocalCredential, localUrl } from '../../http/local-credential.js';
+import { assertStorePath } from '../store-access.js';
 import { StoreWorker } from '../../server/worker/store-client.js';
 
 /** DuckDB's memory_limit in the server's store thread. */
@@ -111,6 +112,7 @@ async function start(opts: ServeOptions, port: number, log: Logger, opened: Open
   const spoolDir = opts.spool ?? `${dbPath}.spool`;
   // A second server on this spool fails here, before it opens (and locks) a store; Spool.open decides.
   assertSpoolFree(resolve(spoolDir));
+  await assertStorePath(opts);
   // The worker opens the store from the same flags; this thread talks to it through worker.store. It runs
   // at nice 10 with one DuckDB thread so the redirects keep a core (BENCHMARKS.md, tracking edge).
   // DuckDB's default memory_limit is 80% of the machine, too much to leave to a server that shares it;
