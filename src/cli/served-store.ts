@@ -91,7 +91,10 @@ class LocalCaller {
 
   private async callNow(h: number, m: string, a: unknown[]): Promise<unknown> {
     const call: LocalCall = { lease: this.lease, h, m, a };
-    const answer = await this.send('POST', '/api/v1/local/call', serialize(call));
+    const answer = await this.send('POST', '/api/v1/local/call', serialize(call)).catch((err: unknown) => {
+      // Gone in the middle of the command (stopped, killed): what it had begun there is not kept.
+      throw err instanceof ServerGone ? serverError(this.info, `it stopped (${err.message}); run the command again`) : err;
+    });
     if (answer.status !== 200 || answer.type !== LOCAL_CALL_TYPE) throw serverError(this.info, jsonMessage(answer));
     const reply = deserialize(answer.body) as { v?: unknown; p?: Record<string, unknown>; e?: WireError };
     if (reply.e) throw fromWireError(reply.e);

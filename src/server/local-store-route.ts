@@ -61,7 +61,7 @@ interface Lease {
   /** Handles of verdict passes still open (the server's own passes wait for them). */
   passes: Set<number>;
   next: number;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | null;
 }
 
 export interface LocalStoreHooks {
@@ -146,10 +146,10 @@ export class LocalStoreRoute {
   private lease(id: string): Lease {
     let lease = this.leases.get(id);
     if (!lease) {
-      lease = { handles: new Map(), passes: new Set(), next: 1, timer: setTimeout(() => undefined, 0) };
+      lease = { handles: new Map(), passes: new Set(), next: 1, timer: null };
       this.leases.set(id, lease);
     }
-    clearTimeout(lease.timer);
+    if (lease.timer) clearTimeout(lease.timer);
     lease.timer = setTimeout(() => void this.end(id, true), LEASE_IDLE_MS).unref();
     return lease;
   }
@@ -165,7 +165,7 @@ export class LocalStoreRoute {
     const lease = this.leases.get(id);
     if (!lease) return;
     this.leases.delete(id);
-    clearTimeout(lease.timer);
+    if (lease.timer) clearTimeout(lease.timer);
     for (const [h, obj] of lease.handles) {
       const o = obj as { abort?: () => Promise<void>; close?: () => Promise<void> };
       // TRICKY: abort after a commit, or close after close, are harmless (sessions and passes are idempotent there).
