@@ -3,6 +3,7 @@
 import type { EventType } from '../events/event.js';
 import { DEFAULT_CLASSIFIER_CONFIG, type ClassifierConfig } from './config.js';
 import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
+import { addProviderFlag } from './provider-flag.js';
 import { Score, type Verdict } from './reasons.js';
 import { uaSignal } from './user-agent.js';
 
@@ -26,7 +27,7 @@ export interface ClassifiableEvent {
 function requestSignals(e: ClassifiableEvent, cfg: ClassifierConfig, ranges: IpRangeTable, s: Score): { datacenter: boolean; ua: string | null } {
   const w = cfg.weights;
   const isOpen = e.type === 'open';
-  if (e.machine_flag === true) s.add('provider-flag', w.providerFlag);
+  addProviderFlag(e, w.providerFlag, s);
   const ua = uaSignal(e.user_agent);
   switch (ua.kind) {
     case 'apple-mpp':

@@ -36,6 +36,8 @@ import { TrackingEdge } from '../http/track-routes.js';
 import { EXPLAIN_PATH, getExplain } from '../http/explain-route.js';
 import type { LocalCredential } from '../http/local-credential.js';
 import { LocalStoreRoute } from './local-store-route.js';
+import { routeWebhook } from '../http/webhook-routes.js';
+import { webhookSetups, type WebhookSetups } from '../webhooks/webhook-config.js';
 
 export interface ServerOptions {
   store: Store;
@@ -58,6 +60,8 @@ export interface ServerOptions {
   storeWork?: StoreWork;
   /** Commands on this machine reach the store with this credential (cli/store-access.ts); absent: not lent. */
   local?: LocalCredential;
+  /** Provider webhooks taken at /webhooks/<provider> (default: those configured in the environment). */
+  webhooks?: WebhookSetups;
 }
 
 /** The store-side work of a server: storing spool batches and the classification passes. */
@@ -95,6 +99,7 @@ export class ClickrateServer {
   private readonly api: ApiDeps;
   private readonly dash: DashboardApiDeps;
   private readonly pages: DashboardPageDeps;
+  private readonly webhooks: WebhookSetups;
   private readonly sessions: SessionCookies;
   private readonly log: Logger;
   private readonly classifier: Classifier;
@@ -138,6 +143,7 @@ export class ClickrateServer {
           resumePasses: () => this.classifier.start(),
         })
       : null;
+    this.webhooks = opts.webhooks ?? webhookSetups(process.env);
     this.http = createServer((req, res) => this.route(req, res));
     // Slow-client limits: a client that trickles headers or bodies cannot hold sockets for long.
     this.http.headersTimeout = 10_000;
@@ -191,6 +197,7 @@ export class ClickrateServer {
 
   private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path.startsWith('/webhooks/') && (await routeWebhook(req, res, path, { spool: this.spool, setups: this.webhooks, log: this.log }))) return;
     if (!path.startsWith('/api/')) {
       if (await routeDashboard(req, res, path, new URLSearchParams(query), this.pages)) return;
       throw new ClickrateError('CR_ERR_NOT_FOUND', `no page at ${path}`);

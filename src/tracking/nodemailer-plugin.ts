@@ -5,7 +5,8 @@ import { ClickrateError } from '../errors.js';
 import { KEYRING_ENV, KEYRING_FILE_ENV, loadKeyringFromEnv, type Keyring } from './keyring.js';
 import type { LinkLintOptions } from './link-lint.js';
 import type { UtmParams } from './utm.js';
-import { CLICKRATE_HEADERS, FIELDS, firstAddress, prepareInput, readClickrateData, setHeader, type NodemailerMail } from './nodemailer-mail.js';
+import { CLICKRATE_HEADERS, FIELDS, firstAddress, getHeader, prepareInput, readClickrateData, setHeader, type NodemailerMail } from './nodemailer-mail.js';
+import { HEADER_PROVIDERS, providerHeaders, type HeaderProvider } from './provider-headers.js';
 export { CLICKRATE_HEADERS, type NodemailerMail } from './nodemailer-mail.js';
 import { normalizeBaseUrl, wrapMessage, type TrackingPolicy, type WrapOptions, type WrapResult } from './wrap-message.js';
 
@@ -77,6 +78,8 @@ export interface ClickrateNodemailerOptions {
   apiTimeoutMs?: number;
   /** Where warnings and recording failures go (default: console). */
   logger?: ClickrateLogger;
+  /** Also add the provider's metadata headers, so its webhooks name the clickrate message (docs/webhooks.md). */
+  provider?: HeaderProvider;
 }
 
 const DEFAULT_API_TIMEOUT_MS = 5000;
@@ -169,6 +172,11 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
     // Set after wrapping succeeded, so an untracked message never claims a message id. Replies and bounce
     // reports usually quote the original headers: this is how they find their message.
     data.headers = setHeader(data.headers, CLICKRATE_HEADERS.message, result.message);
+    if (options.provider !== undefined) {
+      const meta = providerHeaders(options.provider, { message: result.message, campaign: input.campaign }, (name) => getHeader(data.headers, name));
+      for (const [name, value] of Object.entries(meta.headers)) data.headers = setHeader(data.headers, name, value);
+      warnings.push(...meta.warnings);
+    }
 
     result.warnings = [...warnings, ...result.warnings];
     for (const w of result.warnings) warnOnce(w);
@@ -235,6 +243,9 @@ function checkOptions(options: ClickrateNodemailerOptions): { baseUrl: string; k
   }
   for (const fn of ['onWrapped'] as const) {
     if (options[fn] !== undefined && typeof options[fn] !== 'function') throw configError(`${fn} must be a function`, fn);
+  }
+  if (options.provider !== undefined && !(HEADER_PROVIDERS as readonly unknown[]).includes(options.provider)) {
+    throw configError(`provider must be one of ${HEADER_PROVIDERS.join(', ')} (Resend takes tags through its API only)`, 'provider');
   }
   if (options.logger !== undefined && typeof options.logger?.warn !== 'function') {
     throw configError('logger needs at least a warn(message) method', 'logger');
