@@ -39,6 +39,8 @@ const STORE_METHODS = [
   'findApiKeyByHash',
   'revokeSession',
   'isSessionRevoked',
+  'setCampaignSettings',
+  'getCampaignSettings',
 ] as const satisfies readonly StoreMethod[];
 // TRICKY: a Store method added later fails to compile here until it is listed (or deliberately not).
 const listedAll: Exclude<StoreMethod, (typeof STORE_METHODS)[number]> extends never ? true : never = true;

@@ -5,6 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { parseBenchmarks, type Benchmarks } from '../dashboard/benchmarks.js';
+import { parseCurrency } from '../dashboard/currency.js';
+import { postTemplate } from '../dashboard/template-api.js';
 import {
   getCalc,
   getCampaignPage,
@@ -12,6 +14,8 @@ import {
   getDiagnosis,
   getOverview,
   getTemplates,
+  getSettings,
+  putSettings,
   getTimeseries,
   streamEvents,
   type DashboardApiDeps,
@@ -88,7 +92,7 @@ function decodePathSegment(segment: string, what: string): string {
   }
 }
 
-const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|page|timeseries|diagnosis|templates|click-map|events\.jsonl)$/;
+const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|page|timeseries|diagnosis|templates|click-map|settings|events\.jsonl)$/;
 
 export class ClickrateServer {
   readonly http: Server;
@@ -134,7 +138,11 @@ export class ClickrateServer {
     const baseUrl = normalizeBaseUrl(opts.baseUrl);
     this.api = { store: opts.store, spool: this.spool, keyring: opts.keyring, baseUrl, templates: new TemplateSaver(opts.store, this.log) };
     this.sessions = new SessionCookies(opts.keyring, baseUrl.startsWith('https:'));
-    this.dash = { store: opts.store, benchmarks: opts.benchmarks ?? parseBenchmarks(process.env.CLICKRATE_BENCHMARKS) };
+    this.dash = {
+      store: opts.store,
+      benchmarks: opts.benchmarks ?? parseBenchmarks(process.env.CLICKRATE_BENCHMARKS),
+      currency: parseCurrency(process.env.CLICKRATE_CURRENCY),
+    };
     this.pages = { auth: this.auth, sessions: this.sessions, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, log: this.log };
     this.local = opts.local
       ? new LocalStoreRoute(opts.store, opts.local, {
@@ -210,10 +218,12 @@ export class ClickrateServer {
     if (path === '/api/v1/events') return m === 'POST' ? postEvents(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     const explain = EXPLAIN_PATH.exec(path);
     if (explain) return m === 'GET' ? getExplain(res, this.api.store, decodePathSegment(explain[1]!, 'message')) : this.methodNotAllowed(res, 'GET');
+    if (path === '/api/v1/templates') return m === 'POST' ? postTemplate(req, res, this.dash.store) : this.methodNotAllowed(res, 'POST');
     const sub = CAMPAIGN_PATH.exec(path);
     const known = sub !== null || ['/api/v1/campaigns', '/api/v1/status', '/api/v1/dashboard/overview', '/api/v1/calc'].includes(path);
     if (!known) throw new ClickrateError('CR_ERR_NOT_FOUND', `no API route ${m} ${path}`);
-    if (m !== 'GET') return this.methodNotAllowed(res, 'GET');
+    if (sub?.[2] === 'settings' && m === 'PUT') return putSettings(req, res, this.dash, decodePathSegment(sub[1]!, 'campaign'));
+    if (m !== 'GET') return this.methodNotAllowed(res, sub?.[2] === 'settings' ? 'GET, PUT' : 'GET');
     if (path === '/api/v1/campaigns') return getCampaigns(res, this.api);
     if (path === '/api/v1/status') return sendJson(res, 200, this.status());
     if (path === '/api/v1/dashboard/overview') return getOverview(res, this.dash, q);
@@ -233,6 +243,8 @@ export class ClickrateServer {
           return getTemplates(res, this.dash, campaign);
         case 'click-map':
           return getClickMap(res, this.dash, campaign, q);
+        case 'settings':
+          return getSettings(res, this.dash, campaign);
         default:
           return streamEvents(res, this.dash, campaign);
       }
