@@ -5,15 +5,18 @@ import { Command, CommanderError } from 'commander';
 import { isClickrateError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 import { endOutputQuietly } from './io.js';
+import { parseError, requireAfterUnknown } from './parse-errors.js';
 import { safeText } from './safe-text.js';
 
 export function buildProgram(): Command {
   const program = new Command()
     .name('clickrate')
     .description('Honest click-through and click-to-open rates for email and ads.')
-    .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // The parser's errors are printed by main() in clickrate's form (parse-errors.ts), not by commander.
+    .configureOutput({ outputError: () => undefined });
   registerCommands(program);
+  requireAfterUnknown(program);
   return program;
 }
 
@@ -32,10 +35,14 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
-      return;
+  } catch (caught) {
+    let err: unknown = caught;
+    if (caught instanceof CommanderError) {
+      err = parseError(caught);
+      if (err === null) {
+        process.exitCode = caught.exitCode;
+        return;
+      }
     }
     if (isClickrateError(err)) {
       // Messages quote campaigns, ids and rows as given or stored: escaped for the terminal.

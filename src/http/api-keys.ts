@@ -93,6 +93,14 @@ export class ApiKeyAuth {
   }
 
   /**
+   * Forgets every remembered verdict on a key, so a key revoked through this server (the command line
+   * beside it: `keys revoke`) is refused from the next request on, and with it the sessions it signed in.
+   */
+  forgetKeys(): void {
+    this.cache.clear();
+  }
+
+  /**
    * The request's dashboard session: a cookie signed and unexpired (SessionCookies), of a key not
    * revoked, and not logged out. TRICKY: the logout check asks the store on every request, with no
    * cache, so a logout on any edge sharing the store ends the session everywhere at once (a copied

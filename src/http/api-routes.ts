@@ -3,19 +3,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClickrateError } from '../errors.js';
 import { refusedPositions, validateEvents, type RejectedEvent } from '../ingest/ingest-events.js';
-import { makeEvent } from '../events/make-event.js';
 import { listCampaigns } from '../metrics/list-campaigns.js';
 import { runReport } from '../metrics/run-report.js';
-import { assertMessageCampaign } from '../store/message-owner.js';
 import type { Store } from '../store/store.js';
 import type { Keyring } from '../tracking/keyring.js';
 import type { Spool } from '../tracking/spool.js';
-import { defaultUtm } from '../tracking/utm.js';
-import { wrapMessage } from '../tracking/wrap-message.js';
+import { refuseWindowOnAds } from './ad-window.js';
 import { readBody, readJson } from './read-body.js';
 import { sendJson } from './reply.js';
 import type { TemplateSaver } from './template-saver.js';
-import { parseWrapRequest, trackingPolicy, wrapRequestSchema } from './wrap-request.js';
+import { wrapAndRecord } from './wrap-and-record.js';
+import { parseWrapRequest, wrapRequestSchema } from './wrap-request.js';
 import { z } from 'zod';
 import { eventShapeSchema } from '../events/event.js';
 import { campaignListSchema, campaignParam, reportSchema, windowParam } from './api-schemas.js';
@@ -61,46 +59,8 @@ describeRoute({
 
 export async function postWrap(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
   const body = parseWrapRequest(await readJson(req, LIMITS.wrap));
-  // A message id of another campaign: 409 before anything is spooled (the store would refuse the sent).
-  if (body.message !== undefined) await assertMessageCampaign(deps.store, body.message, body.campaign);
-  const result = wrapMessage(
-    {
-      html: body.html,
-      text: body.text,
-      campaign: body.campaign,
-      recipient: body.recipient,
-      message: body.message,
-      step: body.step,
-      variant: body.variant,
-      segment: body.segment,
-    },
-    {
-      baseUrl: deps.baseUrl,
-      keyring: deps.keyring,
-      tracking: trackingPolicy(body.tracking),
-      pixel: body.pixel ?? true,
-      senderDomain: body.sender,
-      utm: body.utm ? defaultUtm(body.campaign) : undefined,
-    },
-  );
-  // SPEC.md: a message wrapped through the API needs no separate `sent`. The id makes a retried wrap of
-  // the same message id record one send, and appendDurable waits for the fsync before we answer.
-  await deps.spool.appendDurable(
-    makeEvent({
-      id: `sent:${result.message}`,
-      type: 'sent',
-      ts: Date.now(),
-      message: result.message,
-      campaign: body.campaign,
-      recipient: body.recipient,
-      step: body.step ?? null,
-      variant: body.variant ?? null,
-      segment: body.segment ?? null,
-    }),
-  );
-  // The original HTML (before wrapping): its hrefs are the URLs the link report is keyed by.
-  if (deps.templates && body.html !== undefined) await deps.templates.save(body.campaign, body.step ?? null, body.variant ?? null, body.html);
-  sendJson(res, 200, result);
+  // appendDurable waits for the fsync before we answer.
+  sendJson(res, 200, await wrapAndRecord(body, { ...deps, recordSent: (event) => deps.spool.appendDurable(event) }));
 }
 
 /** A JSON array, or NDJSON (one object per line); rejected entries are named by index and line. */
@@ -214,6 +174,7 @@ export async function getReport(res: ServerResponse, deps: ApiDeps, campaign: st
     window: query.get('window') ?? undefined,
     control: query.get('control') ?? undefined,
   });
+  refuseWindowOnAds(report, query.get('window'));
   sendJson(res, 200, report);
 }
 

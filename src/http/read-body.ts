@@ -4,6 +4,11 @@ import type { IncomingMessage } from 'node:http';
 import { ClickrateError } from '../errors.js';
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return (await readBytes(req, limit)).toString('utf8');
+}
+
+/** The body as bytes, up to `limit` (a binary body: the local store calls). */
+export async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     throw new ClickrateError('CR_ERR_TOO_LARGE', `request body of ${declared} bytes is over the ${limit}-byte limit of ${req.url ?? 'this route'}`, { limit });
@@ -19,7 +24,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {

@@ -37,6 +37,9 @@ import { sendError, sendJson } from '../http/reply.js';
 import { isSameOrigin, SessionCookies } from '../http/session.js';
 import { TemplateSaver } from '../http/template-saver.js';
 import { TrackingEdge } from '../http/track-routes.js';
+import { EXPLAIN_PATH, getExplain } from '../http/explain-route.js';
+import type { LocalCredential } from '../http/local-credential.js';
+import { LocalStoreRoute } from './local-store-route.js';
 import { routeWebhook } from '../http/webhook-routes.js';
 import { webhookSetups, type WebhookSetups } from '../webhooks/webhook-config.js';
 import { getHealthz, getMetrics, getOpenApi, getReadyz, metricsAllowed, parseMetricsAllow } from '../http/ops-routes.js';
@@ -66,6 +69,8 @@ export interface ServerOptions {
   benchmarks?: Benchmarks;
   /** Who stores the spool's batches and classifies (serve: the store worker); default this thread. */
   storeWork?: StoreWork;
+  /** Commands on this machine reach the store with this credential (cli/store-access.ts); absent: not lent. */
+  local?: LocalCredential;
   /** Provider webhooks taken at /webhooks/<provider> (default: those configured in the environment). */
   webhooks?: WebhookSetups;
   /** Comma-separated addresses/CIDRs allowed to read /metrics without a key (--metrics-allow). */
@@ -144,6 +149,7 @@ export class ClickrateServer {
   readonly metrics: ServerMetrics;
   private readonly readiness: ReadinessProbe;
   private readonly metricsAllow: TrustedProxies;
+  private readonly local: LocalStoreRoute | null;
   /** Failures no request boundary could turn into a client error (status: `faults`). */
   private readonly faults: ServerFaults = { requests: 0, uncaughtExceptions: 0, unhandledRejections: 0, last: null };
 
@@ -189,6 +195,13 @@ export class ClickrateServer {
       currency: parseCurrency(process.env.CLICKRATE_CURRENCY),
     };
     this.pages = { auth: this.auth, sessions: this.sessions, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, log: this.log };
+    this.local = opts.local
+      ? new LocalStoreRoute(opts.store, opts.local, {
+          keysChanged: () => this.auth.forgetKeys(),
+          pausePasses: () => this.classifier.stop(),
+          resumePasses: () => this.classifier.start(),
+        })
+      : null;
     this.webhooks = opts.webhooks ?? webhookSetups(process.env);
     this.http = createServer((req, res) => this.route(req, res));
     // Slow-client limits: a client that trickles headers or bodies cannot hold sockets for long.
@@ -257,10 +270,13 @@ export class ClickrateServer {
       if (await routeDashboard(req, res, path, new URLSearchParams(query), this.pages)) return;
       throw new ClickrateError('CR_ERR_NOT_FOUND', `no page at ${path}`);
     }
+    if (this.local && path.startsWith('/api/v1/local/')) return this.local.route(req, res, path);
     await this.authenticate(req, m);
     const q = new URLSearchParams(query);
     if (path === '/api/v1/wrap') return m === 'POST' ? postWrap(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     if (path === '/api/v1/events') return m === 'POST' ? postEvents(req, res, this.api) : this.methodNotAllowed(res, 'POST');
+    const explain = EXPLAIN_PATH.exec(path);
+    if (explain) return m === 'GET' ? getExplain(res, this.api.store, decodePathSegment(explain[1]!, 'message')) : this.methodNotAllowed(res, 'GET');
     if (path === '/api/v1/templates') return m === 'POST' ? postTemplate(req, res, this.dash.store) : this.methodNotAllowed(res, 'POST');
     const sub = CAMPAIGN_PATH.exec(path);
     const known = sub !== null || ['/api/v1/campaigns', '/api/v1/status', '/api/v1/dashboard/overview', '/api/v1/calc'].includes(path);
@@ -301,6 +317,8 @@ export class ClickrateServer {
    * warn with the client's address and the reason.
    */
   private async authenticate(req: IncomingMessage, method: string): Promise<void> {
+    // The command line on this machine (its credential file is readable by the database's owner only).
+    if (this.local?.credential.matches(req)) return;
     if (req.headers.authorization === undefined) {
       if (await this.auth.session(req, this.sessions)) {
         if (method !== 'GET' && method !== 'HEAD' && !isSameOrigin(req)) {
@@ -357,6 +375,7 @@ export class ClickrateServer {
       this.http.closeIdleConnections();
     });
     this.pacer.stop();
+    await this.local?.close();
     await this.writer.stop();
     await this.classifier.stop();
     await this.spool.close();

@@ -18,7 +18,7 @@ function resolveDbPath(flag: string | undefined): string {
 }
 
 /** The store address in effect: a clickhouse:// URL or a DuckDB path. */
-function resolveStore(opts: StoreFlags): { kind: 'clickhouse'; url: string } | { kind: 'duckdb'; path: string } {
+export function resolveStore(opts: StoreFlags): { kind: 'clickhouse'; url: string } | { kind: 'duckdb'; path: string } {
   if (opts.store && opts.db) throw new ClickrateError('CR_ERR_BAD_INPUT', 'choose one of --store and --db');
   const chosen = opts.store || (opts.db ? undefined : process.env.CLICKRATE_STORE) || undefined;
   if (chosen && isClickHouseUrl(chosen)) return { kind: 'clickhouse', url: chosen };
@@ -54,14 +54,4 @@ export async function openStore(opts: StoreFlags, duck: DuckDbStoreOptions = {})
   // Loaded only when asked for: DuckDB users pay nothing for the ClickHouse client at startup.
   const { openClickHouseStore } = await import('./clickhouse/clickhouse-store.js');
   return openClickHouseStore(s.url);
-}
-
-/** Opens the store, runs fn, and always closes the store (flushing DuckDB's WAL) afterwards. */
-export async function withStore<T>(opts: StoreFlags, fn: (store: Store) => Promise<T>, duck?: DuckDbStoreOptions): Promise<T> {
-  const store = await openStore(opts, duck);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
 }

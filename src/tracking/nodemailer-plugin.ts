@@ -3,6 +3,7 @@
 
 import { ClickrateError } from '../errors.js';
 import { KEYRING_ENV, KEYRING_FILE_ENV, loadKeyringFromEnv, type Keyring } from './keyring.js';
+import type { LinkLintOptions } from './link-lint.js';
 import type { UtmParams } from './utm.js';
 import { CLICKRATE_HEADERS, FIELDS, firstAddress, getHeader, prepareInput, readClickrateData, setHeader, type NodemailerMail } from './nodemailer-mail.js';
 import { HEADER_PROVIDERS, providerHeaders, type HeaderProvider } from './provider-headers.js';
@@ -64,6 +65,11 @@ export interface ClickrateNodemailerOptions {
   /** From: domain for the domain-mismatch warning; defaults to each message's From address. */
   senderDomain?: string;
   utm?: UtmParams;
+  /**
+   * The deliverability warnings' limits (link-lint.ts). `{ coldSteps: 0 }`: the campaign is not cold
+   * outreach (a newsletter's step 1), so tracked links in early steps are not warned about.
+   */
+  lint?: Partial<LinkLintOptions>;
   /** Called after a message is wrapped, before it is sent: e.g. record `result.sent` yourself. Errors are logged, never thrown. */
   onWrapped?: (result: NodemailerTrackingResult, mail: NodemailerMail) => void | Promise<void>;
   /**
@@ -160,6 +166,7 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
         pixel: options.pixel,
         senderDomain: options.senderDomain ?? firstAddress(data.from),
         utm: options.utm,
+        lint: options.lint,
       });
     } catch (err) {
       warnOnce(`cannot wrap the message (${errorText(err)}); it was sent untracked`);

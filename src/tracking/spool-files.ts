@@ -203,7 +203,8 @@ export async function writeCheckpoint(dir: string, cp: Checkpoint): Promise<void
 // Dirs locked by this process: a second Spool.open on the same dir in one process is a bug too.
 const heldHere = new Set<string>();
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it does, as another user's). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

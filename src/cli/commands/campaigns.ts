@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { fmtInt, table } from '../format-table.js';
 import { out } from '../io.js';
-import { withStore } from '../../store/open-store.js';
+import { withCliStore } from '../store-access.js';
 
 export function registerCampaigns(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function registerCampaigns(program: Command): void {
     .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--json', 'print JSON')
     .action(async (opts: { db?: string; store?: string; json?: boolean }) => {
-      const list = await withStore(opts, listCampaigns);
+      const list = await withCliStore(opts, (store) => listCampaigns(store));
       if (opts.json) return out(JSON.stringify(list, null, 2));
       if (list.length === 0) return out('No campaigns yet: `clickrate import FILE` or `clickrate demo`.');
       out(

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { reclassify } from '../../classify/reclassify.js';
 import { CLASSIFIER_VERSION } from '../../classify/config.js';
 import { out } from '../io.js';
-import { withStore } from '../../store/open-store.js';
+import { withCliStore } from '../store-access.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -17,7 +17,7 @@ export function registerClassify(program: Command): void {
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
     .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .action(async (opts: { all?: boolean; db?: string; store?: string }) => {
-      const r = await withStore(opts, (store) =>
+      const r = await withCliStore(opts, (store) =>
         reclassify(store, {
           all: opts.all,
           onProgress: (done, total) => process.stderr.write(`\rclassified ${n(done)} of ${n(total)} opens and clicks`),

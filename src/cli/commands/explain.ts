@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { explainMessage, type ExplainedEvent } from '../../classify/explain-message.js';
 import { out } from '../io.js';
-import { withStore } from '../../store/open-store.js';
+import { withCliStore } from '../store-access.js';
 import { safeText } from '../safe-text.js';
 
 function offset(ms: number | null): string {
@@ -36,7 +36,7 @@ export function registerExplain(program: Command): void {
     .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--json', 'print JSON')
     .action(async (opts: { message: string; db?: string; store?: string; json?: boolean }) => {
-      const x = await withStore(opts, (store) => explainMessage(store, opts.message));
+      const x = await withCliStore(opts, (store) => explainMessage(store, opts.message));
       if (opts.json) return out(JSON.stringify(x, null, 2));
       out(`Message ${safeText(x.message)}  campaign ${safeText(x.campaign ?? '(unknown)')}  recipient ${safeText(x.recipient ?? '(unknown)')}`);
       out('Times are after the send. Only HUMAN opens and clicks count in the headline figures.\n');

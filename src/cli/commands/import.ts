@@ -7,7 +7,7 @@ import { out } from '../io.js';
 import { ProgressLine } from '../progress-line.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { Store } from '../../store/store.js';
-import { withStore } from '../../store/open-store.js';
+import { withCliStore } from '../store-access.js';
 import { safeText } from '../safe-text.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -26,7 +26,7 @@ export function registerImport(program: Command): void {
       // On a terminal only: a 100M-event file takes a quarter of an hour to read, then as long to classify.
       const progress = new ProgressLine();
       // Memory stays bounded on huge files: DuckDB spills the staging table to disk past this limit.
-      await withStore(
+      await withCliStore(
         opts,
         async (store) => {
           for (const file of files) {
@@ -50,12 +50,14 @@ export function registerImport(program: Command): void {
           if (opts.json) out(JSON.stringify(results, null, 2));
           if (results.some((r) => r.inserted > 0)) await classifyImported(store, results, opts.json === true, progress);
         },
-        { memoryLimit: '256MB' },
+        { use: 'write', duck: { memoryLimit: '256MB' } },
       );
       if (failed > 0) {
+        // "The other files are stored" only when there are others that were.
+        const stored = results.length > 0 ? `; the other ${results.length === 1 ? 'file is' : 'files are'} stored` : '';
         throw new ClickrateError(
           'CR_ERR_BAD_FILE',
-          `${failed} of ${files.length} file${files.length > 1 ? 's were' : ' was'} not imported (reasons above); the other files are stored`,
+          `${failed} of ${files.length} file${files.length > 1 ? 's were' : ' was'} not imported (reasons above)${stored}`,
           { failed },
         );
       }

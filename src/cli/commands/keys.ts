@@ -5,7 +5,7 @@ import { ClickrateError } from '../../errors.js';
 import { createApiKey } from '../../http/api-keys.js';
 import { table } from '../format-table.js';
 import { out } from '../io.js';
-import { withStore } from '../../store/open-store.js';
+import { withCliStore } from '../store-access.js';
 import { safeText } from '../safe-text.js';
 
 export function registerKeys(program: Command): void {
@@ -17,7 +17,7 @@ export function registerKeys(program: Command): void {
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
     .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .action(async (opts: { name: string; db?: string; store?: string }) => {
-      const { key, record } = await withStore(opts, (store) => createApiKey(store, opts.name));
+      const { key, record } = await withCliStore(opts, (store) => createApiKey(store, opts.name), { use: 'write' });
       out(key);
       process.stderr.write(`key ${record.id} ("${safeText(record.name)}") created; it is stored hashed and cannot be shown again\n`);
     });
@@ -27,7 +27,7 @@ export function registerKeys(program: Command): void {
     .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--json', 'print JSON')
     .action(async (opts: { db?: string; store?: string; json?: boolean }) => {
-      const list = await withStore(opts, (store) => store.listApiKeys());
+      const list = await withCliStore(opts, (store) => store.listApiKeys());
       const shown = list.map(({ hash: _hash, ...k }) => k);
       if (opts.json) return out(JSON.stringify(shown, null, 2));
       out(
@@ -43,8 +43,11 @@ export function registerKeys(program: Command): void {
     .option('--db <path>', 'DuckDB file')
     .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .action(async (id: string, opts: { db?: string; store?: string }) => {
-      const done = await withStore(opts, (store) => store.revokeApiKey(id, Date.now()));
+      const { done, kind } = await withCliStore(opts, async (store) => ({ done: await store.revokeApiKey(id, Date.now()), kind: store.kind }));
       if (!done) throw new ClickrateError('CR_ERR_NOT_FOUND', `no active API key with id '${id}'`);
-      out(`key ${safeText(id)} revoked (running servers stop accepting it within 30 s)`);
+      // A server on this DuckDB file revoked it itself (through its credential) and refuses it at once;
+      // servers sharing a ClickHouse store re-read a key after their cache's 30 s (http/api-keys.ts).
+      const others = kind === 'clickhouse' ? ' (other servers sharing this store refuse it within 30 s)' : '';
+      out(`key ${safeText(id)} revoked${others}`);
     });
 }

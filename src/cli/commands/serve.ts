@@ -15,7 +15,9 @@ import { listCampaigns } from '../../metrics/list-campaigns.js';
 import { out } from '../io.js';
 import { installLastResort } from '../last-resort.js';
 import { assertSpoolFree } from '../../tracking/spool-files.js';
-import { describeStore, storeSidecarBase } from '../../store/open-store.js';
+import { describeStore, resolveStore, storeSidecarBase } from '../../store/open-store.js';
+import { LocalCredential, localUrl } from '../../http/local-credential.js';
+import { assertStorePath } from '../store-access.js';
 import { StoreWorker } from '../../server/worker/store-client.js';
 
 /** DuckDB's memory_limit in the server's store thread. */
@@ -38,7 +40,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('Serve tracked redirects and pixels, the HTTP API and the dashboard.')
     .option('--port <n>', 'port to listen on', process.env.PORT ?? '8080')
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--host <addr>', 'address to listen on (0.0.0.0: every interface; default this machine only)', '127.0.0.1')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
     .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
     .option('--base-url <url>', 'public origin of tracked links (default $CLICKRATE_BASE_URL or http://localhost:PORT)')
@@ -53,8 +55,9 @@ export function registerServe(program: Command): void {
       const opened: Opened = {};
       let bound: number;
       let source: string;
+      let baseUrl: string;
       try {
-        ({ bound, source } = await start(opts, port, log, opened));
+        ({ bound, source, baseUrl } = await start(opts, port, log, opened));
       } catch (err) {
         // TRICKY: the store worker (a thread holding the DuckDB lock) or the spool would keep this process
         // alive, serving nothing, where a supervisor waits for it to fail: release them, then exit 2.
@@ -62,6 +65,8 @@ export function registerServe(program: Command): void {
         failStartup(err, port, opts.host);
       }
       const { server, worker } = opened as Required<Opened>;
+      // Commands on this machine reach the locked file through this server (cli/store-access.ts).
+      opened.local?.publish(storeSidecarBase(opts), { url: localUrl(opts.host, bound), baseUrl });
       // What escapes every per-request boundary is logged and counted (in /api/v1/status); the redirects go on.
       installLastResort(log, (err, origin) => server.noteUncaught(err, origin));
       const shown = opts.host === '0.0.0.0' || opts.host === '127.0.0.1' ? 'localhost' : opts.host;
@@ -74,6 +79,7 @@ export function registerServe(program: Command): void {
         log.info({ signal }, 'shutting down: draining the spool into the store');
         // TRICKY: the last resort keeps a failing process alive; a shutdown that fails must still end it.
         let code = 0;
+        opened.local?.withdraw();
         try {
           await server.close();
         } catch (err) {
@@ -97,16 +103,19 @@ export function registerServe(program: Command): void {
 interface Opened {
   worker?: StoreWorker;
   server?: ClickrateServer;
+  /** A DuckDB file's server lends its store to commands on this machine with this credential. */
+  local?: LocalCredential;
 }
 
 /** Opens the store (in its worker), the spool and the listener, in that order, noting each in `opened`. */
-async function start(opts: ServeOptions, port: number, log: Logger, opened: Opened): Promise<{ bound: number; source: string }> {
+async function start(opts: ServeOptions, port: number, log: Logger, opened: Opened): Promise<{ bound: number; source: string; baseUrl: string }> {
   // The keyring and spool live beside a DuckDB file; beside ./clickrate-DB for a ClickHouse store.
   // Edges sharing a ClickHouse store must share signing keys through CLICKRATE_KEYRING.
   const dbPath = storeSidecarBase(opts);
   const spoolDir = opts.spool ?? `${dbPath}.spool`;
   // A second server on this spool fails here, before it opens (and locks) a store; Spool.open decides.
   assertSpoolFree(resolve(spoolDir));
+  await assertStorePath(opts);
   // The worker opens the store from the same flags; this thread talks to it through worker.store. It runs
   // at nice 10 with one DuckDB thread so the redirects keep a core (BENCHMARKS.md, tracking edge).
   // DuckDB's default memory_limit is 80% of the machine, too much to leave to a server that shares it;
@@ -127,10 +136,14 @@ async function start(opts: ServeOptions, port: number, log: Logger, opened: Open
     const { key } = await createApiKey(store, 'first key (made by serve)');
     out(`No API keys yet; made one (shown only now, stored hashed): ${key}`);
   }
+  const baseUrl = opts.baseUrl ?? process.env.CLICKRATE_BASE_URL ?? `http://localhost:${port}`;
+  // A ClickHouse store is not locked by a server: commands open it themselves.
+  if (resolveStore(opts).kind === 'duckdb') opened.local = new LocalCredential();
   const server = new ClickrateServer({
     store,
     keyring,
-    baseUrl: opts.baseUrl ?? process.env.CLICKRATE_BASE_URL ?? `http://localhost:${port}`,
+    baseUrl,
+    local: opened.local,
     spoolDir,
     trustedProxies: opts.trustProxy ?? process.env.CLICKRATE_TRUSTED_PROXIES,
     metricsAllow: opts.metricsAllow ?? process.env.CLICKRATE_METRICS_ALLOW,
@@ -145,7 +158,7 @@ async function start(opts: ServeOptions, port: number, log: Logger, opened: Open
       'records the store refused were set aside in the dead letters; the spool goes on',
     ),
   );
-  return { bound: await server.listen(port, opts.host), source };
+  return { bound: await server.listen(port, opts.host), source, baseUrl };
 }
 
 /** Closes what startup opened, each step bounded: a store that hangs must not keep a failed start alive. */
