@@ -2,6 +2,7 @@
 // Callers (CLI, metrics engine, HTTP edge) depend on this file only, never on a backend's module.
 import type { ParsedEvent } from '../events/parse-event.js';
 import type { CompiledQuery, SqlDialect } from './dialect.js';
+import type { ErasureReport } from './privacy-cut.js';
 
 /** An event on its way in: `digest` (see events/event-id.ts) is set exactly when `id` is null. */
 export interface IngestEvent extends ParsedEvent {
@@ -198,5 +199,22 @@ export interface Store {
   revokeSession(id: string, until: number): Promise<void>;
   /** True when the session id was revoked and the revocation still runs at `now` (epoch ms). */
   isSessionRevoked(id: string, now: number): Promise<boolean>;
+  /**
+   * Address retention (docs/privacy.md): the addresses and user agents of classified opens and clicks
+   * older than `before` (epoch ms) cut to their network and family (privacy-cut.ts); their verdicts are
+   * kept and no later pass judges them again. Resolves to the events cut now (none twice).
+   */
+  cutAddresses(before: number): Promise<number>;
+  /**
+   * Erasure (docs/privacy.md): the recipient's id replaced on every event by erasedRecipient()'s
+   * placeholder, the addresses and user agents of every event of its messages removed, and templates
+   * naming it dropped; every count and verdict stays. Says what changed, table by table.
+   */
+  forgetRecipient(recipient: string): Promise<ErasureReport>;
+  /**
+   * A consistent copy of the whole store into `file`, a new file (DuckDB: safe while the store is in use);
+   * resolves to the schema version copied. ClickHouse refuses: its own BACKUP tools do this (docs/privacy.md).
+   */
+  backupTo(file: string): Promise<{ schemaVersion: number; events: number }>;
   close(): Promise<void>;
 }

@@ -58,6 +58,9 @@ class OutageStore implements Store {
   saveTemplate: Store['saveTemplate'] = (t) => this.inner.saveTemplate(t);
   listTemplates: Store['listTemplates'] = (c) => this.inner.listTemplates(c);
   getTemplate: Store['getTemplate'] = (c, s, v) => this.inner.getTemplate(c, s, v);
+  cutAddresses: Store['cutAddresses'] = (b) => this.inner.cutAddresses(b);
+  forgetRecipient: Store['forgetRecipient'] = (r) => this.inner.forgetRecipient(r);
+  backupTo: Store['backupTo'] = (f) => this.inner.backupTo(f);
   createApiKey: Store['createApiKey'] = (k) => this.inner.createApiKey(k);
   listApiKeys: Store['listApiKeys'] = () => this.inner.listApiKeys();
   revokeApiKey: Store['revokeApiKey'] = (id, at) => this.inner.revokeApiKey(id, at);

@@ -10,6 +10,8 @@ import { parseClickHouseUrl, type ClickHouseConfig } from './config.js';
 import { ClickHouseConnection, storeError } from './connection.js';
 import { ClickHouseDialect } from './dialect.js';
 import { ClickHouseVerdictPass } from './clickhouse-verdicts.js';
+import { ClickHouseErase } from './clickhouse-erase.js';
+import type { ErasureReport } from '../privacy-cut.js';
 import { CLICKHOUSE_MIGRATIONS } from './migrations.js';
 
 /** Staging tables older than this were abandoned by a crashed process and are dropped at open. */
@@ -277,6 +279,21 @@ export class ClickHouseStore implements Store {
       params: { id: { value: id, type: 'String' }, now: { value: now, type: 'Int64' } },
     });
     return Number(row?.n ?? 0) > 0;
+  }
+
+  /** Serialized with commits: a mutation never starts while this process's own insert is half done. */
+  cutAddresses(before: number): Promise<number> {
+    return this.serialize(() => new ClickHouseErase(this.conn, this.config).cutAddresses(before, Date.now()));
+  }
+
+  forgetRecipient(recipient: string): Promise<ErasureReport> {
+    return this.serialize(() => new ClickHouseErase(this.conn, this.config).forgetRecipient(recipient, Date.now()));
+  }
+
+  backupTo(_file: string): Promise<{ schemaVersion: number; events: number }> {
+    return Promise.reject(
+      new ClickrateError('CR_ERR_CONFIG', "a ClickHouse store is backed up with the server's own tools (BACKUP … TO Disk, clickhouse-backup): see docs/privacy.md"),
+    );
   }
 
   async close(): Promise<void> {

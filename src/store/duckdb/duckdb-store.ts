@@ -11,6 +11,9 @@ import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { DuckDbVerdictPass } from './duckdb-verdicts.js';
 import { markDirty, refreshFacts } from './message-facts.js';
 import { DuckDbMetadata } from './duckdb-metadata.js';
+import { backupDuckDb } from './duckdb-backup.js';
+import { cutDuckDbAddresses, forgetDuckDbRecipient } from './duckdb-erase.js';
+import type { ErasureReport } from '../privacy-cut.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
 import { existingFiles, keepWalOwnerOnly, tightenAtOpen } from './owner-only.js';
 
@@ -269,6 +272,32 @@ export class DuckDbStore implements Store {
 
   isSessionRevoked(id: string, now: number): Promise<boolean> {
     return this.meta.isSessionRevoked(id, now);
+  }
+
+  cutAddresses(before: number): Promise<number> {
+    return this.underQueue('could not cut old addresses', (conn) => cutDuckDbAddresses(conn, before, Date.now()));
+  }
+
+  forgetRecipient(recipient: string): Promise<ErasureReport> {
+    return this.underQueue('could not erase the recipient', (conn) => forgetDuckDbRecipient(conn, recipient, Date.now()));
+  }
+
+  /** Under the write queue: no ingest or verdict write is half done in the copy. */
+  backupTo(file: string): Promise<{ schemaVersion: number; events: number }> {
+    return this.underQueue('could not back up the store', (conn) => backupDuckDb(conn, file, STORAGE_VERSION));
+  }
+
+  /** Runs fn on the write connection, holding the write queue; a failure becomes a CR_ERR_STORE naming `what`. */
+  private async underQueue<T>(what: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const { conn, release } = await this.exclusive();
+    try {
+      return await fn(conn);
+    } catch (err) {
+      if (err instanceof ClickrateError) throw err;
+      throw new ClickrateError('CR_ERR_STORE', `${what}: ${(err as Error).message}`, {}, { cause: err });
+    } finally {
+      release();
+    }
   }
 
   async close(): Promise<void> {

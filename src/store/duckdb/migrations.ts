@@ -85,4 +85,11 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     // Every edge sharing the file refuses a revoked session, also after a restart (src/http/session.ts).
     sql: ['CREATE TABLE revoked_sessions (id VARCHAR PRIMARY KEY, expires_at BIGINT NOT NULL)'],
   },
+  {
+    version: 7,
+    description: 'events.redacted_at: when an event lost personal data (address retention, erasure); its verdict is then kept',
+    // Set by duckdb-erase.ts; verdict passes leave such events out (duckdb-verdicts.ts), since their cut
+    // address and user agent could judge them otherwise (docs/privacy.md).
+    sql: ['ALTER TABLE events ADD COLUMN redacted_at BIGINT'],
+  },
 ];
