@@ -33,6 +33,7 @@ import { sendError, sendJson } from '../http/reply.js';
 import { isSameOrigin, SessionCookies } from '../http/session.js';
 import { TemplateSaver } from '../http/template-saver.js';
 import { TrackingEdge } from '../http/track-routes.js';
+import { isRecipientRoute, routeRecipients } from '../http/recipient-routes.js';
 
 export interface ServerOptions {
   store: Store;
@@ -187,6 +188,7 @@ export class ClickrateServer {
     const q = new URLSearchParams(query);
     if (path === '/api/v1/wrap') return m === 'POST' ? postWrap(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     if (path === '/api/v1/events') return m === 'POST' ? postEvents(req, res, this.api) : this.methodNotAllowed(res, 'POST');
+    if (isRecipientRoute(path)) return routeRecipients(req, res, this.api.store, path);
     const sub = CAMPAIGN_PATH.exec(path);
     const known = sub !== null || ['/api/v1/campaigns', '/api/v1/status', '/api/v1/dashboard/overview', '/api/v1/calc'].includes(path);
     if (!known) throw new ClickrateError('CR_ERR_NOT_FOUND', `no API route ${m} ${path}`);

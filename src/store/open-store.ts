@@ -18,7 +18,7 @@ function resolveDbPath(flag: string | undefined): string {
 }
 
 /** The store address in effect: a clickhouse:// URL or a DuckDB path. */
-function resolveStore(opts: StoreFlags): { kind: 'clickhouse'; url: string } | { kind: 'duckdb'; path: string } {
+export function resolveStore(opts: StoreFlags): { kind: 'clickhouse'; url: string } | { kind: 'duckdb'; path: string } {
   if (opts.store && opts.db) throw new ClickrateError('CR_ERR_BAD_INPUT', 'choose one of --store and --db');
   const chosen = opts.store || (opts.db ? undefined : process.env.CLICKRATE_STORE) || undefined;
   if (chosen && isClickHouseUrl(chosen)) return { kind: 'clickhouse', url: chosen };

@@ -1,26 +1,18 @@
 // Everything a store holds about one recipient (a subject access request, docs/privacy.md): every event
 // that names the recipient and every event of a message sent to it, with its verdict, a page at a time,
 // so `clickrate export` and GET /api/v1/recipients/<id>/events.jsonl stream it without holding it all.
+import type { ClickrateEvent } from '../events/event.js';
 import { ParamBag, type CompiledQuery, type SqlDialect } from './dialect.js';
 import type { Row, Store } from './store.js';
 
-/** One stored event of the recipient as exported: its fields as stored, and its verdict. */
-export interface RecipientEvent {
-  id: string;
+/**
+ * One stored event of the recipient as exported: its fields as stored (the ISO time instead of epoch
+ * milliseconds; method as stored), and its verdict.
+ */
+export interface RecipientEvent extends Omit<ClickrateEvent, 'ts' | 'type' | 'method'> {
   type: string;
   ts: string;
-  message: string | null;
-  campaign: string | null;
-  recipient: string | null;
-  step: number | null;
-  variant: string | null;
-  segment: string | null;
-  ad: string | null;
-  url: string | null;
-  ip: string | null;
-  user_agent: string | null;
   method: string | null;
-  value: number | null;
   /** Opens and clicks only: the stored verdict. */
   verdict: 'human' | 'machine' | null;
   reasons: string[] | null;
