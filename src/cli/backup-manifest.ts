@@ -34,7 +34,12 @@ export function readManifest(dir: string): BackupManifest {
   try {
     text = readFileSync(join(dir, MANIFEST), 'utf8');
   } catch (err) {
-    throw new ClickrateError('CR_ERR_BACKUP', `${dir} is not a clickrate backup: it has no readable ${MANIFEST} (${(err as Error).message})`, { dir }, { cause: err });
+    throw new ClickrateError(
+      'CR_ERR_BACKUP',
+      `${dir} is not a clickrate backup: it has no readable ${MANIFEST} (${(err as Error).message})`,
+      { dir },
+      { cause: err },
+    );
   }
   let json: unknown;
   try {
@@ -45,7 +50,11 @@ export function readManifest(dir: string): BackupManifest {
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ClickrateError('CR_ERR_BACKUP', `${dir} is not a clickrate backup: ${MANIFEST} field '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`, { dir });
+    throw new ClickrateError(
+      'CR_ERR_BACKUP',
+      `${dir} is not a clickrate backup: ${MANIFEST} field '${issue?.path.join('.') ?? ''}': ${issue?.message ?? 'invalid'}`,
+      { dir },
+    );
   }
   return parsed.data;
 }

@@ -26,7 +26,14 @@ before(async () => {
   await ingest(store, [
     ...sends(3, 'rc'),
     { type: 'open', ts: at(30), message: 'm0', ip: '198.51.100.4', user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
-    { type: 'click', ts: at(31), message: 'm0', url: 'https://shop.example.com/a', ip: '198.51.100.4', user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
+    {
+      type: 'click',
+      ts: at(31),
+      message: 'm0',
+      url: 'https://shop.example.com/a',
+      ip: '198.51.100.4',
+      user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0',
+    },
     { type: 'click', ts: at(40), message: 'm1', url: 'https://shop.example.com/a', ip: '203.0.113.9', user_agent: 'curl/8.5.0' },
   ]);
   server = new ClickrateServer({ store, keyring: createKeyring('k1', { k1: generateKey() }), baseUrl: 'http://t.example.com', spoolDir: join(dir, 'spool') });
@@ -38,8 +45,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const call = (method: string, path: string, withKey = true) =>
-  fetch(`${base}${path}`, { method, headers: withKey ? { authorization: `Bearer ${key}` } : {} });
+const call = (method: string, path: string, withKey = true) => fetch(`${base}${path}`, { method, headers: withKey ? { authorization: `Bearer ${key}` } : {} });
 
 test('export, erase, export again: exactly the recipient events, then nothing; the report stays', async () => {
   const report = async () => (await call('GET', '/api/v1/campaigns/rc/report?by=link')).json();
@@ -47,18 +53,27 @@ test('export, erase, export again: exactly the recipient events, then nothing; t
   const res = await call('GET', `/api/v1/recipients/${encodeURIComponent('rm0@example.com')}/events.jsonl`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^application\/x-ndjson/);
-  const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; message: string; ip: string | null; verdict: string | null });
-  assert.deepEqual(lines.map((e) => [e.type, e.message, e.ip, e.verdict]), [
-    ['sent', 'm0', null, null],
-    ['open', 'm0', '198.51.100.4', 'human'],
-    ['click', 'm0', '198.51.100.4', 'human'],
-  ]);
+  const lines = (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; message: string; ip: string | null; verdict: string | null });
+  assert.deepEqual(
+    lines.map((e) => [e.type, e.message, e.ip, e.verdict]),
+    [
+      ['sent', 'm0', null, null],
+      ['open', 'm0', '198.51.100.4', 'human'],
+      ['click', 'm0', '198.51.100.4', 'human'],
+    ],
+  );
 
   const erased = await call('DELETE', `/api/v1/recipients/${encodeURIComponent('rm0@example.com')}`);
   assert.equal(erased.status, 200);
   const body = (await erased.json()) as { messages: number; erased: Array<{ table: string; rows: number }> };
   assert.equal(body.messages, 1);
-  assert.deepEqual(body.erased.map((e) => e.rows), [1, 2, 0]);
+  assert.deepEqual(
+    body.erased.map((e) => e.rows),
+    [1, 2, 0],
+  );
   assert.equal(await (await call('GET', '/api/v1/recipients/rm0%40example.com/events.jsonl')).text(), '');
   assert.deepEqual(await report(), before);
 });

@@ -30,7 +30,10 @@ const AGENTS: Array<[string, string]> = [
   ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.67', 'Edge/124'],
   ['Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15', 'Safari/17'],
   ['Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 'Firefox/128'],
-  ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1', 'Chrome/124'],
+  [
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1',
+    'Chrome/124',
+  ],
   ['Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)', 'Outlook/16'],
   ['Mozilla/5.0', 'Mozilla/5'],
   ['curl/8.5.0', 'curl/8'],
@@ -50,7 +53,9 @@ test('a cut of a cut is the cut (a retention run stopped half way can run again)
     { numRuns: 2000 },
   );
   fc.assert(
-    fc.property(fc.oneof(fc.constantFrom(...AGENTS.map(([ua]) => ua)), fc.string({ maxLength: 80 })), (ua) => assert.equal(cutUserAgent(cutUserAgent(ua)), cutUserAgent(ua))),
+    fc.property(fc.oneof(fc.constantFrom(...AGENTS.map(([ua]) => ua)), fc.string({ maxLength: 80 })), (ua) =>
+      assert.equal(cutUserAgent(cutUserAgent(ua)), cutUserAgent(ua)),
+    ),
     { numRuns: 2000 },
   );
 });

@@ -5,6 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 
+/** Why a ClickHouse store makes no backup itself (Store.backupTo), for every place that refuses one. */
+export const CLICKHOUSE_BACKUPS = "a ClickHouse store is backed up with the server's own tools (BACKUP … TO Disk, clickhouse-backup): see docs/privacy.md";
+
 /** What one erasure changed, per table and column (rows changed), and which messages it reached. */
 export interface ErasureReport {
   recipient: string;
@@ -30,8 +33,7 @@ export function cutIp(ip: string): string {
   if (!isIPv6(s)) return '';
   // The first three 16-bit groups, then '::' (RFC 5952's form of the rest, all zeros), as ClickHouse's
   // cutIPv6 writes it, so both stores keep the same text.
-  const hextets = (part: string | undefined): string[] =>
-    part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : [];
+  const hextets = (part: string | undefined): string[] => (part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []);
   const [head, tail] = s.split('::');
   const left = hextets(head);
   const right = hextets(tail);

@@ -24,7 +24,9 @@ function compilePage(recipient: string, after: { ts: number; id: string } | null
   const bag = new ParamBag();
   const r = d.param(bag, recipient, 'String');
   const theirs = `(recipient = ${r} OR ${d.messageIn(`SELECT message FROM events WHERE recipient = ${r} AND message IS NOT NULL`)})`;
-  const next = after ? `AND (ts > ${d.param(bag, after.ts, 'Int64')} OR (ts = ${d.param(bag, after.ts, 'Int64')} AND id > ${d.param(bag, after.id, 'String')}))` : '';
+  const next = after
+    ? `AND (ts > ${d.param(bag, after.ts, 'Int64')} OR (ts = ${d.param(bag, after.ts, 'Int64')} AND id > ${d.param(bag, after.id, 'String')}))`
+    : '';
   const sql = `SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, machine, reasons
     FROM ${d.events(theirs)} AS e WHERE 1 = 1 ${next} ORDER BY ts, id LIMIT ${PAGE}`;
   return { sql, params: bag.params };

@@ -29,7 +29,14 @@ function campaign(name: string, daysAgo: number): RawEvent[] {
   const t0 = NOW - daysAgo * DAY;
   const at = (minutes: number) => iso(t0 + minutes * 60_000);
   const who = [ALICE, 'bob@example.com', 'carol@mail.example.net', ALICE];
-  const sent: RawEvent[] = who.map((recipient, i) => ({ type: 'sent', ts: at(0), message: `${name}-m${i}`, campaign: name, recipient, variant: i % 2 ? 'B' : 'A' }));
+  const sent: RawEvent[] = who.map((recipient, i) => ({
+    type: 'sent',
+    ts: at(0),
+    message: `${name}-m${i}`,
+    campaign: name,
+    recipient,
+    variant: i % 2 ? 'B' : 'A',
+  }));
   const ev = (type: string, i: number, minutes: number, ip: string, ua: string, url?: string): RawEvent => ({
     type,
     ts: at(minutes),
@@ -102,7 +109,10 @@ export function privacyConformanceSuite(backend: string, open: OpenStore): void 
         ['2001:db8:1::', 'Chrome/124'],
         ['2001:db8:7::', 'Chrome/124'],
       ]);
-      assert.ok((await stored('new')).some(([ip]) => ip === ALICE_IP), 'recent addresses are kept whole');
+      assert.ok(
+        (await stored('new')).some(([ip]) => ip === ALICE_IP),
+        'recent addresses are kept whole',
+      );
       assert.deepEqual([await figures(store, 'old'), await figures(store, 'new')], before);
       await reclassify(store, { all: true });
       assert.deepEqual([await figures(store, 'old'), await figures(store, 'new')], before, 'a new pass over everything changes no verdict');
@@ -126,7 +136,16 @@ export function privacyConformanceSuite(backend: string, open: OpenStore): void 
       assert.ok(mine.every((e) => messages.includes(e.message ?? '')));
       assert.deepEqual(new Set(mine.filter((e) => e.type === 'sent').map((e) => e.recipient)), new Set([ALICE]));
       assert.ok(mine.some((e) => e.ip === ALICE_IP && e.verdict === 'machine' && e.reasons?.includes('apple-mpp-proxy')));
-      assert.deepEqual((await exported(store, 'bob@example.com')).map((e) => e.message).sort(), ['autumn-m1', 'autumn-m1', 'autumn-m1', 'autumn-m1', 'spring-m1', 'spring-m1', 'spring-m1', 'spring-m1']);
+      assert.deepEqual((await exported(store, 'bob@example.com')).map((e) => e.message).sort(), [
+        'autumn-m1',
+        'autumn-m1',
+        'autumn-m1',
+        'autumn-m1',
+        'spring-m1',
+        'spring-m1',
+        'spring-m1',
+        'spring-m1',
+      ]);
 
       const report = await store.forgetRecipient(ALICE);
       assert.equal(report.messages, 4);

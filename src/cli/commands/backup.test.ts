@@ -41,7 +41,11 @@ test('backup while serve takes clicks, restore into a new path: the same reports
     const wrap = await fetch(`${serve.base}/api/v1/wrap`, {
       method: 'POST',
       headers: { authorization: `Bearer ${env.CLICKRATE_API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ html: '<a href="https://shop.example.com/a">a</a> <a href="https://shop.example.com/b">b</a>', campaign: 'bk', recipient: 'p@example.com' }),
+      body: JSON.stringify({
+        html: '<a href="https://shop.example.com/a">a</a> <a href="https://shop.example.com/b">b</a>',
+        campaign: 'bk',
+        recipient: 'p@example.com',
+      }),
     });
     const { html } = (await wrap.json()) as { html: string };
     const paths = [...html.matchAll(/href="http:\/\/t\.example\.com(\/c\/[^"]+)"/g)].map((m) => m[1]!);

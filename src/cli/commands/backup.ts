@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { ClickrateError, isClickrateError } from '../../errors.js';
 import { keyringPathFor } from '../../http/signing-keys.js';
 import { resolveStore, withStore } from '../../store/open-store.js';
+import { CLICKHOUSE_BACKUPS } from '../../store/privacy-cut.js';
 import { KEYRING_ENV, KEYRING_FILE_ENV } from '../../tracking/keyring.js';
 import { BACKUP_DB, BACKUP_KEYRING, writeManifest } from '../backup-manifest.js';
 import { out } from '../io.js';
@@ -31,9 +32,7 @@ export function registerBackup(program: Command): void {
     .option('--server <url>', 'the serve holding the file, asked when it is in use (default $CLICKRATE_SERVER_URL or http://127.0.0.1:$PORT, 8080)')
     .action(async (opts: BackupOptions) => {
       const s = resolveStore(opts);
-      if (s.kind !== 'duckdb') {
-        throw new ClickrateError('CR_ERR_CONFIG', "a ClickHouse store is backed up with the server's own tools (BACKUP … TO Disk, clickhouse-backup): see docs/privacy.md");
-      }
+      if (s.kind !== 'duckdb') throw new ClickrateError('CR_ERR_CONFIG', CLICKHOUSE_BACKUPS);
       if (!existsSync(s.path)) throw new ClickrateError('CR_ERR_NOT_FOUND', `no DuckDB file at ${s.path}`, { path: s.path });
       const dir = resolve(opts.to);
       makePrivateFolder(dir);
@@ -50,7 +49,9 @@ export function registerBackup(program: Command): void {
         events: copied.events,
         keyring: keyring !== null,
       });
-      out(`Backed up ${copied.events} events (schema ${copied.schemaVersion}) ${copied.via} into ${dir}${keyring === null ? ' (no keyring found to copy)' : ', with the signing keyring'}.`);
+      out(
+        `Backed up ${copied.events} events (schema ${copied.schemaVersion}) ${copied.via} into ${dir}${keyring === null ? ' (no keyring found to copy)' : ', with the signing keyring'}.`,
+      );
     });
 }
 
@@ -73,20 +74,35 @@ async function copyStore(opts: BackupOptions, file: string): Promise<{ schemaVer
   const server = (opts.server ?? process.env.CLICKRATE_SERVER_URL ?? `http://127.0.0.1:${process.env.PORT ?? '8080'}`).replace(/\/+$/, '');
   const key = process.env.CLICKRATE_API_KEY;
   if (!key) {
-    throw new ClickrateError('CR_ERR_UNAUTHORIZED', 'the store is in use (by serve?): set CLICKRATE_API_KEY to an API key of that server, and --server to its address, to back it up through it');
+    throw new ClickrateError(
+      'CR_ERR_UNAUTHORIZED',
+      'the store is in use (by serve?): set CLICKRATE_API_KEY to an API key of that server, and --server to its address, to back it up through it',
+    );
   }
   let res: Response;
   try {
     res = await fetch(`${server}/api/v1/backup`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
   } catch (err) {
-    throw new ClickrateError('CR_ERR_STORE', `the store is in use, and the server at ${server} that could copy it did not answer (${(err as Error).message}); give its address with --server`, { server }, { cause: err });
+    throw new ClickrateError(
+      'CR_ERR_STORE',
+      `the store is in use, and the server at ${server} that could copy it did not answer (${(err as Error).message}); give its address with --server`,
+      { server },
+      { cause: err },
+    );
   }
   if (res.status !== 200 || !res.body) {
     const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    throw new ClickrateError('CR_ERR_STORE', `the server at ${server} refused the backup (${res.status}): ${body?.error?.message ?? res.statusText}`, { server, status: res.status });
+    throw new ClickrateError('CR_ERR_STORE', `the server at ${server} refused the backup (${res.status}): ${body?.error?.message ?? res.statusText}`, {
+      server,
+      status: res.status,
+    });
   }
   await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(file, { mode: 0o600, flags: 'wx' }));
-  return { schemaVersion: Number(res.headers.get('x-clickrate-schema-version')), events: Number(res.headers.get('x-clickrate-events')), via: `through ${server}` };
+  return {
+    schemaVersion: Number(res.headers.get('x-clickrate-schema-version')),
+    events: Number(res.headers.get('x-clickrate-events')),
+    via: `through ${server}`,
+  };
 }
 
 /** The keyring the store's links are signed with, as serve finds it (http/signing-keys.ts), or null. */

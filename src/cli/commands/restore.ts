@@ -40,8 +40,12 @@ export function registerRestore(program: Command): void {
       renameSync(partial, target);
       if (manifest.keyring) writeFileSync(keyringPath, readFileSync(join(dir, BACKUP_KEYRING)), { mode: 0o600 });
       // Opened as every command opens it: a backup from an older build is migrated here.
-      const events = await withStore({ db: target }, async (store) => Number((await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} }))[0]?.n));
-      out(`Restored ${events} events from the backup of ${manifest.created_at} into ${target}${manifest.keyring ? `, and its keyring into ${keyringPath}` : ''}.`);
+      const events = await withStore({ db: target }, async (store) =>
+        Number((await store.query({ sql: 'SELECT count(*) AS n FROM events', params: {} }))[0]?.n),
+      );
+      out(
+        `Restored ${events} events from the backup of ${manifest.created_at} into ${target}${manifest.keyring ? `, and its keyring into ${keyringPath}` : ''}.`,
+      );
     });
 }
 
@@ -49,9 +53,11 @@ export function registerRestore(program: Command): void {
 async function checkBackup(dir: string, m: BackupManifest): Promise<void> {
   const file = join(dir, BACKUP_DB);
   if (!existsSync(file)) throw new ClickrateError('CR_ERR_BACKUP', `${dir} is not a complete backup: ${BACKUP_DB} is missing`, { dir });
-  if (m.keyring && !existsSync(join(dir, BACKUP_KEYRING))) throw new ClickrateError('CR_ERR_BACKUP', `${dir} is not a complete backup: ${BACKUP_KEYRING} is missing`, { dir });
+  if (m.keyring && !existsSync(join(dir, BACKUP_KEYRING)))
+    throw new ClickrateError('CR_ERR_BACKUP', `${dir} is not a complete backup: ${BACKUP_KEYRING} is missing`, { dir });
   const latest = DUCKDB_MIGRATIONS.at(-1)?.version ?? 0;
-  if (m.schema_version > latest) throw new ClickrateError('CR_ERR_BACKUP', `the backup has schema version ${m.schema_version}, newer than this build knows (${latest}); upgrade clickrate`);
+  if (m.schema_version > latest)
+    throw new ClickrateError('CR_ERR_BACKUP', `the backup has schema version ${m.schema_version}, newer than this build knows (${latest}); upgrade clickrate`);
   let found: { v: number; n: number };
   try {
     const store = await openDuckDbStore(file, { readOnly: true, warn: () => undefined });
@@ -65,7 +71,11 @@ async function checkBackup(dir: string, m: BackupManifest): Promise<void> {
     throw new ClickrateError('CR_ERR_BACKUP', `${file} is not a clickrate store: ${(err as Error).message}`, { dir }, { cause: err });
   }
   if (found.v !== m.schema_version || found.n !== m.events) {
-    throw new ClickrateError('CR_ERR_BACKUP', `${file} does not hold what the manifest says (schema ${found.v}, ${found.n} events; manifest: ${m.schema_version}, ${m.events})`, { dir });
+    throw new ClickrateError(
+      'CR_ERR_BACKUP',
+      `${file} does not hold what the manifest says (schema ${found.v}, ${found.n} events; manifest: ${m.schema_version}, ${m.events})`,
+      { dir },
+    );
   }
 }
 
@@ -77,7 +87,12 @@ async function checkTarget(target: string, keyringPath: string | null, force: bo
       await (await openDuckDbStore(target, { readOnly: true, warn: () => undefined })).close();
     } catch (err) {
       if (/lock/i.test((err as Error).message)) {
-        throw new ClickrateError('CR_ERR_BACKUP', `${target} is in use by another process (serve?): stop it before restoring over it`, { path: target }, { cause: err });
+        throw new ClickrateError(
+          'CR_ERR_BACKUP',
+          `${target} is in use by another process (serve?): stop it before restoring over it`,
+          { path: target },
+          { cause: err },
+        );
       }
     }
     if (!force) throw new ClickrateError('CR_ERR_BACKUP', `${target} exists; restore into a new path, or add --force to replace it`, { path: target });

@@ -76,7 +76,10 @@ export class ClickHouseErase {
     const ids = await count(`SELECT count() AS n FROM events WHERE recipient = ${r}`);
     let addresses = 0;
     for (let i = 0; i < messages.length; i += LIST_CHUNK) {
-      const list = messages.slice(i, i + LIST_CHUNK).map(str).join(', ');
+      const list = messages
+        .slice(i, i + LIST_CHUNK)
+        .map(str)
+        .join(', ');
       addresses += await count(`SELECT count() AS n FROM events WHERE message IN (${list}) AND (ip IS NOT NULL OR user_agent IS NOT NULL)`);
       // Marked before they change, so no verdict pass judges them on what is left (see cutAddresses).
       await this.conn.command(
@@ -131,7 +134,11 @@ export class ClickHouseErase {
         params: {},
       });
       if (Number(row?.n ?? 0) === 0) return;
-      if (Date.now() > until) throw new ClickrateError('CR_ERR_STORE', `ClickHouse has not finished a mutation of ${table} after ${MUTATION_WAIT_MS / 60_000} minutes; it goes on in the server`);
+      if (Date.now() > until)
+        throw new ClickrateError(
+          'CR_ERR_STORE',
+          `ClickHouse has not finished a mutation of ${table} after ${MUTATION_WAIT_MS / 60_000} minutes; it goes on in the server`,
+        );
       await new Promise((r) => setTimeout(r, wait));
     }
   }

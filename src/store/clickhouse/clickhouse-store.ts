@@ -11,7 +11,7 @@ import { ClickHouseConnection, storeError } from './connection.js';
 import { ClickHouseDialect } from './dialect.js';
 import { ClickHouseVerdictPass } from './clickhouse-verdicts.js';
 import { ClickHouseErase } from './clickhouse-erase.js';
-import type { ErasureReport } from '../privacy-cut.js';
+import { CLICKHOUSE_BACKUPS, type ErasureReport } from '../privacy-cut.js';
 import { CLICKHOUSE_MIGRATIONS } from './migrations.js';
 
 /** Staging tables older than this were abandoned by a crashed process and are dropped at open. */
@@ -291,9 +291,7 @@ export class ClickHouseStore implements Store {
   }
 
   backupTo(_file: string): Promise<{ schemaVersion: number; events: number }> {
-    return Promise.reject(
-      new ClickrateError('CR_ERR_CONFIG', "a ClickHouse store is backed up with the server's own tools (BACKUP … TO Disk, clickhouse-backup): see docs/privacy.md"),
-    );
+    return Promise.reject(new ClickrateError('CR_ERR_CONFIG', CLICKHOUSE_BACKUPS));
   }
 
   async close(): Promise<void> {

@@ -90,6 +90,6 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     description: 'events.redacted_at: when an event lost personal data (address retention, erasure); its verdict is then kept',
     // Set by duckdb-erase.ts; verdict passes leave such events out (duckdb-verdicts.ts), since their cut
     // address and user agent could judge them otherwise (docs/privacy.md).
-    sql: ['ALTER TABLE events ADD COLUMN redacted_at BIGINT'],
+    sql: ['ALTER TABLE events ADD COLUMN IF NOT EXISTS redacted_at BIGINT'],
   },
 ];
