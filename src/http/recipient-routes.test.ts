@@ -2,28 +2,16 @@
 // events export as JSON Lines, DELETE erases it and keeps the report, a backup is a DuckDB file holding
 // the store, and every malformed request gets a clear error.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { ingest } from '../../test/support/ingest-raw.js';
 import { at, sends } from '../../test/support/conformance-cases.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { Store } from '../store/store.js';
-import { createKeyring, generateKey } from '../tracking/keyring.js';
-import { ClickrateServer } from '../server/server.js';
-import { createApiKey } from './api-keys.js';
+import { useApiServer } from '../../test/support/api-server.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'clickrate-recipients-'));
-let store: Store;
-let server: ClickrateServer;
-let base = '';
-let key = '';
-
-before(async () => {
-  store = await openDuckDbStore(join(dir, 'r.duckdb'));
-  key = (await createApiKey(store, 'test')).key;
-  await ingest(store, [
+const api = useApiServer('recipients', (store) =>
+  ingest(store, [
     ...sends(3, 'rc'),
     { type: 'open', ts: at(30), message: 'm0', ip: '198.51.100.4', user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
     {
@@ -35,17 +23,11 @@ before(async () => {
       user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0',
     },
     { type: 'click', ts: at(40), message: 'm1', url: 'https://shop.example.com/a', ip: '203.0.113.9', user_agent: 'curl/8.5.0' },
-  ]);
-  server = new ClickrateServer({ store, keyring: createKeyring('k1', { k1: generateKey() }), baseUrl: 'http://t.example.com', spoolDir: join(dir, 'spool') });
-  base = `http://127.0.0.1:${await server.listen(0)}`;
-});
-after(async () => {
-  await server.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+  ]).then(() => undefined),
+);
 
-const call = (method: string, path: string, withKey = true) => fetch(`${base}${path}`, { method, headers: withKey ? { authorization: `Bearer ${key}` } : {} });
+const call = (method: string, path: string, withKey = true) =>
+  fetch(`${api.base}${path}`, { method, headers: withKey ? { authorization: `Bearer ${api.key}` } : {} });
 
 test('export, erase, export again: exactly the recipient events, then nothing; the report stays', async () => {
   const report = async () => (await call('GET', '/api/v1/campaigns/rc/report?by=link')).json();
@@ -82,7 +64,7 @@ test('a backup is a DuckDB file holding the store', async () => {
   const res = await call('POST', '/api/v1/backup');
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('x-clickrate-events'), '6');
-  const file = join(dir, 'copy.duckdb');
+  const file = join(api.dir, 'copy.duckdb');
   writeFileSync(file, Buffer.from(await res.arrayBuffer()), { mode: 0o600 });
   const copy = await openDuckDbStore(file, { readOnly: true });
   try {
