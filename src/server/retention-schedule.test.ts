@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pino } from 'pino';
 import { ingest } from '../../test/support/ingest-raw.js';
-import { spawnClickrate } from '../../test/support/serve-child.js';
+import { spawnClickrate, startServe, stopServe } from '../../test/support/serve-child.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import { parseRetention, RetentionSchedule } from './retention-schedule.js';
 
@@ -77,4 +78,34 @@ test('serve with a bad --ip-retention exits 2 before it opens anything', async (
   const run = spawnClickrate(['serve', '--port', '0', '--db', join(dir, 's.duckdb'), '--ip-retention', '30 days'], { CLICKRATE_API_KEY: 'k-retention' });
   assert.equal(await run.exited, 2);
   assert.match(run.output(), /^clickrate: CR_ERR_CONFIG: --ip-retention must be a whole number of hours, days or weeks/m);
+});
+
+test('serve --ip-retention cuts old addresses on its own, and the export shows the cut', async () => {
+  const db = join(dir, 'served.duckdb');
+  const store = await openDuckDbStore(db);
+  const old = new Date(Date.now() - 40 * DAY).toISOString();
+  await ingest(store, [
+    { type: 'sent', ts: old, message: 's', campaign: 'c', recipient: 'srv@example.com' },
+    { type: 'click', ts: old, message: 's', url: 'https://x.example.com/', ip: '192.0.2.77', user_agent: 'curl/8.5.0' },
+  ]);
+  await store.close();
+  const env = { CLICKRATE_API_KEY: 'k-retention-serve', CLICKRATE_LOG_LEVEL: 'error' };
+  const serve = await startServe(['--db', db, '--ip-retention', '30d'], env);
+  try {
+    assert.match(serve.output(), /older than 30d are cut every hour/);
+    const click = await waitFor('the scheduled run to cut the old click', async () => {
+      const res = await fetch(`${serve.base}/api/v1/recipients/srv%40example.com/events.jsonl`, {
+        headers: { authorization: `Bearer ${env.CLICKRATE_API_KEY}` },
+      });
+      const events = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; ip: string; user_agent: string });
+      const c = events.find((e) => e.type === 'click');
+      return c?.ip === '192.0.2.0' ? c : null;
+    });
+    assert.equal(click.user_agent, 'curl/8');
+  } finally {
+    await stopServe(serve);
+  }
 });
