@@ -80,6 +80,7 @@ async function postBackup(res: ServerResponse, store: Store): Promise<void> {
       'cache-control': 'no-store',
       'x-clickrate-schema-version': String(copied.schemaVersion),
       'x-clickrate-events': String(copied.events),
+      'x-clickrate-store': encodeURIComponent(copied.source),
     });
     await pipeline(createReadStream(file), res);
   } finally {

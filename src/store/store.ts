@@ -148,6 +148,15 @@ export interface ApiKeyRecord {
   revoked_at: number | null;
 }
 
+/** A backup a store made of itself (Store.backupTo). */
+export interface StoreBackup {
+  /** The schema version and number of events copied. */
+  schemaVersion: number;
+  events: number;
+  /** The store file copied (its real path), so a copy asked of a server can be checked to be of the store meant. */
+  source: string;
+}
+
 /** What a store's engine can do; the SQL side's capabilities are its dialect's layout (store-layout.ts). */
 export interface StoreCapabilities {
   /**
@@ -215,6 +224,6 @@ export interface Store {
    * A consistent copy of the whole store into `file`, a new file (DuckDB: safe while the store is in use);
    * resolves to the schema version copied. ClickHouse refuses: its own BACKUP tools do this (docs/privacy.md).
    */
-  backupTo(file: string): Promise<{ schemaVersion: number; events: number }>;
+  backupTo(file: string): Promise<StoreBackup>;
   close(): Promise<void>;
 }

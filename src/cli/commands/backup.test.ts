@@ -72,6 +72,16 @@ test('backup while serve takes clicks, restore into a new path: the same reports
     assert.equal(mode(restored), 0o600);
     assert.deepEqual(readFileSync(`${restored}.keyring.json`), readFileSync(`${db}.keyring.json`));
     assert.deepEqual(await report(restored), await report(join(during, 'clickrate.duckdb')));
+    // A file held by this process, not by the serve asked: the serve's copy is of another store, refused.
+    const other = join(dir, 'other.duckdb');
+    const held = await openDuckDbStore(other);
+    try {
+      const wrong = await run(['backup', '--to', join(dir, 'wrong'), '--db', other, '--server', serve.base]);
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.output, /^clickrate: CR_ERR_BACKUP: the server at http:\/\/127\.0\.0\.1:\d+ serves .*live\.duckdb, not .*other\.duckdb/m);
+    } finally {
+      await held.close();
+    }
     const inUse = await run(['restore', '--from', during, '--db', db, '--force']);
     assert.equal(inUse.code, 2);
     assert.match(inUse.output, /^clickrate: CR_ERR_BACKUP: .* is in use by another process/m);

@@ -2,7 +2,7 @@
 // folder (0700, files 0600; docs/privacy.md). Safe while `serve` runs: DuckDB lets one process hold the
 // file, so when it is held the copy is asked of the running server (POST /api/v1/backup), which makes
 // it inside its own store. What the spool holds but the store does not yet is not in it (see the docs).
-import { chmodSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, realpathSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,7 +37,7 @@ export function registerBackup(program: Command): void {
       const dir = resolve(opts.to);
       makePrivateFolder(dir);
       const file = join(dir, BACKUP_DB);
-      const copied = await copyStore(opts, file);
+      const copied = await copyStore(opts, file, s.path);
       const keyring = keyringText(s.path);
       if (keyring !== null) writeFileSync(join(dir, BACKUP_KEYRING), keyring, { mode: 0o600, flag: 'wx' });
       writeManifest(dir, {
@@ -64,7 +64,7 @@ function makePrivateFolder(dir: string): void {
 }
 
 /** The copy, made by this process when it can open the file, else by the serve that holds it. */
-async function copyStore(opts: BackupOptions, file: string): Promise<{ schemaVersion: number; events: number; via: string }> {
+async function copyStore(opts: BackupOptions, file: string, path: string): Promise<{ schemaVersion: number; events: number; via: string }> {
   try {
     return { ...(await withStore(opts, (store) => store.backupTo(file))), via: 'from the file' };
   } catch (err) {
@@ -96,6 +96,16 @@ async function copyStore(opts: BackupOptions, file: string): Promise<{ schemaVer
       server,
       status: res.status,
     });
+  }
+  // A server of another store (the default address, a wrong --server) would hand over the wrong copy.
+  const source = decodeURIComponent(res.headers.get('x-clickrate-store') ?? '');
+  if (source !== realpathSync(path)) {
+    await res.body.cancel();
+    throw new ClickrateError(
+      'CR_ERR_BACKUP',
+      `the server at ${server} serves ${source || 'another store'}, not ${path}; give the address of the serve of ${path} with --server`,
+      { server },
+    );
   }
   await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(file, { mode: 0o600, flags: 'wx' }));
   return {

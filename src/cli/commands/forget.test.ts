@@ -17,11 +17,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 before(async () => {
   const store = await openDuckDbStore(db);
   const old = new Date(Date.now() - 60 * DAY).toISOString();
+  // Clicks a minute after their sends: the export is in time order.
+  const later = new Date(Date.now() - 60 * DAY + 60_000).toISOString();
   await ingest(store, [
     { type: 'sent', ts: old, message: 'a1', campaign: 'c', recipient: 'ann@example.com' },
-    { type: 'click', ts: old, message: 'a1', url: 'https://x.example.com/', ip: '192.0.2.10', user_agent: 'curl/8.5.0' },
+    { type: 'click', ts: later, message: 'a1', url: 'https://x.example.com/', ip: '192.0.2.10', user_agent: 'curl/8.5.0' },
     { type: 'sent', ts: old, message: 'b1', campaign: 'c', recipient: 'ben@example.com' },
-    { type: 'click', ts: old, message: 'b1', url: 'https://x.example.com/', ip: '192.0.2.11', user_agent: 'curl/8.5.0' },
+    { type: 'click', ts: later, message: 'b1', url: 'https://x.example.com/', ip: '192.0.2.11', user_agent: 'curl/8.5.0' },
   ]);
   await store.close();
 });

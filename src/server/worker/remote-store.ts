@@ -10,6 +10,7 @@ import type {
   IngestSession,
   Row,
   Store,
+  StoreBackup,
   StoreCapabilities,
   TemplateRecord,
   VerdictChunk,
@@ -146,7 +147,7 @@ export class RemoteStore implements Store {
     return this.fwd('forgetRecipient', recipient);
   }
 
-  backupTo(file: string): Promise<{ schemaVersion: number; events: number }> {
+  backupTo(file: string): Promise<StoreBackup> {
     return this.fwd('backupTo', file);
   }
 

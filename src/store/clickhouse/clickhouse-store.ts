@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
+import type { StoreBackup } from '../store.js';
 import type { ApiKeyRecord, IngestSession, Row, Store, StoreCapabilities, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { ClickHouseIngestSession, STAGE_PREFIX } from './clickhouse-ingest.js';
 import { parseClickHouseUrl, type ClickHouseConfig } from './config.js';
@@ -290,7 +291,7 @@ export class ClickHouseStore implements Store {
     return this.serialize(() => new ClickHouseErase(this.conn, this.config).forgetRecipient(recipient, Date.now()));
   }
 
-  backupTo(_file: string): Promise<{ schemaVersion: number; events: number }> {
+  backupTo(_file: string): Promise<StoreBackup> {
     return Promise.reject(new ClickrateError('CR_ERR_CONFIG', CLICKHOUSE_BACKUPS));
   }
 

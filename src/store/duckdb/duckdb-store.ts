@@ -1,10 +1,12 @@
 // The embedded store: one DuckDB file (SPEC.md: `./clickrate.duckdb`, `--db` or `CLICKRATE_DB`).
 // Opens the file, applies migrations, serializes ingest sessions and runs bound queries. Its files are
 // owner-only (owner-only.ts).
+import { realpathSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
+import type { StoreBackup } from '../store.js';
 import type { ApiKeyRecord, IngestSession, Row, Store, StoreCapabilities, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { DuckDbDialect } from './dialect.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
@@ -283,8 +285,11 @@ export class DuckDbStore implements Store {
   }
 
   /** Under the write queue: no ingest or verdict write is half done in the copy. */
-  backupTo(file: string): Promise<{ schemaVersion: number; events: number }> {
-    return this.underQueue('could not back up the store', (conn) => backupDuckDb(conn, file, STORAGE_VERSION));
+  backupTo(file: string): Promise<StoreBackup> {
+    return this.underQueue('could not back up the store', async (conn) => ({
+      ...(await backupDuckDb(conn, file, STORAGE_VERSION)),
+      source: realpathSync(this.path),
+    }));
   }
 
   /** Runs fn on the write connection, holding the write queue; a failure becomes a CR_ERR_STORE naming `what`. */
