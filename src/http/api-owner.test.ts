@@ -3,36 +3,13 @@
 // rejected events and stores the rest; POST /api/v1/wrap answers 409 for another campaign's message id
 // before anything is spooled.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { Store } from '../store/store.js';
-import { createKeyring, generateKey } from '../tracking/keyring.js';
-import { createApiKey } from './api-keys.js';
-import { ClickrateServer } from '../server/server.js';
+import { test } from 'node:test';
+import { useApiServer } from '../../test/support/api-server.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'clickrate-owner-api-'));
-let store: Store;
-let server: ClickrateServer;
-let base = '';
-let key = '';
-
-before(async () => {
-  store = await openDuckDbStore(join(dir, 'owner.duckdb'));
-  key = (await createApiKey(store, 'test')).key;
-  server = new ClickrateServer({ store, keyring: createKeyring('k1', { k1: generateKey() }), baseUrl: 'http://t.example.com', spoolDir: join(dir, 'spool') });
-  base = `http://127.0.0.1:${await server.listen(0)}`;
-});
-after(async () => {
-  await server.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const api = useApiServer('owner-api');
 
 const post = (path: string, body: string, type = 'application/json') =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': type }, body });
+  fetch(`${api.base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${api.key}`, 'content-type': type }, body });
 const sent = (message: string, campaign: string, extra: object = {}) => ({
   type: 'sent',
   ts: '2026-03-01T09:00:00Z',
@@ -41,7 +18,7 @@ const sent = (message: string, campaign: string, extra: object = {}) => ({
   recipient: `${message}@x.com`,
   ...extra,
 });
-const appended = () => (server.status() as { spool: { recordsAppended: number } }).spool.recordsAppended;
+const appended = () => (api.server.status() as { spool: { recordsAppended: number } }).spool.recordsAppended;
 
 interface EventsAnswer {
   received: number;
@@ -76,7 +53,7 @@ test("POST /api/v1/events: a sent naming another campaign's message is rejected 
   assert.match(body.rejected[0]!.reason, /message 'spring:m1' belongs to campaign 'spring', so a sent naming campaign 'other' is refused/);
   assert.match(body.rejected[2]!.reason, /campaign 'third' is refused/);
   assert.deepEqual([body.received, body.accepted, body.inserted, body.duplicates], [5, 2, 2, 0]);
-  const rows = await store.query({ sql: "SELECT id FROM events WHERE type = 'sent' ORDER BY id", params: {} });
+  const rows = await api.store.query({ sql: "SELECT id FROM events WHERE type = 'sent' ORDER BY id", params: {} });
   assert.deepEqual(
     rows.map((r) => r.id),
     ['e1', 'e5'],

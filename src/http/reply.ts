@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   CR_ERR_CONFLICT: 409,
   CR_ERR_MIGRATION: 500,
   CR_ERR_CONFIG: 500,
+  CR_ERR_BACKUP: 409,
   CR_ERR_RATE_LIMITED: 429,
 };
 

@@ -3,7 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createKeyring, generateKey, loadKeyringFile, loadKeyringFromEnv, serializeKeyring, type Keyring } from '../tracking/keyring.js';
 
-function keyringPathFor(dbPath: string): string {
+export function keyringPathFor(dbPath: string): string {
   return `${dbPath}.keyring.json`;
 }
 

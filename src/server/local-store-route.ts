@@ -41,6 +41,9 @@ const STORE_METHODS = [
   'isSessionRevoked',
   'setCampaignSettings',
   'getCampaignSettings',
+  'cutAddresses',
+  'forgetRecipient',
+  'backupTo',
 ] as const satisfies readonly StoreMethod[];
 // TRICKY: a Store method added later fails to compile here until it is listed (or deliberately not).
 const listedAll: Exclude<StoreMethod, (typeof STORE_METHODS)[number]> extends never ? true : never = true;

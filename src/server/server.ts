@@ -49,6 +49,7 @@ import { trackRequest } from '../http/request-log.js';
 import { describeRoute, routeTemplate } from '../http/route-docs.js';
 import { z } from 'zod';
 import type { TrustedProxies } from '../http/client-ip.js';
+import { isRecipientRoute, routeRecipients } from '../http/recipient-routes.js';
 
 export interface ServerOptions {
   store: Store;
@@ -278,6 +279,7 @@ export class ClickrateServer {
     const explain = EXPLAIN_PATH.exec(path);
     if (explain) return m === 'GET' ? getExplain(res, this.api.store, decodePathSegment(explain[1]!, 'message')) : this.methodNotAllowed(res, 'GET');
     if (path === '/api/v1/templates') return m === 'POST' ? postTemplate(req, res, this.dash.store) : this.methodNotAllowed(res, 'POST');
+    if (isRecipientRoute(path)) return routeRecipients(req, res, this.api.store, path);
     const sub = CAMPAIGN_PATH.exec(path);
     const known = sub !== null || ['/api/v1/campaigns', '/api/v1/status', '/api/v1/dashboard/overview', '/api/v1/calc'].includes(path);
     if (!known) throw new ClickrateError('CR_ERR_NOT_FOUND', `no API route ${m} ${path}`);

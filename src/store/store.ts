@@ -3,6 +3,7 @@
 import type { CampaignSettings } from './campaign-settings.js';
 import type { ParsedEvent } from '../events/parse-event.js';
 import type { CompiledQuery, SqlDialect } from './dialect.js';
+import type { ErasureReport } from './privacy-cut.js';
 
 /** An event on its way in: `digest` (see events/event-id.ts) is set exactly when `id` is null. */
 export interface IngestEvent extends ParsedEvent {
@@ -148,6 +149,15 @@ export interface ApiKeyRecord {
   revoked_at: number | null;
 }
 
+/** A backup a store made of itself (Store.backupTo). */
+export interface StoreBackup {
+  /** The schema version and number of events copied. */
+  schemaVersion: number;
+  events: number;
+  /** The store file copied (its real path), so a copy asked of a server can be checked to be of the store meant. */
+  source: string;
+}
+
 /** What a store's engine can do; the SQL side's capabilities are its dialect's layout (store-layout.ts). */
 export interface StoreCapabilities {
   /**
@@ -203,5 +213,22 @@ export interface Store {
   revokeSession(id: string, until: number): Promise<void>;
   /** True when the session id was revoked and the revocation still runs at `now` (epoch ms). */
   isSessionRevoked(id: string, now: number): Promise<boolean>;
+  /**
+   * Address retention (docs/privacy.md): the addresses and user agents of classified opens and clicks
+   * older than `before` (epoch ms) cut to their network and family (privacy-cut.ts); their verdicts are
+   * kept and no later pass judges them again. Resolves to the events cut now (none twice).
+   */
+  cutAddresses(before: number): Promise<number>;
+  /**
+   * Erasure (docs/privacy.md): the recipient's id replaced on every event by erasedRecipient()'s
+   * placeholder, the addresses and user agents of every event of its messages removed, and templates
+   * naming it dropped; every count and verdict stays. Says what changed, table by table.
+   */
+  forgetRecipient(recipient: string): Promise<ErasureReport>;
+  /**
+   * A consistent copy of the whole store into `file`, a new file (DuckDB: safe while the store is in use);
+   * resolves to the schema version copied. ClickHouse refuses: its own BACKUP tools do this (docs/privacy.md).
+   */
+  backupTo(file: string): Promise<StoreBackup>;
   close(): Promise<void>;
 }

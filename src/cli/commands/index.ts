@@ -5,6 +5,11 @@ import { registerCampaigns } from './campaigns.js';
 import { registerClassify } from './classify.js';
 import { registerDemo } from './demo.js';
 import { registerExplain } from './explain.js';
+import { registerExport } from './export.js';
+import { registerForget } from './forget.js';
+import { registerRetention } from './retention.js';
+import { registerBackup } from './backup.js';
+import { registerRestore } from './restore.js';
 import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
 import { registerReport } from './report.js';
@@ -22,4 +27,9 @@ export function registerCommands(program: Command): void {
   registerKeys(program);
   registerClassify(program);
   registerExplain(program);
+  registerForget(program);
+  registerExport(program);
+  registerRetention(program);
+  registerBackup(program);
+  registerRestore(program);
 }

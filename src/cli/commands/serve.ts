@@ -19,6 +19,7 @@ import { describeStore, resolveStore, storeSidecarBase } from '../../store/open-
 import { LocalCredential, localUrl } from '../../http/local-credential.js';
 import { assertStorePath } from '../store-access.js';
 import { StoreWorker } from '../../server/worker/store-client.js';
+import { parseRetention, RetentionSchedule } from '../../server/retention-schedule.js';
 
 /** DuckDB's memory_limit in the server's store thread. */
 const SERVE_MEMORY_LIMIT = '1GB';
@@ -33,6 +34,7 @@ interface ServeOptions {
   trustProxy?: string;
   metricsAllow?: string;
   demo?: boolean;
+  ipRetention?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -48,9 +50,13 @@ export function registerServe(program: Command): void {
     .option('--trust-proxy <list>', 'addresses/CIDRs whose X-Forwarded-For is believed (default $CLICKRATE_TRUSTED_PROXIES)')
     .option('--metrics-allow <list>', 'addresses/CIDRs that may read /metrics without an API key (default $CLICKRATE_METRICS_ALLOW)')
     .option('--demo', 'load the demo data first when the database has no campaigns')
+    .option('--ip-retention <age>', 'cut addresses and user agents of opens and clicks older than this, hourly (e.g. 30d; default $CLICKRATE_IP_RETENTION)')
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ClickrateError('CR_ERR_BAD_INPUT', `--port must be 0–65535, got '${opts.port}'`);
+      // Checked before anything opens: a bad value fails the start, not a running server an hour later.
+      const retentionText = opts.ipRetention ?? process.env.CLICKRATE_IP_RETENTION;
+      const retentionMs = retentionText ? parseRetention(retentionText, opts.ipRetention ? '--ip-retention' : 'CLICKRATE_IP_RETENTION') : null;
       const log = createLogger(process.env.CLICKRATE_LOG_LEVEL);
       const opened: Opened = {};
       let bound: number;
@@ -67,11 +73,14 @@ export function registerServe(program: Command): void {
       const { server, worker } = opened as Required<Opened>;
       // Commands on this machine reach the locked file through this server (cli/store-access.ts).
       opened.local?.publish(storeSidecarBase(opts), { url: localUrl(opts.host, bound), baseUrl });
+      const retention = retentionMs === null ? null : new RetentionSchedule(worker.store, retentionMs, log);
+      retention?.start();
       // What escapes every per-request boundary is logged and counted (in /api/v1/status); the redirects go on.
       installLastResort(log, (err, origin) => server.noteUncaught(err, origin));
       const shown = opts.host === '0.0.0.0' || opts.host === '127.0.0.1' ? 'localhost' : opts.host;
       out(`clickrate is serving ${describeStore(opts)} (signing keys: ${source})`);
       out(`Dashboard: http://${shown}:${bound}/`);
+      if (retentionText) out(`Addresses and user agents of opens and clicks older than ${retentionText} are cut every hour.`);
       let closing = false;
       const stop = async (signal: string) => {
         if (closing) return;
@@ -80,6 +89,7 @@ export function registerServe(program: Command): void {
         // TRICKY: the last resort keeps a failing process alive; a shutdown that fails must still end it.
         let code = 0;
         opened.local?.withdraw();
+        await retention?.stop();
         try {
           await server.close();
         } catch (err) {

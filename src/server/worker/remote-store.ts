@@ -5,11 +5,13 @@ import type { CompiledQuery, SqlDialect } from '../../store/dialect.js';
 import { ClickHouseDialect } from '../../store/clickhouse/dialect.js';
 import { DuckDbDialect } from '../../store/duckdb/dialect.js';
 import type { WorkerStoreCapabilities } from './protocol.js';
+import type { ErasureReport } from '../../store/privacy-cut.js';
 import type {
   ApiKeyRecord,
   IngestSession,
   Row,
   Store,
+  StoreBackup,
   StoreCapabilities,
   TemplateRecord,
   VerdictChunk,
@@ -144,6 +146,18 @@ export class RemoteStore implements Store {
 
   isSessionRevoked(id: string, now: number): Promise<boolean> {
     return this.fwd('isSessionRevoked', id, now);
+  }
+
+  cutAddresses(before: number): Promise<number> {
+    return this.fwd('cutAddresses', before);
+  }
+
+  forgetRecipient(recipient: string): Promise<ErasureReport> {
+    return this.fwd('forgetRecipient', recipient);
+  }
+
+  backupTo(file: string): Promise<StoreBackup> {
+    return this.fwd('backupTo', file);
   }
 
   /** Closes the worker's store and ends the worker (StoreWorker.stop). */

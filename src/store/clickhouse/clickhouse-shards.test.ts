@@ -1,6 +1,6 @@
 // Shards: two clickhouse-servers on loopback as the two shards of a cluster (written into their configs),
 // events and verdicts in Distributed tables over them; every report equals the one-server report, and a
-// commit in hash slices stores what one unsliced commit stores.
+// commit in hash slices stores what one unsliced commit stores; retention and erasure work per shard.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { reclassify } from '../../classify/reclassify.js';
@@ -11,6 +11,7 @@ import { runReport } from '../../metrics/run-report.js';
 import { ClickHouseIngestSession } from './clickhouse-ingest.js';
 import { openClickHouseStore, type ClickHouseStore } from './clickhouse-store.js';
 import { freePort, startLocalClickHouse, type LocalClickHouse } from './local-server.js';
+import { privacyConformanceSuite } from '../../../test/support/privacy-conformance.js';
 
 const servers: LocalClickHouse[] = [];
 let sharded: ClickHouseStore;
@@ -72,4 +73,11 @@ test('[clickhouse] a commit in hash slices over Distributed tables stores what o
     ClickHouseIngestSession.sliceRows = saved;
     await sliced.close();
   }
+});
+
+// Retention and erasure mutate each shard's own events_local, with the ids each shard holds.
+let n = 0;
+privacyConformanceSuite('clickhouse, two shards', () => {
+  const [s1, s2] = servers as [LocalClickHouse, LocalClickHouse];
+  return openClickHouseStore(`${s1.url(`priv${++n}`)}?cluster=clickrate_pair&shards=127.0.0.1:${s1.httpPort},127.0.0.1:${s2.httpPort}`);
 });

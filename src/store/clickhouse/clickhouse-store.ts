@@ -6,12 +6,15 @@ import { randomBytes } from 'node:crypto';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
+import type { StoreBackup } from '../store.js';
 import type { ApiKeyRecord, IngestSession, Row, Store, StoreCapabilities, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { ClickHouseIngestSession, STAGE_PREFIX } from './clickhouse-ingest.js';
 import { parseClickHouseUrl, type ClickHouseConfig } from './config.js';
 import { ClickHouseConnection, storeError } from './connection.js';
 import { ClickHouseDialect } from './dialect.js';
 import { ClickHouseVerdictPass } from './clickhouse-verdicts.js';
+import { ClickHouseErase } from './clickhouse-erase.js';
+import { CLICKHOUSE_BACKUPS, type ErasureReport } from '../privacy-cut.js';
 import { CLICKHOUSE_MIGRATIONS } from './migrations.js';
 
 /** Staging tables older than this were abandoned by a crashed process and are dropped at open. */
@@ -293,6 +296,19 @@ export class ClickHouseStore implements Store {
       params: { id: { value: id, type: 'String' }, now: { value: now, type: 'Int64' } },
     });
     return Number(row?.n ?? 0) > 0;
+  }
+
+  /** Serialized with commits: a mutation never starts while this process's own insert is half done. */
+  cutAddresses(before: number): Promise<number> {
+    return this.serialize(() => new ClickHouseErase(this.conn, this.config).cutAddresses(before, Date.now()));
+  }
+
+  forgetRecipient(recipient: string): Promise<ErasureReport> {
+    return this.serialize(() => new ClickHouseErase(this.conn, this.config).forgetRecipient(recipient, Date.now()));
+  }
+
+  backupTo(_file: string): Promise<StoreBackup> {
+    return Promise.reject(new ClickrateError('CR_ERR_CONFIG', CLICKHOUSE_BACKUPS));
   }
 
   async close(): Promise<void> {

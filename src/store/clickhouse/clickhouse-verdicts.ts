@@ -36,6 +36,13 @@ const PARTS_PER_PARTITION = VERDICT_PARTS / 64;
  */
 const CURRENT = `SELECT id, argMax(classifier_version, written_at) AS cv FROM campaign_verdicts GROUP BY id`;
 
+/**
+ * A condition on events: the event kept its address and user agent. TRICKY: one that lost them (address
+ * retention, erasure: clickhouse-erase.ts) keeps the verdict made on what it had; passes leave it out
+ * and it is never stale (docs/privacy.md).
+ */
+const NOT_REDACTED = 'id GLOBAL NOT IN (SELECT id FROM redacted_events)';
+
 export class ClickHouseVerdictPass implements VerdictPass {
   private chunks: ChunkRange[] = [];
   private nextChunk = 0;
@@ -81,7 +88,7 @@ export class ClickHouseVerdictPass implements VerdictPass {
         // Stale events once, in a table: the scope below needs them twice and 18.16 has no CTEs to share.
         await conn.command(
           `CREATE TABLE ${staleTable} ENGINE = Log AS
-          SELECT message, id FROM events GLOBAL ANY LEFT JOIN (${CURRENT}) USING (id) WHERE cv != {v:String}`,
+          SELECT message, id FROM events GLOBAL ANY LEFT JOIN (${CURRENT}) USING (id) WHERE cv != {v:String} AND ${NOT_REDACTED}`,
           v,
         );
         scope = `(message IS NOT NULL AND message GLOBAL IN (SELECT assumeNotNull(message) FROM ${staleTable} WHERE message IS NOT NULL))
@@ -95,7 +102,7 @@ export class ClickHouseVerdictPass implements VerdictPass {
         `CREATE TABLE ${work} ENGINE = MergeTree PARTITION BY intDiv(part, ${PARTS_PER_PARTITION}) ORDER BY tuple() AS
         SELECT toUInt16(cityHash64(ifNull(message, id)) % ${VERDICT_PARTS}) AS part, ifNull(message, '') AS key,
           id, type, ts, message, url, ip, user_agent, method, msg_campaign
-        FROM events WHERE ${scope}`,
+        FROM events WHERE (${scope}) AND (type NOT IN ('open', 'click') OR ${NOT_REDACTED})`,
         everything ? {} : v,
       );
       const parts = await conn.query({ sql: `SELECT part, countIf(type IN ('open', 'click')) AS n, count() AS total FROM ${work} GROUP BY part`, params: {} });

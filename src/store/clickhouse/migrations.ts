@@ -113,4 +113,20 @@ export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
         ENGINE = ReplacingMergeTree(ver) ORDER BY campaign`,
     ],
   },
+  {
+    version: 8,
+    description: 'redacted_events: events that lost personal data (address retention, erasure); their verdicts are kept',
+    shardTables: [
+      {
+        // Read GLOBAL by the verdict passes (clickhouse-verdicts.ts), which leave these events out: their cut
+        // address and user agent could judge them otherwise (docs/privacy.md). Sharded like `events`, so each
+        // shard's mutation finds the ids of its own events in its own table (clickhouse-erase.ts).
+        name: 'redacted_events',
+        columns: 'id String, message Nullable(String), redacted_at Int64',
+        engine: 'ReplacingMergeTree(redacted_at) ORDER BY id',
+        shardingKey: 'cityHash64(ifNull(message, id))',
+      },
+    ],
+    coordinator: [],
+  },
 ];

@@ -1,18 +1,23 @@
 // The embedded store: one DuckDB file (SPEC.md: `./clickrate.duckdb`, `--db` or `CLICKRATE_DB`).
 // Opens the file, applies migrations, serializes ingest sessions and runs bound queries. Its files are
 // owner-only (owner-only.ts).
+import { realpathSync } from 'node:fs';
 import type { CampaignSettings } from '../campaign-settings.js';
 import { DuckDbCampaignSettings } from './duckdb-campaign-settings.js';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
 import type { CompiledQuery } from '../dialect.js';
+import type { StoreBackup } from '../store.js';
 import type { ApiKeyRecord, IngestSession, Row, Store, StoreCapabilities, TemplateRecord, VerdictPass, VerdictPassOptions, VerdictRow } from '../store.js';
 import { DuckDbDialect } from './dialect.js';
 import { DuckDbIngestSession } from './duckdb-ingest.js';
 import { DuckDbVerdictPass } from './duckdb-verdicts.js';
 import { markDirty, refreshFacts } from './message-facts.js';
 import { DuckDbMetadata } from './duckdb-metadata.js';
+import { backupDuckDb } from './duckdb-backup.js';
+import { cutDuckDbAddresses, forgetDuckDbRecipient } from './duckdb-erase.js';
+import type { ErasureReport } from '../privacy-cut.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
 import { existingFiles, keepWalOwnerOnly, tightenAtOpen } from './owner-only.js';
 
@@ -283,6 +288,35 @@ export class DuckDbStore implements Store {
 
   isSessionRevoked(id: string, now: number): Promise<boolean> {
     return this.meta.isSessionRevoked(id, now);
+  }
+
+  cutAddresses(before: number): Promise<number> {
+    return this.underQueue('could not cut old addresses', (conn) => cutDuckDbAddresses(conn, before, Date.now()));
+  }
+
+  forgetRecipient(recipient: string): Promise<ErasureReport> {
+    return this.underQueue('could not erase the recipient', (conn) => forgetDuckDbRecipient(conn, recipient, Date.now()));
+  }
+
+  /** Under the write queue: no ingest or verdict write is half done in the copy. */
+  backupTo(file: string): Promise<StoreBackup> {
+    return this.underQueue('could not back up the store', async (conn) => ({
+      ...(await backupDuckDb(conn, file, STORAGE_VERSION)),
+      source: realpathSync(this.path),
+    }));
+  }
+
+  /** Runs fn on the write connection, holding the write queue; a failure becomes a CR_ERR_STORE naming `what`. */
+  private async underQueue<T>(what: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const { conn, release } = await this.exclusive();
+    try {
+      return await fn(conn);
+    } catch (err) {
+      if (err instanceof ClickrateError) throw err;
+      throw new ClickrateError('CR_ERR_STORE', `${what}: ${(err as Error).message}`, {}, { cause: err });
+    } finally {
+      release();
+    }
   }
 
   async close(): Promise<void> {

@@ -38,8 +38,12 @@ export function sliceRowsFor(memoryLimit: string): number {
   return rows;
 }
 
-/** The stale test on the event columns of `alias`; `$v` is the version. */
-const stale = (alias: string) => `(${alias}classifier_version IS NULL OR ${alias}classifier_version <> $v)`;
+/**
+ * The stale test on the event columns of `alias`; `$v` is the version. TRICKY: an event that lost its
+ * address or user agent (redacted_at, duckdb-erase.ts) is never stale: its verdict, made on what it had,
+ * is kept, and the pass leaves it out (docs/privacy.md).
+ */
+const stale = (alias: string) => `(${alias}redacted_at IS NULL AND (${alias}classifier_version IS NULL OR ${alias}classifier_version <> $v))`;
 
 /** What the chunk query's JSON holds per message (l: the group of events without a message). */
 interface MessageDoc {
@@ -132,7 +136,7 @@ export class DuckDbVerdictPass implements VerdictPass {
         SELECT CAST(hash(coalesce(e.message, e.id)) % ${VERDICT_PARTS} AS INTEGER) AS part, e.rowid AS loc, e.id, e.type, e.ts, e.message,
           e.url, e.ip, e.user_agent, CASE WHEN e.method IN ('GET', 'HEAD') THEN e.method END AS method, a.d, a.s
         FROM events e LEFT JOIN anchors a ON a.message = e.message
-        WHERE e.type IN ('open', 'click') AND ${scope}
+        WHERE e.type IN ('open', 'click') AND e.redacted_at IS NULL AND ${scope}
         ORDER BY part`,
         everything ? {} : v,
         everything ? {} : t,

@@ -90,4 +90,11 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     description: 'campaign_settings: what a user said about a campaign (its kind of email, for the benchmark ranges)',
     sql: ['CREATE TABLE campaign_settings (campaign VARCHAR PRIMARY KEY, kind VARCHAR, updated_at BIGINT NOT NULL)'],
   },
+  {
+    version: 8,
+    description: 'events.redacted_at: when an event lost personal data (address retention, erasure); its verdict is then kept',
+    // Set by duckdb-erase.ts; verdict passes leave such events out (duckdb-verdicts.ts), since their cut
+    // address and user agent could judge them otherwise (docs/privacy.md).
+    sql: ['ALTER TABLE events ADD COLUMN IF NOT EXISTS redacted_at BIGINT'],
+  },
 ];
