@@ -111,6 +111,47 @@ export const MOBILE_UAS: readonly string[] = [
   'Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.6312.118 Mobile Safari/537.36',
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 327.0.0.0',
 ];
+const DAY_MS = 86_400_000;
+// Chrome 124 and Firefox 125 both shipped on 2024-04-16; both ship a new major every 4 weeks (Chromium
+// "release_cycle_new.md", Mozilla's release calendar). Safari ships one major a year in September
+// (17 in 2023, 18 in 2024, then 26 in 2025).
+const CADENCE_ANCHOR = Date.UTC(2024, 3, 16);
+const chromeAt = (t: number) => 124 + Math.floor((t - CADENCE_ANCHOR) / (28 * DAY_MS));
+const firefoxAt = (t: number) => 125 + Math.floor((t - CADENCE_ANCHOR) / (28 * DAY_MS));
+function safariAt(t: number): number {
+  const y = new Date(t).getUTCFullYear() - (new Date(t).getUTCMonth() < 8 ? 1 : 0); // majors ship in September
+  return y <= 2024 ? y - 2006 : y + 1;
+}
+
+/**
+ * A browser agent as it reads at `t` for someone `lag` majors (Safari: years) behind the current release.
+ * People's browsers update themselves: most are on the current major or one behind. The fixed strings
+ * above are the shapes; this puts their version numbers where they stood on the day.
+ */
+export function agentAt(ua: string, t: number, lag: number): string {
+  const chrome = Math.max(1, chromeAt(t) - lag);
+  const firefox = Math.max(1, firefoxAt(t) - lag);
+  return ua
+    .replace(/\b(Chrome|CriOS)\/\d+[.\d]*/, `$1/${chrome}.0.0.0`)
+    .replace(/\bEdg\/\d+[.\d]*/, `Edg/${chrome}.0.0.0`)
+    .replace(/\bFirefox\/\d+\.0/, `Firefox/${firefox}.0`)
+    .replace(/\brv:\d+\.0\) Gecko\/20100101 Firefox/, `rv:${firefox}.0) Gecko/20100101 Firefox`)
+    .replace(/\bVersion\/\d+[.\d]*/, `Version/${Math.max(1, safariAt(t) - Math.min(lag, 2))}.0`);
+}
+
+/**
+ * How far a person's browser lags, from their index (no random draw, so adding it changed no other
+ * draw): 70% current, 20% one major behind, 8% two or three, 2% on an old device or an extended-support
+ * release a year or more behind (Firefox ESR, iPhones that no longer update).
+ */
+export function agentLag(index: number): number {
+  const u = (((index * 2654435761) >>> 0) % 1000) / 1000;
+  if (u < 0.7) return 0;
+  if (u < 0.9) return 1;
+  if (u < 0.98) return 2 + (index % 2);
+  return 14 + (index % 10);
+}
+
 /** Mail clients that fetch the pixel themselves (no proxy): Outlook desktop, Apple Mail with MPP off, Thunderbird. */
 export const MAIL_CLIENT_UAS: readonly string[] = [
   'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)',
