@@ -51,6 +51,7 @@ export async function postWrap(req: IncomingMessage, res: ServerResponse, deps: 
       keyring: deps.keyring,
       tracking: trackingPolicy(body.tracking),
       pixel: body.pixel ?? true,
+      honeypot: body.honeypot ?? false,
       senderDomain: body.sender,
       utm: body.utm ? defaultUtm(body.campaign) : undefined,
     },

@@ -59,6 +59,8 @@ export interface ClickrateNodemailerOptions {
   tracking?: WrapOptions['tracking'];
   /** Insert the open pixel (default true). */
   pixel?: boolean;
+  /** Add the hidden honeypot link to each HTML message (default false; docs/honeypot.md). */
+  honeypot?: boolean;
   /** From: domain for the domain-mismatch warning; defaults to each message's From address. */
   senderDomain?: string;
   utm?: UtmParams;
@@ -150,6 +152,7 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
         keyring,
         tracking: options.tracking,
         pixel: options.pixel,
+        honeypot: options.honeypot,
         senderDomain: options.senderDomain ?? firstAddress(data.from),
         utm: options.utm,
       });

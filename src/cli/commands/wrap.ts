@@ -21,6 +21,7 @@ interface WrapOptions {
   text?: boolean;
   tracking: string;
   pixel: boolean;
+  honeypot?: boolean;
   sender?: string;
   utm?: boolean;
   json?: boolean;
@@ -55,6 +56,7 @@ export function registerWrap(program: Command): void {
     .option('--text', 'stdin is a plain-text part, not HTML')
     .option('--tracking <policy>', 'all, none, or first:N tracked links (cold outreach: keep early steps link-light)', 'all')
     .option('--no-pixel', 'do not add the open pixel')
+    .option('--honeypot', 'add a hidden link no person can reach: any request to it is a machine (docs/honeypot.md)')
     .option('--sender <from>', 'From address or domain, to lint the tracking domain against')
     .option('--utm', 'add utm_source/utm_medium/utm_campaign to destinations')
     .option('--json', 'print the whole result (message id, links, warnings) as JSON')
@@ -79,6 +81,7 @@ export function registerWrap(program: Command): void {
           keyring,
           tracking: parsePolicy(opts.tracking),
           pixel: opts.pixel,
+          honeypot: opts.honeypot,
           senderDomain: opts.sender,
           utm: opts.utm ? defaultUtm(opts.campaign) : undefined,
         },
