@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { classifyAdEvent, classifyEvents, classifyMessage, type ClassifiableEvent } from './classify.js';
 import { classifierConfig } from './config.js';
 import { describeReason } from './reasons.js';
+import { probabilityFromReasons } from './verdict-probability.js';
 
 const T = Date.UTC(2026, 2, 1, 9, 0, 0);
 const S = 1000;
@@ -249,7 +250,7 @@ describe('classifyMessage', () => {
     assert.ok(v?.reasons.includes('timing-alone'));
   });
 
-  it('a probability with every verdict: at least one half exactly when machine, rising with the score', () => {
+  it('a probability with every verdict: at least one half exactly when machine; the stored reasons give it back', () => {
     let last = -1;
     for (const c of cases) {
       const verdicts = [...classifyMessage(c.events).values()].sort((a, b) => a.score - b.score);
@@ -260,6 +261,8 @@ describe('classifyMessage', () => {
       last = Math.max(last, ...verdicts.map((v) => v.probability));
     }
     assert.ok(last > 0.9);
+    for (const c of cases) for (const v of classifyMessage(c.events).values()) assert.equal(probabilityFromReasons(v.reasons), v.probability, JSON.stringify(v));
+    assert.equal(probabilityFromReasons(['no-such-reason']), null);
     const lone = classifyMessage([delivered(), click(3 * H, LINKS[0] as string, HOME, OLD_CHROME)]);
     assert.equal([...lone.values()][0]?.probability, 0.119); // σ(4·(0.5 − 1))
   });

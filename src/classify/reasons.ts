@@ -25,9 +25,9 @@ const PROBABILITY_SLOPE = 4;
  * verdict is human by rule, and the probability is held just under one half to agree with it.
  */
 export function machineProbability(score: number, threshold: number, timingAlone: boolean): number {
-  const p = 1 / (1 + Math.exp(-PROBABILITY_SLOPE * (score - threshold)));
-  const held = timingAlone ? Math.min(p, 0.499) : p;
-  return Math.round(held * 1000) / 1000;
+  const p = Math.round(1000 / (1 + Math.exp(-PROBABILITY_SLOPE * (score - threshold)))) / 1000;
+  // TRICKY: rounding must not cross one half against the verdict (a score a hair under the threshold).
+  return timingAlone || score < threshold ? Math.min(p, 0.499) : Math.max(p, 0.5);
 }
 
 interface Signal {
