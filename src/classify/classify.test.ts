@@ -261,7 +261,8 @@ describe('classifyMessage', () => {
       last = Math.max(last, ...verdicts.map((v) => v.probability));
     }
     assert.ok(last > 0.9);
-    for (const c of cases) for (const v of classifyMessage(c.events).values()) assert.equal(probabilityFromReasons(v.reasons), v.probability, JSON.stringify(v));
+    for (const c of cases)
+      for (const v of classifyMessage(c.events).values()) assert.equal(probabilityFromReasons(v.reasons), v.probability, JSON.stringify(v));
     assert.equal(probabilityFromReasons(['no-such-reason']), null);
     const lone = classifyMessage([delivered(), click(3 * H, LINKS[0] as string, HOME, OLD_CHROME)]);
     assert.equal([...lone.values()][0]?.probability, 0.119); // σ(4·(0.5 − 1))

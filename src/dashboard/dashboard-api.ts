@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describeReason } from '../classify/reasons.js';
+import { verdictCheck } from '../classify/verdict-check.js';
 import { ClickrateError } from '../errors.js';
 import { calc } from '../metrics/calc.js';
 import { campaignEventPages } from '../metrics/campaign-events.js';
@@ -132,7 +133,17 @@ export async function getCampaignPage(res: ServerResponse, deps: DashboardApiDep
   );
   if (report!.kind === 'email') {
     const [byDay, steps, variants, links] = rest;
-    sendJson(res, 200, { kind: 'email', report, steps, variants, links, diagnosis: diagnosis(deps, campaign, window, byDay!, steps, links), templates });
+    const verdict_check = await verdictCheck(deps.store, campaign);
+    sendJson(res, 200, {
+      kind: 'email',
+      report,
+      steps,
+      variants,
+      links,
+      diagnosis: diagnosis(deps, campaign, window, byDay!, steps, links),
+      templates,
+      verdict_check,
+    });
   } else {
     const [byDay, ads] = rest;
     sendJson(res, 200, { kind: 'ads', report, ads, diagnosis: diagnosis(deps, campaign, undefined, byDay!) });

@@ -1,5 +1,6 @@
 // `clickrate report --campaign ID [--by …] [--window 7d] [--control V] [--json|--csv]` (SPEC.md).
 import type { Command } from 'commander';
+import { verdictCheck } from '../../classify/verdict-check.js';
 import { ClickrateError } from '../../errors.js';
 import { runReport } from '../../metrics/run-report.js';
 import { formatReport } from '../format-report.js';
@@ -32,8 +33,12 @@ export function registerReport(program: Command): void {
     .option('--csv', 'print CSV (one row per group)')
     .action(async (opts: ReportOptions) => {
       if (opts.json && opts.csv) throw new ClickrateError('CR_ERR_BAD_INPUT', 'choose one of --json and --csv');
-      const report = await withStore(opts, (store) => runReport(store, opts));
-      if (opts.json) out(JSON.stringify(report, null, 2));
+      const [report, check] = await withStore(opts, async (store) => {
+        const r = await runReport(store, opts);
+        // The classifier checking itself on this campaign's own traffic (docs/classification.md).
+        return [r, opts.json && r.kind === 'email' ? await verdictCheck(store, r.campaign) : null] as const;
+      });
+      if (opts.json) out(JSON.stringify(check ? { ...report, verdict_check: check } : report, null, 2));
       else if (opts.csv) out(reportToCsv(report));
       else out(formatReport(report));
     });

@@ -17,8 +17,19 @@ const WINDOWS = [
   ['30d', '30 days'],
 ] as const;
 
+/** The classifier checking itself on this campaign's traffic (docs/classification.md). */
+interface Share {
+  n: number;
+  share: number | null;
+}
+interface VerdictCheck {
+  honeypot: Share & { by_other_signals: Share };
+  converting_clicks_human: Share;
+  opens_machine_by_provider: Record<string, Share>;
+}
 interface EmailData {
   kind: 'email';
+  verdictCheck: VerdictCheck;
   totals: EmailReport;
   steps: EmailReport;
   variants: EmailReport;
@@ -34,7 +45,16 @@ interface AdData {
 }
 /** GET /api/v1/campaigns/<id>/page: a campaign page's reports, computed together. */
 type CampaignPage =
-  | { kind: 'email'; report: EmailReport; steps: EmailReport; variants: EmailReport; links: LinkReport; diagnosis: Diagnosis; templates: TemplateInfo[] }
+  | {
+      kind: 'email';
+      report: EmailReport;
+      steps: EmailReport;
+      variants: EmailReport;
+      links: LinkReport;
+      diagnosis: Diagnosis;
+      templates: TemplateInfo[];
+      verdict_check: VerdictCheck;
+    }
   | { kind: 'ads'; report: AdReport; ads: AdReport; diagnosis: Diagnosis };
 
 /** A query parameter kept in the URL, so a view can be bookmarked and shared. */
@@ -77,6 +97,7 @@ export function CampaignPage(props: { id: string }) {
           links: page.links,
           diagnosis: page.diagnosis,
           templates: page.templates,
+          verdictCheck: page.verdict_check,
         });
       else setData({ kind: 'ads', totals: page.report, ads: page.ads, diagnosis: page.diagnosis });
     })().catch((e: Error) => live && setError(e.message));
@@ -152,6 +173,7 @@ export function CampaignPage(props: { id: string }) {
             </section>
           </div>
           {view === 'raw' && <Removed report={data.totals} reasons={data.diagnosis.reasons} />}
+          <VerdictCheckCard check={data.verdictCheck} />
         </>
       )}
       {data?.kind === 'ads' && (
@@ -211,5 +233,30 @@ export function CampaignPage(props: { id: string }) {
       )}
       {data?.kind === 'ads' && <AdsTable report={data.ads} />}
     </>
+  );
+}
+
+const pctOf = (s: Share) => (s.share === null ? '—' : `${(100 * s.share).toFixed(1)}% of ${s.n}`);
+
+/** Shares that should hold steady; a drift says the rules no longer fit this sender's traffic. */
+function VerdictCheckCard(props: { check: VerdictCheck }) {
+  const c = props.check;
+  return (
+    <section class="card" data-testid="verdict-check">
+      <h2>Verdict check</h2>
+      <ul class="findings">
+        <li>
+          Honeypot requests judged machine: {pctOf(c.honeypot)} (by the other signals alone: {pctOf(c.honeypot.by_other_signals)})
+        </li>
+        <li>Clicks that led to a conversion or reply, judged human: {pctOf(c.converting_clicks_human)}</li>
+        {Object.entries(c.opens_machine_by_provider)
+          .filter(([, s]) => s.n > 0)
+          .map(([k, s]) => (
+            <li key={k}>
+              Opens via {k} judged machine: {pctOf(s)}
+            </li>
+          ))}
+      </ul>
+    </section>
   );
 }
