@@ -265,7 +265,7 @@ describe('classifyMessage', () => {
       for (const v of classifyMessage(c.events).values()) assert.equal(probabilityFromReasons(v.reasons), v.probability, JSON.stringify(v));
     assert.equal(probabilityFromReasons(['no-such-reason']), null);
     const lone = classifyMessage([delivered(), click(3 * H, LINKS[0] as string, HOME, OLD_CHROME)]);
-    assert.equal([...lone.values()][0]?.probability, 0.119); // σ(4·(0.5 − 1))
+    assert.equal([...lone.values()][0]?.probability, 0.168); // σ(4·(0.6 − 1))
   });
 
   it('takes events in any order', () => {

@@ -110,8 +110,10 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
     lateProxyClick: 0.5,
     // "Old browser versions" is among the scanner traits ESPs list (Dub issue #2309; lemlist, Smartlead
     // help pages on bot clicks); Chrome, Edge and Firefox ship a major every 4 weeks and update themselves,
-    // but Firefox ESR, managed desktops and old iPhones lag for real people: never decisive alone.
-    oldBrowser: 0.5,
+    // but Firefox ESR, managed desktops and old iPhones lag for real people: never decisive alone. 0.6 is
+    // the scale's "one more signal decides" (as datacenterIp, appleIpOpen, sameMachine); first set at 0.5,
+    // which left "years-old browser seconds after delivery" (0.5 + 0.4) human (BENCHMARKS.md, classifier).
+    oldBrowser: 0.6,
     // "An open a second before a click from the same address" (shared/signals, scanners in general; Mautic
     // issue #16263 on gateways rendering then following). A person in a client that loads images produces
     // the same pair seconds apart (warmbly PR #412), so it needs another signal.

@@ -92,6 +92,40 @@ export function corporateIp(rng: Rng): string {
   return p + parts.join('.');
 }
 
+/**
+ * Exchange Online's published ranges (40.96.0.0/13, 52.96.0.0/14): Outlook on the web and Outlook.com
+ * fetch a message's images from here when the person opens it.
+ */
+export function exchangeOnlineIp(rng: Rng): string {
+  return rng.bernoulli(0.5) ? `40.${rng.int(96, 103)}.${rng.int(0, 255)}.${octet(rng)}` : `52.${rng.int(96, 99)}.${rng.int(0, 255)}.${octet(rng)}`;
+}
+
+/** A cloud desktop's egress (Windows 365 / Azure Virtual Desktop in Azure's 20.40.0.0/13), fixed per person. */
+export function cloudDesktopIp(index: number): string {
+  return `20.${40 + (index % 8)}.${(index >>> 3) % 256}.${(index % 250) + 1}`;
+}
+
+/** Hosting no published list holds (small providers' and scanners' new pools). */
+export function unlistedHostIp(rng: Rng): string {
+  return `${rng.pick(['193.29', '194.87', '185.117', '91.132'])}.${rng.int(0, 255)}.${octet(rng)}`;
+}
+
+/**
+ * Agents of opens through Outlook's servers: the stripped WebKit agent its image proxy was seen sending
+ * when a person downloaded images (warmbly/warmbly PR #569), and the reader's own browser (Outlook on the web).
+ */
+export const WEBMAIL_UAS: readonly string[] = [
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0',
+];
+
+/** Browsers years old, as scanners' headless builds often are (Chrome 100–112, 2022–2023). */
+export const OLD_SCANNER_UAS: readonly string[] = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0.4896.127 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/109.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36',
+];
+
 export const APPLE_MPP_UA = 'Mozilla/5.0';
 export const GMAIL_PROXY_UA = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
 export const YAHOO_PROXY_UA = 'YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html';
