@@ -1,8 +1,8 @@
 // Human or machine (SPEC.md): a verdict with reasons and a probability for every open and click of one
 // message, from its user agent, address read with timing, method, browser age, timing after delivery,
 // bursts across the message's links, what the rest of the message saw, honeypot hits and provider flags.
-import type { EventType } from '../events/event.js';
 import { defaultBrowserReleases, type BrowserReleases } from './browser-age.js';
+import type { ClassifiableEvent } from './classifiable-event.js';
 import { DEFAULT_CLASSIFIER_CONFIG, type ClassifierConfig } from './config.js';
 import type { HoneypotMemory } from './honeypot.js';
 import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
@@ -10,21 +10,7 @@ import { messageSignals } from './message-signals.js';
 import { Score, type Verdict } from './reasons.js';
 import { requestSignals, type RequestContext } from './request-signals.js';
 
-/** What the classifier reads of an event: ParsedEvent/ClickrateEvent with an id fit as they are. */
-export interface ClassifiableEvent {
-  id: string;
-  type: EventType;
-  /** Epoch ms. */
-  ts: number;
-  url?: string | null;
-  /** Client address as the tracking edge saw it; null when unknown (imported provider data). */
-  ip?: string | null;
-  /** null: not recorded; '' : the request had no User-Agent header. */
-  user_agent?: string | null;
-  method?: 'GET' | 'HEAD' | null;
-  /** The provider's own machine flag from its webhook (e.g. SendGrid `sg_machine_open`), when it has one. */
-  machine_flag?: boolean | null;
-}
+export type { ClassifiableEvent } from './classifiable-event.js';
 
 /** What verdicts are made with besides the events (defaults: this installation's data files, no honeypot hits). */
 export interface ClassifyData {

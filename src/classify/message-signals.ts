@@ -1,6 +1,6 @@
 // Signals that need the rest of the message: a click right after a pixel fetch from the same address,
 // and what the message saw later from the client of an early event (the reader again, or someone else).
-import type { ClassifiableEvent } from './classify.js';
+import type { ClassifiableEvent } from './classifiable-event.js';
 import type { ClassifierConfig } from './config.js';
 import type { Score } from './reasons.js';
 

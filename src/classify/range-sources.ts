@@ -22,9 +22,17 @@ export interface RangeSource {
   publications: readonly Publication[];
 }
 
+/** An owner with one publication. */
+const single = (file: string, kind: RangeKind, owner: string, url: string, format: Format): RangeSource => ({
+  file,
+  kind,
+  owner,
+  publications: [{ url, format }],
+});
+
 /** Every owner list `ranges update` keeps fresh. Vendors that publish only web pages are hand-kept (mail-security.json). */
 export const RANGE_SOURCES: readonly RangeSource[] = [
-  { file: 'amazon', kind: 'datacenter', owner: 'Amazon', publications: [{ url: 'https://ip-ranges.amazonaws.com/ip-ranges.json', format: 'aws-json' }] },
+  single('amazon', 'datacenter', 'Amazon', 'https://ip-ranges.amazonaws.com/ip-ranges.json', 'aws-json'),
   {
     file: 'google',
     kind: 'datacenter',
@@ -47,32 +55,18 @@ export const RANGE_SOURCES: readonly RangeSource[] = [
       },
     ],
   },
-  {
-    file: 'microsoft-365-exchange',
-    kind: 'mail-security',
-    owner: 'Microsoft',
-    // Microsoft 365 endpoints web service: Exchange Online's and Exchange Online Protection's addresses.
-    publications: [{ url: 'https://endpoints.office.com/endpoints/worldwide?clientrequestid=b10c5ed1-bad1-445f-b386-b919946339a7', format: 'm365-endpoints' }],
-  },
-  {
-    file: 'apple-private-relay',
-    kind: 'apple-proxy',
-    owner: 'Apple Private Relay',
-    publications: [{ url: 'https://mask-api.icloud.com/egress-ip-ranges.csv', format: 'csv-first-column' }],
-  },
-  {
-    file: 'oracle',
-    kind: 'datacenter',
-    owner: 'Oracle Cloud',
-    publications: [{ url: 'https://docs.oracle.com/iaas/tools/public_ip_ranges.json', format: 'oracle-json' }],
-  },
-  {
-    file: 'digitalocean',
-    kind: 'datacenter',
-    owner: 'DigitalOcean',
-    publications: [{ url: 'https://digitalocean.com/geo/google.csv', format: 'csv-first-column' }],
-  },
-  { file: 'linode', kind: 'datacenter', owner: 'Akamai Linode', publications: [{ url: 'https://geoip.linode.com/', format: 'csv-first-column' }] },
+  // Microsoft 365 endpoints web service: Exchange Online's and Exchange Online Protection's addresses.
+  single(
+    'microsoft-365-exchange',
+    'mail-security',
+    'Microsoft',
+    'https://endpoints.office.com/endpoints/worldwide?clientrequestid=b10c5ed1-bad1-445f-b386-b919946339a7',
+    'm365-endpoints',
+  ),
+  single('apple-private-relay', 'apple-proxy', 'Apple Private Relay', 'https://mask-api.icloud.com/egress-ip-ranges.csv', 'csv-first-column'),
+  single('oracle', 'datacenter', 'Oracle Cloud', 'https://docs.oracle.com/iaas/tools/public_ip_ranges.json', 'oracle-json'),
+  single('digitalocean', 'datacenter', 'DigitalOcean', 'https://digitalocean.com/geo/google.csv', 'csv-first-column'),
+  single('linode', 'datacenter', 'Akamai Linode', 'https://geoip.linode.com/', 'csv-first-column'),
 ];
 
 const bad = (url: string, why: string) => new ClickrateError('CR_ERR_BAD_FILE', `the list at ${url} is not in its expected format: ${why}`, { url });

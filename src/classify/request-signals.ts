@@ -1,7 +1,7 @@
 // Signals of one request on its own (agent, address, method, provider flag, browser age, honeypot) and
 // how a published range is read with timing and agent: the same for email and ads.
 import type { BrowserReleases } from './browser-age.js';
-import type { ClassifiableEvent } from './classify.js';
+import type { ClassifiableEvent } from './classifiable-event.js';
 import type { ClassifierConfig } from './config.js';
 import { isHoneypotUrl, type HoneypotMemory } from './honeypot.js';
 import type { IpRangeTable } from './ip-ranges.js';

@@ -225,7 +225,7 @@ export function openPixelTag(src: string): string {
  * hidden by inline style (display:none; mso-hide:all for Outlook's Word renderer), so no person can see,
  * hear or reach it and every request to it is a machine's.
  */
-export function honeypotLinkTag(href: string): string {
+function honeypotLinkTag(href: string): string {
   return `<a href="${escapeAttributeValue(href, 'double')}" aria-hidden="true" tabindex="-1" style="display:none !important;mso-hide:all;font-size:0;line-height:0;max-height:0;overflow:hidden;"></a>`;
 }
 
