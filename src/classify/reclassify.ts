@@ -5,7 +5,7 @@ import type { Store, VerdictChunk, VerdictEvent, VerdictGroup, VerdictRow } from
 import { classifyAdEvent, classifyMessage, type ClassifiableEvent, type ClassifyData } from './classify.js';
 import type { Verdict } from './reasons.js';
 import { CLASSIFIER_VERSION, DEFAULT_CLASSIFIER_CONFIG, type ClassifierConfig } from './config.js';
-import { loadHoneypotMemory } from './honeypot-hits.js';
+import { honeypotMemoryOf } from './honeypot-hits.js';
 import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
 
 export interface ReclassifyResult {
@@ -69,8 +69,8 @@ export async function reclassify(store: Store, opts: ReclassifyOptions = {}): Pr
   const result: ReclassifyResult = { events: 0, verdicts: 0, machine: 0, ms: 0 };
   // TRICKY: read before the pass, so every message is judged with the same memory. A hit stored later
   // changes only the verdicts of messages classified after it (its own message always is, having a new
-  // event); `classify --all` brings older verdicts in line.
-  const data: ClassifyData = { honeypots: await loadHoneypotMemory(store, DEFAULT_CLASSIFIER_CONFIG.honeypotTtlMs) };
+  // event); `classify --all` brings older verdicts in line. A full pass (`all`) reads the store afresh.
+  const data: ClassifyData = { honeypots: await honeypotMemoryOf(store, DEFAULT_CLASSIFIER_CONFIG.honeypotTtlMs, opts.all ? 0 : undefined) };
   const pass = await store.beginVerdictPass({ version: CLASSIFIER_VERSION, all: opts.all ?? false, chunkEvents: opts.chunkEvents, sliceRows: opts.sliceRows });
   const ranges = defaultRangeTable();
   let reading: Promise<VerdictChunk | null> | null = null;
