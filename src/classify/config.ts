@@ -5,7 +5,7 @@
  * Bump on ANY change to rules, weights, defaults or data/ranges/: stored verdicts with another version
  * are stale and must be recomputed. Format: YYYY-MM-DD.n of the change.
  */
-export const CLASSIFIER_VERSION = '2026-12-05.1';
+export const CLASSIFIER_VERSION = '2026-12-05.2';
 
 /** Weights of the signals. A verdict is machine when the sum reaches `threshold` (and see `timing`). */
 export interface SignalWeights {
