@@ -208,9 +208,19 @@ const cases: Case[] = [
   },
   { name: 'no User-Agent header → machine', events: [delivered(), click(2 * H, LINKS[0] as string, HOME, '')], want: [[true, 'empty-ua']] },
   {
-    name: "provider's machine flag beats the Gmail exception",
+    name: "provider's machine flag is a signal, not the verdict: Gmail's proxy still opened for a person",
     events: [delivered(), open(2 * H, '66.249.84.10', GMAIL, { machine_flag: true })],
-    want: [[true, 'provider-flag']],
+    want: [[false, 'provider-flag']],
+  },
+  {
+    name: "provider's machine flag (in the id) with a second signal → machine",
+    events: [delivered(), { ...open(2 * H, '66.249.84.10', 'curl/8.0'), id: 'pf:sendgrid:open:ev1' }],
+    want: [[true, 'provider-flag:sendgrid']],
+  },
+  {
+    name: "provider's machine flag (in the id) alone → human, the reason kept",
+    events: [delivered(), { ...open(2 * H, HOME, CHROME), id: 'pf:mailgun:open:ev2' }],
+    want: [[false, 'provider-flag:mailgun']],
   },
   {
     name: 'imported data without ip or UA → human, no signals',

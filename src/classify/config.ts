@@ -9,7 +9,15 @@ export const CLASSIFIER_VERSION = '2026-12-05.2';
 
 /** Weights of the signals. A verdict is machine when the sum reaches `threshold` (and see `timing`). */
 export interface SignalWeights {
-  /** The provider's own machine flag on the webhook (e.g. SendGrid `sg_machine_open`): they saw more than we do. */
+  /**
+   * The provider's own machine flag on its webhook (provider-flag.ts). What each flag means, by its docs:
+   * SendGrid `sg_machine_open` (Event Webhook reference, open event): the open was made by a machine such
+   * as Apple Mail Privacy Protection's prefetch, not a person; Mailgun `client-info.bot` (webhook payloads,
+   * opened and clicked events): the name of the bot or proxy Mailgun recognised, empty for none; Brevo
+   * `proxy_open` / `unique_proxy_open` (transactional webhooks): an open fetched through a privacy proxy
+   * (Apple's) rather than by the reader. Resend documents no such flag. Each is the provider's guess from
+   * what it saw, not proof: it weighs like an address range and needs a second signal.
+   */
   providerFlag: number;
   /** Open with the exact `Mozilla/5.0` UA Apple's MPP proxy sends. Decisive on its own. */
   appleMppUa: number;
@@ -83,7 +91,7 @@ export interface ClassifierConfig {
 export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
   threshold: 1,
   weights: Object.freeze({
-    providerFlag: 3, // outranks everything, incl. the image-proxy exception: the provider knows its own proxy
+    providerFlag: 0.6, // the provider's guess (see SignalWeights): like a data-centre address, it needs a second signal
     appleMppUa: 1, // Apple's proxy UA is unique to it; decisive alone (SPEC.md "Human or machine")
     appleIpOpen: 0.6, // Apple/Private Relay addresses also carry people's Safari traffic: needs a second signal
     securityVendorIp: 1, // the vendor publishes these as its scanning/mail infrastructure: decisive alone

@@ -5,6 +5,7 @@ import type { ClassifiableEvent } from './classifiable-event.js';
 import type { ClassifierConfig } from './config.js';
 import { isHoneypotUrl, type HoneypotMemory } from './honeypot.js';
 import type { IpRangeTable } from './ip-ranges.js';
+import { addProviderFlag } from './provider-flag.js';
 import type { Score } from './reasons.js';
 import { uaSignal } from './user-agent.js';
 
@@ -42,7 +43,7 @@ function vendorSignal(e: ClassifiableEvent, owner: string, uaKind: string, ctx: 
 export function requestSignals(e: ClassifiableEvent, ctx: RequestContext, s: Score): RequestFacts {
   const w = ctx.config.weights;
   const isOpen = e.type === 'open';
-  if (e.machine_flag === true) s.add('provider-flag', w.providerFlag);
+  addProviderFlag(e, w.providerFlag, s);
   if (e.type === 'click' && isHoneypotUrl(e.url)) s.add('honeypot', w.honeypot);
   else if (ctx.honeypots) {
     const learned = ctx.honeypots.match(e.ip, e.user_agent, e.ts);

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import type { Report } from '../metrics/report-types.js';
 import { runReport } from '../metrics/run-report.js';
-import { at, sends } from '../../test/support/conformance-cases.js';
+import { at, on, sends } from '../../test/support/conformance-cases.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import { ingest } from '../../test/support/ingest-raw.js';
 import { reportToCsv, spreadsheetSafe } from './report-csv.js';
@@ -64,6 +64,49 @@ test('a stored report with hostile campaign, variant and link values: no cell ru
     assert.ok(
       lifts.some((l) => /^-\d/.test(l)),
       `a negative lift stays a number: ${lifts.join(' ')}`,
+    );
+  } finally {
+    await store.close();
+  }
+});
+
+test('the convention shared with the dashboard: numeric interval bounds, both p-values, click share as a fraction', async () => {
+  const store = await openDuckDbStore(join(dir, 'convention.duckdb'));
+  try {
+    await ingest(store, [
+      ...sends(40, 'conv', 'm', (i) => ({ variant: i % 2 === 0 ? 'A' : 'B' })),
+      ...on('open', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+      ...on('click', [0, 1, 3, 5, 7], 'm', 70, { url: 'https://shop.example.com/a' }),
+      ...on('click', [1], 'm', 80, { url: 'https://shop.example.com/b' }),
+    ]);
+    const variants = parse(reportToCsv(await runReport(store, { campaign: 'conv', by: 'variant' })), { columns: true }) as Array<Record<string, string>>;
+    const header = Object.keys(variants[0]!);
+    for (const c of [
+      'campaign',
+      'window',
+      'key',
+      'ctr',
+      'ctr_ci_low',
+      'ctr_ci_high',
+      'ctor_ci_low',
+      'ctor_ci_high',
+      'comparison_ctr_p_value',
+      'comparison_ctor_p_value',
+    ]) {
+      assert.ok(header.includes(c), `${c} in ${header.join()}`);
+    }
+    assert.ok(!header.includes('comparison'), 'no empty column for the control\u2019s null comparison');
+    const b = variants.find((r) => r.key === 'B')!;
+    for (const c of ['ctr', 'ctr_ci_low', 'ctr_ci_high']) assert.ok(isFigure(b[c]!), `${c} = ${b[c]} is a plain number`);
+    assert.ok(Number(b.ctr_ci_low) <= Number(b.ctr) && Number(b.ctr) <= Number(b.ctr_ci_high));
+    const links = parse(reportToCsv(await runReport(store, { campaign: 'conv', by: 'link' })), { columns: true }) as Array<Record<string, string>>;
+    assert.deepEqual(
+      links.map((l) => [l.key, Number(l.click_share)]),
+      [
+        ['https://shop.example.com/a', 5 / 6],
+        ['https://shop.example.com/b', 1 / 6],
+      ],
+      'a fraction of the links\u2019 unique clicks, not a percentage',
     );
   } finally {
     await store.close();

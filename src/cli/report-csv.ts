@@ -1,5 +1,7 @@
 // Flattens a report into CSV rows (one per group, or one for the totals): nested figures become
-// prefixed columns (raw_ctr, ctr_ci_low, ctr_p_value…) so a spreadsheet gets every number.
+// prefixed columns (raw_ctr, ctr_ci_low, comparison_ctr_p_value…) so a spreadsheet gets every number.
+// The dashboard's table exports use the same names and units: the convention is docs/metrics.md "CSV
+// exports", and the browser test compares the two cell for cell.
 import { stringify } from 'csv-stringify/sync';
 import type { Report } from '../metrics/report-types.js';
 
@@ -38,6 +40,9 @@ export function reportToCsv(r: Report): string {
     r.groups.length > 0
       ? (r.groups as unknown as Record<string, unknown>[]).map((g) => ({ campaign: r.campaign, window: r.window, ...flatten(g) }))
       : [{ campaign: r.campaign, window: r.window, key: 'total', ...flatten(r.totals as unknown as Record<string, unknown>) }];
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const all = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  // TRICKY: an object that is null in some groups (the control's `comparison`) flattens to one empty
+  // column of its own name beside the prefixed columns of the others; its empty columns say it already.
+  const columns = all.filter((c) => !(all.some((o) => o.startsWith(`${c}_`)) && rows.every((row) => row[c] === null || row[c] === undefined)));
   return stringify(rows, { header: true, columns, cast: { boolean: (b) => (b ? 'true' : 'false'), string: spreadsheetSafe } });
 }

@@ -1,7 +1,8 @@
 // The aggregate API endpoints the dashboard draws from (campaign overview with daily trends, time series,
-// diagnosis, templates and click map, calculator, raw-event export). All under /api/v1, all keyed.
+// diagnosis, templates and click map, campaign settings, calculator, raw-event export). All under
+// /api/v1, all keyed.
 import { once } from 'node:events';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeReason } from '../classify/reasons.js';
 import { verdictCheck } from '../classify/verdict-check.js';
 import { ClickrateError } from '../errors.js';
@@ -11,16 +12,26 @@ import { runTimeseries } from '../metrics/compile-timeseries.js';
 import { listCampaigns } from '../metrics/list-campaigns.js';
 import type { EmailGroup, EmailReport, LinkGroup, Report } from '../metrics/report-types.js';
 import { runReport, runReports } from '../metrics/run-report.js';
-import type { Store } from '../store/store.js';
+import type { Store, TemplateRecord } from '../store/store.js';
+import { readJson } from '../http/read-body.js';
 import { sendJson } from '../http/reply.js';
+import { parseReportQuery } from '../metrics/report-query.js';
 import type { Benchmarks } from './benchmarks.js';
-import { annotateClickMap, CLICK_MAP_CSP } from './click-map.js';
+import { annotateClickMap, CLICK_MAP_CSP, countLinks } from './click-map.js';
+import type { KindChoice } from '../store/campaign-settings.js';
+import { campaignKind, parseSettingsBody } from './campaign-kind.js';
+import { lastEventTs, templateLinkShares } from './campaign-facts.js';
 import { diagnose, type AdFacts, type Diagnosis, type EmailFacts } from './diagnose.js';
 
 export interface DashboardApiDeps {
   store: Store;
   benchmarks: Benchmarks;
+  /** ISO 4217 code revenue is shown in (currency.ts). */
+  currency: string;
 }
+
+/** A settings body is one small JSON object. */
+const SETTINGS_LIMIT = 4 * 1024;
 
 /** Day keys of `by=day` reports are ISO dates (YYYY-MM-DD); charts want epoch milliseconds. */
 const dayMs = (key: unknown): number | null => (typeof key === 'string' ? Date.parse(`${key}T00:00:00Z`) : null);
@@ -30,6 +41,9 @@ const windowOf = (q: URLSearchParams): string | undefined => q.get('window') || 
 export async function getOverview(res: ServerResponse, deps: DashboardApiDeps, q: URLSearchParams): Promise<void> {
   const campaigns = [];
   for (const c of await listCampaigns(deps.store)) {
+    // TRICKY: the list's last_ts is of events naming the campaign (its sends); opens and clicks name only
+    // their message, and "last event" means the last of any kind.
+    const last_ts = (await lastEventTs(deps.store, c.campaign)) ?? c.last_ts;
     const r = await runReport(deps.store, { campaign: c.campaign, by: 'day', window: c.kind === 'email' ? windowOf(q) : undefined });
     if (r.kind === 'email') {
       const t = r.totals;
@@ -45,7 +59,7 @@ export async function getOverview(res: ServerResponse, deps: DashboardApiDeps, q
         campaign: c.campaign,
         kind: 'email' as const,
         first_ts: c.first_ts,
-        last_ts: c.last_ts,
+        last_ts,
         sent: t.sent,
         delivered: t.delivered,
         unique_clicks: t.unique_clicks,
@@ -61,7 +75,7 @@ export async function getOverview(res: ServerResponse, deps: DashboardApiDeps, q
         campaign: c.campaign,
         kind: 'ads' as const,
         first_ts: c.first_ts,
-        last_ts: c.last_ts,
+        last_ts,
         impressions: t.impressions,
         clicks: t.clicks,
         ctr: t.ctr,
@@ -77,7 +91,7 @@ export async function getTimeseries(res: ServerResponse, deps: DashboardApiDeps,
 }
 
 /** The facts the diagnosis reads, from the report's totals, send-day cohorts, steps and links. */
-function emailFacts(byDay: EmailReport, steps: EmailReport, links: EmailReport): EmailFacts {
+function emailFacts(byDay: EmailReport, steps: EmailReport, links: EmailReport, kind: KindChoice): EmailFacts {
   const t = byDay.totals;
   return {
     kind: 'email',
@@ -91,17 +105,32 @@ function emailFacts(byDay: EmailReport, steps: EmailReport, links: EmailReport):
     privacy_hidden_rate: t.privacy_hidden_rate,
     raw_ctr: t.raw.ctr,
     sequence: steps.groups.filter((g) => g.key !== null).length > 1,
+    email_kind: kind.kind,
     link_clicks: (links.groups as LinkGroup[]).map((g) => g.unique_clicks),
     cohorts: (byDay.groups as EmailGroup[]).map((g) => ({ delivered: g.delivered, unique_opens: g.unique_opens, unique_clicks: g.unique_clicks })),
   };
 }
 
+/** The kind of an email campaign: set by a user, or inferred from its steps and replies. */
+function kindOf(deps: DashboardApiDeps, campaign: string, byDay: EmailReport, steps: EmailReport): Promise<KindChoice> {
+  return campaignKind(deps.store, campaign, { steps: steps.groups.filter((g) => g.key !== null).length, replies: byDay.totals.replies });
+}
+
 /** Findings in plain sentences, the benchmark ranges they used, and the words for each machine reason. */
-function diagnosis(deps: DashboardApiDeps, campaign: string, window: string | undefined, byDay: Report, steps?: Report, links?: Report): Diagnosis {
+async function diagnosis(
+  deps: DashboardApiDeps,
+  campaign: string,
+  window: string | undefined,
+  byDay: Report,
+  steps?: Report,
+  links?: Report,
+): Promise<Diagnosis> {
   let facts: EmailFacts | AdFacts;
   let codes: string[];
+  let kind: KindChoice | undefined;
   if (byDay.kind === 'email') {
-    facts = emailFacts(byDay, steps as EmailReport, links as EmailReport);
+    kind = await kindOf(deps, campaign, byDay, steps as EmailReport);
+    facts = emailFacts(byDay, steps as EmailReport, links as EmailReport, kind);
     codes = [...Object.keys(byDay.totals.machine_reasons.opens), ...Object.keys(byDay.totals.machine_reasons.clicks)];
   } else {
     const t = byDay.totals;
@@ -110,13 +139,14 @@ function diagnosis(deps: DashboardApiDeps, campaign: string, window: string | un
   }
   const reasons: Record<string, string> = {};
   for (const c of codes) reasons[c] = describeReason(c);
-  return { campaign, window: window ?? null, findings: diagnose(facts, deps.benchmarks), benchmarks: deps.benchmarks[facts.kind], reasons };
+  const benchmarks = facts.kind === 'email' ? deps.benchmarks.email[facts.email_kind] : deps.benchmarks.ads;
+  return { campaign, window: window ?? null, findings: diagnose(facts, deps.benchmarks), benchmarks, ...(kind ? { email_kind: kind } : {}), reasons };
 }
 
 export async function getDiagnosis(res: ServerResponse, deps: DashboardApiDeps, campaign: string, q: URLSearchParams): Promise<void> {
   const window = windowOf(q);
   const [byDay, steps, links] = await runReports(deps.store, { campaign, window }, (kind) => (kind === 'email' ? ['day', 'step', 'link'] : ['day']));
-  sendJson(res, 200, diagnosis(deps, campaign, window, byDay!, steps, links));
+  sendJson(res, 200, await diagnosis(deps, campaign, window, byDay!, steps, links));
 }
 
 /**
@@ -133,25 +163,59 @@ export async function getCampaignPage(res: ServerResponse, deps: DashboardApiDep
   );
   if (report!.kind === 'email') {
     const [byDay, steps, variants, links] = rest;
+    const d = await diagnosis(deps, campaign, window, byDay!, steps, links);
     const verdict_check = await verdictCheck(deps.store, campaign);
     sendJson(res, 200, {
       kind: 'email',
+      currency: deps.currency,
       report,
       steps,
       variants,
       links,
-      diagnosis: diagnosis(deps, campaign, window, byDay!, steps, links),
-      templates,
+      diagnosis: d,
+      templates: await withLinks(deps, campaign, templates),
       verdict_check,
     });
   } else {
     const [byDay, ads] = rest;
-    sendJson(res, 200, { kind: 'ads', report, ads, diagnosis: diagnosis(deps, campaign, undefined, byDay!) });
+    sendJson(res, 200, { kind: 'ads', currency: deps.currency, report, ads, diagnosis: await diagnosis(deps, campaign, undefined, byDay!) });
   }
 }
 
+/** Each template with its number of web links, so a page opens its click map on one that has some. */
+async function withLinks(deps: DashboardApiDeps, campaign: string, templates: Array<Omit<TemplateRecord, 'html'>>) {
+  const out = [];
+  for (const t of templates) {
+    const full = await deps.store.getTemplate(campaign, t.step, t.variant);
+    out.push({ ...t, links: full ? countLinks(full.html) : 0 });
+  }
+  return out;
+}
+
+/** GET …/settings: what was set for the campaign, and the kind the page uses (set or inferred). */
+export async function getSettings(res: ServerResponse, deps: DashboardApiDeps, campaign: string): Promise<void> {
+  const [byDay, steps] = await runReports(deps.store, { campaign }, (kind) => (kind === 'email' ? ['day', 'step'] : ['day']));
+  const set = await deps.store.getCampaignSettings(campaign);
+  const effective = byDay!.kind === 'email' ? await kindOf(deps, campaign, byDay!, steps as EmailReport) : null;
+  sendJson(res, 200, { campaign, kind: set?.kind ?? null, email_kind: effective });
+}
+
+/**
+ * PUT …/settings {"kind": "outreach"}: sets an email campaign's kind (null: infer it again). Refused for
+ * an unknown campaign (nothing is stored for it) and for an ad campaign, whose range is the ads'.
+ */
+export async function putSettings(req: IncomingMessage, res: ServerResponse, deps: DashboardApiDeps, campaign: string): Promise<void> {
+  const body = parseSettingsBody(await readJson(req, SETTINGS_LIMIT));
+  const known = (await listCampaigns(deps.store)).find((c) => c.campaign === campaign);
+  if (!known) throw new ClickrateError('CR_ERR_NOT_FOUND', `no events for campaign '${campaign}'`, { campaign });
+  if (known.kind !== 'email')
+    throw new ClickrateError('CR_ERR_BAD_INPUT', `'${campaign}' is an ad campaign; only email campaigns have a kind`, { field: 'kind' });
+  await deps.store.setCampaignSettings({ campaign, kind: body.kind, updated_at: Date.now() });
+  await getSettings(res, deps, campaign);
+}
+
 export async function getTemplates(res: ServerResponse, deps: DashboardApiDeps, campaign: string): Promise<void> {
-  sendJson(res, 200, { campaign, templates: await deps.store.listTemplates(campaign) });
+  sendJson(res, 200, { campaign, templates: await withLinks(deps, campaign, await deps.store.listTemplates(campaign)) });
 }
 
 function optionalStep(v: string | null): number | null {
@@ -167,8 +231,9 @@ export async function getClickMap(res: ServerResponse, deps: DashboardApiDeps, c
   const variant = q.get('variant') || null;
   const t = await deps.store.getTemplate(campaign, step, variant);
   if (!t) throw new ClickrateError('CR_ERR_NOT_FOUND', `no template for campaign '${campaign}' step ${step ?? '-'} variant ${variant ?? '-'}`, { campaign });
-  const links = (await runReport(deps.store, { campaign, by: 'link', window: windowOf(q) })) as EmailReport;
-  const shares = (links.groups as LinkGroup[]).map((g) => ({ url: g.key, unique_clicks: g.unique_clicks, click_share: g.click_share }));
+  // The window is checked as a report's is (its text, its limits) before it bounds the clicks.
+  const window = parseReportQuery({ campaign, window: windowOf(q) }).window;
+  const shares = await templateLinkShares(deps.store, campaign, step, variant, window?.ms ?? null);
   const { html } = annotateClickMap(t.html, shares);
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
@@ -191,7 +256,20 @@ const countParam = (q: URLSearchParams, name: string): number | undefined => {
 export function getCalc(res: ServerResponse, q: URLSearchParams): void {
   const clicks = countParam(q, 'clicks');
   if (clicks === undefined) throw new ClickrateError('CR_ERR_BAD_INPUT', 'clicks is required', { field: 'clicks' });
-  sendJson(res, 200, calc({ clicks, delivered: countParam(q, 'delivered'), opens: countParam(q, 'opens'), impressions: countParam(q, 'impressions') }));
+  const opens = countParam(q, 'opens');
+  const result = calc({ clicks, delivered: countParam(q, 'delivered'), opens, impressions: countParam(q, 'impressions') });
+  // TRICKY: calc computes a CTOR over 100% with a warning (the CLI's choice, for opens taken from another
+  // tool); the calculator refuses it as it refuses clicks above delivered, both with the reason, so the
+  // page never shows an impossible rate as a result.
+  if (opens !== undefined && clicks > opens) {
+    throw new ClickrateError(
+      'CR_ERR_BAD_INPUT',
+      `clicks (${clicks.toLocaleString('en-US')}) cannot exceed opens (${opens.toLocaleString('en-US')}): a click implies an open, so count ` +
+        "each clicker as an opener (clickrate's reports do). Opens from another tool usually miss people who clicked with images blocked.",
+      { field: 'clicks', value: clicks },
+    );
+  }
+  sendJson(res, 200, result);
 }
 
 /** Raw events of a campaign as JSON Lines, streamed page by page with backpressure. */

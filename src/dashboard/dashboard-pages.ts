@@ -1,5 +1,6 @@
 // The dashboard's pages (SPEC.md "Dashboard"): /login and /logout, the single-page app's shell at `/`,
-// `/campaigns/<id>` and `/calculator`, and its bundled assets from dist/web. Nothing loads from elsewhere.
+// `/campaigns/<id>` and `/calculator`, its bundled assets from dist/web, and an HTML not-found page for
+// browsers. Nothing loads from elsewhere.
 // Sign-in failures are throttled per client address and logged with it; logout ends the session server-side.
 import { inPackage } from '../package-root.js';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { isClickrateError } from '../errors.js';
 import { readBody } from '../http/read-body.js';
 import { isSameOrigin, type SessionCookies } from '../http/session.js';
 import { loginPage } from './login-page.js';
+import { notFoundPage, wantsHtml } from './not-found-page.js';
 
 export interface DashboardPageDeps {
   auth: ApiKeyAuth;
@@ -167,6 +169,10 @@ export async function routeDashboard(
       return true;
     }
     html(res, 200, shell);
+    return true;
+  }
+  if ((m === 'GET' || m === 'HEAD') && wantsHtml(req)) {
+    html(res, 404, notFoundPage(path));
     return true;
   }
   return false;

@@ -1,74 +1,19 @@
 // The dashboard end to end in Debian's Chromium: a real server on loopback over a DuckDB file with the
 // demo; sign in, read a campaign, check the figures equal the API's, toggle people/raw, the window, the
-// click map's sandbox, the calculator; screenshots go to test-artifacts/ for a human to look at.
+// click map's sandbox, the calculator, and a campaign sent through the Nodemailer plugin getting its click
+// map; screenshots go to test-artifacts/ for a human to look at.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { DEMO_DEFAULT_NOW } from '../demo/demo-dataset.js';
-import { loadDemo } from '../demo/load-demo.js';
-import { createApiKey } from '../http/api-keys.js';
-import { ClickrateServer } from '../server/server.js';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { ARTIFACTS, metric, num, pct, useDashboard } from '../../test/support/dashboard-e2e.js';
 import type { EmailGroup, EmailReport } from '../metrics/report-types.js';
-import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
-import type { Store } from '../store/store.js';
-import { createKeyring, generateKey } from '../tracking/keyring.js';
-import { DEFAULT_WEB_ROOT } from './dashboard-pages.js';
+import { clickrateTracking } from '../tracking/nodemailer-plugin.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-const dir = mkdtempSync(join(tmpdir(), 'clickrate-e2e-'));
-let store: Store;
-let server: ClickrateServer;
-let browser: Browser;
-let base = '';
-let key = '';
-
-/** The dashboard's formatting of a rate (src/dashboard/web/src/format.ts). */
-const pct = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(2)}%`);
-const num = (v: number): string => v.toLocaleString('en-US');
-
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
-  assert.equal(res.status, 200, path);
-  return (await res.json()) as T;
-}
-
-const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`).first();
-
-before(async () => {
-  assert.ok(existsSync(join(DEFAULT_WEB_ROOT, 'index.html')), 'the frontend is built (npm run build:web) before the tests run');
-  store = await openDuckDbStore(join(dir, 'e2e.duckdb'));
-  await loadDemo(store, { now: DEMO_DEFAULT_NOW });
-  key = (await createApiKey(store, 'e2e')).key;
-  server = new ClickrateServer({ store, keyring: createKeyring('k1', { k1: generateKey() }), baseUrl: 'http://t.example.com', spoolDir: join(dir, 'spool') });
-  base = `http://127.0.0.1:${await server.listen(0)}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dash = useDashboard(chromium, 'e2e');
 
 test('sign in, read a campaign as the API reports it, toggle people/raw and the window, see the click map', async () => {
+  const { browser, base, key, api } = dash.get;
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, timezoneId: 'UTC' });
   const page = await context.newPage();
   const outside: string[] = [];
@@ -110,8 +55,9 @@ test('sign in, read a campaign as the API reports it, toggle people/raw and the 
   await page.locator('[data-testid="ab"] td', { hasText: 'Winner over A' }).waitFor();
 
   // The click map frame is sandboxed with no scripts, and marks the links with their share.
+  // Scripts are allowed only for clickrate's own, hashed one (CLICK_MAP_CSP); never the page's origin.
   const frame = page.locator('iframe.clickmap');
-  assert.equal(await frame.getAttribute('sandbox'), '');
+  assert.equal(await frame.getAttribute('sandbox'), 'allow-scripts');
   const badges = page.frameLocator('iframe.clickmap').locator('.cr-badge');
   await badges.first().waitFor();
   assert.ok((await badges.count()) >= 4, 'each of the sale\u2019s links is marked');
@@ -167,4 +113,21 @@ test('sign in, read a campaign as the API reports it, toggle people/raw and the 
 
   assert.deepEqual(outside, [], 'no request leaves the machine');
   await context.close();
+});
+
+test('a campaign sent through the Nodemailer plugin gets a click map: the plugin posts its template', async () => {
+  const { server, base, key, keyring, api } = dash.get;
+  const plugin = clickrateTracking({ baseUrl: 'http://t.example.com', keyring, apiUrl: base, apiKey: key, logger: { warn: (m) => assert.fail(m) } });
+  const html = '<html><body><p>Hi Ann,</p><a href="https://shop.example.com/z">Our new range</a></body></html>';
+  const mail = { data: { from: 'news@example.com', to: 'ann@example.org', subject: 'New', html, clickrate: { campaign: 'mailer', variant: 'A' } } };
+  await new Promise<void>((done) => plugin(mail as Parameters<typeof plugin>[0], () => done()));
+  await server.writer.drainAll();
+  const { templates } = await api<{ templates: Array<{ variant: string | null; links: number }> }>('/api/v1/campaigns/mailer/templates');
+  assert.deepEqual(
+    templates.map((t) => [t.variant, t.links]),
+    [['A', 1]],
+  );
+  const map = await fetch(`${base}/api/v1/campaigns/mailer/click-map?variant=A`, { headers: { authorization: `Bearer ${key}` } });
+  assert.equal(map.status, 200);
+  assert.match(await map.text(), /class="cr-badge"[^>]*>0\.0%</);
 });

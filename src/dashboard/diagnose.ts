@@ -1,6 +1,7 @@
 // The diagnosis: plain sentences an analyst would say about a campaign's figures, each from one rule.
 // Pure (figures in, findings out), so every rule is table-tested; the dashboard only displays them.
-import type { Benchmarks, Range } from './benchmarks.js';
+import type { EmailKind, KindChoice } from '../store/campaign-settings.js';
+import type { Benchmarks, EmailRanges, Range } from './benchmarks.js';
 
 export interface EmailFacts {
   kind: 'email';
@@ -15,6 +16,8 @@ export interface EmailFacts {
   raw_ctr: number | null;
   /** More than one sequence step was sent. */
   sequence: boolean;
+  /** The campaign's kind (set or inferred): outreach is judged by replies, the others by clicks. */
+  email_kind: EmailKind;
   /** Unique clicks per link, any order. */
   link_clicks: number[];
   /** Send-day cohorts in time order. */
@@ -42,6 +45,8 @@ export interface Diagnosis {
   findings: Finding[];
   /** The ranges of the campaign's kind: email has all three, ads only ctr. */
   benchmarks: { ctr: Range; ctor?: Range; reply_rate?: Range };
+  /** An email campaign's kind, and whether a user set it or it was inferred (and from what). */
+  email_kind?: KindChoice;
   reasons: Record<string, string>;
 }
 
@@ -78,14 +83,14 @@ function fewerOpeners(cohorts: EmailFacts['cohorts']): Finding | null {
   };
 }
 
-function diagnoseEmail(f: EmailFacts, b: Benchmarks['email']): Finding[] {
+function diagnoseEmail(f: EmailFacts, b: EmailRanges): Finding[] {
   if (f.delivered < MIN_DELIVERED) {
     return [
       { code: 'too-few', tone: 'info', text: `Only ${n(f.delivered)} messages delivered: one click moves the rates a lot. Wait for more before judging.` },
     ];
   }
   const out: Finding[] = [];
-  if (f.sequence) {
+  if (f.email_kind === 'outreach') {
     if (f.reply_rate !== null && f.reply_rate < b.reply_rate.low) {
       out.push({
         code: 'low-reply-rate',
@@ -96,7 +101,7 @@ function diagnoseEmail(f: EmailFacts, b: Benchmarks['email']): Finding[] {
       out.push({
         code: 'healthy-reply-rate',
         tone: 'good',
-        text: `Reply rate is ${pct(f.reply_rate)}, within or above the typical ${range(b.reply_rate)}. In a sequence, replies are the truest signal; CTR counts steps without links too.`,
+        text: `Reply rate is ${pct(f.reply_rate)}, within or above the typical ${range(b.reply_rate)}. In outreach, replies are the truest signal; CTR counts steps without links too.`,
       });
     }
   } else if (f.ctr !== null && f.ctor !== null) {
@@ -177,5 +182,5 @@ function diagnoseAds(f: AdFacts, b: Benchmarks['ads']): Finding[] {
 }
 
 export function diagnose(facts: EmailFacts | AdFacts, benchmarks: Benchmarks): Finding[] {
-  return facts.kind === 'email' ? diagnoseEmail(facts, benchmarks.email) : diagnoseAds(facts, benchmarks.ads);
+  return facts.kind === 'email' ? diagnoseEmail(facts, benchmarks.email[facts.email_kind]) : diagnoseAds(facts, benchmarks.ads);
 }

@@ -5,6 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { parseBenchmarks, type Benchmarks } from '../dashboard/benchmarks.js';
+import { parseCurrency } from '../dashboard/currency.js';
+import { postTemplate } from '../dashboard/template-api.js';
 import {
   getCalc,
   getCampaignPage,
@@ -12,6 +14,8 @@ import {
   getDiagnosis,
   getOverview,
   getTemplates,
+  getSettings,
+  putSettings,
   getTimeseries,
   streamEvents,
   type DashboardApiDeps,
@@ -33,6 +37,8 @@ import { sendError, sendJson } from '../http/reply.js';
 import { isSameOrigin, SessionCookies } from '../http/session.js';
 import { TemplateSaver } from '../http/template-saver.js';
 import { TrackingEdge } from '../http/track-routes.js';
+import { routeWebhook } from '../http/webhook-routes.js';
+import { webhookSetups, type WebhookSetups } from '../webhooks/webhook-config.js';
 
 export interface ServerOptions {
   store: Store;
@@ -53,6 +59,8 @@ export interface ServerOptions {
   benchmarks?: Benchmarks;
   /** Who stores the spool's batches and classifies (serve: the store worker); default this thread. */
   storeWork?: StoreWork;
+  /** Provider webhooks taken at /webhooks/<provider> (default: those configured in the environment). */
+  webhooks?: WebhookSetups;
 }
 
 /** The store-side work of a server: storing spool batches and the classification passes. */
@@ -79,7 +87,7 @@ function decodePathSegment(segment: string, what: string): string {
   }
 }
 
-const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|page|timeseries|diagnosis|templates|click-map|events\.jsonl)$/;
+const CAMPAIGN_PATH = /^\/api\/v1\/campaigns\/([^/]+)\/(report|page|timeseries|diagnosis|templates|click-map|settings|events\.jsonl)$/;
 
 export class ClickrateServer {
   readonly http: Server;
@@ -90,6 +98,7 @@ export class ClickrateServer {
   private readonly api: ApiDeps;
   private readonly dash: DashboardApiDeps;
   private readonly pages: DashboardPageDeps;
+  private readonly webhooks: WebhookSetups;
   private readonly sessions: SessionCookies;
   private readonly log: Logger;
   private readonly classifier: Classifier;
@@ -123,8 +132,13 @@ export class ClickrateServer {
     const baseUrl = normalizeBaseUrl(opts.baseUrl);
     this.api = { store: opts.store, spool: this.spool, keyring: opts.keyring, baseUrl, templates: new TemplateSaver(opts.store, this.log) };
     this.sessions = new SessionCookies(opts.keyring, baseUrl.startsWith('https:'));
-    this.dash = { store: opts.store, benchmarks: opts.benchmarks ?? parseBenchmarks(process.env.CLICKRATE_BENCHMARKS) };
+    this.dash = {
+      store: opts.store,
+      benchmarks: opts.benchmarks ?? parseBenchmarks(process.env.CLICKRATE_BENCHMARKS),
+      currency: parseCurrency(process.env.CLICKRATE_CURRENCY),
+    };
     this.pages = { auth: this.auth, sessions: this.sessions, webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, log: this.log };
+    this.webhooks = opts.webhooks ?? webhookSetups(process.env);
     this.http = createServer((req, res) => this.route(req, res));
     // Slow-client limits: a client that trickles headers or bodies cannot hold sockets for long.
     this.http.headersTimeout = 10_000;
@@ -178,6 +192,7 @@ export class ClickrateServer {
 
   private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path.startsWith('/webhooks/') && (await routeWebhook(req, res, path, { spool: this.spool, setups: this.webhooks, log: this.log }))) return;
     if (!path.startsWith('/api/')) {
       if (await routeDashboard(req, res, path, new URLSearchParams(query), this.pages)) return;
       throw new ClickrateError('CR_ERR_NOT_FOUND', `no page at ${path}`);
@@ -187,10 +202,12 @@ export class ClickrateServer {
     const q = new URLSearchParams(query);
     if (path === '/api/v1/wrap') return m === 'POST' ? postWrap(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     if (path === '/api/v1/events') return m === 'POST' ? postEvents(req, res, this.api) : this.methodNotAllowed(res, 'POST');
+    if (path === '/api/v1/templates') return m === 'POST' ? postTemplate(req, res, this.dash.store) : this.methodNotAllowed(res, 'POST');
     const sub = CAMPAIGN_PATH.exec(path);
     const known = sub !== null || ['/api/v1/campaigns', '/api/v1/status', '/api/v1/dashboard/overview', '/api/v1/calc'].includes(path);
     if (!known) throw new ClickrateError('CR_ERR_NOT_FOUND', `no API route ${m} ${path}`);
-    if (m !== 'GET') return this.methodNotAllowed(res, 'GET');
+    if (sub?.[2] === 'settings' && m === 'PUT') return putSettings(req, res, this.dash, decodePathSegment(sub[1]!, 'campaign'));
+    if (m !== 'GET') return this.methodNotAllowed(res, sub?.[2] === 'settings' ? 'GET, PUT' : 'GET');
     if (path === '/api/v1/campaigns') return getCampaigns(res, this.api);
     if (path === '/api/v1/status') return sendJson(res, 200, this.status());
     if (path === '/api/v1/dashboard/overview') return getOverview(res, this.dash, q);
@@ -210,6 +227,8 @@ export class ClickrateServer {
           return getTemplates(res, this.dash, campaign);
         case 'click-map':
           return getClickMap(res, this.dash, campaign, q);
+        case 'settings':
+          return getSettings(res, this.dash, campaign);
         default:
           return streamEvents(res, this.dash, campaign);
       }

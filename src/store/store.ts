@@ -1,5 +1,6 @@
 // The one narrow interface every store backend implements (DuckDB embedded, ClickHouse scale-out).
 // Callers (CLI, metrics engine, HTTP edge) depend on this file only, never on a backend's module.
+import type { CampaignSettings } from './campaign-settings.js';
 import type { ParsedEvent } from '../events/parse-event.js';
 import type { CompiledQuery, SqlDialect } from './dialect.js';
 
@@ -184,6 +185,10 @@ export interface Store {
   /** The campaign's templates without their HTML, to pick one. */
   listTemplates(campaign: string): Promise<Array<Omit<TemplateRecord, 'html'>>>;
   getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null>;
+  /** Replaces what a user said about a campaign (its kind: store/campaign-settings.ts). */
+  setCampaignSettings(s: CampaignSettings): Promise<void>;
+  /** What a user said about a campaign; null when nothing was ever set. */
+  getCampaignSettings(campaign: string): Promise<CampaignSettings | null>;
   /** API keys live in the store, so every edge sharing a store accepts the same keys. */
   createApiKey(key: ApiKeyRecord): Promise<void>;
   listApiKeys(): Promise<ApiKeyRecord[]>;

@@ -124,6 +124,13 @@ export function setHeader(headers: unknown, key: string, value: string): unknown
   return rebuild([...entries.filter((h) => h.key.toLowerCase() !== lower), { key, value }]);
 }
 
+/** The text of a header the app set (first of a list), or undefined. */
+export function getHeader(headers: unknown, key: string): string | undefined {
+  const found = headerEntries(headers).entries.find((h) => h.key.toLowerCase() === key.toLowerCase());
+  const v = found === undefined ? undefined : headerText(found.value);
+  return typeof v === 'string' ? v : undefined;
+}
+
 export type Prepared = { ok: true; input: WrapInput; warnings: string[] } | { ok: false; reason: string };
 
 function label(values: RawValues, field: 'campaign' | 'recipient' | 'variant' | 'segment' | 'message'): string | undefined | { error: string } {

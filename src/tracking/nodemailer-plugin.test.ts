@@ -260,7 +260,11 @@ test('apiUrl: the sent event is POSTed to /api/v1/events with the bearer key', a
   const { logger, lines } = recordingLogger();
   const transport = jsonTransport({ apiUrl: `http://127.0.0.1:${port}/`, apiKey: 'cr_test_key', logger });
   const out = await sendJson(transport, { to: 'a@example.org', html, clickrate: { campaign: 'spring', step: 1, variant: 'B', message: 'msg-1' } });
-  assert.equal(requests.length, 1, 'recorded before the send completes');
+  assert.deepEqual(
+    requests.map((r) => r.url),
+    ['/api/v1/events', '/api/v1/templates'],
+    'recorded before the send completes, and the template kept for the click map',
+  );
   const req = requests[0]!;
   assert.equal(req.method, 'POST');
   assert.equal(req.url, '/api/v1/events');
@@ -270,7 +274,19 @@ test('apiUrl: the sent event is POSTed to /api/v1/events with the bearer key', a
   assert.deepEqual({ ...body, ts: '' }, { type: 'sent', ts: '', message: 'msg-1', campaign: 'spring', recipient: 'a@example.org', step: 1, variant: 'B' });
   assert.ok(!Number.isNaN(Date.parse(String(body.ts))));
   assert.equal(out.headers?.['X-Clickrate-Message'], 'msg-1');
+  assert.deepEqual(requests[1]!.body, { campaign: 'spring', step: 1, variant: 'B', html }, 'the HTML as written, before wrapping');
+  assert.equal(requests[1]!.auth, 'Bearer cr_test_key');
+  // The same template to another recipient: its sent event, no second template.
+  await sendJson(transport, { to: 'b@example.org', html, clickrate: { campaign: 'spring', step: 1, variant: 'B', message: 'msg-2' } });
+  assert.deepEqual(
+    requests.slice(2).map((r) => r.url),
+    ['/api/v1/events'],
+  );
   assert.deepEqual(lines.error, []);
+  assert.deepEqual(
+    lines.warn.filter((w) => w.includes('template')),
+    [],
+  );
 });
 
 test('recording failures never stop the mail: server down, server error, onWrapped throwing', async (t) => {

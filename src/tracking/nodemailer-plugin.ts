@@ -4,8 +4,10 @@
 import { ClickrateError } from '../errors.js';
 import { KEYRING_ENV, KEYRING_FILE_ENV, loadKeyringFromEnv, type Keyring } from './keyring.js';
 import type { UtmParams } from './utm.js';
-import { CLICKRATE_HEADERS, FIELDS, firstAddress, prepareInput, readClickrateData, setHeader, type NodemailerMail } from './nodemailer-mail.js';
+import { CLICKRATE_HEADERS, FIELDS, firstAddress, getHeader, prepareInput, readClickrateData, setHeader, type NodemailerMail } from './nodemailer-mail.js';
+import { HEADER_PROVIDERS, providerHeaders, type HeaderProvider } from './provider-headers.js';
 export { CLICKRATE_HEADERS, type NodemailerMail } from './nodemailer-mail.js';
+import { TemplatePoster } from './template-poster.js';
 import { normalizeBaseUrl, wrapMessage, type TrackingPolicy, type WrapOptions, type WrapResult } from './wrap-message.js';
 
 // Re-exported so an app needs only this entry point to build the keyring.
@@ -66,13 +68,18 @@ export interface ClickrateNodemailerOptions {
   utm?: UtmParams;
   /** Called after a message is wrapped, before it is sent: e.g. record `result.sent` yourself. Errors are logged, never thrown. */
   onWrapped?: (result: NodemailerTrackingResult, mail: NodemailerMail) => void | Promise<void>;
-  /** clickrate server to POST the `sent` event to (`${apiUrl}/api/v1/events`); needs apiKey. */
+  /**
+   * clickrate server to POST the `sent` event to (`${apiUrl}/api/v1/events`), and each campaign's template
+   * for the click map (`${apiUrl}/api/v1/templates`, once per campaign, step and variant); needs apiKey.
+   */
   apiUrl?: string;
   apiKey?: string;
   /** Give up on the POST after this long (default 5000 ms); the mail is sent either way. */
   apiTimeoutMs?: number;
   /** Where warnings and recording failures go (default: console). */
   logger?: ClickrateLogger;
+  /** Also add the provider's metadata headers, so its webhooks name the clickrate message (docs/webhooks.md). */
+  provider?: HeaderProvider;
 }
 
 const DEFAULT_API_TIMEOUT_MS = 5000;
@@ -104,6 +111,7 @@ export function clickrateHeaders(data: ClickrateMailData): Record<string, string
 export function clickrateTracking(options: ClickrateNodemailerOptions): NodemailerCompilePlugin {
   const settings = checkOptions(options);
   const keyring = settings.keyring;
+  const templates = settings.api ? new TemplatePoster(settings.api.templatesUrl, settings.api.apiKey, settings.api.timeoutMs) : undefined;
   const logger: ClickrateLogger = options.logger ?? { warn: (m) => console.warn(m), error: (m) => console.error(m) };
   const seenWarnings = new Set<string>();
   const log = (level: 'warn' | 'error' | 'debug', message: string): void => {
@@ -165,6 +173,11 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
     // Set after wrapping succeeded, so an untracked message never claims a message id. Replies and bounce
     // reports usually quote the original headers: this is how they find their message.
     data.headers = setHeader(data.headers, CLICKRATE_HEADERS.message, result.message);
+    if (options.provider !== undefined) {
+      const meta = providerHeaders(options.provider, { message: result.message, campaign: input.campaign }, (name) => getHeader(data.headers, name));
+      for (const [name, value] of Object.entries(meta.headers)) data.headers = setHeader(data.headers, name, value);
+      warnings.push(...meta.warnings);
+    }
 
     result.warnings = [...warnings, ...result.warnings];
     for (const w of result.warnings) warnOnce(w);
@@ -192,6 +205,13 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
         }),
       );
     }
+    if (templates !== undefined && typeof input.html === 'string') {
+      tasks.push(
+        templates.post({ campaign: input.campaign, step: input.step, variant: input.variant }, input.html).catch((err: unknown) => {
+          warnOnce(`could not store the template of campaign ${input.campaign} for its click map (mail sent anyway): ${errorText(err)}`);
+        }),
+      );
+    }
     await Promise.all(tasks);
   };
 
@@ -205,6 +225,7 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
 
 interface ApiSettings {
   eventsUrl: string;
+  templatesUrl: string;
   apiKey: string;
   timeoutMs: number;
 }
@@ -232,6 +253,9 @@ function checkOptions(options: ClickrateNodemailerOptions): { baseUrl: string; k
   for (const fn of ['onWrapped'] as const) {
     if (options[fn] !== undefined && typeof options[fn] !== 'function') throw configError(`${fn} must be a function`, fn);
   }
+  if (options.provider !== undefined && !(HEADER_PROVIDERS as readonly unknown[]).includes(options.provider)) {
+    throw configError(`provider must be one of ${HEADER_PROVIDERS.join(', ')} (Resend takes tags through its API only)`, 'provider');
+  }
   if (options.logger !== undefined && typeof options.logger?.warn !== 'function') {
     throw configError('logger needs at least a warn(message) method', 'logger');
   }
@@ -252,8 +276,12 @@ function checkOptions(options: ClickrateNodemailerOptions): { baseUrl: string; k
   const timeoutMs = options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw configError('apiTimeoutMs must be a whole number of milliseconds >= 1', 'apiTimeoutMs');
   // A path prefix is kept (a server mounted under /clickrate); only trailing slashes go.
-  const eventsUrl = `${api.href.replace(/\/+$/, '')}/api/v1/events`;
-  return { baseUrl, keyring: ring, api: { eventsUrl, apiKey: options.apiKey.trim(), timeoutMs } };
+  const root = api.href.replace(/\/+$/, '');
+  return {
+    baseUrl,
+    keyring: ring,
+    api: { eventsUrl: `${root}/api/v1/events`, templatesUrl: `${root}/api/v1/templates`, apiKey: options.apiKey.trim(), timeoutMs },
+  };
 }
 
 async function postSent(api: ApiSettings, event: SentEvent): Promise<void> {

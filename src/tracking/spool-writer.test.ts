@@ -58,6 +58,8 @@ class OutageStore implements Store {
   saveTemplate: Store['saveTemplate'] = (t) => this.inner.saveTemplate(t);
   listTemplates: Store['listTemplates'] = (c) => this.inner.listTemplates(c);
   getTemplate: Store['getTemplate'] = (c, s, v) => this.inner.getTemplate(c, s, v);
+  setCampaignSettings: Store['setCampaignSettings'] = (s) => this.inner.setCampaignSettings(s);
+  getCampaignSettings: Store['getCampaignSettings'] = (c) => this.inner.getCampaignSettings(c);
   createApiKey: Store['createApiKey'] = (k) => this.inner.createApiKey(k);
   listApiKeys: Store['listApiKeys'] = () => this.inner.listApiKeys();
   revokeApiKey: Store['revokeApiKey'] = (id, at) => this.inner.revokeApiKey(id, at);

@@ -1,5 +1,6 @@
 // The Store interface on the edge's thread, answered by the store worker: every method forwards by name
 // with its arguments (structured clone); IngestSession and VerdictPass come back as handles.
+import type { CampaignSettings } from '../../store/campaign-settings.js';
 import type { CompiledQuery, SqlDialect } from '../../store/dialect.js';
 import { ClickHouseDialect } from '../../store/clickhouse/dialect.js';
 import { DuckDbDialect } from '../../store/duckdb/dialect.js';
@@ -111,6 +112,14 @@ export class RemoteStore implements Store {
 
   getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null> {
     return this.fwd('getTemplate', campaign, step, variant);
+  }
+
+  setCampaignSettings(s: CampaignSettings): Promise<void> {
+    return this.fwd('setCampaignSettings', s);
+  }
+
+  getCampaignSettings(campaign: string): Promise<CampaignSettings | null> {
+    return this.fwd('getCampaignSettings', campaign);
   }
 
   createApiKey(key: ApiKeyRecord): Promise<void> {

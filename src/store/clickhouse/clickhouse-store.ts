@@ -1,5 +1,7 @@
 // The scale-out store: ClickHouse over HTTP (`--store clickhouse://HOST:PORT/DB`), one server or shards
 // behind Distributed tables. Same Store interface and report SQL as DuckDB; see migrations.ts for layout.
+import type { CampaignSettings } from '../campaign-settings.js';
+import { ClickHouseCampaignSettings } from './clickhouse-campaign-settings.js';
 import { randomBytes } from 'node:crypto';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { ClickrateError } from '../../errors.js';
@@ -208,6 +210,20 @@ export class ClickHouseStore implements Store {
     });
     const r = rows[0];
     return r ? { campaign, step, variant, html: String(r.t_html), saved_at: Number(r.t_saved) } : null;
+  }
+
+  private readonly settings = new ClickHouseCampaignSettings(
+    (q) => this.query(q),
+    (table, rows) => this.conn.insert(table, rows),
+    () => this.stamp(),
+  );
+
+  setCampaignSettings(s: CampaignSettings): Promise<void> {
+    return this.settings.set(s);
+  }
+
+  getCampaignSettings(campaign: string): Promise<CampaignSettings | null> {
+    return this.settings.get(campaign);
   }
 
   async createApiKey(k: ApiKeyRecord): Promise<void> {

@@ -104,4 +104,13 @@ export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
         PARTITION BY toYYYYMM(toDateTime(intDiv(expires_at, 1000))) ORDER BY id`,
     ],
   },
+  {
+    version: 7,
+    description: 'campaign_settings: what a user said about a campaign (its kind of email); the latest row per campaign wins',
+    shardTables: [],
+    coordinator: [
+      `CREATE TABLE IF NOT EXISTS campaign_settings (campaign String, kind String, updated_at Int64, ver UInt64)
+        ENGINE = ReplacingMergeTree(ver) ORDER BY campaign`,
+    ],
+  },
 ];

@@ -1,6 +1,8 @@
 // The embedded store: one DuckDB file (SPEC.md: `./clickrate.duckdb`, `--db` or `CLICKRATE_DB`).
 // Opens the file, applies migrations, serializes ingest sessions and runs bound queries. Its files are
 // owner-only (owner-only.ts).
+import type { CampaignSettings } from '../campaign-settings.js';
+import { DuckDbCampaignSettings } from './duckdb-campaign-settings.js';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { BIGINT, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { ClickrateError } from '../../errors.js';
@@ -40,6 +42,10 @@ export class DuckDbStore implements Store {
   private ingestQueue: Promise<void> = Promise.resolve();
   private ingestConn: DuckDBConnection | null = null;
   private readonly meta = new DuckDbMetadata(
+    (q) => this.query(q),
+    (sql, values) => this.write(sql, values),
+  );
+  private readonly settings = new DuckDbCampaignSettings(
     (q) => this.query(q),
     (sql, values) => this.write(sql, values),
   );
@@ -245,6 +251,14 @@ export class DuckDbStore implements Store {
 
   getTemplate(campaign: string, step: number | null, variant: string | null): Promise<TemplateRecord | null> {
     return this.meta.getTemplate(campaign, step, variant);
+  }
+
+  setCampaignSettings(s: CampaignSettings): Promise<void> {
+    return this.settings.set(s);
+  }
+
+  getCampaignSettings(campaign: string): Promise<CampaignSettings | null> {
+    return this.settings.get(campaign);
   }
 
   createApiKey(k: ApiKeyRecord): Promise<void> {

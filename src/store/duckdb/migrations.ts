@@ -85,4 +85,9 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     // Every edge sharing the file refuses a revoked session, also after a restart (src/http/session.ts).
     sql: ['CREATE TABLE revoked_sessions (id VARCHAR PRIMARY KEY, expires_at BIGINT NOT NULL)'],
   },
+  {
+    version: 7,
+    description: 'campaign_settings: what a user said about a campaign (its kind of email, for the benchmark ranges)',
+    sql: ['CREATE TABLE campaign_settings (campaign VARCHAR PRIMARY KEY, kind VARCHAR, updated_at BIGINT NOT NULL)'],
+  },
 ];

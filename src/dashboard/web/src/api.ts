@@ -1,7 +1,7 @@
 // The dashboard's client of the HTTP API: same-origin fetches authenticated by the session cookie; a 401
 // sends the user back to /login.
 import type { EmailGroup, EmailReport as ServerEmailReport, LinkGroup } from '../../../metrics/report-types.js';
-class ApiError extends Error {
+export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -11,8 +11,13 @@ class ApiError extends Error {
   }
 }
 
-export async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+export async function getJson<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(path, {
+    method: init.method ?? 'GET',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
   if (res.status === 401) {
     location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     throw new ApiError(401, 'CR_ERR_UNAUTHORIZED', 'signed out');
@@ -33,6 +38,7 @@ export const campaignPath = (id: string, sub: string, params: Record<string, str
 // narrowing by breakdown is said here: a link breakdown's groups are links, any other's are messages'.
 export type { AdReport, LinkGroup, Timeseries } from '../../../metrics/report-types.js';
 export type { Diagnosis } from '../../diagnose.js';
+export { EMAIL_KINDS, type KindChoice } from '../../../store/campaign-settings.js';
 export type { Range } from '../../benchmarks.js';
 export type EmailMetrics = EmailGroup;
 export type EmailReport = Omit<ServerEmailReport, 'groups'> & { groups: EmailGroup[] };
@@ -42,4 +48,6 @@ export interface TemplateInfo {
   step: number | null;
   variant: string | null;
   saved_at: number;
+  /** Its web links: a click map opens on the first template that has some. */
+  links: number;
 }

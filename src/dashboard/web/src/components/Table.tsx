@@ -1,5 +1,7 @@
-// A data table that sorts by any column and exports what it shows to CSV. Cells render as text through
-// Preact, so labels and URLs from the data are always escaped.
+// A data table that sorts by any column (headers are buttons: keyboard and screen readers reach them) and
+// exports what it shows to CSV. Cells render as text through Preact, so labels and URLs from the data are
+// always escaped. The CSV follows the convention of `clickrate report --csv` (docs/metrics.md, "CSV"):
+// the report's own field names and units, numbers only in numeric columns.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { download, toCsv, type Cell } from '../csv';
@@ -7,11 +9,13 @@ import { download, toCsv, type Cell } from '../csv';
 export interface Column<R> {
   key: string;
   label: string;
-  /** The sortable, exportable value. */
+  /** The sortable value, and the exported one unless `csv` says otherwise. */
   value: (row: R) => Cell;
   /** How the cell looks (default: the value as text). */
   render?: (row: R) => ComponentChildren;
   numeric?: boolean;
+  /** The CSV columns this column exports, named as `report --csv` names them (default: [key, value]). */
+  csv?: Array<[string, (row: R) => Cell]>;
 }
 
 export function Table<R>(props: {
@@ -22,6 +26,12 @@ export function Table<R>(props: {
   initialSort?: string;
   testId?: string;
   extra?: ComponentChildren;
+  /** One line under the title: what the rows count (people only, or raw). */
+  note?: ComponentChildren;
+  /** Columns every CSV row starts with (campaign, window), as in `report --csv`. */
+  csvLead?: Array<[string, Cell]>;
+  /** Said instead of an empty table when there are no rows. */
+  empty?: string;
 }) {
   const [sort, setSort] = useState<{ key: string; desc: boolean } | null>(props.initialSort ? { key: props.initialSort, desc: true } : null);
   const col = props.columns.find((c) => c.key === sort?.key);
@@ -36,14 +46,18 @@ export function Table<R>(props: {
         return sort!.desc ? -d : d;
       })
     : props.rows;
-  const exportCsv = () =>
+  const exportCsv = () => {
+    const lead = props.csvLead ?? [];
+    const cols = props.columns.flatMap((c) => c.csv ?? [[c.key, c.value] as [string, (row: R) => Cell]]);
     download(
       props.csvName,
       toCsv(
-        props.columns.map((c) => c.label),
-        rows.map((r) => props.columns.map((c) => c.value(r))),
+        [...lead.map(([h]) => h), ...cols.map(([h]) => h)],
+        rows.map((r) => [...lead.map(([, v]) => v), ...cols.map(([, f]) => f(r))]),
       ),
     );
+  };
+  const toggle = (c: Column<R>) => setSort(sort?.key === c.key ? { key: c.key, desc: !sort.desc } : { key: c.key, desc: c.numeric === true });
   return (
     <section class="card" data-testid={props.testId}>
       <div class="tablehead">
@@ -55,34 +69,49 @@ export function Table<R>(props: {
           </button>
         </div>
       </div>
-      <table class="data">
-        <thead>
-          <tr>
-            {props.columns.map((c) => (
-              <th
-                key={c.key}
-                class={`sortable${c.numeric ? ' num' : ''}`}
-                aria-sort={sort?.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
-                onClick={() => setSort(sort?.key === c.key ? { key: c.key, desc: !sort.desc } : { key: c.key, desc: c.numeric === true })}
-              >
-                {c.label}
-                {sort?.key === c.key ? (sort.desc ? ' ▾' : ' ▴') : ''}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={i}>
-              {props.columns.map((c) => (
-                <td key={c.key} class={c.numeric ? 'num' : c.key === 'url' ? 'url' : undefined} data-col={c.key}>
-                  {c.render ? c.render(r) : String(c.value(r) ?? '')}
-                </td>
+      {props.note && (
+        <p class="muted tablenote" data-testid={props.testId ? `${props.testId}-note` : undefined}>
+          {props.note}
+        </p>
+      )}
+      {rows.length === 0 && props.empty ? (
+        <p class="muted empty" role="status">
+          {props.empty}
+        </p>
+      ) : (
+        <div class="tablewrap">
+          <table class="data">
+            <thead>
+              <tr>
+                {props.columns.map((c) => (
+                  <th
+                    key={c.key}
+                    class={c.numeric ? 'num' : undefined}
+                    aria-sort={sort?.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+                    scope="col"
+                  >
+                    <button type="button" class="sort" data-sort={c.key} onClick={() => toggle(c)}>
+                      {c.label}
+                      <span aria-hidden="true">{sort?.key === c.key ? (sort.desc ? ' ▾' : ' ▴') : ''}</span>
+                    </button>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={i}>
+                  {props.columns.map((c) => (
+                    <td key={c.key} class={c.numeric ? 'num' : c.key === 'url' ? 'url' : undefined} data-col={c.key}>
+                      {c.render ? c.render(r) : String(c.value(r) ?? '')}
+                    </td>
+                  ))}
+                </tr>
               ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }

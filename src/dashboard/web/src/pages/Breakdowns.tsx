@@ -1,9 +1,9 @@
-// A campaign's breakdowns: A/B variants with lift, p-value and a plain verdict; sequence steps; links
-// with their click share and the click map (the message in a sandboxed frame that runs no script); ads.
-import { useState } from 'preact/hooks';
-import { campaignPath, type AdReport, type EmailMetrics, type EmailReport, type LinkGroup, type LinkReport, type TemplateInfo } from '../api';
-import { Table } from '../components/Table';
+// A campaign's breakdowns: A/B variants with lift, p-values and a plain verdict; sequence steps; ads. Each
+// follows the page's People/Raw switch and says which it shows.
+import type { AdReport, EmailMetrics, EmailReport } from '../api';
+import { Table, type Column } from '../components/Table';
 import { ci, money, num, pct, pValue, signed } from '../format';
+import { ciCsv, csvLead, viewNote } from '../report-columns';
 
 /** winner / no difference yet / more data needed, from the report's comparison (CTR: clicks per delivered). */
 function verdictOf(g: EmailMetrics): { text: string; cls: string } {
@@ -15,177 +15,159 @@ function verdictOf(g: EmailMetrics): { text: string; cls: string } {
   return { text: 'No difference yet', cls: 'wait' };
 }
 
-export function AbTests(props: { report: EmailReport }) {
+type G = EmailMetrics;
+const key: Column<G> = { key: 'key', label: 'Variant', value: (g) => String(g.key) };
+const delivered: Column<G> = { key: 'delivered', label: 'Delivered', numeric: true, value: (g) => g.delivered, render: (g) => num(g.delivered) };
+
+function peopleAbColumns(currency: string, withMoney: boolean): Column<G>[] {
+  return [
+    key,
+    delivered,
+    { key: 'unique_clicks', label: 'Clicked', numeric: true, value: (g) => g.unique_clicks, render: (g) => num(g.unique_clicks) },
+    { key: 'ctr', label: 'CTR', numeric: true, value: (g) => g.ctr, render: (g) => pct(g.ctr) },
+    { key: 'ctr_ci', label: 'CTR interval', value: (g) => ci(g.ctr_ci), csv: ciCsv('ctr', (g) => g.ctr_ci) },
+    { key: 'ctor', label: 'CTOR', numeric: true, value: (g) => g.ctor, render: (g) => pct(g.ctor) },
+    { key: 'ctor_ci', label: 'CTOR interval', value: (g) => ci(g.ctor_ci), csv: ciCsv('ctor', (g) => g.ctor_ci) },
+    {
+      key: 'lift',
+      label: 'CTR lift vs control',
+      numeric: true,
+      value: (g) => g.comparison?.ctr.lift ?? null,
+      render: (g) => (g.comparison ? signed(g.comparison.ctr.lift) : '—'),
+      csv: [
+        ['comparison_control', (g) => g.comparison?.control ?? null],
+        ['comparison_ctr_lift', (g) => g.comparison?.ctr.lift ?? null],
+      ],
+    },
+    {
+      key: 'p',
+      label: 'p-value',
+      numeric: true,
+      value: (g) => g.comparison?.ctr.p_value ?? null,
+      render: (g) => (g.comparison ? pValue(g.comparison.ctr.p_value) : '—'),
+      csv: [['comparison_ctr_p_value', (g) => g.comparison?.ctr.p_value ?? null]],
+    },
+    {
+      key: 'ctor_lift',
+      label: 'CTOR lift',
+      numeric: true,
+      value: (g) => g.comparison?.ctor.lift ?? null,
+      render: (g) => (g.comparison ? `${signed(g.comparison.ctor.lift)} (p ${pValue(g.comparison.ctor.p_value)})` : '—'),
+      csv: [
+        ['comparison_ctor_lift', (g) => g.comparison?.ctor.lift ?? null],
+        ['comparison_ctor_p_value', (g) => g.comparison?.ctor.p_value ?? null],
+      ],
+    },
+    {
+      key: 'verdict',
+      label: 'Verdict',
+      value: (g) => verdictOf(g).text,
+      render: (g) => <span class={`verdict ${verdictOf(g).cls}`}>{verdictOf(g).text}</span>,
+    },
+    ...(withMoney
+      ? [
+          {
+            key: 'revenue_per_recipient',
+            label: `Revenue / recipient (${currency})`,
+            numeric: true,
+            value: (g: G) => g.revenue_per_recipient,
+            render: (g: G) => money(g.revenue_per_recipient, currency),
+          },
+        ]
+      : []),
+  ];
+}
+
+/** Raw: what an unfiltered tool would show. The verdict is people's only: machines are not an audience. */
+const rawAbColumns: Column<G>[] = [
+  key,
+  delivered,
+  { key: 'raw_unique_clicks', label: 'Clicked (raw)', numeric: true, value: (g) => g.raw.unique_clicks, render: (g) => num(g.raw.unique_clicks) },
+  { key: 'raw_ctr', label: 'CTR (raw)', numeric: true, value: (g) => g.raw.ctr, render: (g) => pct(g.raw.ctr) },
+  { key: 'raw_unique_opens', label: 'Opened (raw)', numeric: true, value: (g) => g.raw.unique_opens, render: (g) => num(g.raw.unique_opens) },
+  { key: 'raw_ctor', label: 'CTOR (raw)', numeric: true, value: (g) => g.raw.ctor, render: (g) => pct(g.raw.ctor) },
+];
+
+export function AbTests(props: { report: EmailReport; raw: boolean; currency: string }) {
   const groups = props.report.groups.filter((g) => g.key !== null);
   if (groups.length < 2) return null;
-  const money_ = groups.some((g) => g.conversions > 0);
+  const withMoney = groups.some((g) => g.conversions > 0);
   return (
     <Table
-      title="A/B test (CTR = unique clicks ÷ delivered; verdict at p < 0.05)"
+      title={
+        props.raw ? 'A/B test, raw (no verdict: significance is computed for people only)' : 'A/B test (CTR = unique clicks ÷ delivered; verdict at p < 0.05)'
+      }
+      note={viewNote(props.raw)}
       rows={groups}
-      csvName="variants.csv"
+      csvName={props.raw ? 'variants-raw.csv' : 'variants.csv'}
+      csvLead={[...csvLead(props.report.campaign, props.report.window), ...(withMoney && !props.raw ? [['currency', props.currency] as [string, string]] : [])]}
       testId="ab"
-      columns={[
-        { key: 'key', label: 'Variant', value: (g) => String(g.key) },
-        { key: 'delivered', label: 'Delivered', numeric: true, value: (g) => g.delivered, render: (g) => num(g.delivered) },
-        { key: 'ctr', label: 'CTR', numeric: true, value: (g) => g.ctr, render: (g) => pct(g.ctr) },
-        { key: 'ctr_ci', label: 'CTR interval', value: (g) => ci(g.ctr_ci) },
-        { key: 'ctor', label: 'CTOR', numeric: true, value: (g) => g.ctor, render: (g) => pct(g.ctor) },
-        { key: 'ctor_ci', label: 'CTOR interval', value: (g) => ci(g.ctor_ci) },
-        {
-          key: 'lift',
-          label: 'CTR lift vs control',
-          numeric: true,
-          value: (g) => g.comparison?.ctr.lift ?? null,
-          render: (g) => (g.comparison ? signed(g.comparison.ctr.lift) : '—'),
-        },
-        {
-          key: 'p',
-          label: 'p-value',
-          numeric: true,
-          value: (g) => g.comparison?.ctr.p_value ?? null,
-          render: (g) => (g.comparison ? pValue(g.comparison.ctr.p_value) : '—'),
-        },
-        {
-          key: 'ctor_lift',
-          label: 'CTOR lift',
-          numeric: true,
-          value: (g) => g.comparison?.ctor.lift ?? null,
-          render: (g) => (g.comparison ? `${signed(g.comparison.ctor.lift)} (p ${pValue(g.comparison.ctor.p_value)})` : '—'),
-        },
-        {
-          key: 'verdict',
-          label: 'Verdict',
-          value: (g) => verdictOf(g).text,
-          render: (g) => <span class={`verdict ${verdictOf(g).cls}`}>{verdictOf(g).text}</span>,
-        },
-        ...(money_
-          ? [
-              {
-                key: 'rpr',
-                label: 'Revenue / recipient',
-                numeric: true,
-                value: (g: EmailMetrics) => g.revenue_per_recipient,
-                render: (g: EmailMetrics) => money(g.revenue_per_recipient),
-              },
-            ]
-          : []),
-      ]}
+      columns={props.raw ? rawAbColumns : peopleAbColumns(props.currency, withMoney)}
     />
   );
 }
 
-export function StepsTable(props: { report: EmailReport }) {
+export function StepsTable(props: { report: EmailReport; raw: boolean }) {
   const groups = props.report.groups.filter((g) => g.key !== null);
   if (groups.length < 2) return null;
+  const r = props.raw;
   return (
     <Table
       title="Sequence steps"
+      note={viewNote(r)}
       rows={groups}
-      csvName="steps.csv"
+      csvName={r ? 'steps-raw.csv' : 'steps.csv'}
+      csvLead={csvLead(props.report.campaign, props.report.window)}
       testId="steps"
       columns={[
         { key: 'key', label: 'Step', numeric: true, value: (g) => Number(g.key) },
         { key: 'sent', label: 'Sent', numeric: true, value: (g) => g.sent, render: (g) => num(g.sent) },
         { key: 'delivered', label: 'Delivered', numeric: true, value: (g) => g.delivered, render: (g) => num(g.delivered) },
-        { key: 'opens', label: 'Opened', numeric: true, value: (g) => g.unique_opens, render: (g) => num(g.unique_opens) },
-        { key: 'ctr', label: 'CTR', numeric: true, value: (g) => g.ctr, render: (g) => pct(g.ctr) },
-        { key: 'ctor', label: 'CTOR', numeric: true, value: (g) => g.ctor, render: (g) => pct(g.ctor) },
+        r
+          ? { key: 'raw_unique_opens', label: 'Opened (raw)', numeric: true, value: (g) => g.raw.unique_opens, render: (g) => num(g.raw.unique_opens) }
+          : { key: 'unique_opens', label: 'Opened', numeric: true, value: (g) => g.unique_opens, render: (g) => num(g.unique_opens) },
+        r
+          ? { key: 'raw_ctr', label: 'CTR (raw)', numeric: true, value: (g) => g.raw.ctr, render: (g) => pct(g.raw.ctr) }
+          : { key: 'ctr', label: 'CTR', numeric: true, value: (g) => g.ctr, render: (g) => pct(g.ctr) },
+        r
+          ? { key: 'raw_ctor', label: 'CTOR (raw)', numeric: true, value: (g) => g.raw.ctor, render: (g) => pct(g.raw.ctor) }
+          : { key: 'ctor', label: 'CTOR', numeric: true, value: (g) => g.ctor, render: (g) => pct(g.ctor) },
         { key: 'reply_rate', label: 'Reply rate', numeric: true, value: (g) => g.reply_rate, render: (g) => pct(g.reply_rate) },
-        { key: 'unsub', label: 'Unsubscribe rate', numeric: true, value: (g) => g.unsubscribe_rate, render: (g) => pct(g.unsubscribe_rate) },
+        { key: 'unsubscribe_rate', label: 'Unsubscribe rate', numeric: true, value: (g) => g.unsubscribe_rate, render: (g) => pct(g.unsubscribe_rate) },
       ]}
     />
   );
 }
 
-const templateLabel = (t: TemplateInfo): string =>
-  [t.step !== null ? `step ${t.step}` : '', t.variant !== null ? `variant ${t.variant}` : ''].filter(Boolean).join(', ') || 'the message';
+type Ad = AdReport['groups'][number];
 
-export function LinksAndMap(props: { id: string; win: string; links: LinkReport; templates: TemplateInfo[] }) {
-  const [pick, setPick] = useState(0);
-  const tpl = props.templates[Math.min(pick, props.templates.length - 1)];
-  return (
-    <>
-      <Table
-        title="Links"
-        rows={props.links.groups}
-        csvName="links.csv"
-        testId="links"
-        initialSort="unique_clicks"
-        columns={[
-          { key: 'url', label: 'Link', value: (g: LinkGroup) => g.key, render: (g: LinkGroup) => <span title={g.key}>{g.key}</span> },
-          { key: 'unique_clicks', label: 'Unique clicks', numeric: true, value: (g) => g.unique_clicks, render: (g) => num(g.unique_clicks) },
-          { key: 'total_clicks', label: 'Total clicks', numeric: true, value: (g) => g.total_clicks, render: (g) => num(g.total_clicks) },
-          {
-            key: 'share',
-            label: 'Click share',
-            numeric: true,
-            value: (g) => (g.click_share === null ? null : 100 * g.click_share),
-            render: (g) => (
-              <span>
-                <span class="share" style={{ width: `${Math.round(60 * (g.click_share ?? 0))}px` }} />
-                {pct(g.click_share === null ? null : 100 * g.click_share)}
-              </span>
-            ),
-          },
-          { key: 'ctr', label: 'CTR', numeric: true, value: (g) => g.ctr, render: (g) => pct(g.ctr) },
-          { key: 'scanner', label: 'Scanner clicks', numeric: true, value: (g) => g.scanner_clicks, render: (g) => num(g.scanner_clicks) },
-        ]}
-      />
-      <section class="card" data-testid="clickmap">
-        <div class="tablehead">
-          <h2>Click map</h2>
-          {props.templates.length > 1 && (
-            <select aria-label="Template" value={String(pick)} onChange={(e) => setPick(Number((e.target as HTMLSelectElement).value))}>
-              {props.templates.map((t, i) => (
-                <option value={String(i)} key={i}>
-                  {templateLabel(t)}
-                </option>
-              ))}
-            </select>
-          )}
-        </div>
-        {tpl ? (
-          <>
-            <p class="muted">
-              The message as sent, each link marked with its share of the campaign's unique clicks. Shown in a sandbox: no script runs, no image or link loads
-              from outside.
-            </p>
-            <iframe
-              class="clickmap"
-              title={`Click map of ${props.id}, ${templateLabel(tpl)}`}
-              sandbox=""
-              referrerpolicy="no-referrer"
-              src={campaignPath(props.id, 'click-map', { step: tpl.step === null ? null : String(tpl.step), variant: tpl.variant, window: props.win })}
-            />
-          </>
-        ) : (
-          <p class="muted">
-            No template stored for this campaign. Templates are kept when messages are wrapped through <code>POST /api/v1/wrap</code>.
-          </p>
-        )}
-      </section>
-    </>
-  );
-}
-
-export function AdsTable(props: { report: AdReport }) {
+export function AdsTable(props: { report: AdReport; raw: boolean; currency: string }) {
+  const r = props.raw;
   return (
     <Table
       title="Ads"
+      note={r ? 'Raw: every click counted, bots and crawlers included.' : 'People only: clicks by bots and crawlers are set aside.'}
       rows={props.report.groups}
-      csvName="ads.csv"
+      csvName={r ? 'ads-raw.csv' : 'ads.csv'}
+      csvLead={[...csvLead(props.report.campaign, null), ['currency', props.currency]]}
       testId="ads"
-      initialSort="ctr"
+      initialSort={r ? 'raw_ctr' : 'ctr'}
       columns={[
-        { key: 'key', label: 'Ad', value: (g) => String(g.key ?? '') },
+        { key: 'key', label: 'Ad', value: (g: Ad) => String(g.key ?? '') },
         { key: 'impressions', label: 'Impressions', numeric: true, value: (g) => g.impressions, render: (g) => num(g.impressions) },
-        { key: 'clicks', label: 'Clicks', numeric: true, value: (g) => g.clicks, render: (g) => num(g.clicks) },
-        { key: 'ctr', label: 'CTR', numeric: true, value: (g) => g.ctr, render: (g) => pct(g.ctr) },
-        { key: 'ctr_ci', label: 'CTR interval', value: (g) => ci(g.ctr_ci) },
-        { key: 'machine', label: 'Machine clicks', numeric: true, value: (g) => g.machine_clicks, render: (g) => num(g.machine_clicks) },
+        ...(r
+          ? [
+              { key: 'raw_clicks', label: 'Clicks (raw)', numeric: true, value: (g: Ad) => g.raw.clicks, render: (g: Ad) => num(g.raw.clicks) },
+              { key: 'raw_ctr', label: 'CTR (raw)', numeric: true, value: (g: Ad) => g.raw.ctr, render: (g: Ad) => pct(g.raw.ctr) },
+            ]
+          : [
+              { key: 'clicks', label: 'Clicks', numeric: true, value: (g: Ad) => g.clicks, render: (g: Ad) => num(g.clicks) },
+              { key: 'ctr', label: 'CTR', numeric: true, value: (g: Ad) => g.ctr, render: (g: Ad) => pct(g.ctr) },
+              { key: 'ctr_ci', label: 'CTR interval', value: (g: Ad) => ci(g.ctr_ci), csv: ciCsv('ctr', (g: Ad) => g.ctr_ci) },
+            ]),
+        { key: 'machine_clicks', label: 'Machine clicks', numeric: true, value: (g) => g.machine_clicks, render: (g) => num(g.machine_clicks) },
         { key: 'conversions', label: 'Conversions', numeric: true, value: (g) => g.conversions, render: (g) => num(g.conversions) },
-        { key: 'revenue', label: 'Revenue', numeric: true, value: (g) => g.revenue, render: (g) => money(g.revenue) },
+        { key: 'revenue', label: `Revenue (${props.currency})`, numeric: true, value: (g) => g.revenue, render: (g) => money(g.revenue, props.currency) },
       ]}
     />
   );

@@ -24,6 +24,21 @@ const FIELDS = [
   ['impressions', 'Impressions (ads)'],
 ] as const;
 
+/**
+ * A field as typed, read as a count: separators (12,000 or 12 000) and a zero fraction (1200.0) are fine;
+ * anything else gets a sentence naming the field. TRICKY: a type=number input would block "1.5" or
+ * "12,000" with the browser's own bubble, submit nothing, and leave the last result on screen.
+ */
+function readCount(label: string, text: string): { value?: string; error?: string } {
+  const t = text.trim().replace(/[\s,_]/g, '');
+  if (t === '') return {};
+  const n = Number(t);
+  if (!/^[+]?\d*\.?\d+(e\d+)?$/i.test(t) || !Number.isFinite(n)) return { error: `${label}: “${text.trim()}” is not a number.` };
+  if (!Number.isInteger(n)) return { error: `${label} must be a whole number (it counts messages or impressions); got ${text.trim()}.` };
+  if (!Number.isSafeInteger(n)) return { error: `${label} is too large.` };
+  return { value: String(n) };
+}
+
 export function Calculator() {
   const [values, setValues] = useState<Record<string, string>>({ clicks: '', delivered: '', opens: '', impressions: '' });
   const [result, setResult] = useState<CalcResult | null>(null);
@@ -31,7 +46,15 @@ export function Calculator() {
   const submit = (e: Event) => {
     e.preventDefault();
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(values)) if (v.trim() !== '') q.set(k, v.trim());
+    for (const [k, label] of FIELDS) {
+      const r = readCount(label, values[k] ?? '');
+      if (r.error) {
+        setResult(null);
+        setError(r.error);
+        return;
+      }
+      if (r.value !== undefined) q.set(k, r.value);
+    }
     getJson<CalcResult>(`/api/v1/calc?${q}`).then(
       (r) => {
         setResult(r);
@@ -44,12 +67,19 @@ export function Calculator() {
       },
     );
   };
+  // A result (or an error) stays only while it is about what the fields say.
+  const edit = (k: string, v: string) => {
+    setValues({ ...values, [k]: v });
+    setResult(null);
+    setError('');
+  };
   return (
     <div class="calc">
       <h1>Calculator</h1>
       <p class="muted">
         CTR = unique clicks ÷ delivered; CTOR = unique clicks ÷ unique opens; ad CTR = clicks ÷ impressions. Give clicks and one or more denominators of one
-        family.
+        family. Each is a count, so whole numbers (12,000 is read as 12000). Clicks can exceed neither delivered nor opens: each counts a message once, and a
+        click implies an open.
       </p>
       <section class="card">
         <form onSubmit={submit}>
@@ -57,12 +87,12 @@ export function Calculator() {
             <label key={k}>
               {label}
               <input
-                type="number"
-                min="0"
-                step="1"
+                type="text"
+                inputmode="numeric"
+                autocomplete="off"
                 name={k}
                 value={values[k]}
-                onInput={(e) => setValues({ ...values, [k]: (e.target as HTMLInputElement).value })}
+                onInput={(e) => edit(k, (e.target as HTMLInputElement).value)}
               />
             </label>
           ))}

@@ -1,11 +1,16 @@
 // `/campaigns/<id>`: one campaign. The reporting window is a URL parameter that every request carries,
 // so changing it changes every figure at once; all data comes from aggregate endpoints, never raw events.
+// The page is a column of panels, one component each (CampaignPanels.tsx, Breakdowns.tsx, LinksAndMap.tsx):
+// a new panel is one more line in the list below.
 import { useEffect, useState } from 'preact/hooks';
-import { campaignPath, getJson, type AdReport, type Diagnosis, type EmailReport, type LinkReport, type TemplateInfo, type Timeseries } from '../api';
-import { TimeChart } from '../components/TimeChart';
+import { ApiError, campaignPath, getJson, type AdReport, type Diagnosis, type EmailReport, type LinkReport, type TemplateInfo } from '../api';
+import { NotFound } from '../components/NotFound';
 import { navigate } from '../nav';
-import { AbTests, AdsTable, LinksAndMap, StepsTable } from './Breakdowns';
+import { AbTests, AdsTable, StepsTable } from './Breakdowns';
+import { DiagnosisPanel, KindSetting, OverTime } from './CampaignPanels';
+import { VerdictCheckPanel, type VerdictCheck } from './VerdictCheck';
 import { AdMetrics, EmailMetrics, Funnel, Removed } from './EmailSections';
+import { ClickMap, LinksTable } from './LinksAndMap';
 
 const WINDOWS = [
   ['', 'all time'],
@@ -17,36 +22,11 @@ const WINDOWS = [
   ['30d', '30 days'],
 ] as const;
 
-/** The classifier checking itself on this campaign's traffic (docs/classification.md). */
-interface Share {
-  n: number;
-  share: number | null;
-}
-interface VerdictCheck {
-  honeypot: Share & { by_other_signals: Share };
-  converting_clicks_human: Share;
-  opens_machine_by_provider: Record<string, Share>;
-}
-interface EmailData {
-  kind: 'email';
-  verdictCheck: VerdictCheck;
-  totals: EmailReport;
-  steps: EmailReport;
-  variants: EmailReport;
-  links: LinkReport;
-  diagnosis: Diagnosis;
-  templates: TemplateInfo[];
-}
-interface AdData {
-  kind: 'ads';
-  totals: AdReport;
-  ads: AdReport;
-  diagnosis: Diagnosis;
-}
 /** GET /api/v1/campaigns/<id>/page: a campaign page's reports, computed together. */
-type CampaignPage =
+export type CampaignData =
   | {
       kind: 'email';
+      currency: string;
       report: EmailReport;
       steps: EmailReport;
       variants: EmailReport;
@@ -55,7 +35,7 @@ type CampaignPage =
       templates: TemplateInfo[];
       verdict_check: VerdictCheck;
     }
-  | { kind: 'ads'; report: AdReport; ads: AdReport; diagnosis: Diagnosis };
+  | { kind: 'ads'; currency: string; report: AdReport; ads: AdReport; diagnosis: Diagnosis };
 
 /** A query parameter kept in the URL, so a view can be bookmarked and shared. */
 function useParam(name: string, fallback: string): [string, (v: string) => void] {
@@ -76,48 +56,30 @@ export function CampaignPage(props: { id: string }) {
   const [win, setWin] = useParam('window', '');
   const [view, setView] = useParam('view', 'people');
   const [interval, setIntervalParam] = useParam('interval', 'day');
-  const [data, setData] = useState<EmailData | AdData | null>(null);
-  const [series, setSeries] = useState<Timeseries | null>(null);
+  const [data, setData] = useState<CampaignData | null>(null);
   const [error, setError] = useState('');
+  const [missing, setMissing] = useState(false);
+  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     let live = true;
     setError('');
-    const w = { window: win };
-    (async () => {
-      // One request for everything but the chart: the server computes the breakdowns in one pass.
-      const page = await getJson<CampaignPage>(campaignPath(id, 'page', w));
-      if (!live) return;
-      if (page.kind === 'email')
-        setData({
-          kind: 'email',
-          totals: page.report,
-          steps: page.steps,
-          variants: page.variants,
-          links: page.links,
-          diagnosis: page.diagnosis,
-          templates: page.templates,
-          verdictCheck: page.verdict_check,
-        });
-      else setData({ kind: 'ads', totals: page.report, ads: page.ads, diagnosis: page.diagnosis });
-    })().catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [id, win]);
-
-  useEffect(() => {
-    let live = true;
-    getJson<Timeseries>(campaignPath(id, 'timeseries', { window: win, interval })).then(
-      (s) => live && setSeries(s),
-      (e: Error) => live && setError(e.message),
+    // One request for everything but the chart: the server computes the breakdowns in one pass.
+    getJson<CampaignData>(campaignPath(id, 'page', { window: win })).then(
+      (page) => live && setData(page),
+      (e: Error) => {
+        if (!live) return;
+        if (e instanceof ApiError && e.code === 'CR_ERR_NOT_FOUND') setMissing(true);
+        else setError(e.message);
+      },
     );
     return () => {
       live = false;
     };
-  }, [id, win, interval]);
+  }, [id, win, reload]);
 
-  const t = series?.points.map((p) => p.t) ?? [];
+  if (missing) return <NotFound title="Campaign not found" text={`No campaign named “${id}” has any events in this store.`} />;
+  const raw = view === 'raw';
   return (
     <>
       <p>
@@ -140,10 +102,10 @@ export function CampaignPage(props: { id: string }) {
           </label>
         )}
         <span class="seg" role="group" aria-label="People or raw">
-          <button type="button" class={view === 'people' ? 'on' : ''} aria-pressed={view === 'people'} onClick={() => setView('people')}>
+          <button type="button" class={!raw ? 'on' : ''} aria-pressed={!raw} onClick={() => setView('people')}>
             People
           </button>
-          <button type="button" class={view === 'raw' ? 'on' : ''} aria-pressed={view === 'raw'} onClick={() => setView('raw')}>
+          <button type="button" class={raw ? 'on' : ''} aria-pressed={raw} onClick={() => setView('raw')}>
             Raw (unfiltered)
           </button>
         </span>
@@ -158,105 +120,32 @@ export function CampaignPage(props: { id: string }) {
       {!data && !error && <p class="muted">Loading…</p>}
       {data?.kind === 'email' && (
         <>
-          <EmailMetrics report={data.totals} view={view} diagnosis={data.diagnosis} />
+          <KindSetting id={id} choice={data.diagnosis.email_kind} onChange={() => setReload(reload + 1)} />
+          <EmailMetrics report={data.report} view={view} diagnosis={data.diagnosis} currency={data.currency} />
           <div class="row">
-            <Funnel report={data.totals} />
-            <section class="card" data-testid="diagnosis">
-              <h2>Diagnosis</h2>
-              <ul class="findings">
-                {data.diagnosis.findings.map((f) => (
-                  <li class={f.tone} key={f.code}>
-                    {f.text}
-                  </li>
-                ))}
-              </ul>
-            </section>
+            <Funnel report={data.report} />
+            <DiagnosisPanel diagnosis={data.diagnosis} />
           </div>
-          {view === 'raw' && <Removed report={data.totals} reasons={data.diagnosis.reasons} />}
-          <VerdictCheckCard check={data.verdictCheck} />
+          {raw && <Removed report={data.report} reasons={data.diagnosis.reasons} />}
+          <VerdictCheckPanel check={data.verdict_check} />
         </>
       )}
       {data?.kind === 'ads' && (
         <>
-          <AdMetrics report={data.totals} view={view} diagnosis={data.diagnosis} />
-          <section class="card" data-testid="diagnosis">
-            <h2>Diagnosis</h2>
-            <ul class="findings">
-              {data.diagnosis.findings.map((f) => (
-                <li class={f.tone} key={f.code}>
-                  {f.text}
-                </li>
-              ))}
-            </ul>
-          </section>
+          <AdMetrics report={data.report} view={view} diagnosis={data.diagnosis} currency={data.currency} />
+          <DiagnosisPanel diagnosis={data.diagnosis} />
         </>
       )}
-      <section class="card">
-        <div class="tablehead">
-          <h2>Over time</h2>
-          <span class="seg" role="group" aria-label="Interval">
-            <button type="button" class={interval === 'hour' ? 'on' : ''} onClick={() => setIntervalParam('hour')}>
-              By hour
-            </button>
-            <button type="button" class={interval === 'day' ? 'on' : ''} onClick={() => setIntervalParam('day')}>
-              By day
-            </button>
-          </span>
-        </div>
-        {series && series.kind === 'email' && (
-          <div class="row">
-            <div class="card">
-              <TimeChart title="Opens" t={t} people={series.points.map((p) => p.human_opens)} machines={series.points.map((p) => p.machine_opens)} />
-            </div>
-            <div class="card">
-              <TimeChart title="Clicks" t={t} people={series.points.map((p) => p.human_clicks)} machines={series.points.map((p) => p.machine_clicks)} />
-            </div>
-          </div>
-        )}
-        {series && series.kind === 'ads' && (
-          <div class="row">
-            <div class="card">
-              <TimeChart title="Impressions" t={t} people={series.points.map((p) => p.impressions)} peopleLabel="impressions" />
-            </div>
-            <div class="card">
-              <TimeChart title="Clicks" t={t} people={series.points.map((p) => p.human_clicks)} machines={series.points.map((p) => p.machine_clicks)} />
-            </div>
-          </div>
-        )}
-      </section>
+      <OverTime id={id} win={win} interval={interval === 'hour' ? 'hour' : 'day'} setInterval={setIntervalParam} />
       {data?.kind === 'email' && (
         <>
-          <AbTests report={data.variants} />
-          <StepsTable report={data.steps} />
-          <LinksAndMap id={id} win={win} links={data.links} templates={data.templates} />
+          <AbTests report={data.variants} raw={raw} currency={data.currency} />
+          <StepsTable report={data.steps} raw={raw} />
+          <LinksTable links={data.links} raw={raw} />
+          <ClickMap id={id} win={win} templates={data.templates} />
         </>
       )}
-      {data?.kind === 'ads' && <AdsTable report={data.ads} />}
+      {data?.kind === 'ads' && <AdsTable report={data.ads} raw={raw} currency={data.currency} />}
     </>
-  );
-}
-
-const pctOf = (s: Share) => (s.share === null ? '—' : `${(100 * s.share).toFixed(1)}% of ${s.n}`);
-
-/** Shares that should hold steady; a drift says the rules no longer fit this sender's traffic. */
-function VerdictCheckCard(props: { check: VerdictCheck }) {
-  const c = props.check;
-  return (
-    <section class="card" data-testid="verdict-check">
-      <h2>Verdict check</h2>
-      <ul class="findings">
-        <li>
-          Honeypot requests judged machine: {pctOf(c.honeypot)} (by the other signals alone: {pctOf(c.honeypot.by_other_signals)})
-        </li>
-        <li>Clicks that led to a conversion or reply, judged human: {pctOf(c.converting_clicks_human)}</li>
-        {Object.entries(c.opens_machine_by_provider)
-          .filter(([, s]) => s.n > 0)
-          .map(([k, s]) => (
-            <li key={k}>
-              Opens via {k} judged machine: {pctOf(s)}
-            </li>
-          ))}
-      </ul>
-    </section>
   );
 }

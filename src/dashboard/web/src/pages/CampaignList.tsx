@@ -54,6 +54,10 @@ const columns: Column<Row>[] = [
     key: 'sent',
     label: 'Sent / impressions',
     numeric: true,
+    csv: [
+      ['sent', (r) => r.sent ?? null],
+      ['impressions', (r) => r.impressions ?? null],
+    ],
     value: (r) => (r.kind === 'email' ? r.sent : r.impressions) ?? null,
     render: (r) =>
       withSpark(
@@ -66,6 +70,10 @@ const columns: Column<Row>[] = [
     key: 'delivered',
     label: 'Delivered / clicks',
     numeric: true,
+    csv: [
+      ['delivered', (r) => r.delivered ?? null],
+      ['clicks', (r) => (r.kind === 'ads' ? (r.clicks ?? null) : (r.unique_clicks ?? null))],
+    ],
     value: (r) => (r.kind === 'email' ? r.delivered : r.clicks) ?? null,
     render: (r) =>
       withSpark(
@@ -114,7 +122,8 @@ const columns: Column<Row>[] = [
           )
         : '—',
   },
-  { key: 'last_ts', label: 'Last event', value: (r) => r.last_ts, render: (r) => r.last_ts.slice(0, 16).replace('T', ' ') },
+  // The last event of any kind (a late click, a reply), not the last send; UTC, as the API gives it.
+  { key: 'last_ts', label: 'Last event (UTC)', value: (r) => r.last_ts, render: (r) => r.last_ts.slice(0, 16).replace('T', ' ') },
 ];
 
 export function CampaignList() {
@@ -127,11 +136,12 @@ export function CampaignList() {
       (e: Error) => setError(e.message),
     );
   }, []);
-  const shown = (rows ?? []).filter((r) => r.campaign.toLowerCase().includes(search.trim().toLowerCase()));
+  const query = search.trim();
+  const shown = (rows ?? []).filter((r) => r.campaign.toLowerCase().includes(query.toLowerCase()));
   return (
     <>
       <h1>Campaigns</h1>
-      <p class="muted">People only: opens and clicks by machines (privacy proxies, security scanners, crawlers) are set aside. Trends are by send day.</p>
+      <p class="muted">Opens and clicks by machines (privacy proxies, security scanners, crawlers) are set aside. Trends are by send day.</p>
       {error && <p class="error">{error}</p>}
       {rows === null && !error && <p class="muted">Loading…</p>}
       {rows && (
@@ -141,6 +151,8 @@ export function CampaignList() {
           columns={columns}
           csvName="campaigns.csv"
           testId="campaigns"
+          note="People only: machine opens and clicks are set aside."
+          empty={query ? `No campaign matches “${query}”.` : 'No campaigns yet: import events or run clickrate demo.'}
           extra={
             <input
               type="search"

@@ -29,7 +29,7 @@ function Metric(props: { name: string; label: string; value: string; sub?: strin
   );
 }
 
-export function EmailMetrics(props: { report: EmailReport; view: string; diagnosis: Diagnosis }) {
+export function EmailMetrics(props: { report: EmailReport; view: string; diagnosis: Diagnosis; currency: string }) {
   const t = props.report.totals;
   const b = props.diagnosis.benchmarks;
   const raw = props.view === 'raw';
@@ -67,15 +67,15 @@ export function EmailMetrics(props: { report: EmailReport; view: string; diagnos
         <Metric
           name="revenue_per_recipient"
           label="Revenue / recipient"
-          value={money(t.revenue_per_recipient)}
-          sub={`${num(t.conversions)} conversions · ${money(t.revenue)} total`}
+          value={money(t.revenue_per_recipient, props.currency)}
+          sub={`${num(t.conversions)} conversions · ${money(t.revenue, props.currency)} total`}
         />
       )}
     </div>
   );
 }
 
-export function AdMetrics(props: { report: AdReport; view: string; diagnosis: Diagnosis }) {
+export function AdMetrics(props: { report: AdReport; view: string; diagnosis: Diagnosis; currency: string }) {
   const t = props.report.totals;
   const raw = props.view === 'raw';
   return (
@@ -94,7 +94,7 @@ export function AdMetrics(props: { report: AdReport; view: string; diagnosis: Di
         sub={raw ? 'unfiltered' : ci(t.ctr_ci)}
         bench={raw ? undefined : { value: t.ctr, range: props.diagnosis.benchmarks.ctr }}
       />
-      <Metric name="conversions" label="Conversions" value={num(t.conversions)} sub={`${money(t.revenue)} revenue`} />
+      <Metric name="conversions" label="Conversions" value={num(t.conversions)} sub={`${money(t.revenue, props.currency)} revenue`} />
     </div>
   );
 }
