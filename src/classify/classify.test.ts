@@ -5,14 +5,17 @@ import { describe, it } from 'node:test';
 import { classifyAdEvent, classifyEvents, classifyMessage, type ClassifiableEvent } from './classify.js';
 import { classifierConfig } from './config.js';
 import { describeReason } from './reasons.js';
+import { probabilityFromReasons } from './verdict-probability.js';
 
 const T = Date.UTC(2026, 2, 1, 9, 0, 0);
 const S = 1000;
 const H = 3600 * S;
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/145.0.0.0 Safari/537.36';
 const OUTLOOK = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)';
 const GMAIL = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
 const HOME = '73.12.44.9';
+/** Chrome 109 (January 2023): three years old at T. */
+const OLD_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/109.0.0.0 Safari/537.36';
 const LINKS = ['https://shop.example.com/a', 'https://shop.example.com/b', 'https://shop.example.com/c', 'https://shop.example.com/d'];
 
 let n = 0;
@@ -79,9 +82,79 @@ const cases: Case[] = [
     want: [[false, 'before-human-possible:1500ms-after-delivery']],
   },
   {
-    name: 'delayed scanner re-check from a vendor range hours later → machine',
+    name: 'one click from a vendor range hours later, current browser, nothing else → human (a person behind a gateway)',
     events: [delivered(), click(7 * H, LINKS[1] as string, '148.163.140.2', CHROME)],
-    want: [[true, 'security-vendor-ip:Proofpoint']],
+    want: [[false, 'late-proxy-click:Proofpoint']],
+  },
+  {
+    name: 'vendor range hours later with a scripted agent → machine (the range decides with a non-browser agent)',
+    events: [delivered(), click(7 * H, LINKS[1] as string, '148.163.140.2', 'Java/1.8.0_292')],
+    want: [[true, 'scripted-ua:java']],
+  },
+  {
+    name: 'vendor range hours later with a browser years old → machine',
+    events: [delivered(), click(7 * H, LINKS[1] as string, '148.163.140.2', OLD_CHROME)],
+    want: [[true, 'old-browser:Chrome-109-released-37-months-earlier']],
+  },
+  {
+    name: 'Outlook on the web: open from Exchange Online hours later with a browser agent → human',
+    events: [delivered(), open(5 * H, '40.97.10.20', CHROME)],
+    want: [[false, 'late-proxy-open:Microsoft']],
+  },
+  {
+    name: 'the same address range while gateways scan → machine',
+    events: [delivered(), open(8 * S, '40.97.10.20', CHROME)],
+    want: [[true, 'security-vendor-ip:Microsoft']],
+  },
+  {
+    name: 'unknown scanner: pixel then one link a second later, seconds after delivery, old browser → machine both',
+    events: [delivered(), open(4 * S, '198.51.100.20', OLD_CHROME), click(4.6 * S, LINKS[0] as string, '198.51.100.20', OLD_CHROME)],
+    want: [
+      [true, 'old-browser:Chrome-109-released-37-months-earlier'],
+      [true, 'open-then-click:600ms'],
+    ],
+  },
+  {
+    name: 'unknown scanner with a current browser: open-then-click right after delivery → machine',
+    events: [delivered(), open(1 * S, '198.51.100.20', CHROME), click(1.5 * S, LINKS[0] as string, '198.51.100.20', CHROME)],
+    want: [
+      [true, 'same-machine'],
+      [true, 'open-then-click:500ms'],
+    ],
+  },
+  {
+    name: 'a person in Outlook desktop opening and clicking hours later a second apart → human (needs another signal)',
+    events: [delivered(), open(3 * H, HOME, OUTLOOK), click(3 * H + 800, LINKS[0] as string, HOME, CHROME)],
+    want: [
+      [false, undefined],
+      [false, 'open-then-click:800ms'],
+    ],
+  },
+  {
+    name: 'old browser alone, hours later from home → human (Firefox ESR, old iPhones)',
+    events: [delivered(), click(3 * H, LINKS[0] as string, HOME, OLD_CHROME)],
+    want: [[false, 'old-browser:Chrome-109-released-37-months-earlier']],
+  },
+  {
+    name: 'early click never seen again while the reader engages later from elsewhere → context added',
+    events: [delivered(), click(20 * S, LINKS[0] as string, '198.51.100.7', CHROME), open(2 * H, HOME, OUTLOOK)],
+    want: [
+      [false, 'later-other-client'],
+      [false, undefined],
+    ],
+  },
+  {
+    name: 'a fast reader seen again later from the same device → same-client-later',
+    events: [delivered(), click(20 * S, LINKS[0] as string, HOME, CHROME), click(2 * H, LINKS[0] as string, HOME, CHROME)],
+    want: [
+      [false, 'same-client-later'],
+      [false, undefined],
+    ],
+  },
+  {
+    name: 'honeypot link requested → machine by construction, even hours later from home',
+    events: [delivered(), click(3 * H, 'https://t.example.com/clickrate-honeypot', HOME, CHROME)],
+    want: [[true, 'honeypot']],
   },
   {
     name: 'one link, Azure address, seconds after delivery → machine (address + timing)',
@@ -185,6 +258,24 @@ describe('classifyMessage', () => {
     const v = classifyMessage([delivered(), e], heavy).get(e.id);
     assert.equal(v?.machine, false);
     assert.ok(v?.reasons.includes('timing-alone'));
+  });
+
+  it('a probability with every verdict: at least one half exactly when machine; the stored reasons give it back', () => {
+    let last = -1;
+    for (const c of cases) {
+      const verdicts = [...classifyMessage(c.events).values()].sort((a, b) => a.score - b.score);
+      for (const v of verdicts) {
+        assert.equal(v.probability >= 0.5, v.machine, JSON.stringify(v));
+        assert.ok(v.probability >= 0 && v.probability <= 1);
+      }
+      last = Math.max(last, ...verdicts.map((v) => v.probability));
+    }
+    assert.ok(last > 0.9);
+    for (const c of cases)
+      for (const v of classifyMessage(c.events).values()) assert.equal(probabilityFromReasons(v.reasons), v.probability, JSON.stringify(v));
+    assert.equal(probabilityFromReasons(['no-such-reason']), null);
+    const lone = classifyMessage([delivered(), click(3 * H, LINKS[0] as string, HOME, OLD_CHROME)]);
+    assert.equal([...lone.values()][0]?.probability, 0.168); // σ(4·(0.6 − 1))
   });
 
   it('takes events in any order', () => {

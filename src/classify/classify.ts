@@ -1,66 +1,26 @@
-// Human or machine (SPEC.md): a verdict with reasons for every open and click of one message, from its
-// user agent, address, method, timing after delivery, bursts across the message's links and provider flags.
-import type { EventType } from '../events/event.js';
+// Human or machine (SPEC.md): a verdict with reasons and a probability for every open and click of one
+// message, from its user agent, address read with timing, method, browser age, timing after delivery,
+// bursts across the message's links, what the rest of the message saw, honeypot hits and provider flags.
+import { defaultBrowserReleases, type BrowserReleases } from './browser-age.js';
+import type { ClassifiableEvent } from './classifiable-event.js';
 import { DEFAULT_CLASSIFIER_CONFIG, type ClassifierConfig } from './config.js';
+import type { HoneypotMemory } from './honeypot.js';
 import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
-import { addProviderFlag } from './provider-flag.js';
+import { messageSignals } from './message-signals.js';
 import { Score, type Verdict } from './reasons.js';
-import { uaSignal } from './user-agent.js';
+import { requestSignals, type RequestContext } from './request-signals.js';
 
-/** What the classifier reads of an event: ParsedEvent/ClickrateEvent with an id fit as they are. */
-export interface ClassifiableEvent {
-  id: string;
-  type: EventType;
-  /** Epoch ms. */
-  ts: number;
-  url?: string | null;
-  /** Client address as the tracking edge saw it; null when unknown (imported provider data). */
-  ip?: string | null;
-  /** null: not recorded; '' : the request had no User-Agent header. */
-  user_agent?: string | null;
-  method?: 'GET' | 'HEAD' | null;
-  /** The provider's own machine flag from its webhook (e.g. SendGrid `sg_machine_open`), when it has one. */
-  machine_flag?: boolean | null;
+export type { ClassifiableEvent } from './classifiable-event.js';
+
+/** What verdicts are made with besides the events (defaults: this installation's data files, no honeypot hits). */
+export interface ClassifyData {
+  releases?: BrowserReleases;
+  /** Honeypot hits learned across all messages (see honeypot-hits.ts); null: none known. */
+  honeypots?: HoneypotMemory | null;
 }
 
-/** Signals of the request itself (UA, address, method, provider flag): the same for email and ads. */
-function requestSignals(e: ClassifiableEvent, cfg: ClassifierConfig, ranges: IpRangeTable, s: Score): { datacenter: boolean; ua: string | null } {
-  const w = cfg.weights;
-  const isOpen = e.type === 'open';
-  addProviderFlag(e, w.providerFlag, s);
-  const ua = uaSignal(e.user_agent);
-  switch (ua.kind) {
-    case 'apple-mpp':
-      s.add(isOpen ? 'apple-mpp-proxy' : 'bare-ua', isOpen ? w.appleMppUa : w.bareUaClick);
-      break;
-    case 'image-proxy':
-      // Image proxies fetch pixels, never links: on a click the UA is someone imitating one.
-      if (isOpen) s.add(`human-image-proxy:${ua.name ?? 'image'}`, w.humanImageProxy);
-      else s.add('crawler-ua', w.crawlerUa);
-      break;
-    case 'scripted':
-      s.add(`scripted-ua:${ua.name ?? 'script'}`, w.scriptedUa);
-      break;
-    case 'crawler':
-      s.add('crawler-ua', w.crawlerUa);
-      break;
-    case 'empty':
-      s.add('empty-ua', w.emptyUa);
-      break;
-    default:
-      break;
-  }
-  const m = ranges.lookup(e.ip);
-  const vendor = m['mail-security'];
-  const dc = m.datacenter;
-  // A vendor range usually sits inside its owner's data-centre space; count the more specific one only.
-  if (vendor) s.add(`security-vendor-ip:${vendor.owner}`, w.securityVendorIp);
-  else if (dc) s.add(`datacenter-ip:${dc.owner}`, w.datacenterIp);
-  const apple = m['apple-proxy'];
-  // With the bare UA the proxy is already certain; the address is then shown, not counted twice.
-  if (apple && isOpen) s.add(`apple-ip:${apple.owner}`, ua.kind === 'apple-mpp' ? 0 : w.appleIpOpen);
-  if (e.method === 'HEAD') s.add('head-request', w.headRequest);
-  return { datacenter: !vendor && dc !== undefined, ua: e.user_agent ?? null };
+function context(config: ClassifierConfig, ranges: IpRangeTable, data: ClassifyData, dt: number | null): RequestContext {
+  return { config, ranges, releases: data.releases ?? defaultBrowserReleases(), honeypots: data.honeypots ?? null, dt };
 }
 
 /**
@@ -129,17 +89,18 @@ export function classifyMessage(
   events: readonly ClassifiableEvent[],
   config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG,
   ranges: IpRangeTable = defaultRangeTable(),
+  data: ClassifyData = {},
 ): Map<string, Verdict> {
   const w = config.weights;
   const anchor = anchorOf(events);
   const clicks = events.filter((e) => e.type === 'click');
   const burst = bursts(clicks, config.burstWindowMs);
-  const scored: { e: ClassifiableEvent; s: Score; datacenter: boolean; same: boolean; verdict: Verdict }[] = [];
+  const scored: { e: ClassifiableEvent; s: Score; hosted: boolean; same: boolean; verdict: Verdict }[] = [];
 
   for (const e of events) {
     if (e.type !== 'open' && e.type !== 'click') continue;
     const s = new Score();
-    const { datacenter } = requestSignals(e, config, ranges, s);
+    const { hosted } = requestSignals(e, context(config, ranges, data, anchor ? e.ts - anchor.ts : null), s);
     const b = burst.get(e.id);
     if (b) {
       const secs = Math.max(1, Math.ceil(b.spanMs / 1000));
@@ -155,13 +116,15 @@ export function classifyMessage(
         s.add(`early:${Math.max(0, Math.round(dt / 1000))}s-after-${anchor.label}`, w.earlyAfterDelivery, true);
       }
     }
-    scored.push({ e, s, datacenter, same: false, verdict: s.verdict(config.threshold) });
+    scored.push({ e, s, hosted, same: false, verdict: s.verdict(config.threshold) });
   }
+  messageSignals(scored, anchor?.ts ?? null, config);
+  for (const x of scored) x.verdict = x.s.verdict(config.threshold);
 
   // The same machine again: gateways fetch the pixel from the address they click from, and come back
   // hours later to re-check from a fresh sandbox address with the same tooling. An event with the UA
   // of an event already judged machine in this message, and from that event's address, from a data
-  // centre or inside a burst, is that machine. TRICKY: the UA alone is not enough (scanners send
+  // centre or vendor range, or inside a burst, is that machine. TRICKY: the UA alone is not enough (scanners send
   // ordinary browser UAs, which the recipient may share), nor is the address (on-premises gateways
   // share the company's egress with its people). Two rounds: a re-check found can reveal no new UA.
   const out = new Map<string, Verdict>();
@@ -177,7 +140,7 @@ export function classifyMessage(
     for (const x of scored) {
       const ips = x.e.user_agent ? machines.get(x.e.user_agent) : undefined;
       if (x.verdict.machine || x.same || !ips) continue;
-      if (!(x.datacenter || burst.has(x.e.id) || (x.e.ip && ips.has(x.e.ip)))) continue;
+      if (!(x.hosted || burst.has(x.e.id) || (x.e.ip && ips.has(x.e.ip)))) continue;
       x.same = true;
       x.s.add('same-machine', w.sameMachine);
       x.verdict = x.s.verdict(config.threshold);
@@ -194,9 +157,10 @@ export function classifyAdEvent(
   event: ClassifiableEvent,
   config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG,
   ranges: IpRangeTable = defaultRangeTable(),
+  data: ClassifyData = {},
 ): Verdict {
   const s = new Score();
-  requestSignals(event, config, ranges, s);
+  requestSignals(event, context(config, ranges, data, null), s);
   return s.verdict(config.threshold);
 }
 
@@ -208,6 +172,7 @@ export function classifyEvents(
   events: readonly (ClassifiableEvent & { message?: string | null; campaign?: string | null })[],
   config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG,
   ranges: IpRangeTable = defaultRangeTable(),
+  data: ClassifyData = {},
 ): Map<string, Verdict> {
   const byMessage = new Map<string, ClassifiableEvent[]>();
   const out = new Map<string, Verdict>();
@@ -217,9 +182,9 @@ export function classifyEvents(
       if (list) list.push(e);
       else byMessage.set(e.message, [e]);
     } else if (e.type === 'click' || e.type === 'open') {
-      out.set(e.id, classifyAdEvent(e, config, ranges));
+      out.set(e.id, classifyAdEvent(e, config, ranges, data));
     }
   }
-  for (const list of byMessage.values()) for (const [id, v] of classifyMessage(list, config, ranges)) out.set(id, v);
+  for (const list of byMessage.values()) for (const [id, v] of classifyMessage(list, config, ranges, data)) out.set(id, v);
   return out;
 }

@@ -5,7 +5,7 @@
  * Bump on ANY change to rules, weights, defaults or data/ranges/: stored verdicts with another version
  * are stale and must be recomputed. Format: YYYY-MM-DD.n of the change.
  */
-export const CLASSIFIER_VERSION = '2026-12-05.1';
+export const CLASSIFIER_VERSION = '2026-12-05.2';
 
 /** Weights of the signals. A verdict is machine when the sum reaches `threshold` (and see `timing`). */
 export interface SignalWeights {
@@ -49,6 +49,22 @@ export interface SignalWeights {
   beforeHumanPossible: number;
   /** Timing: within `scanWindowMs` of delivery, when gateways scan. */
   earlyAfterDelivery: number;
+  /** An open from a provider's or vendor's published range, after the scan window, with an ordinary agent: a person reading through it. */
+  lateProxyOpen: number;
+  /** The same for a click: secure web gateways and browser isolation put people there, Safe Links re-checks too. */
+  lateProxyClick: number;
+  /** The browser the agent names was released more than `oldBrowserDays` before the event. */
+  oldBrowser: number;
+  /** A click from the address that fetched this message's pixel at most `openThenClickMs` earlier. */
+  openThenClick: number;
+  /** Early in the message's life, and a different client (address and agent) engages with it later. */
+  laterOtherClient: number;
+  /** Early in the message's life, and the same client (address and agent) engages again later: a person reading on. */
+  sameClientLater: number;
+  /** A request to the message's honeypot link, which no person can see or reach. */
+  honeypot: number;
+  /** Same address block and agent as a honeypot hit within `honeypotTtlMs`. */
+  honeypotLearned: number;
 }
 
 export interface ClassifierConfig {
@@ -63,6 +79,12 @@ export interface ClassifierConfig {
   humanMinMs: number;
   /** Delivery to event within this is "right after delivery", when gateways scan. */
   scanWindowMs: number;
+  /** A browser major released longer ago than this at the event is far behind the current release. */
+  oldBrowserDays: number;
+  /** Pixel fetch then click from one address within this: a scanner rendering the message, then following a link. */
+  openThenClickMs: number;
+  /** How long a honeypot hit's address block (/24, /48) and agent stay known as machine. */
+  honeypotTtlMs: number;
 }
 
 /** The defaults. Each number says where it comes from; evaluate with bench/classify-eval.mjs after changes. */
@@ -85,6 +107,31 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
     sameMachine: 0.6, // gateways' pixel fetches and hours-later re-checks: with any other sign, machine
     beforeHumanPossible: 0.8, // timing never decides alone (see classify.ts), but weighs heavily with anything else
     earlyAfterDelivery: 0.4,
+    // Outlook on the web / Outlook.com fetch images from Exchange Online addresses when the person opens
+    // the message, hours after delivery, with a browser's agent (shared/signals: warmbly/warmbly PR #569;
+    // warmbly PR #412 keeps Exchange Online out of its scanner list for opens for this reason). Zscaler,
+    // Cisco Umbrella and Menlo put people behind vendor addresses. So a published range only decides while
+    // gateways scan (see `scanWindowMs`) or with a non-browser agent; after that it needs two more signals.
+    lateProxyOpen: 0.3,
+    // Clicks: people behind browser isolation, but also Safe Links re-checking at time of click ("sometimes
+    // again at time of click": Microsoft Safe Links documentation). Needs one more signal.
+    lateProxyClick: 0.5,
+    // "Old browser versions" is among the scanner traits ESPs list (Dub issue #2309; lemlist, Smartlead
+    // help pages on bot clicks); Chrome, Edge and Firefox ship a major every 4 weeks and update themselves,
+    // but Firefox ESR, managed desktops and old iPhones lag for real people: never decisive alone. 0.6 is
+    // the scale's "one more signal decides" (as datacenterIp, appleIpOpen, sameMachine); first set at 0.5,
+    // which left "years-old browser seconds after delivery" (0.5 + 0.4) human (BENCHMARKS.md, classifier).
+    oldBrowser: 0.6,
+    // "An open a second before a click from the same address" (shared/signals, scanners in general; Mautic
+    // issue #16263 on gateways rendering then following). A person in a client that loads images produces
+    // the same pair seconds apart (warmbly PR #412), so it needs another signal.
+    openThenClick: 0.5,
+    // What the rest of the message saw: a gateway's early pass comes from a client the reader never uses
+    // again; a person who opened at once keeps reading from the same device. Small: context, not proof.
+    laterOtherClient: 0.3,
+    sameClientLater: -0.3,
+    honeypot: 3, // by construction: the link has no text, is hidden and is not a tab stop (tracking/honeypot)
+    honeypotLearned: 1, // the same tooling from the same block, within the learning window
   }),
   // Scanners follow a message's links a fraction of a second to ~1 s apart (Defender Safe Links, Proofpoint
   // URL Defense); a person opening links into tabs needs a few seconds per link. 3 s keeps the two apart.
@@ -96,6 +143,13 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
   // Gateways check links before or within seconds of delivery (SPEC.md: "clicks seconds after delivery";
   // Microsoft: Safe Links scans "at the time of delivery"). 60 s leaves room for webhook clock skew.
   scanWindowMs: 60_000,
+  // Chrome's and Firefox's 4-week cadence means a year is 13 majors behind; Firefox ESR overlaps its
+  // successor by about 3 months, so a year-old release is already past most supported people's versions.
+  oldBrowserDays: 365,
+  // Shared signals README: "an open a second before a click from the same address".
+  openThenClickMs: 1_000,
+  // Gateways keep their scanning pools for weeks; 30 days bounds how long one hit can mark a shared block.
+  honeypotTtlMs: 30 * 86_400_000,
 }) as ClassifierConfig;
 
 /** Defaults with some values replaced (weights merge field by field). */

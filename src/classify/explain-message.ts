@@ -1,9 +1,11 @@
 // The timeline of one message with each event's verdict and reasons, so anyone can
 // see why a click did or did not count. Used by `clickrate explain` and the dashboard.
 import { ClickrateError } from '../errors.js';
+import { CLASSIFIER_VERSION } from './config.js';
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
 import type { Row, Store } from '../store/store.js';
 import { describeReason } from './reasons.js';
+import { probabilityFromReasons } from './verdict-probability.js';
 
 export interface ExplainedEvent {
   id: string;
@@ -17,6 +19,8 @@ export interface ExplainedEvent {
   method: string | null;
   /** Only opens and clicks get a verdict. */
   verdict: 'human' | 'machine' | null;
+  /** Probability of a machine, from the stored reasons (null: no verdict, or made by other rules). */
+  probability: number | null;
   reasons: Array<{ code: string; text: string }>;
   classifier_version: string | null;
 }
@@ -67,6 +71,7 @@ export async function explainMessage(store: Store, message: string): Promise<Mes
         method: text(r.method),
         // Engines without a boolean type answer 1 and 0.
         verdict: engaged ? (r.machine === true || r.machine === 1 ? 'machine' : 'human') : null,
+        probability: engaged && text(r.classifier_version) === CLASSIFIER_VERSION ? probabilityFromReasons(codes) : null,
         reasons: codes.map((code) => ({ code, text: describeReason(code) })),
         classifier_version: text(r.classifier_version),
       };

@@ -96,7 +96,7 @@ describe('range files', () => {
   // The published ranges the simulator's scanners and proxies draw from (src/demo/profiles.ts).
   const published: [string, string, string][] = [
     ['17.1.2.3', 'apple-proxy', 'Apple'],
-    ['104.28.5.6', 'apple-proxy', 'Apple Private Relay (Cloudflare)'],
+    ['104.28.40.2', 'apple-proxy', 'Apple Private Relay'],
     ['40.92.10.1', 'mail-security', 'Microsoft'], // EOP
     ['52.101.4.5', 'mail-security', 'Microsoft'], // EOP 52.100.0.0/14
     ['52.97.4.5', 'mail-security', 'Microsoft'], // Exchange Online 52.96.0.0/14
@@ -111,8 +111,18 @@ describe('range files', () => {
   for (const [ip, kind, owner] of published) {
     it(`data files: ${ip} is ${owner} (${kind})`, () => assert.equal(defaultRangeTable().lookup(ip)[kind as 'datacenter']?.owner, owner));
   }
-  // Gmail's image proxy shares Google's crawler space; listing it would flag people's opens.
-  for (const ip of ['66.249.84.10', '74.125.210.3', '98.137.12.1']) {
-    it(`data files: image-proxy address ${ip} is in no list`, () => assert.deepEqual(defaultRangeTable().lookup(ip), {}));
+  // Google's own list holds Gmail's image proxy: the address says Google, the agent says a person opened
+  // (classify.test.ts). Yahoo publishes no list.
+  for (const ip of ['66.249.84.10', '74.125.210.3']) {
+    it(`data files: image-proxy address ${ip} is Google's and nothing more`, () =>
+      assert.deepEqual(Object.keys(defaultRangeTable().lookup(ip)), ['datacenter']));
   }
+  it('data files: no special-purpose space (documentation, private) in any list', () => {
+    for (const ip of ['192.0.2.1', '198.51.100.20', '203.0.113.9', '10.1.2.3', '2001:db8::1']) assert.deepEqual(defaultRangeTable().lookup(ip), {}, ip);
+  });
+  it("owner lists: every CIDR carries the file's owner, source and date", () => {
+    const f = parseRangeFile({ kind: 'datacenter', owner: 'X', source: 'https://x.example/list', date: '2026-01-02', cidrs: ['1.2.3.0/24'] }, 'x.json');
+    assert.deepEqual(f.ranges, [{ cidr: '1.2.3.0/24', owner: 'X', source: 'https://x.example/list', date: '2026-01-02' }]);
+    assert.throws(() => parseRangeFile({ kind: 'datacenter', owner: 'X', source: 's', cidrs: [] }, 'y.json'), /y\.json is invalid: date/);
+  });
 });

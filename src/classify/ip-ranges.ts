@@ -31,7 +31,24 @@ interface RangeMatch {
 /** The most specific matching range of each kind (an address can be both data-centre and mail-security). */
 export type IpMatches = Partial<Record<RangeKind, RangeMatch>>;
 
-const rangeFileSchema = z.strictObject({
+const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD');
+
+/**
+ * One owner's own publication as `clickrate ranges update` writes it: every CIDR has the file's owner,
+ * source and date (the day it was fetched from the owner).
+ */
+const ownerListSchema = z.strictObject({
+  kind: z.enum(RANGE_KINDS),
+  about: z.string().optional(),
+  owner: z.string().min(1),
+  source: z.string().min(1),
+  date: DATE,
+  cidrs: z.array(z.string().min(3)),
+});
+export type OwnerList = z.infer<typeof ownerListSchema>;
+
+/** A hand-kept list (vendors that publish only web pages): each range cites its own page and date. */
+const curatedSchema = z.strictObject({
   kind: z.enum(RANGE_KINDS),
   about: z.string().optional(),
   ranges: z.array(
@@ -39,11 +56,12 @@ const rangeFileSchema = z.strictObject({
       cidr: z.string().min(3),
       owner: z.string().min(1),
       source: z.string().min(1),
-      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD'),
+      date: DATE,
       note: z.string().optional(),
     }),
   ),
 });
+const rangeFileSchema = z.union([curatedSchema, ownerListSchema]);
 
 /** Sorted intervals of one kind and family; `maxEnd[i]` is the largest end among 0..i (nested ranges). */
 interface Intervals<T extends number | bigint> {
@@ -151,21 +169,28 @@ export class IpRangeTable {
   }
 }
 
-/** Validates one data file's JSON; `name` is used in the error. */
+/** Validates one data file's JSON (either shape); `name` is used in the error. */
 export function parseRangeFile(json: unknown, name: string): RangeFile {
   const res = rangeFileSchema.safeParse(json);
   if (!res.success) {
-    const why = res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    // TRICKY: a union reports every branch's issues; name those of the shape the file tried to have.
+    const branch = typeof json === 'object' && json !== null && 'cidrs' in json ? ownerListSchema : curatedSchema;
+    const issues = branch.safeParse(json).error?.issues ?? res.error.issues;
+    const why = issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ClickrateError('CR_ERR_CONFIG', `range file ${name} is invalid: ${why}`, { file: name });
   }
-  return res.data;
+  const f = res.data;
+  if ('ranges' in f) return f;
+  return { kind: f.kind, about: f.about, ranges: f.cidrs.map((cidr) => ({ cidr, owner: f.owner, source: f.source, date: f.date })) };
 }
 
-/** data/ranges/ of this installation. */
-const DEFAULT_RANGES_DIR = inPackage(import.meta.url, 'data', 'ranges');
+/** The address-range folder: $CLICKRATE_RANGES_DIR, else data/ranges/ of this installation. */
+export function rangesDir(): string {
+  return process.env.CLICKRATE_RANGES_DIR || inPackage(import.meta.url, 'data', 'ranges');
+}
 
 /** Reads every *.json of a directory (sorted, so the table is the same on every machine). */
-export function loadRangeTable(dir: string = DEFAULT_RANGES_DIR): IpRangeTable {
+export function loadRangeTable(dir: string = rangesDir()): IpRangeTable {
   let names: string[];
   try {
     names = readdirSync(dir)

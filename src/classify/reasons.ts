@@ -1,12 +1,33 @@
 // Verdicts and their reasons: a running score of weighed signals, the rule that timing alone never makes
-// a machine, and plain-language text for every stable reason code (codes are stored; text is derived).
+// a machine, the verdict's probability, and plain-language text for every stable reason code (codes are
+// stored; text is derived).
 
 /** A verdict on one open or click. `reasons` are stable codes (`code` or `code:detail`), strongest first. */
 export interface Verdict {
   machine: boolean;
   /** Sum of the signal weights (≥ the configured threshold and not timing alone: machine). */
   score: number;
+  /** Probability that the event is a machine's: see `machineProbability`. At least 0.5 exactly when `machine`. */
+  probability: number;
   reasons: string[];
+}
+
+/**
+ * How steeply the probability rises with the score around the threshold. The weights are log-odds in units
+ * of 1/PROBABILITY_SLOPE: at the threshold the odds are even, one decisive signal past it (score 2 with
+ * threshold 1) gives 0.98, a lone weak signal (0.4) gives 0.08, and the Gmail proxy's −2 gives 0.
+ */
+const PROBABILITY_SLOPE = 4;
+
+/**
+ * The probability of a machine given a verdict's score: the logistic of the score's distance from the
+ * threshold (docs/metrics.md, "Machine probability"). When timing alone reached the threshold the
+ * verdict is human by rule, and the probability is held just under one half to agree with it.
+ */
+export function machineProbability(score: number, threshold: number, timingAlone: boolean): number {
+  const p = Math.round(1000 / (1 + Math.exp(-PROBABILITY_SLOPE * (score - threshold)))) / 1000;
+  // TRICKY: rounding must not cross one half against the verdict (a score a hair under the threshold).
+  return timingAlone || score < threshold ? Math.min(p, 0.499) : Math.max(p, 0.5);
 }
 
 interface Signal {
@@ -34,8 +55,13 @@ export class Score {
     const reasons = [...this.signals].sort((a, b) => b.weight - a.weight).map((s) => s.code);
     // SPEC.md: "A click never counts as machine for timing alone when nothing else points that way."
     // TRICKY: enforced here as a rule, not left to the weights, so no tuning can break it.
-    if (score >= threshold && !evidence) return { machine: false, score, reasons: [...reasons, 'timing-alone'] };
-    return { machine: score >= threshold, score, reasons };
+    if (score >= threshold && !evidence) {
+      return { machine: false, score, probability: machineProbability(score, threshold, true), reasons: [...reasons, 'timing-alone'] };
+    }
+    // TRICKY: p at exactly the threshold rounds to 0.5, and a score a hair under it must not round up.
+    const probability =
+      score >= threshold ? Math.max(0.5, machineProbability(score, threshold, false)) : Math.min(0.499, machineProbability(score, threshold, false));
+    return { machine: score >= threshold, score, probability, reasons };
   }
 }
 
@@ -60,6 +86,16 @@ const TEXT: Record<string, (detail: string) => string> = {
     d ? `${d.replaceAll('-', ' ')}: no person could have read and clicked yet` : 'sooner than any person could have read and clicked',
   early: (d) => `right after delivery${paren(d)}, when security gateways scan`,
   'timing-alone': () => 'timing alone never makes an event machine',
+  'late-proxy-open': (d) =>
+    `from ${d || "a provider's"} servers long after delivery with an ordinary agent: most often a person reading through webmail or a web gateway`,
+  'late-proxy-click': (d) =>
+    `from ${d || "a vendor's"} servers long after delivery with an ordinary agent: a person behind a gateway, or a time-of-click check`,
+  'old-browser': (d) => `browser version far behind the current release${paren(d)}`,
+  'open-then-click': (d) => `clicked right after the pixel was fetched from the same address${paren(d)}, as a scanner rendering the message does`,
+  'later-other-client': () => 'early, from a client never seen again while another client engaged with the message later',
+  'same-client-later': () => 'the same address and agent engaged with the message again later, as its reader does',
+  honeypot: () => 'requested the hidden honeypot link, which no person can see or reach',
+  'honeypot-learned': (d) => `same address block${d ? ` (${d})` : ''} and agent as a request to a honeypot link`,
 };
 
 /** Plain-language text for a reason code, for reports and the dashboard. */

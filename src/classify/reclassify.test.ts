@@ -8,6 +8,9 @@ import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import { sliceRowsFor } from '../store/duckdb/duckdb-verdicts.js';
 import { planChunks } from '../store/verdict-chunks.js';
 import { reclassifySuite } from '../../test/support/reclassify-suite.js';
+import { ingestEvents } from '../ingest/ingest-events.js';
+import { explainMessage } from './explain-message.js';
+import { reclassify } from './reclassify.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-reclassify-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,4 +48,36 @@ test('DuckDB write-back slices fit the memory limit as DuckDB prints it', () => 
   assert.equal(sliceRowsFor('97.6 KiB'), 1 << 16);
   assert.equal(sliceRowsFor('64MB'), 1 << 18);
   assert.equal(sliceRowsFor('something else'), 1 << 20);
+});
+
+test('a honeypot hit on one message marks its block and agent on another, and explain shows why', async () => {
+  const store = await openDuckDbStore(join(dir, `h${++n}.duckdb`));
+  try {
+    const T = Date.parse('2026-06-01T09:00:00Z');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/148.0.0.0 Safari/537.36';
+    const sent = (m: string) => [
+      { id: `${m}-s`, type: 'sent', ts: iso(T), message: m, campaign: 'hp', recipient: `${m}@example.com` },
+      { id: `${m}-d`, type: 'delivered', ts: iso(T + 1000), message: m },
+    ];
+    await ingestEvents(store, [
+      ...sent('a'),
+      { id: 'a-trap', type: 'click', ts: iso(T + 12_000), message: 'a', url: 'https://t.example.com/clickrate-honeypot', ip: '203.0.113.50', user_agent: UA },
+      ...sent('b'),
+      { id: 'b-click', type: 'click', ts: iso(T + 5 * 3_600_000), message: 'b', url: 'https://shop.example.com/', ip: '203.0.113.9', user_agent: UA },
+      { id: 'b-person', type: 'click', ts: iso(T + 6 * 3_600_000), message: 'b', url: 'https://shop.example.com/', ip: '73.12.44.9', user_agent: UA },
+    ]);
+    await reclassify(store, { all: true });
+    const b = await explainMessage(store, 'b');
+    const why = (id: string) => b.events.find((e) => e.id === id);
+    assert.equal(why('b-click')?.verdict, 'machine');
+    assert.deepEqual(
+      why('b-click')?.reasons.find((r) => r.code.startsWith('honeypot-learned')),
+      { code: 'honeypot-learned:203.0.113.0/24', text: 'same address block (203.0.113.0/24) and agent as a request to a honeypot link' },
+    );
+    assert.equal(why('b-person')?.verdict, 'human');
+    assert.equal((await explainMessage(store, 'a')).events.find((e) => e.id === 'a-trap')?.reasons[0]?.code, 'honeypot');
+  } finally {
+    await store.close();
+  }
 });

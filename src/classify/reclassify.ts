@@ -2,9 +2,10 @@
 // CLASSIFIER_VERSION is classified again as a whole (a later delivery or burst click can change earlier
 // verdicts). Runs after ingest and on `clickrate classify`; the store's VerdictPass moves the data.
 import type { Store, VerdictChunk, VerdictEvent, VerdictGroup, VerdictRow } from '../store/store.js';
-import { classifyAdEvent, classifyMessage, type ClassifiableEvent } from './classify.js';
+import { classifyAdEvent, classifyMessage, type ClassifiableEvent, type ClassifyData } from './classify.js';
 import type { Verdict } from './reasons.js';
 import { CLASSIFIER_VERSION, DEFAULT_CLASSIFIER_CONFIG, type ClassifierConfig } from './config.js';
+import { honeypotMemoryOf } from './honeypot-hits.js';
 import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
 
 export interface ReclassifyResult {
@@ -36,6 +37,7 @@ export function classifyGroups(
   groups: readonly VerdictGroup[],
   config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG,
   ranges: IpRangeTable = defaultRangeTable(),
+  data: ClassifyData = {},
 ): { rows: VerdictRow[]; machine: number } {
   const rows: VerdictRow[] = [];
   let machine = 0;
@@ -45,14 +47,14 @@ export function classifyGroups(
   };
   for (const g of groups) {
     if (!g.message) {
-      for (const e of g.events) add(e, classifyAdEvent(e, config, ranges));
+      for (const e of g.events) add(e, classifyAdEvent(e, config, ranges, data));
       continue;
     }
     const events: ClassifiableEvent[] = g.events.slice();
     // Not opens or clicks, so they get no verdict of their own.
     if (g.delivered !== null) events.push({ id: '', type: 'delivered', ts: g.delivered });
     if (g.sent !== null) events.push({ id: '', type: 'sent', ts: g.sent });
-    const verdicts = classifyMessage(events, config, ranges);
+    const verdicts = classifyMessage(events, config, ranges, data);
     for (const e of g.events) {
       const v = verdicts.get(e.id);
       if (v) add(e, v);
@@ -65,6 +67,10 @@ export function classifyGroups(
 export async function reclassify(store: Store, opts: ReclassifyOptions = {}): Promise<ReclassifyResult> {
   const started = performance.now();
   const result: ReclassifyResult = { events: 0, verdicts: 0, machine: 0, ms: 0 };
+  // TRICKY: read before the pass, so every message is judged with the same memory. A hit stored later
+  // changes only the verdicts of messages classified after it (its own message always is, having a new
+  // event); `classify --all` brings older verdicts in line. A full pass (`all`) reads the store afresh.
+  const data: ClassifyData = { honeypots: await honeypotMemoryOf(store, DEFAULT_CLASSIFIER_CONFIG.honeypotTtlMs, opts.all ? 0 : undefined) };
   const pass = await store.beginVerdictPass({ version: CLASSIFIER_VERSION, all: opts.all ?? false, chunkEvents: opts.chunkEvents, sliceRows: opts.sliceRows });
   const ranges = defaultRangeTable();
   let reading: Promise<VerdictChunk | null> | null = null;
@@ -79,7 +85,7 @@ export async function reclassify(store: Store, opts: ReclassifyOptions = {}): Pr
       reading = pass.next();
       reading.catch(() => undefined);
       for (const groups of chunk.batches()) {
-        const { rows, machine } = classifyGroups(groups, DEFAULT_CLASSIFIER_CONFIG, ranges);
+        const { rows, machine } = classifyGroups(groups, DEFAULT_CLASSIFIER_CONFIG, ranges, data);
         await pass.write(rows);
         result.machine += machine;
         result.verdicts += rows.length;

@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeReason } from '../classify/reasons.js';
+import { verdictCheck } from '../classify/verdict-check.js';
 import { ClickrateError } from '../errors.js';
 import { calc } from '../metrics/calc.js';
 import { campaignEventPages } from '../metrics/campaign-events.js';
@@ -166,6 +167,7 @@ export async function getCampaignPage(res: ServerResponse, deps: DashboardApiDep
   if (report!.kind === 'email') {
     const [byDay, steps, variants, links] = rest;
     const d = await diagnosis(deps, campaign, window, byDay!, steps, links);
+    const verdict_check = await verdictCheck(deps.store, campaign);
     sendJson(res, 200, {
       kind: 'email',
       currency: deps.currency,
@@ -175,6 +177,7 @@ export async function getCampaignPage(res: ServerResponse, deps: DashboardApiDep
       links,
       diagnosis: d,
       templates: await withLinks(deps, campaign, templates),
+      verdict_check,
     });
   } else {
     const [byDay, ads] = rest;

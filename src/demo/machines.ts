@@ -1,6 +1,7 @@
 // Machine traffic on a delivered email: Apple Mail Privacy Protection prefetching the pixel, and mail-
 // security gateways clicking every link right after delivery. Everything here is labelled 'machine'.
-import { APPLE_MPP_UA, SCANNERS, appleProxyIp } from './profiles.js';
+import { APPLE_MPP_UA, OLD_SCANNER_UAS, SCANNERS, appleProxyIp, unlistedHostIp } from './profiles.js';
+import { simBehaviour } from './sim-behaviour.js';
 import type { Person } from './recipients.js';
 import type { Rng } from './rng.js';
 import type { SimEvent, TruthLabel } from './sim-types.js';
@@ -44,11 +45,17 @@ export function appleMppFetch(rng: Rng, deliveredAt: number, emit: Emit): void {
 export function scannerPass(rng: Rng, person: Person, links: readonly string[], deliveredAt: number, emit: Emit): void {
   if (person.scanner === null) return;
   const profile = SCANNERS[person.scanner];
+  const b = simBehaviour();
   const ua = rng.pick(profile.userAgents);
-  const ip = profile.ip(rng);
-  // TRICKY: the whole burst must end within 30 s of delivery (SPEC.md's scanner signal and this
-  // module's tests). Start within 22 s and squeeze the per-link gap so n links take at most ~7 s.
-  const start = deliveredAt + rng.uniform(0.3 * SEC, 22 * SEC);
+  const unlisted = b.unlistedScannerShare > 0 && rng.bernoulli(b.unlistedScannerShare);
+  const ip = unlisted ? unlistedHostIp(rng) : profile.ip(rng);
+  // TRICKY: with the default delay the whole burst ends within 30 s of delivery (SPEC.md's scanner signal
+  // and this module's tests). Start within 22 s and squeeze the per-link gap so n links take at most ~7 s.
+  const start = deliveredAt + rng.uniform(0.3 * SEC, b.scannerDelayMaxMs);
+  if (links.length > 0 && b.singleLinkShare > 0 && rng.bernoulli(b.singleLinkShare)) {
+    singleLinkScan(rng, links, start, unlisted ? ip : profile.ip(rng), emit);
+    return;
+  }
   const maxGap = Math.min(1.2 * SEC, (6 * SEC) / Math.max(1, links.length));
   if (rng.bernoulli(profile.pixelShare)) emit(start, 'open', { ip, user_agent: ua, method: 'GET' }, PIXEL);
   burst(rng, profile.headShare, links, start, maxGap, ua, emit, BURST, HEAD, () => (rng.bernoulli(0.3) ? profile.ip(rng) : ip));
@@ -59,6 +66,17 @@ export function scannerPass(rng: Rng, person: Person, links: readonly string[], 
     const rip = profile.ip(rng);
     burst(rng, 0, links, again, maxGap, ua, emit, RECHECK, RECHECK, () => rip);
   }
+}
+
+/**
+ * A scanner that renders the message and follows one link: the pixel, then one link a fraction of a
+ * second later from the same address, mostly with a browser years old (shared signals README, "scanners
+ * in general"; Mautic issue #16263 on gateways fetching at delivery).
+ */
+function singleLinkScan(rng: Rng, links: readonly string[], start: number, ip: string, emit: Emit): void {
+  const ua = rng.bernoulli(0.8) ? rng.pick(OLD_SCANNER_UAS) : rng.pick(SCANNERS.microsoft.userAgents);
+  emit(start, 'open', { ip, user_agent: ua, method: 'GET' }, PIXEL);
+  emit(start + rng.uniform(150, 1000), 'click', { url: rng.pick(links), ip, user_agent: ua, method: 'GET' }, BURST);
 }
 
 function burst(

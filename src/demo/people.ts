@@ -1,6 +1,18 @@
 // What a person does with one delivered email: read it (after minutes to days), click a link or two,
 // reply, unsubscribe, complain or buy. Every open and click here is labelled 'human'.
-import { GMAIL_PROXY_UA, YAHOO_PROXY_UA, gmailProxyIp, mobileIp, yahooProxyIp } from './profiles.js';
+import {
+  GMAIL_PROXY_UA,
+  WEBMAIL_UAS,
+  YAHOO_PROXY_UA,
+  agentAt,
+  agentLag,
+  cloudDesktopIp,
+  exchangeOnlineIp,
+  gmailProxyIp,
+  mobileIp,
+  yahooProxyIp,
+} from './profiles.js';
+import { indexDraw, simBehaviour } from './sim-behaviour.js';
 import type { Emit } from './machines.js';
 import type { Person } from './recipients.js';
 import type { Rng } from './rng.js';
@@ -43,6 +55,12 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 export function personActs(rng: Rng, person: Person, plan: HumanPlan, deliveredAt: number, emit: Emit): HumanOutcome {
   const out: HumanOutcome = { replied: false, unsubscribed: false, complained: false };
   const lift = plan.engagement * person.propensity;
+  const lag = agentLag(person.index);
+  const b = simBehaviour();
+  // Outlook.com and Microsoft 365 readers on the web; business readers on cloud desktops (sim-behaviour.ts).
+  const microsoftMail = person.provider === 'outlook' || person.scanner === 'microsoft';
+  const webmail = microsoftMail && person.openPath === 'client' && indexDraw(person.index, 1) < b.webmailProxyShare;
+  const desktopIp = person.provider === 'business' && indexDraw(person.index, 2) < b.cloudDesktopShare ? cloudDesktopIp(person.index) : person.fixedIp;
   // Complaints come from people who never meant to subscribe, read or not (a day or so later).
   if (rng.bernoulli(plan.complaintRate)) {
     emit(deliveredAt + clamp(rng.lognormal(20 * HOUR, 1), 5 * MIN, 6 * DAY), 'complaint', {});
@@ -71,7 +89,16 @@ export function personActs(rng: Rng, person: Person, plan: HumanPlan, deliveredA
         emit(t, 'open', { ip: yahooProxyIp(rng), user_agent: YAHOO_PROXY_UA, method: 'GET' }, quick ? FAST : YAHOO);
         break;
       case 'client':
-        emit(t, 'open', { ip: person.mobile ? mobileIp(rng) : person.fixedIp, user_agent: person.mailUa, method: 'GET' }, quick ? FAST : PERSON);
+        if (webmail) {
+          emit(
+            t,
+            'open',
+            { ip: exchangeOnlineIp(rng), user_agent: agentAt(WEBMAIL_UAS[person.index % 2] as string, t, lag), method: 'GET' },
+            quick ? FAST : PERSON,
+          );
+          break;
+        }
+        emit(t, 'open', { ip: person.mobile ? mobileIp(rng) : desktopIp, user_agent: agentAt(person.mailUa, t, lag), method: 'GET' }, quick ? FAST : PERSON);
         break;
       // 'apple-mpp': the proxy already fetched and cached the image, the read itself is invisible.
       // 'blocked': images off, the read is invisible.
@@ -90,7 +117,12 @@ export function personActs(rng: Rng, person: Person, plan: HumanPlan, deliveredA
   let lastAt = readAt;
   if (plan.links.length > 0 && rng.bernoulli(Math.min(0.95, plan.clickRate * Math.sqrt(lift)))) {
     const click = (t: number, url: string, quick = false) =>
-      emit(t, 'click', { url, ip: person.mobile ? mobileIp(rng) : person.fixedIp, user_agent: person.browserUa, method: 'GET' }, quick ? FAST : PERSON);
+      emit(
+        t,
+        'click',
+        { url, ip: person.mobile ? mobileIp(rng) : desktopIp, user_agent: agentAt(person.browserUa, t, lag), method: 'GET' },
+        quick ? FAST : PERSON,
+      );
     const clickAt = fast ? readAt + rng.uniform(3 * SEC, 20 * SEC) : readAt + clamp(rng.lognormal(35 * SEC, 0.9), 3 * SEC, 30 * MIN);
     const url = rng.weighted(plan.linkWeights);
     click(clickAt, url, fast);

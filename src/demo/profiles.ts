@@ -92,6 +92,40 @@ export function corporateIp(rng: Rng): string {
   return p + parts.join('.');
 }
 
+/**
+ * Exchange Online's published ranges (40.96.0.0/13, 52.96.0.0/14): Outlook on the web and Outlook.com
+ * fetch a message's images from here when the person opens it.
+ */
+export function exchangeOnlineIp(rng: Rng): string {
+  return rng.bernoulli(0.5) ? `40.${rng.int(96, 103)}.${rng.int(0, 255)}.${octet(rng)}` : `52.${rng.int(96, 99)}.${rng.int(0, 255)}.${octet(rng)}`;
+}
+
+/** A cloud desktop's egress (Windows 365 / Azure Virtual Desktop in Azure's 20.40.0.0/13), fixed per person. */
+export function cloudDesktopIp(index: number): string {
+  return `20.${40 + (index % 8)}.${(index >>> 3) % 256}.${(index % 250) + 1}`;
+}
+
+/** Hosting no published list holds (small providers' and scanners' new pools). */
+export function unlistedHostIp(rng: Rng): string {
+  return `${rng.pick(['193.29', '194.87', '185.117', '91.132'])}.${rng.int(0, 255)}.${octet(rng)}`;
+}
+
+/**
+ * Agents of opens through Outlook's servers: the stripped WebKit agent its image proxy was seen sending
+ * when a person downloaded images (warmbly/warmbly PR #569), and the reader's own browser (Outlook on the web).
+ */
+export const WEBMAIL_UAS: readonly string[] = [
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0',
+];
+
+/** Browsers years old, as scanners' headless builds often are (Chrome 100–112, 2022–2023). */
+export const OLD_SCANNER_UAS: readonly string[] = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0.4896.127 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/109.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/112.0.0.0 Safari/537.36',
+];
+
 export const APPLE_MPP_UA = 'Mozilla/5.0';
 export const GMAIL_PROXY_UA = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
 export const YAHOO_PROXY_UA = 'YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html';
@@ -111,6 +145,47 @@ export const MOBILE_UAS: readonly string[] = [
   'Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.6312.118 Mobile Safari/537.36',
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 327.0.0.0',
 ];
+const DAY_MS = 86_400_000;
+// Chrome 124 and Firefox 125 both shipped on 2024-04-16; both ship a new major every 4 weeks (Chromium
+// "release_cycle_new.md", Mozilla's release calendar). Safari ships one major a year in September
+// (17 in 2023, 18 in 2024, then 26 in 2025).
+const CADENCE_ANCHOR = Date.UTC(2024, 3, 16);
+const chromeAt = (t: number) => 124 + Math.floor((t - CADENCE_ANCHOR) / (28 * DAY_MS));
+const firefoxAt = (t: number) => 125 + Math.floor((t - CADENCE_ANCHOR) / (28 * DAY_MS));
+function safariAt(t: number): number {
+  const y = new Date(t).getUTCFullYear() - (new Date(t).getUTCMonth() < 8 ? 1 : 0); // majors ship in September
+  return y <= 2024 ? y - 2006 : y + 1;
+}
+
+/**
+ * A browser agent as it reads at `t` for someone `lag` majors (Safari: years) behind the current release.
+ * People's browsers update themselves: most are on the current major or one behind. The fixed strings
+ * above are the shapes; this puts their version numbers where they stood on the day.
+ */
+export function agentAt(ua: string, t: number, lag: number): string {
+  const chrome = Math.max(1, chromeAt(t) - lag);
+  const firefox = Math.max(1, firefoxAt(t) - lag);
+  return ua
+    .replace(/\b(Chrome|CriOS)\/\d+[.\d]*/, `$1/${chrome}.0.0.0`)
+    .replace(/\bEdg\/\d+[.\d]*/, `Edg/${chrome}.0.0.0`)
+    .replace(/\bFirefox\/\d+\.0/, `Firefox/${firefox}.0`)
+    .replace(/\brv:\d+\.0\) Gecko\/20100101 Firefox/, `rv:${firefox}.0) Gecko/20100101 Firefox`)
+    .replace(/\bVersion\/\d+[.\d]*/, `Version/${Math.max(1, safariAt(t) - Math.min(lag, 2))}.0`);
+}
+
+/**
+ * How far a person's browser lags, from their index (no random draw, so adding it changed no other
+ * draw): 70% current, 20% one major behind, 8% two or three, 2% on an old device or an extended-support
+ * release a year or more behind (Firefox ESR, iPhones that no longer update).
+ */
+export function agentLag(index: number): number {
+  const u = (((index * 2654435761) >>> 0) % 1000) / 1000;
+  if (u < 0.7) return 0;
+  if (u < 0.9) return 1;
+  if (u < 0.98) return 2 + (index % 2);
+  return 14 + (index % 10);
+}
+
 /** Mail clients that fetch the pixel themselves (no proxy): Outlook desktop, Apple Mail with MPP off, Thunderbird. */
 export const MAIL_CLIENT_UAS: readonly string[] = [
   'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)',

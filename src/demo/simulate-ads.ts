@@ -1,6 +1,6 @@
 // The ad traffic simulator: impressions per ad, the people who click them, and the crawlers and scripts
 // that follow ad URLs (labelled 'machine'). Ad events carry a campaign and an ad, never a message.
-import { CRAWLER_UAS, DESKTOP_UAS, MOBILE_UAS, crawlerIp, homeIp, mobileIp } from './profiles.js';
+import { CRAWLER_UAS, DESKTOP_UAS, MOBILE_UAS, agentAt, agentLag, crawlerIp, homeIp, mobileIp } from './profiles.js';
 import { RecordBatch, collect } from './record-batch.js';
 import type { Rng } from './rng.js';
 import type { AdCampaignSpec, AdSpec, SimRecord, Simulation, TruthLabel } from './sim-types.js';
@@ -48,7 +48,7 @@ export function* adCampaignRecords(spec: AdCampaignSpec, rng: Rng): Generator<Si
 
     if (rng.bernoulli(ad.ctr)) {
       const mobile = rng.bernoulli(0.62);
-      const ua = rng.pick(mobile ? MOBILE_UAS : DESKTOP_UAS);
+      const ua = agentAt(rng.pick(mobile ? MOBILE_UAS : DESKTOP_UAS), t, agentLag(i));
       const ip = mobile ? mobileIp(rng) : homeIp(rng);
       const clickAt = t + Math.min(3 * MIN, Math.max(600, rng.lognormal(5 * SEC, 0.9)));
       const fields = { campaign: spec.id, ad: ad.ad, url: ad.url, ip, user_agent: ua, method: 'GET' as const };

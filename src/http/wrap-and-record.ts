@@ -40,6 +40,7 @@ export async function wrapAndRecord(body: WrapRequest, deps: WrapAndRecordDeps):
       keyring: deps.keyring,
       tracking: trackingPolicy(body.tracking),
       pixel: body.pixel ?? true,
+      honeypot: body.honeypot ?? false,
       senderDomain: body.sender,
       utm: body.utm ? defaultUtm(body.campaign) : undefined,
     },

@@ -62,6 +62,8 @@ export interface ClickrateNodemailerOptions {
   tracking?: WrapOptions['tracking'];
   /** Insert the open pixel (default true). */
   pixel?: boolean;
+  /** Add the hidden honeypot link to each HTML message (default false; docs/honeypot.md). */
+  honeypot?: boolean;
   /** From: domain for the domain-mismatch warning; defaults to each message's From address. */
   senderDomain?: string;
   utm?: UtmParams;
@@ -164,6 +166,7 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
         keyring,
         tracking: options.tracking,
         pixel: options.pixel,
+        honeypot: options.honeypot,
         senderDomain: options.senderDomain ?? firstAddress(data.from),
         utm: options.utm,
         lint: options.lint,

@@ -34,6 +34,8 @@ export interface WrapHtmlOptions {
   rewrite: (link: HtmlLink) => string | null;
   /** When set, an open pixel with this src is inserted before </body>. */
   pixelUrl?: string;
+  /** When set, the hidden honeypot link (honeypotLinkTag) is inserted there too. */
+  honeypotUrl?: string;
 }
 
 export interface WrapHtmlResult {
@@ -218,6 +220,15 @@ export function openPixelTag(src: string): string {
   return `<img src="${escapeAttributeValue(src, 'double')}" width="1" height="1" alt="" border="0" style="display:block;border:0;width:1px;height:1px;" />`;
 }
 
+/**
+ * The honeypot link: no text, hidden from screen readers (aria-hidden), not a tab stop (tabindex=-1) and
+ * hidden by inline style (display:none; mso-hide:all for Outlook's Word renderer), so no person can see,
+ * hear or reach it and every request to it is a machine's.
+ */
+function honeypotLinkTag(href: string): string {
+  return `<a href="${escapeAttributeValue(href, 'double')}" aria-hidden="true" tabindex="-1" style="display:none !important;mso-hide:all;font-size:0;line-height:0;max-height:0;overflow:hidden;"></a>`;
+}
+
 /** Splices new href values (and the pixel) into the HTML, leaving every other byte as it was. */
 export function wrapHtml(html: string, options: WrapHtmlOptions): WrapHtmlResult {
   const out = collect(html);
@@ -233,6 +244,10 @@ export function wrapHtml(html: string, options: WrapHtmlOptions): WrapHtmlResult
     // Before </body> so clients that stop rendering at </body> still load it; else before </html>; else at the end.
     const at = out.bodyClose ?? out.htmlClose ?? html.length;
     edits.push({ start: at, end: at, text: openPixelTag(options.pixelUrl) });
+  }
+  if (options.honeypotUrl !== undefined) {
+    const at = out.bodyClose ?? out.htmlClose ?? html.length;
+    edits.push({ start: at, end: at, text: honeypotLinkTag(options.honeypotUrl) });
   }
   edits.sort((a, b) => a.start - b.start);
 

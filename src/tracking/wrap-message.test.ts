@@ -152,3 +152,29 @@ test('base URLs are normalised: trailing slash dropped, path prefix kept', () =>
   assert.equal(normalizeBaseUrl('http://localhost:8080'), 'http://localhost:8080');
   assert.equal(normalizeBaseUrl('https://x.com/track/'), 'https://x.com/track');
 });
+
+test('honeypot: one hidden link without text, not a tab stop, whose token leads to the honeypot path', () => {
+  const res = wrapMessage(input, { ...options, honeypot: true });
+  const html = res.html ?? '';
+  const m = /<a href="(https:\/\/click\.example\.com\/c\/[^"]+)" aria-hidden="true" tabindex="-1" style="display:none !important;[^"]*"><\/a><\/body>/.exec(
+    html,
+  );
+  assert.ok(m, html);
+  assert.equal(res.honeypot, m[1]);
+  const p = verifyClickToken((m[1] ?? '').slice('https://click.example.com/c/'.length), keyring);
+  assert.equal(p.url, 'https://click.example.com/clickrate-honeypot');
+  assert.equal(p.message, 'msg-1');
+  // Not the sender's link: not listed, not linted, and the real links keep their indexes.
+  assert.deepEqual(
+    res.links.map((l) => l.index),
+    wrapMessage(input, options).links.map((l) => l.index),
+  );
+  assert.equal(wrapMessage(input, options).honeypot, undefined);
+  assert.ok(!(wrapMessage(input, options).html ?? '').includes('aria-hidden'));
+});
+
+test('honeypot on a plain-text message: none added, and a warning says why', () => {
+  const res = wrapMessage({ text: 'Hi https://example.com/a', campaign: 'c', recipient: 'r' }, { ...options, honeypot: true });
+  assert.equal(res.honeypot, undefined);
+  assert.ok(res.warnings.some((w) => w.startsWith('No honeypot link was added')));
+});

@@ -2,6 +2,7 @@
 // The single implementation behind both `clickrate wrap` and POST /api/v1/wrap.
 
 import { randomBytes } from 'node:crypto';
+import { HONEYPOT_PATH } from '../classify/honeypot.js';
 import { ClickrateError } from '../errors.js';
 import type { SkipReason } from './href.js';
 import type { Keyring } from './keyring.js';
@@ -38,6 +39,11 @@ export interface WrapOptions {
   /** UTM parameters appended to wrappable destinations (existing UTM values are kept). */
   utm?: UtmParams;
   lint?: Partial<LinkLintOptions>;
+  /**
+   * Add one honeypot link to the HTML part (docs/honeypot.md): hidden, without text, not a tab stop. Any
+   * request to it is a machine; its address block and agent are then known as machine for a while.
+   */
+  honeypot?: boolean;
 }
 
 interface WrappedLink {
@@ -56,6 +62,8 @@ export interface WrapResult {
   text?: string;
   links: WrappedLink[];
   warnings: string[];
+  /** The honeypot link's tracked URL, when one was added (not among `links`: it is not the sender's). */
+  honeypot?: string;
 }
 
 interface PartLink {
@@ -64,6 +72,9 @@ interface PartLink {
   url: string;
   reason?: SkipReason;
 }
+
+/** The honeypot's link index in its click token: past any real message's links. */
+const HONEYPOT_LINK_INDEX = 999_999;
 
 function badInput(message: string, field: string): ClickrateError {
   return new ClickrateError('CR_ERR_BAD_INPUT', message, { field });
@@ -154,7 +165,14 @@ export function wrapMessage(input: WrapInput, options: WrapOptions): WrapResult 
   if (input.html !== undefined) {
     const rewrite = rewriter('html', offset);
     const pixelUrl = options.pixel === false ? undefined : `${baseUrl}/o/${signToken({ kind: 'open', campaign, message }, options.keyring)}`;
-    const wrapped = wrapHtml(input.html, { pixelUrl, rewrite: (link) => rewrite(link.url, link.index) });
+    let honeypotUrl: string | undefined;
+    if (options.honeypot === true) {
+      // TRICKY: the index must be one no real link of the message has (indexes run over both parts).
+      const link = HONEYPOT_LINK_INDEX;
+      honeypotUrl = `${baseUrl}/c/${signToken({ kind: 'click', campaign, message, url: `${baseUrl}${HONEYPOT_PATH}`, link }, options.keyring)}`;
+      result.honeypot = honeypotUrl;
+    }
+    const wrapped = wrapHtml(input.html, { pixelUrl, honeypotUrl, rewrite: (link) => rewrite(link.url, link.index) });
     addSkipped('html', offset, wrapped.links);
     offset += wrapped.links.length;
     result.html = wrapped.html;
@@ -179,6 +197,9 @@ export function wrapMessage(input: WrapInput, options: WrapOptions): WrapResult 
       options.lint,
     ),
     ...links.filter((l) => l.reason === 'invalid').map(invalidLinkWarning),
+    ...(options.honeypot === true && input.html === undefined
+      ? ['No honeypot link was added: a plain-text message has nowhere to hide one (give an HTML part).']
+      : []),
   ];
   return result;
 }

@@ -18,7 +18,7 @@ const SMALL = { chunkEvents: 1500, sliceRows: 5000 };
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const MIN = 60_000;
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/145.0.0.0 Safari/537.36';
 /** Azure: a data centre (weighs 0.6, not machine alone). */
 const AZURE = '40.94.12.7';
 const ODD = 'm "quoted", with\nnewline';

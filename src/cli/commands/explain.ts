@@ -18,7 +18,8 @@ function offset(ms: number | null): string {
 
 /** One event and its reasons. Links, addresses and user agents are whatever a client sent: escaped. */
 function line(e: ExplainedEvent): string {
-  const what = [e.type.padEnd(11), offset(e.after_send_ms).padStart(7), e.verdict ? e.verdict.toUpperCase().padEnd(8) : ''.padEnd(8)];
+  const verdict = e.verdict ? `${e.verdict.toUpperCase()}${e.probability === null ? '' : ` p=${e.probability.toFixed(2)}`}` : '';
+  const what = [e.type.padEnd(11), offset(e.after_send_ms).padStart(7), verdict.padEnd(15)];
   const detail = [e.method && e.method !== 'GET' ? e.method : null, e.url, e.ip, e.user_agent === '' ? '(no user agent)' : e.user_agent]
     .filter(Boolean)
     .map((d) => safeText(String(d)))

@@ -12,6 +12,7 @@ import { registerBackup } from './backup.js';
 import { registerRestore } from './restore.js';
 import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
+import { registerRanges } from './ranges.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerWrap } from './wrap.js';
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerRetention(program);
   registerBackup(program);
   registerRestore(program);
+  registerRanges(program);
 }

@@ -1,5 +1,6 @@
 // `clickrate report --campaign ID [--by …] [--window 7d] [--control V] [--json|--csv]` (SPEC.md).
 import type { Command } from 'commander';
+import { verdictCheck } from '../../classify/verdict-check.js';
 import { ClickrateError } from '../../errors.js';
 import { refuseWindowOnAds } from '../../http/ad-window.js';
 import { listCampaigns } from '../../metrics/list-campaigns.js';
@@ -35,16 +36,19 @@ export function registerReport(program: Command): void {
     .option('--csv', 'print CSV (one row per group)')
     .action(async (opts: ReportOptions) => {
       if (opts.json && opts.csv) throw new ClickrateError('CR_ERR_BAD_INPUT', 'choose one of --json and --csv');
-      const report = await withCliStore(opts, async (store) => {
+      const [report, check] = await withCliStore(opts, async (store) => {
+        let r: Awaited<ReturnType<typeof runReport>>;
         try {
-          return await runReport(store, opts);
+          r = await runReport(store, opts);
         } catch (err) {
           const names = (await listCampaigns(store)).map((c) => c.campaign);
           throw withSuggestions(err, opts.campaign, names, 'clickrate campaigns');
         }
+        // The classifier checking itself on this campaign's own traffic (docs/classification.md).
+        return [r, opts.json && r.kind === 'email' ? await verdictCheck(store, r.campaign) : null] as const;
       });
       refuseWindowOnAds(report, opts.window);
-      if (opts.json) out(JSON.stringify(report, null, 2));
+      if (opts.json) out(JSON.stringify(check ? { ...report, verdict_check: check } : report, null, 2));
       else if (opts.csv) out(reportToCsv(report));
       else out(formatReport(report));
     });

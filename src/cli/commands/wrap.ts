@@ -33,6 +33,7 @@ interface WrapOptions {
   text?: boolean;
   tracking: string;
   pixel: boolean;
+  honeypot?: boolean;
   sender?: string;
   utm?: boolean;
   json?: boolean;
@@ -65,6 +66,7 @@ function requestOf(opts: WrapOptions, body: string): WrapRequest {
     ...given,
     tracking: parsePolicy(opts.tracking),
     pixel: opts.pixel,
+    ...(opts.honeypot ? { honeypot: true } : {}),
     ...(opts.utm ? { utm: true } : {}),
   });
 }
@@ -114,6 +116,7 @@ export function registerWrap(program: Command): void {
     .option('--text', 'stdin is a plain-text part, not HTML')
     .option('--tracking <policy>', 'all, none, or first:N tracked links (cold outreach: keep early steps link-light)', 'all')
     .option('--no-pixel', 'do not add the open pixel')
+    .option('--honeypot', 'add a hidden link no person can reach: any request to it is a machine (docs/honeypot.md)')
     .option('--sender <from>', 'From address or domain, to lint the tracking domain against')
     .option('--utm', 'add utm_source/utm_medium/utm_campaign to destinations')
     .option('--json', 'print what POST /api/v1/wrap answers (message id, html, links, warnings)')

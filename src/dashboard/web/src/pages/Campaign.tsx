@@ -8,6 +8,7 @@ import { NotFound } from '../components/NotFound';
 import { navigate } from '../nav';
 import { AbTests, AdsTable, StepsTable } from './Breakdowns';
 import { DiagnosisPanel, KindSetting, OverTime } from './CampaignPanels';
+import { VerdictCheckPanel, type VerdictCheck } from './VerdictCheck';
 import { AdMetrics, EmailMetrics, Funnel, Removed } from './EmailSections';
 import { ClickMap, LinksTable } from './LinksAndMap';
 
@@ -32,6 +33,7 @@ export type CampaignData =
       links: LinkReport;
       diagnosis: Diagnosis;
       templates: TemplateInfo[];
+      verdict_check: VerdictCheck;
     }
   | { kind: 'ads'; currency: string; report: AdReport; ads: AdReport; diagnosis: Diagnosis };
 
@@ -125,6 +127,7 @@ export function CampaignPage(props: { id: string }) {
             <DiagnosisPanel diagnosis={data.diagnosis} />
           </div>
           {raw && <Removed report={data.report} reasons={data.diagnosis.reasons} />}
+          <VerdictCheckPanel check={data.verdict_check} />
         </>
       )}
       {data?.kind === 'ads' && (

@@ -1,0 +1,92 @@
+// Signals of one request on its own (agent, address, method, provider flag, browser age, honeypot) and
+// how a published range is read with timing and agent: the same for email and ads.
+import type { BrowserReleases } from './browser-age.js';
+import type { ClassifiableEvent } from './classifiable-event.js';
+import type { ClassifierConfig } from './config.js';
+import { isHoneypotUrl, type HoneypotMemory } from './honeypot.js';
+import type { IpRangeTable } from './ip-ranges.js';
+import { addProviderFlag } from './provider-flag.js';
+import type { Score } from './reasons.js';
+import { uaSignal } from './user-agent.js';
+
+/** What a request's signals are read with besides the request. */
+export interface RequestContext {
+  config: ClassifierConfig;
+  ranges: IpRangeTable;
+  releases: BrowserReleases;
+  honeypots: HoneypotMemory | null;
+  /** Event time minus the message's delivery (or send); null for ads and messages without either. */
+  dt: number | null;
+}
+
+export interface RequestFacts {
+  /** From a cloud or mail-security range: where sandboxes run (the same-machine rule reads it). */
+  hosted: boolean;
+}
+
+/**
+ * A published range read with timing and agent. TRICKY: the range says who owns the address, not who is
+ * behind it (shared ranges README). While gateways scan (within `scanWindowMs` of delivery, or with no
+ * delivery known) or with an agent no person browses with, a mail-security range decides; afterwards
+ * with an ordinary browser or mail-client agent it is most often a person reading through Exchange
+ * Online or a web gateway, and weighs only a little.
+ */
+function vendorSignal(e: ClassifiableEvent, owner: string, uaKind: string, ctx: RequestContext, s: Score): void {
+  const w = ctx.config.weights;
+  const late = ctx.dt !== null && ctx.dt >= ctx.config.scanWindowMs;
+  if (late && uaKind === 'client') {
+    if (e.type === 'open') s.add(`late-proxy-open:${owner}`, w.lateProxyOpen);
+    else s.add(`late-proxy-click:${owner}`, w.lateProxyClick);
+  } else s.add(`security-vendor-ip:${owner}`, w.securityVendorIp);
+}
+
+export function requestSignals(e: ClassifiableEvent, ctx: RequestContext, s: Score): RequestFacts {
+  const w = ctx.config.weights;
+  const isOpen = e.type === 'open';
+  addProviderFlag(e, w.providerFlag, s);
+  if (e.type === 'click' && isHoneypotUrl(e.url)) s.add('honeypot', w.honeypot);
+  else if (ctx.honeypots) {
+    const learned = ctx.honeypots.match(e.ip, e.user_agent, e.ts);
+    if (learned) s.add(`honeypot-learned:${learned}`, w.honeypotLearned);
+  }
+  const ua = uaSignal(e.user_agent);
+  switch (ua.kind) {
+    case 'apple-mpp':
+      s.add(isOpen ? 'apple-mpp-proxy' : 'bare-ua', isOpen ? w.appleMppUa : w.bareUaClick);
+      break;
+    case 'image-proxy':
+      // Image proxies fetch pixels, never links: on a click the UA is someone imitating one.
+      if (isOpen) s.add(`human-image-proxy:${ua.name ?? 'image'}`, w.humanImageProxy);
+      else s.add('crawler-ua', w.crawlerUa);
+      break;
+    case 'scripted':
+      s.add(`scripted-ua:${ua.name ?? 'script'}`, w.scriptedUa);
+      break;
+    case 'crawler':
+      s.add('crawler-ua', w.crawlerUa);
+      break;
+    case 'empty':
+      s.add('empty-ua', w.emptyUa);
+      break;
+    case 'client': {
+      const age = ctx.releases.age(e.user_agent, e.ts);
+      if (age && age.ageDays > ctx.config.oldBrowserDays) {
+        s.add(`old-browser:${age.browser.replaceAll(' ', '_')}-${age.major}-released-${Math.floor(age.ageDays / 30.44)}-months-earlier`, w.oldBrowser);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  const m = ctx.ranges.lookup(e.ip);
+  const vendor = m['mail-security'];
+  const dc = m.datacenter;
+  // A vendor range usually sits inside its owner's data-centre space; count the more specific one only.
+  if (vendor) vendorSignal(e, vendor.owner, ua.kind, ctx, s);
+  else if (dc) s.add(`datacenter-ip:${dc.owner}`, w.datacenterIp);
+  const apple = m['apple-proxy'];
+  // With the bare UA the proxy is already certain; the address is then shown, not counted twice.
+  if (apple && isOpen) s.add(`apple-ip:${apple.owner}`, ua.kind === 'apple-mpp' ? 0 : w.appleIpOpen);
+  if (e.method === 'HEAD') s.add('head-request', w.headRequest);
+  return { hosted: vendor !== undefined || dc !== undefined };
+}
