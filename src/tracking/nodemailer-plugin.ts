@@ -162,6 +162,9 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
     // Set after wrapping succeeded, so an untracked message never claims a message id. Replies and bounce
     // reports usually quote the original headers: this is how they find their message.
     data.headers = setHeader(data.headers, CLICKRATE_HEADERS.message, result.message);
+    // TRICKY: replaces a Message-ID the app chose: a reply names only the Message-ID it answers, and
+    // without ours it cannot be matched to its message (docs/replies.md).
+    data.messageId = result.message_id_header;
 
     result.warnings = [...warnings, ...result.warnings];
     for (const w of result.warnings) warnOnce(w);
