@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { registerExplain } from './explain.js';
 import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
+import { registerReplies } from './replies.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerWrap } from './wrap.js';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerKeys(program);
   registerClassify(program);
   registerExplain(program);
+  registerReplies(program);
 }

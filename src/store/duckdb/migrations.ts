@@ -85,4 +85,19 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     // Every edge sharing the file refuses a revoked session, also after a restart (src/http/session.ts).
     sql: ['CREATE TABLE revoked_sessions (id VARCHAR PRIMARY KEY, expires_at BIGINT NOT NULL)'],
   },
+  {
+    version: 7,
+    description: 'message_facts: auto-replies and opt-out replies apart from replies (mail read from a mailbox)',
+    // `replies` now keeps people's replies only (store/message-grain.ts): every stored row is rebuilt, by
+    // the refresh that follows the migration (the mark at 0 makes every event new to it).
+    sql: [
+      "ALTER TABLE message_facts ADD COLUMN auto_replies BIGINT[] DEFAULT []",
+      "ALTER TABLE message_facts ADD COLUMN opt_out_replies BIGINT[] DEFAULT []",
+      'ALTER TABLE message_facts ADD COLUMN auto_reply_n BIGINT DEFAULT 0',
+      'ALTER TABLE message_facts ADD COLUMN opt_out_reply_n BIGINT DEFAULT 0',
+      'DELETE FROM message_facts',
+      'DELETE FROM message_facts_dirty',
+      'UPDATE message_facts_state SET through = 0',
+    ],
+  },
 ];
