@@ -68,7 +68,8 @@ export async function readMail(raw: Buffer, where: string): Promise<ReadMail> {
     throw new ClickrateError('CR_ERR_BAD_INPUT', `${where}: not a readable message (${(err as Error).message})`, { where }, { cause: err });
   }
   const headers = headerMap(mail);
-  if (headers.size === 0) throw new ClickrateError('CR_ERR_BAD_INPUT', `${where}: no message headers`, { where });
+  // RFC 5322 §3.6: every message has a From (and a Date); text without one is not a mail.
+  if (!headers.has('from')) throw new ClickrateError('CR_ERR_BAD_INPUT', `${where}: not a message (no From header)`, { where });
   const contentType = contentTypeOf(mail);
   const isReport = contentType.startsWith('multipart/report');
   const text = mail.text ?? '';
