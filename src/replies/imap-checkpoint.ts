@@ -10,6 +10,11 @@ export interface Checkpoint {
   uid: number;
 }
 
+/** The checkpoint file of a store: beside it, as its keyring is (store/open-store.ts storeSidecarBase). */
+export function imapCheckpointPath(sidecarBase: string): string {
+  return `${sidecarBase}.imap-checkpoints.json`;
+}
+
 export class CheckpointFile {
   private readonly all: Record<string, Checkpoint>;
 

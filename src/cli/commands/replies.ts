@@ -3,6 +3,9 @@
 import type { Command } from 'commander';
 import { ClickrateError } from '../../errors.js';
 import { loadOrCreateKeyring } from '../../http/signing-keys.js';
+import { CheckpointFile, imapCheckpointPath } from '../../replies/imap-checkpoint.js';
+import { IMAP_PASSWORD_ENV, parseImapUrl, redacted } from '../../replies/imap-source.js';
+import { readMailboxOnce, watchMailbox } from '../../replies/imap-watch.js';
 import { readMailboxFiles } from '../../replies/read-mailbox-files.js';
 import { recordAll, type ReplyOutcome } from '../../replies/record-replies.js';
 import { storeSidecarBase, withStore } from '../../store/open-store.js';
@@ -58,7 +61,40 @@ function registerImportReplies(replies: Command): void {
     });
 }
 
+/** `--imap` may be given more than once. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function registerWatchReplies(replies: Command): void {
+  replies
+    .command('watch')
+    .description('Read answers from IMAP mailboxes: what arrived since last time, then each as it arrives (IDLE).')
+    .requiredOption('--imap <url>', `imaps://USER:PASS@HOST[:PORT]/MAILBOX (repeatable; the password may be in $${IMAP_PASSWORD_ENV})`, collect, [])
+    .option('--once', 'read what is there and exit')
+    .option('--mark-seen', 'flag each stored mail \\Seen (default: the mailbox is left as it was)')
+    .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
+    .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
+    .action(async (opts: StoreOpts & { imap: string[]; once?: boolean; markSeen?: boolean }) => {
+      const sources = opts.imap.map((u) => parseImapUrl(u));
+      const base = storeSidecarBase(opts);
+      const { keyring } = loadOrCreateKeyring(base);
+      const checkpoints = new CheckpointFile(imapCheckpointPath(base));
+      await withStore(opts, async (store) => {
+        const watch = { store, match: { keyring }, checkpoints, markSeen: opts.markSeen === true, onOutcome: (o: ReplyOutcome) => out(outcomeLine(o)), onNotice: warn };
+        if (opts.once) {
+          for (const s of sources) out(`${redacted(s)}: ${await readMailboxOnce(s, watch)} new mail(s) read`);
+          return;
+        }
+        const stop = new AbortController();
+        process.once('SIGINT', () => stop.abort());
+        process.once('SIGTERM', () => stop.abort());
+        for (const s of sources) warn(`watching ${redacted(s)}`);
+        await Promise.all(sources.map((s) => watchMailbox(s, watch, stop.signal)));
+      });
+    });
+}
+
 export function registerReplies(program: Command): void {
   const replies = program.command('replies').description('Replies, auto-replies, opt-outs and bounces read from a mailbox.');
   registerImportReplies(replies);
+  registerWatchReplies(replies);
 }
