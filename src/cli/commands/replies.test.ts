@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLocalDovecot, type LocalDovecot } from '../../../test/support/dovecot.js';
 import { BIN } from '../../../test/support/paths.js';
+import { startServe, stopServe } from '../../../test/support/serve-child.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 import { coldSends, fixtureMails, REPLY_FIXTURES, STEP_FIGURES } from '../../../test/support/reply-campaign.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-replies-cli-'));
@@ -77,4 +79,28 @@ test('replies watch --once: the mailbox read over IMAP with the password from th
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /^clickrate: CR_ERR_MAILBOX: imap:\/\/sam@127\.0\.0\.1:\d+\/Cli: cannot connect: the server refused the user or password/m);
   assert.ok(!refused.stderr.includes('not-the-password'));
+});
+
+test('serve --imap: a reply that arrives while the server runs shows in its report within seconds', async () => {
+  const db = coldDb('serve');
+  const mails = new Map(fixtureMails().map((m) => [m.name, m.raw]));
+  const apiKey = 'cr_test_replies_serve_key_0123456789';
+  const env = { CLICKRATE_DB: '', CLICKRATE_KEYRING: keyring, CLICKRATE_API_KEY: apiKey, CLICKRATE_IMAP_PASSWORD: dovecot.password };
+  const serve = await startServe(['--db', db, '--spool', join(dir, 'serve.spool'), '--imap', dovecot.url('Live', false)], env);
+  try {
+    const report = async () => {
+      const res = await fetch(`${serve.base}/api/v1/campaigns/cold/report?by=step`, { headers: { authorization: `Bearer ${apiKey}` } });
+      return (await res.json()) as { groups: Array<{ key: number; replies: number; auto_replies: number }> };
+    };
+    assert.equal((await report()).groups[0]?.replies, 0);
+    await dovecot.append(mails.get('gmail-reply.eml')!, 'Live');
+    await dovecot.append(mails.get('exchange-out-of-office.eml')!, 'Live');
+    await waitFor('the reply and the auto-reply in the running server\'s report', async () => {
+      const g = (await report()).groups[0];
+      return g?.replies === 1 && g.auto_replies === 1;
+    });
+    assert.ok(!serve.output().includes(dovecot.password), 'the password is never logged');
+  } finally {
+    await stopServe(serve);
+  }
 });

@@ -16,6 +16,12 @@ import { installLastResort } from '../last-resort.js';
 import { assertSpoolFree } from '../../tracking/spool-files.js';
 import { describeStore, storeSidecarBase } from '../../store/open-store.js';
 import { StoreWorker } from '../../server/worker/store-client.js';
+import { CheckpointFile, imapCheckpointPath } from '../../replies/imap-checkpoint.js';
+import { IMAP_PASSWORD_ENV, parseImapUrl, redacted, type ImapSource } from '../../replies/imap-source.js';
+import { startMailboxWatchers, type MailboxWatchers } from '../../replies/mailbox-watchers.js';
+import type { ReplyOutcome } from '../../replies/record-replies.js';
+import type { Store } from '../../store/store.js';
+import type { Keyring } from '../../tracking/keyring.js';
 
 /** DuckDB's memory_limit in the server's store thread. */
 const SERVE_MEMORY_LIMIT = '1GB';
@@ -29,6 +35,7 @@ interface ServeOptions {
   spool?: string;
   trustProxy?: string;
   demo?: boolean;
+  imap: string[];
 }
 
 export function registerServe(program: Command): void {
@@ -43,6 +50,7 @@ export function registerServe(program: Command): void {
     .option('--spool <dir>', 'spool folder for clicks and opens not yet in the store (default DB.spool)')
     .option('--trust-proxy <list>', 'addresses/CIDRs whose X-Forwarded-For is believed (default $CLICKRATE_TRUSTED_PROXIES)')
     .option('--demo', 'load the demo data first when the database has no campaigns')
+    .option('--imap <url>', `watch a mailbox for replies: imaps://USER:PASS@HOST[:PORT]/MAILBOX (repeatable; password may be in $${IMAP_PASSWORD_ENV})`, (v: string, all: string[]) => [...all, v], [])
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ClickrateError('CR_ERR_BAD_INPUT', `--port must be 0–65535, got '${opts.port}'`);
@@ -50,8 +58,12 @@ export function registerServe(program: Command): void {
       const opened: Opened = {};
       let bound: number;
       let source: string;
+      let keyring: Keyring;
+      let mailboxes: MailboxWatchers | undefined;
       try {
-        ({ bound, source } = await start(opts, port, log, opened));
+        const imap = opts.imap.map((u) => parseImapUrl(u));
+        ({ bound, source, keyring } = await start(opts, port, log, opened));
+        if (imap.length > 0) mailboxes = watchMailboxes(imap, opts, opened.worker!.store, keyring, log);
       } catch (err) {
         // TRICKY: the store worker (a thread holding the DuckDB lock) or the spool would keep this process
         // alive, serving nothing, where a supervisor waits for it to fail: release them, then exit 2.
@@ -72,6 +84,7 @@ export function registerServe(program: Command): void {
         // TRICKY: the last resort keeps a failing process alive; a shutdown that fails must still end it.
         let code = 0;
         try {
+          await mailboxes?.stop();
           await server.close();
         } catch (err) {
           log.error({ err }, 'shutting down: the server did not close cleanly');
@@ -97,7 +110,7 @@ interface Opened {
 }
 
 /** Opens the store (in its worker), the spool and the listener, in that order, noting each in `opened`. */
-async function start(opts: ServeOptions, port: number, log: Logger, opened: Opened): Promise<{ bound: number; source: string }> {
+async function start(opts: ServeOptions, port: number, log: Logger, opened: Opened): Promise<{ bound: number; source: string; keyring: Keyring }> {
   // The keyring and spool live beside a DuckDB file; beside ./clickrate-DB for a ClickHouse store.
   // Edges sharing a ClickHouse store must share signing keys through CLICKRATE_KEYRING.
   const dbPath = storeSidecarBase(opts);
@@ -141,7 +154,22 @@ async function start(opts: ServeOptions, port: number, log: Logger, opened: Open
       'records the store refused were set aside in the dead letters; the spool goes on',
     ),
   );
-  return { bound: await server.listen(port, opts.host), source };
+  return { bound: await server.listen(port, opts.host), source, keyring };
+}
+
+/** Replies read from mailboxes into the server's store as they arrive (docs/replies.md); each logged without its text. */
+function watchMailboxes(sources: ImapSource[], opts: ServeOptions, store: Store, keyring: Keyring, log: Logger): MailboxWatchers {
+  const base = storeSidecarBase(opts);
+  const checkpoints = new CheckpointFile(imapCheckpointPath(base));
+  for (const s of sources) log.info({ mailbox: redacted(s) }, 'watching a mailbox for replies');
+  const watch = {
+    store,
+    match: { keyring },
+    checkpoints,
+    onOutcome: (o: ReplyOutcome) => log.info({ where: o.where, kind: o.kind, message: o.message, reasons: o.reasons, stored: o.stored }, 'mail read'),
+    onNotice: (text: string) => log.warn(text),
+  };
+  return startMailboxWatchers(sources, watch, (mailbox, err) => log.error({ mailbox, err: (err as Error).message }, 'stopped watching a mailbox'));
 }
 
 /** Closes what startup opened, each step bounded: a store that hangs must not keep a failed start alive. */
