@@ -92,6 +92,8 @@ export function StepsTable(props: { report: EmailReport }) {
         { key: 'ctr', label: 'CTR', numeric: true, value: (g) => g.ctr, render: (g) => pct(g.ctr) },
         { key: 'ctor', label: 'CTOR', numeric: true, value: (g) => g.ctor, render: (g) => pct(g.ctor) },
         { key: 'reply_rate', label: 'Reply rate', numeric: true, value: (g) => g.reply_rate, render: (g) => pct(g.reply_rate) },
+        { key: 'auto_replies', label: 'Auto-replies', numeric: true, value: (g) => g.auto_replies, render: (g) => num(g.auto_replies) },
+        { key: 'opt_out_replies', label: 'Opt-out replies', numeric: true, value: (g) => g.opt_out_replies, render: (g) => num(g.opt_out_replies) },
         { key: 'unsub', label: 'Unsubscribe rate', numeric: true, value: (g) => g.unsubscribe_rate, render: (g) => pct(g.unsubscribe_rate) },
       ]}
     />
