@@ -29,7 +29,12 @@ export class CheckpointFile {
     try {
       this.all = JSON.parse(text) as Record<string, Checkpoint>;
     } catch (err) {
-      throw new ClickrateError('CR_ERR_CONFIG', `${path} is not a checkpoint file (bad JSON); move it away to read every mailbox again`, { path }, { cause: err });
+      throw new ClickrateError(
+        'CR_ERR_CONFIG',
+        `${path} is not a checkpoint file (bad JSON); move it away to read every mailbox again`,
+        { path },
+        { cause: err },
+      );
     }
   }
 

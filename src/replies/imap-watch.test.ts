@@ -39,7 +39,18 @@ async function coldStore(): Promise<{ store: Store; opts: WatchOptions; outcomes
 
 const stepFigures = async (store: Store) => {
   const report = await runReport(store, { campaign: 'cold', by: 'step' });
-  return report.kind === 'email' ? (report.groups as EmailGroup[]).map((g) => ({ key: g.key, sent: g.sent, bounced: g.bounced, delivered: g.delivered, replies: g.replies, auto_replies: g.auto_replies, opt_out_replies: g.opt_out_replies, reply_rate: g.reply_rate })) : [];
+  return report.kind === 'email'
+    ? (report.groups as EmailGroup[]).map((g) => ({
+        key: g.key,
+        sent: g.sent,
+        bounced: g.bounced,
+        delivered: g.delivered,
+        replies: g.replies,
+        auto_replies: g.auto_replies,
+        opt_out_replies: g.opt_out_replies,
+        reply_rate: g.reply_rate,
+      }))
+    : [];
 };
 
 test("a cold sequence's answers read from the mailbox give per-step reply rates that count people only, and leave the mailbox as it was", async () => {
@@ -53,7 +64,10 @@ test("a cold sequence's answers read from the mailbox give per-step reply rates 
     // Read-only: no \Seen, nothing moved.
     const flags = await dovecot.flags('Cold');
     assert.equal(flags.size, fixtureMails().length);
-    assert.ok([...flags.values()].every((f) => f.length === 0), JSON.stringify([...flags]));
+    assert.ok(
+      [...flags.values()].every((f) => f.length === 0),
+      JSON.stringify([...flags]),
+    );
     // Resumed from the checkpoint: nothing is read twice. The file is private and holds no password.
     assert.equal(await readMailboxOnce(source, { ...opts, checkpoints: new CheckpointFile(checkpoints) }), 0);
     assert.equal(statSync(checkpoints).mode & 0o777, 0o600);

@@ -134,7 +134,14 @@ export async function watchMailbox(source: ImapSource, opts: WatchOptions, signa
     const delay = RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)] ?? 60_000;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, delay);
-      signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 }

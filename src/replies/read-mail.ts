@@ -77,7 +77,11 @@ export async function readMail(raw: Buffer, where: string): Promise<ReadMail> {
   for (const a of mail.attachments) {
     if (a.contentType === 'message/rfc822' || a.contentType === 'text/rfc822-headers') {
       // Only the returned message's header block: its body is none of our business.
-      const head = a.content.subarray(0, 256 * 1024).toString('utf8').split(/\r?\n\r?\n/, 1)[0] ?? '';
+      const head =
+        a.content
+          .subarray(0, 256 * 1024)
+          .toString('utf8')
+          .split(/\r?\n\r?\n/, 1)[0] ?? '';
       returned.push(...(/^message-id:\s*(<[^>]+>)/im.exec(head)?.slice(1) ?? []));
     }
   }

@@ -70,10 +70,13 @@ test('an mbox file and a Maildir folder of the same mails give the same verdicts
   const mails = fixtureMails();
   // mboxrd: a "From " separator line before each message, body lines starting "From " escaped.
   const mbox = join(dir, 'replies.mbox');
-  writeFileSync(mbox, mails.map((m) => `From sender@example.com Mon Nov  2 09:00:00 2026\n${m.raw.toString('utf8').replace(/^(>*From )/gm, '>$1')}\n`).join(''));
+  writeFileSync(
+    mbox,
+    mails.map((m) => `From sender@example.com Mon Nov  2 09:00:00 2026\n${m.raw.toString('utf8').replace(/^(>*From )/gm, '>$1')}\n`).join(''),
+  );
   const maildir = join(dir, 'Maildir');
   for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
-  mails.forEach((m, i) => writeFileSync(join(maildir, i % 2 ? 'cur' : 'new', `17930000${i}.M1P1.host:2,S`), m.raw));
+  for (const [i, m] of mails.entries()) writeFileSync(join(maildir, i % 2 ? 'cur' : 'new', `17930000${i}.M1P1.host:2,S`), m.raw);
   const kinds = (os: ReplyOutcome[]) => os.map((o) => `${o.kind} ${o.message}`).sort();
   const files = await withCold((store) => importPaths(store, emlPaths()));
   assert.deepEqual(kinds(await withCold((store) => importPaths(store, [mbox]))), kinds(files));
@@ -86,7 +89,10 @@ test('explain shows each reply and bounce with its verdict and reasons; nothing 
     const shown = async (message: string) => (await explainMessage(store, message)).events.filter((e) => e.type !== 'sent');
     const [ooo] = await shown('s1-cat');
     assert.equal(ooo?.verdict, 'auto_reply');
-    assert.deepEqual(ooo?.reasons.map((r) => r.code), ['auto-submitted:auto-generated', 'ooo-subject:en', 'match:in-reply-to']);
+    assert.deepEqual(
+      ooo?.reasons.map((r) => r.code),
+      ['auto-submitted:auto-generated', 'ooo-subject:en', 'match:in-reply-to'],
+    );
     const [optOut] = await shown('s1-fay');
     assert.equal(optOut?.verdict, 'opt_out');
     const [bounce] = await shown('s1-dan');
@@ -97,7 +103,8 @@ test('explain shows each reply and bounce with its verdict and reasons; nothing 
     // Privacy: no body text, subject or address of any mail is in the store.
     const rows = await store.query({ sql: "SELECT * FROM events WHERE type <> 'sent'", params: {} });
     const stored = JSON.stringify(rows);
-    for (const secret of ['onboarding', 'Following up', 'example.org', 'out of the office', 'remove me', 'mail.gmail.com']) assert.ok(!stored.includes(secret), secret);
+    for (const secret of ['onboarding', 'Following up', 'example.org', 'out of the office', 'remove me', 'mail.gmail.com'])
+      assert.ok(!stored.includes(secret), secret);
   });
 });
 

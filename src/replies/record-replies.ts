@@ -45,7 +45,10 @@ function verdictRow(id: string, kind: ReplyKind, reasons: string[]): VerdictRow 
 
 /** A stable event id: the same mail read twice (two imports, an IMAP resume) is stored once. */
 function eventId(prefix: string, messageId: string | null, raw: Buffer): string {
-  const digest = createHash('sha256').update(messageId ?? raw).digest('base64url').slice(0, 32);
+  const digest = createHash('sha256')
+    .update(messageId ?? raw)
+    .digest('base64url')
+    .slice(0, 32);
   return `${prefix}:${digest}`;
 }
 
@@ -85,7 +88,12 @@ export async function recordReplies(store: Store, items: readonly MailItem[], ct
   for (const item of items) judged.push(await judge(item, { ...ctx, store }));
   const events = judged.flatMap((j) => (j.event === undefined ? [] : [j.event]));
   if (events.length === 0) return judged.map((j) => j.outcome);
-  const before = new Set(await storedIds(store, events.map((e) => String(e.id))));
+  const before = new Set(
+    await storedIds(
+      store,
+      events.map((e) => String(e.id)),
+    ),
+  );
   const counts = await ingestEvents(store, events);
   if (counts.refused !== undefined && counts.refused.length > 0) {
     throw new ClickrateError('CR_ERR_STORE', `the store refused ${counts.refused.length} reply event(s): ${counts.refused[0]?.reason}`);

@@ -4,7 +4,15 @@ import { classifyReply, ownWords, threadSubject, type MailFacts } from './reply-
 
 function facts(over: Partial<Omit<MailFacts, 'headers'>> & { headers?: Record<string, string> } = {}): MailFacts {
   const headers = new Map(Object.entries(over.headers ?? {}).map(([k, v]) => [k.toLowerCase(), [v]] as const));
-  return { from: 'ann@example.org', subject: 'Re: Quick question', contentType: 'text/plain', deliveryStatus: null, text: 'Sounds good, call me.', ...over, headers };
+  return {
+    from: 'ann@example.org',
+    subject: 'Re: Quick question',
+    contentType: 'text/plain',
+    deliveryStatus: null,
+    text: 'Sounds good, call me.',
+    ...over,
+    headers,
+  };
 }
 
 const DSN_STATUS = 'Reporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; a@b\nAction: failed\nStatus: 5.1.1\n';
@@ -38,8 +46,18 @@ const CASES: ReadonlyArray<readonly [string, MailFacts, string, string[], string
   ['Dutch opt-out', facts({ text: 'Graag afmelden.' }), 'opt_out', ['opt-out:nl']],
   ['an unsubscribe subject', facts({ subject: 'Unsubscribe', text: '' }), 'opt_out', ['opt-out:subject']],
   ['"stop" inside a sentence is a person', facts({ text: "Let's stop by your booth at the fair." }), 'human', []],
-  ['"unsubscribe" only in the quoted text is a person', facts({ text: 'Sure, call me.\n\nOn Mon, Nov 2, 2026 at 9:00 AM Sam <s@x> wrote:\n> reply "unsubscribe" to opt out' }), 'human', []],
-  ['an auto-reply saying "unsubscribe" stays an auto-reply', facts({ headers: { 'Auto-Submitted': 'auto-replied' }, text: 'unsubscribe' }), 'auto', ['auto-submitted:auto-replied']],
+  [
+    '"unsubscribe" only in the quoted text is a person',
+    facts({ text: 'Sure, call me.\n\nOn Mon, Nov 2, 2026 at 9:00 AM Sam <s@x> wrote:\n> reply "unsubscribe" to opt out' }),
+    'human',
+    [],
+  ],
+  [
+    'an auto-reply saying "unsubscribe" stays an auto-reply',
+    facts({ headers: { 'Auto-Submitted': 'auto-replied' }, text: 'unsubscribe' }),
+    'auto',
+    ['auto-submitted:auto-replied'],
+  ],
   [
     'a DSN report with a status',
     facts({ from: 'mailer-daemon@mx.example', contentType: 'multipart/report; report-type=delivery-status', deliveryStatus: DSN_STATUS }),
@@ -49,12 +67,22 @@ const CASES: ReadonlyArray<readonly [string, MailFacts, string, string[], string
   ],
   [
     'a DSN report from another sender (Exchange Online)',
-    facts({ from: 'microsoftexchange329e@example.com', contentType: 'multipart/report; report-type=delivery-status', deliveryStatus: DSN_STATUS.replace('5.1.1', '5.1.10') }),
+    facts({
+      from: 'microsoftexchange329e@example.com',
+      contentType: 'multipart/report; report-type=delivery-status',
+      deliveryStatus: DSN_STATUS.replace('5.1.1', '5.1.10'),
+    }),
     'bounce',
     ['dsn-report', 'dsn-status:5.1.10'],
     '5.1.10',
   ],
-  ['postmaster in prose, status from the text', facts({ from: 'postmaster@example.com', text: 'Delivery failed: 550 5.7.1 rejected' }), 'bounce', ['dsn-sender:postmaster', 'dsn-status:5.7.1'], '5.7.1'],
+  [
+    'postmaster in prose, status from the text',
+    facts({ from: 'postmaster@example.com', text: 'Delivery failed: 550 5.7.1 rejected' }),
+    'bounce',
+    ['dsn-sender:postmaster', 'dsn-status:5.7.1'],
+    '5.7.1',
+  ],
   ['MAILER-DAEMON with no status', facts({ from: 'mailer-daemon@example.com', text: 'could not deliver' }), 'bounce', ['dsn-sender:mailer-daemon']],
   [
     'a delay warning is not a bounce',

@@ -49,7 +49,8 @@ function dsnVerdict(m: MailFacts): ReplyVerdict | null {
   if (local === 'mailer-daemon' || local === 'postmaster') reasons.push(`dsn-sender:${local}`);
   if (reasons.length === 0) return null;
   const fields = m.deliveryStatus === null ? { actions: [], status: null } : dsnFields(m.deliveryStatus);
-  if (fields.actions.length > 0 && fields.actions.every((a) => a !== 'failed')) return { kind: 'delay', reasons: [...reasons, `dsn-action:${fields.actions[0]}`] };
+  if (fields.actions.length > 0 && fields.actions.every((a) => a !== 'failed'))
+    return { kind: 'delay', reasons: [...reasons, `dsn-action:${fields.actions[0]}`] };
   // Without a delivery-status part (older mailers write prose), the first enhanced status code in the text.
   const status = fields.status ?? /\b([45]\.\d{1,3}\.\d{1,3})\b/.exec(m.text)?.[1] ?? null;
   return status === null ? { kind: 'bounce', reasons } : { kind: 'bounce', reasons: [...reasons, `dsn-status:${status}`], status };
@@ -61,7 +62,10 @@ function dsnVerdict(m: MailFacts): ReplyVerdict | null {
  * "Out of office" in their language. Matched at the start, after any Re:/AW: (a few servers add one).
  */
 const AUTO_SUBJECTS: ReadonlyArray<readonly [string, RegExp]> = [
-  ['en', /^(automatic reply|auto[- ]?reply|autoreply|auto response|out of (the )?office|away from (the )?office|vacation reply|on vacation|on leave)(?=$|[\s:;,.!()-])/],
+  [
+    'en',
+    /^(automatic reply|auto[- ]?reply|autoreply|auto response|out of (the )?office|away from (the )?office|vacation reply|on vacation|on leave)(?=$|[\s:;,.!()-])/,
+  ],
   ['de', /^(automatische antwort|abwesenheitsnotiz|abwesenheit|abwesend|automatische abwesenheitsnotiz)(?=$|[\s:;,.!()-])/],
   ['fr', /^(réponse automatique|reponse automatique|absence du bureau|absent du bureau|message d'absence|absence)(?=$|[\s:;,.!()-])/],
   ['es', /^(respuesta automática|respuesta automatica|fuera de la oficina|fuera de oficina|ausente)(?=$|[\s:;,.!()-])/],
@@ -114,7 +118,10 @@ function autoReasons(m: MailFacts): string[] {
  * may itself say "unsubscribe" in its footer.
  */
 const OPT_OUT: ReadonlyArray<readonly [string, RegExp]> = [
-  ['en', /\b(unsubscribe|remove me|take me off|opt[- ]?out|stop (emailing|contacting|sending)|do not (contact|email) me|don't (contact|email) me|not interested,? (please )?remove)\b|^\s*stop\s*[.!]?\s*$/m],
+  [
+    'en',
+    /\b(unsubscribe|remove me|take me off|opt[- ]?out|stop (emailing|contacting|sending)|do not (contact|email) me|don't (contact|email) me|not interested,? (please )?remove)\b|^\s*stop\s*[.!]?\s*$/m,
+  ],
   ['de', /\b(abmelden|austragen|bitte entfernen|nehmen sie mich|keine (weiteren )?e-?mails)\b/],
   ['fr', /\b(désabonner|désinscri|desinscri|retirez[- ]moi|supprimez[- ]moi|ne plus recevoir)/],
   ['es', /\b(darme de baja|dar de baja|elimíname|eliminarme|no me escriba|borrarme)\b/],
@@ -132,7 +139,10 @@ export function ownWords(text: string): string {
     // Gmail and Apple Mail: "On <date>, <name> wrote:" (localized: "Am … schrieb <name>:", "Le … a écrit :",
     // "9 nov. 2026 kl. 09:00 skrev <name>:"); Outlook: "-----Original Message-----" or a "From: …" block.
     if (line.length < 300 && /\b(wrote|schrieb|a écrit|escribió|ha scritto|schreef|skrev|escreveu|napisał)\b.*:\s*$/i.test(line)) break;
-    if (/^\s*-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht)\s*-{2,}/i.test(line)) break;
+    if (
+      /^\s*-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht)\s*-{2,}/i.test(line)
+    )
+      break;
     if (/^\s*(from|von|de|da|van|från|fra)\s*:\s*.+@/i.test(line) && own.some((l) => l.trim() !== '')) break;
     if (/^\s*>/.test(line)) continue;
     own.push(line);

@@ -10,7 +10,7 @@ import { messageOfMessageId } from '../tracking/message-id-header.js';
 import type { ReadMail } from './read-mail.js';
 import { threadSubject } from './reply-classify.js';
 
-export type MatchHow = 'in-reply-to' | 'references' | 'returned' | 'provider' | 'weak-sender';
+type MatchHow = 'in-reply-to' | 'references' | 'returned' | 'provider' | 'weak-sender';
 
 export interface ReplyMatch {
   message: string;
@@ -23,6 +23,7 @@ export interface ReplyMatch {
  * The seam for provider message ids (SendGrid `smtp-id`, SES `mail.messageId`, …): a provider webhook
  * records which clickrate message a provider's id belongs to; matching asks it about the Message-IDs a
  * mail names. Absent: that step is skipped.
+ * @public the provider webhooks implement it
  */
 export interface ProviderIdLookup {
   /** The clickrate message of the first of `ids` (Message-IDs, with angle brackets) that is mapped, or null. */
@@ -36,7 +37,7 @@ export interface MatchContext {
 }
 
 /** How far back a weak match looks: a cold sequence's steps are days apart, a month covers a thread. */
-export const WEAK_WINDOW_MS = 30 * 86_400_000;
+const WEAK_WINDOW_MS = 30 * 86_400_000;
 
 /** Our message named by `ids` (first verified wins), or null. */
 function named(ids: readonly string[], ring: Keyring): string | null {

@@ -28,7 +28,8 @@ export function messageIdHeader(message: string, host: string, ring: Keyring): s
   const key = ring.keys.get(ring.current);
   if (key === undefined) throw new ClickrateError('CR_ERR_CONFIG', `current key "${ring.current}" is not in the keyring`);
   // A domain, or an address literal such as `[::1]` (RFC 5322 §3.6.4: id-right is a dot-atom or a literal).
-  if (!/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/.test(host)) throw new ClickrateError('CR_ERR_BAD_INPUT', `tracking host "${host}" cannot be a Message-ID domain`, { field: 'baseUrl' });
+  if (!/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/.test(host))
+    throw new ClickrateError('CR_ERR_BAD_INPUT', `tracking host "${host}" cannot be a Message-ID domain`, { field: 'baseUrl' });
   const encoded = Buffer.from(message, 'utf8').toString('base64url');
   return `<${PREFIX}.${ring.current}.${encoded}.${tag(key, ring.current, encoded)}@${host}>`;
 }

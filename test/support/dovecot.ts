@@ -144,7 +144,8 @@ service anvil {
         const out = new Map<number, string[]>();
         const lock = await c.getMailboxLock(mailbox, { readOnly: true });
         try {
-          if (c.mailbox !== false && c.mailbox.exists > 0) for await (const m of c.fetch('1:*', { uid: true, flags: true })) out.set(m.uid, [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort());
+          if (c.mailbox !== false && c.mailbox.exists > 0)
+            for await (const m of c.fetch('1:*', { uid: true, flags: true })) out.set(m.uid, [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort());
         } finally {
           lock.release();
         }

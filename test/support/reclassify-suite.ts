@@ -253,7 +253,10 @@ export function reclassifySuite(backend: string, open: OpenStore): void {
       await reclassify(store, { ...SMALL, all: true });
       const reply = (await explainMessage(store, 'mb')).events.find((e) => e.id === 'mb-reply');
       assert.equal(reply?.verdict, 'auto_reply');
-      assert.deepEqual(reply?.reasons.map((r) => r.code), ['auto-submitted:auto-replied', 'match:in-reply-to']);
+      assert.deepEqual(
+        reply?.reasons.map((r) => r.code),
+        ['auto-submitted:auto-replied', 'match:in-reply-to'],
+      );
     } finally {
       await store.close();
     }

@@ -40,10 +40,26 @@ const PEOPLE = [
 
 /** The `sent` events of the sequence: message s<step>-<name> to <name>@example.*. */
 export function coldSends(campaign = 'cold'): Array<Record<string, string | number>> {
-  const domain: Record<string, string> = { bob: 'example.de', gus: 'example.se', dan: 'example.net', kim: 'example.net', cat: 'example.com', ivy: 'example.com', jon: 'example.com' };
+  const domain: Record<string, string> = {
+    bob: 'example.de',
+    gus: 'example.se',
+    dan: 'example.net',
+    kim: 'example.net',
+    cat: 'example.com',
+    ivy: 'example.com',
+    jon: 'example.com',
+  };
   return PEOPLE.map(([message, step]) => {
     const name = message.slice(3);
-    return { id: `sent:${message}`, type: 'sent', ts: step === 1 ? STEP_1 : STEP_2, message, campaign, recipient: `${name}@${domain[name] ?? 'example.org'}`, step };
+    return {
+      id: `sent:${message}`,
+      type: 'sent',
+      ts: step === 1 ? STEP_1 : STEP_2,
+      message,
+      campaign,
+      recipient: `${name}@${domain[name] ?? 'example.org'}`,
+      step,
+    };
   });
 }
 

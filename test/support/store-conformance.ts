@@ -32,7 +32,11 @@ export function storeConformanceSuite(backend: string, open: OpenStore): void {
       const store = await open();
       try {
         await ingest(store, c.events);
-        if (c.verdicts) await store.writeVerdicts(c.verdicts.map((v) => ({ id: v.id, machine: v.machine, reasons: JSON.stringify(v.reasons) })), CLASSIFIER_VERSION);
+        if (c.verdicts)
+          await store.writeVerdicts(
+            c.verdicts.map((v) => ({ id: v.id, machine: v.machine, reasons: JSON.stringify(v.reasons) })),
+            CLASSIFIER_VERSION,
+          );
         const report = await runReport(store, c.query);
         for (const [path, expected] of Object.entries(c.expect)) {
           const actual = get(report, path);

@@ -32,7 +32,12 @@ function run(env: Record<string, string>, ...args: string[]): { code: number | n
 function coldDb(name: string): string {
   const db = join(dir, `${name}.duckdb`);
   const sends = join(dir, `${name}-sends.jsonl`);
-  writeFileSync(sends, coldSends().map((e) => JSON.stringify(e)).join('\n'));
+  writeFileSync(
+    sends,
+    coldSends()
+      .map((e) => JSON.stringify(e))
+      .join('\n'),
+  );
   const imp = run({}, 'import', sends, '--db', db);
   assert.equal(imp.code, 0, imp.stderr);
   return db;
@@ -70,7 +75,7 @@ test('replies watch --once: the mailbox read over IMAP with the password from th
   const url = dovecot.url('Cli', false);
   const r = run({ CLICKRATE_IMAP_PASSWORD: dovecot.password }, 'replies', 'watch', '--once', '--imap', url, '--db', db);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`12 new mail\\(s\\) read`));
+  assert.match(r.stdout, /12 new mail\(s\) read/);
   assert.deepEqual(stepFigures(db), STEP_FIGURES);
   assert.ok(!`${r.stdout}${r.stderr}`.includes(dovecot.password));
   const again = run({ CLICKRATE_IMAP_PASSWORD: dovecot.password }, 'replies', 'watch', '--once', '--imap', url, '--db', db);
@@ -95,7 +100,7 @@ test('serve --imap: a reply that arrives while the server runs shows in its repo
     assert.equal((await report()).groups[0]?.replies, 0);
     await dovecot.append(mails.get('gmail-reply.eml')!, 'Live');
     await dovecot.append(mails.get('exchange-out-of-office.eml')!, 'Live');
-    await waitFor('the reply and the auto-reply in the running server\'s report', async () => {
+    await waitFor("the reply and the auto-reply in the running server's report", async () => {
       const g = (await report()).groups[0];
       return g?.replies === 1 && g.auto_replies === 1;
     });

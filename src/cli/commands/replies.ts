@@ -29,7 +29,7 @@ function tally(outcomes: readonly ReplyOutcome[]): Record<string, number> {
 }
 
 /** One line per mail: where, verdict, message, reasons (never the mail's text or addresses). */
-export function outcomeLine(o: ReplyOutcome): string {
+function outcomeLine(o: ReplyOutcome): string {
   const head = `${safeText(o.where)}: ${o.kind}`;
   if (o.kind === 'unreadable') return `${head} (${safeText(o.error ?? '')})`;
   const message = o.message === null ? '' : ` message ${safeText(o.message)}`;
@@ -44,7 +44,7 @@ function registerImportReplies(replies: Command): void {
     .argument('<files...>', '.eml files, mbox files, Maildir folders')
     .option('--db <path>', 'DuckDB file (default $CLICKRATE_DB or ./clickrate.duckdb)')
     .option('--store <url>', 'store: clickhouse://HOST:PORT/DB or a DuckDB file (default $CLICKRATE_STORE, else --db)')
-    .option('--json', 'print every mail\'s verdict and the totals as JSON')
+    .option('--json', "print every mail's verdict and the totals as JSON")
     .action(async (files: string[], opts: StoreOpts) => {
       const { keyring } = loadOrCreateKeyring(storeSidecarBase(opts));
       const outcomes: ReplyOutcome[] = [];
@@ -56,7 +56,12 @@ function registerImportReplies(replies: Command): void {
       );
       const totals = tally(outcomes);
       if (opts.json) out(JSON.stringify({ mails: outcomes, totals }, null, 2));
-      else out(Object.entries(totals).map(([k, v]) => `${k} ${v}`).join(', '));
+      else
+        out(
+          Object.entries(totals)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
+        );
       if (outcomes.length === 0) throw new ClickrateError('CR_ERR_BAD_INPUT', `no mail found in ${files.map(safeText).join(', ')}`);
     });
 }
@@ -79,7 +84,14 @@ function registerWatchReplies(replies: Command): void {
       const { keyring } = loadOrCreateKeyring(base);
       const checkpoints = new CheckpointFile(imapCheckpointPath(base));
       await withStore(opts, async (store) => {
-        const watch = { store, match: { keyring }, checkpoints, markSeen: opts.markSeen === true, onOutcome: (o: ReplyOutcome) => out(outcomeLine(o)), onNotice: warn };
+        const watch = {
+          store,
+          match: { keyring },
+          checkpoints,
+          markSeen: opts.markSeen === true,
+          onOutcome: (o: ReplyOutcome) => out(outcomeLine(o)),
+          onNotice: warn,
+        };
         if (opts.once) {
           for (const s of sources) out(`${redacted(s)}: ${await readMailboxOnce(s, watch)} new mail(s) read`);
           return;

@@ -50,7 +50,12 @@ export function registerServe(program: Command): void {
     .option('--spool <dir>', 'spool folder for clicks and opens not yet in the store (default DB.spool)')
     .option('--trust-proxy <list>', 'addresses/CIDRs whose X-Forwarded-For is believed (default $CLICKRATE_TRUSTED_PROXIES)')
     .option('--demo', 'load the demo data first when the database has no campaigns')
-    .option('--imap <url>', `watch a mailbox for replies: imaps://USER:PASS@HOST[:PORT]/MAILBOX (repeatable; password may be in $${IMAP_PASSWORD_ENV})`, (v: string, all: string[]) => [...all, v], [])
+    .option(
+      '--imap <url>',
+      `watch a mailbox for replies: imaps://USER:PASS@HOST[:PORT]/MAILBOX (repeatable; password may be in $${IMAP_PASSWORD_ENV})`,
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ClickrateError('CR_ERR_BAD_INPUT', `--port must be 0–65535, got '${opts.port}'`);

@@ -91,8 +91,8 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     // `replies` now keeps people's replies only (store/message-grain.ts): every stored row is rebuilt, by
     // the refresh that follows the migration (the mark at 0 makes every event new to it).
     sql: [
-      "ALTER TABLE message_facts ADD COLUMN auto_replies BIGINT[] DEFAULT []",
-      "ALTER TABLE message_facts ADD COLUMN opt_out_replies BIGINT[] DEFAULT []",
+      'ALTER TABLE message_facts ADD COLUMN auto_replies BIGINT[] DEFAULT []',
+      'ALTER TABLE message_facts ADD COLUMN opt_out_replies BIGINT[] DEFAULT []',
       'ALTER TABLE message_facts ADD COLUMN auto_reply_n BIGINT DEFAULT 0',
       'ALTER TABLE message_facts ADD COLUMN opt_out_reply_n BIGINT DEFAULT 0',
       'DELETE FROM message_facts',
