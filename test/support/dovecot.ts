@@ -5,10 +5,12 @@
 // the mail folders; otherwise everything runs as the current user.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { after, before } from 'node:test';
+import { freePort } from '../../src/store/clickhouse/local-server.js';
 import { waitFor } from './wait-for.js';
 
 const DOVECOT = '/usr/sbin/dovecot';
@@ -24,17 +26,6 @@ export interface LocalDovecot {
   /** The flags of every message in a mailbox, by UID (without \Recent, which belongs to a session). */
   flags(mailbox?: string): Promise<Map<number, string[]>>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function idOf(name: string, flag: '-u' | '-g'): number {
@@ -54,7 +45,7 @@ async function greets(port: number): Promise<boolean> {
   });
 }
 
-export async function startLocalDovecot(): Promise<LocalDovecot> {
+async function startLocalDovecot(): Promise<LocalDovecot> {
   if (!existsSync(DOVECOT)) throw new Error(`${DOVECOT} is missing: apt-get install dovecot-imapd`);
   const dir = mkdtempSync(join(tmpdir(), 'clickrate-dovecot-'));
   // Dovecot's login processes must reach base_dir: the folder is opened up (it holds no secret worth more
@@ -155,6 +146,23 @@ service anvil {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One Dovecot for a whole test file, started before its first test and stopped after its last. */
+export function useLocalDovecot(): { readonly server: LocalDovecot } {
+  let server: LocalDovecot | undefined;
+  before(async () => {
+    server = await startLocalDovecot();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  return {
+    get server(): LocalDovecot {
+      if (!server) throw new Error('the test Dovecot is read before the file started it');
+      return server;
     },
   };
 }

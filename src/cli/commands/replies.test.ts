@@ -5,22 +5,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { startLocalDovecot, type LocalDovecot } from '../../../test/support/dovecot.js';
+import { after, test } from 'node:test';
+import { useLocalDovecot } from '../../../test/support/dovecot.js';
 import { BIN } from '../../../test/support/paths.js';
 import { startServe, stopServe } from '../../../test/support/serve-child.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { coldSends, fixtureMails, REPLY_FIXTURES, STEP_FIGURES } from '../../../test/support/reply-campaign.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-replies-cli-'));
-let dovecot: LocalDovecot;
-before(async () => {
-  dovecot = await startLocalDovecot();
-});
-after(async () => {
-  await dovecot?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const local = useLocalDovecot();
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const keyring = readFileSync(join(REPLY_FIXTURES, 'keyring.json'), 'utf8');
 
@@ -70,15 +64,15 @@ test('replies import: each mail with its verdict, the totals, and the per-step r
 });
 
 test('replies watch --once: the mailbox read over IMAP with the password from the environment, never shown', async () => {
-  for (const m of fixtureMails()) await dovecot.append(m.raw, 'Cli');
+  for (const m of fixtureMails()) await local.server.append(m.raw, 'Cli');
   const db = coldDb('imap');
-  const url = dovecot.url('Cli', false);
-  const r = run({ CLICKRATE_IMAP_PASSWORD: dovecot.password }, 'replies', 'watch', '--once', '--imap', url, '--db', db);
+  const url = local.server.url('Cli', false);
+  const r = run({ CLICKRATE_IMAP_PASSWORD: local.server.password }, 'replies', 'watch', '--once', '--imap', url, '--db', db);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /12 new mail\(s\) read/);
   assert.deepEqual(stepFigures(db), STEP_FIGURES);
-  assert.ok(!`${r.stdout}${r.stderr}`.includes(dovecot.password));
-  const again = run({ CLICKRATE_IMAP_PASSWORD: dovecot.password }, 'replies', 'watch', '--once', '--imap', url, '--db', db);
+  assert.ok(!`${r.stdout}${r.stderr}`.includes(local.server.password));
+  const again = run({ CLICKRATE_IMAP_PASSWORD: local.server.password }, 'replies', 'watch', '--once', '--imap', url, '--db', db);
   assert.match(again.stdout, /0 new mail\(s\) read/);
   const refused = run({ CLICKRATE_IMAP_PASSWORD: 'not-the-password' }, 'replies', 'watch', '--once', '--imap', url, '--db', db);
   assert.equal(refused.code, 2);
@@ -90,21 +84,21 @@ test('serve --imap: a reply that arrives while the server runs shows in its repo
   const db = coldDb('serve');
   const mails = new Map(fixtureMails().map((m) => [m.name, m.raw]));
   const apiKey = 'cr_test_replies_serve_key_0123456789';
-  const env = { CLICKRATE_DB: '', CLICKRATE_KEYRING: keyring, CLICKRATE_API_KEY: apiKey, CLICKRATE_IMAP_PASSWORD: dovecot.password };
-  const serve = await startServe(['--db', db, '--spool', join(dir, 'serve.spool'), '--imap', dovecot.url('Live', false)], env);
+  const env = { CLICKRATE_DB: '', CLICKRATE_KEYRING: keyring, CLICKRATE_API_KEY: apiKey, CLICKRATE_IMAP_PASSWORD: local.server.password };
+  const serve = await startServe(['--db', db, '--spool', join(dir, 'serve.spool'), '--imap', local.server.url('Live', false)], env);
   try {
     const report = async () => {
       const res = await fetch(`${serve.base}/api/v1/campaigns/cold/report?by=step`, { headers: { authorization: `Bearer ${apiKey}` } });
       return (await res.json()) as { groups: Array<{ key: number; replies: number; auto_replies: number }> };
     };
     assert.equal((await report()).groups[0]?.replies, 0);
-    await dovecot.append(mails.get('gmail-reply.eml')!, 'Live');
-    await dovecot.append(mails.get('exchange-out-of-office.eml')!, 'Live');
+    await local.server.append(mails.get('gmail-reply.eml')!, 'Live');
+    await local.server.append(mails.get('exchange-out-of-office.eml')!, 'Live');
     await waitFor("the reply and the auto-reply in the running server's report", async () => {
       const g = (await report()).groups[0];
       return g?.replies === 1 && g.auto_replies === 1;
     });
-    assert.ok(!serve.output().includes(dovecot.password), 'the password is never logged');
+    assert.ok(!serve.output().includes(local.server.password), 'the password is never logged');
   } finally {
     await stopServe(serve);
   }
