@@ -22,6 +22,8 @@ export interface WatchOptions {
 
 /** Mails fetched and stored together; the checkpoint moves after each batch is stored. */
 const BATCH = 100;
+/** How often a watch catches up without being told of new mail (RFC 2177 asks clients to re-IDLE within 29 minutes). */
+const SAFETY_POLL_MS = 5 * 60_000;
 /** Reconnect delays while watching: 1 s doubling to a minute. */
 const RETRY_MS = [1000, 2000, 4000, 8000, 16_000, 32_000, 60_000];
 
@@ -111,14 +113,28 @@ export async function watchMailbox(source: ImapSource, opts: WatchOptions, signa
       await connect(imap, source);
       failures = 0;
       // `exists` fires while imapflow idles in the selected mailbox (it enters IDLE on its own when no
-      // command runs); each one wakes the loop to catch up.
+      // command runs); each one wakes the loop to catch up. TRICKY: one that fires while a catch-up runs
+      // is remembered (`arrived`), or a mail landing then would wait for the next one.
+      let arrived = false;
       let wake: (() => void) | null = null;
-      imap.on('exists', () => wake?.());
+      imap.on('exists', () => {
+        arrived = true;
+        wake?.();
+      });
       const closed = new Promise<void>((resolve) => imap.once('close', () => resolve()));
       while (!signal.aborted && imap.usable) {
+        arrived = false;
+        // The mailbox stays selected after the catch-up's lock is released: imapflow idles in it.
         await catchUp(imap, source, opts);
-        await imap.mailboxOpen(source.mailbox, { readOnly: opts.markSeen !== true });
-        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), closed]);
+        if (arrived) continue;
+        // A catch-up every few minutes besides: a server that stops sending IDLE updates loses nothing.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => (wake = resolve)),
+          closed,
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, SAFETY_POLL_MS))),
+        ]);
+        clearTimeout(timer);
         wake = null;
       }
     } catch (err) {
