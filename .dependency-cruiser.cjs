@@ -3,7 +3,19 @@
 // from it. docs/ARCHITECTURE.md explains what each layer owns.
 
 /** Lowest first. Folders on one line are one layer: they may not import each other either way. */
-const LAYERS = [['events'], ['store'], ['metrics', 'classify'], ['ingest', 'tracking'], ['webhooks'], ['demo'], ['http'], ['dashboard'], ['server'], ['cli']];
+const LAYERS = [
+  ['events'],
+  ['store'],
+  ['metrics', 'classify'],
+  ['ingest', 'tracking'],
+  ['webhooks'],
+  ['replies'],
+  ['demo'],
+  ['http'],
+  ['dashboard'],
+  ['server'],
+  ['cli'],
+];
 
 /** Tests sit beside their module and may drive the layers above it (a store's test runs reports). */
 const TEST = '\\.test\\.ts$';

@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'CR_ERR_CONFLICT' // the request contradicts what the store holds (a message that belongs to another campaign)
   | 'CR_ERR_CONFIG' // a configuration value is missing or invalid
   | 'CR_ERR_BACKUP' // a folder given as a backup is not one, or a restore would overwrite a store
-  | 'CR_ERR_RATE_LIMITED'; // too many failed attempts from one client; details.retry_after_s says when to retry
+  | 'CR_ERR_RATE_LIMITED' // too many failed attempts from one client; details.retry_after_s says when to retry
+  | 'CR_ERR_MAILBOX'; // a mailbox to read replies from cannot be reached, logged into or read (IMAP)
 
 export class ClickrateError extends Error {
   readonly code: ErrorCode;

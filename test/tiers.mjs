@@ -1,6 +1,7 @@
-// Runs one tier of the built tests: `unit` is every test that needs neither a ClickHouse server nor a
-// browser, `all` is every test. What a test file needs is read from what it imports (the local
-// ClickHouse support module, playwright-core), so a new test lands in the right tier by itself.
+// Runs one tier of the built tests: `unit` is every test that needs neither a ClickHouse server, a
+// Dovecot IMAP server nor a browser, `all` is every test. What a test file needs is read from what it
+// imports (the local ClickHouse or Dovecot support module, playwright-core), so a new test lands in the
+// right tier by itself.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
-const NEEDS_SERVICE = [/support\/clickhouse\.js/, /playwright-core/];
+const NEEDS_SERVICE = [/support\/clickhouse\.js/, /support\/dovecot\.js/, /playwright-core/];
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -17,8 +17,8 @@ export interface ExplainedEvent {
   ip: string | null;
   user_agent: string | null;
   method: string | null;
-  /** Only opens and clicks get a verdict. */
-  verdict: 'human' | 'machine' | null;
+  /** Opens and clicks get a verdict; so do replies read from a mailbox (a person's, an auto-reply, an opt-out). */
+  verdict: 'human' | 'machine' | 'auto_reply' | 'opt_out' | null;
   /** Probability of a machine, from the stored reasons (null: no verdict, or made by other rules). */
   probability: number | null;
   reasons: Array<{ code: string; text: string }>;
@@ -43,6 +43,12 @@ function compileTimeline(message: string, d: SqlDialect): CompiledQuery {
 
 const text = (v: Row[string] | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
+/** A mailbox reply's verdict: set aside (machine) as an opt-out when its first reason says so (replies/record-replies.ts). */
+function replyVerdict(machine: boolean, codes: readonly string[]): 'human' | 'auto_reply' | 'opt_out' {
+  if (!machine) return 'human';
+  return codes[0]?.startsWith('opt-out') ? 'opt_out' : 'auto_reply';
+}
+
 export async function explainMessage(store: Store, message: string): Promise<MessageExplanation> {
   const rows = await store.query(compileTimeline(message, store.dialect));
   if (rows.length === 0) throw new ClickrateError('CR_ERR_NOT_FOUND', `no events for message '${message}'`, { message });
@@ -54,6 +60,8 @@ export async function explainMessage(store: Store, message: string): Promise<Mes
     recipient: text(send?.recipient),
     events: rows.map((r) => {
       const engaged = r.type === 'open' || r.type === 'click';
+      // Engines without a boolean type answer 1 and 0.
+      const machine = r.machine === true || r.machine === 1;
       let codes: string[] = [];
       try {
         codes = typeof r.reasons === 'string' ? (JSON.parse(r.reasons) as string[]) : [];
@@ -69,8 +77,7 @@ export async function explainMessage(store: Store, message: string): Promise<Mes
         ip: text(r.ip),
         user_agent: text(r.user_agent),
         method: text(r.method),
-        // Engines without a boolean type answer 1 and 0.
-        verdict: engaged ? (r.machine === true || r.machine === 1 ? 'machine' : 'human') : null,
+        verdict: engaged ? (machine ? 'machine' : 'human') : r.type === 'reply' && codes.length > 0 ? replyVerdict(machine, codes) : null,
         probability: engaged && text(r.classifier_version) === CLASSIFIER_VERSION ? probabilityFromReasons(codes) : null,
         reasons: codes.map((code) => ({ code, text: describeReason(code) })),
         classifier_version: text(r.classifier_version),

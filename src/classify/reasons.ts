@@ -96,6 +96,25 @@ const TEXT: Record<string, (detail: string) => string> = {
   'same-client-later': () => 'the same address and agent engaged with the message again later, as its reader does',
   honeypot: () => 'requested the hidden honeypot link, which no person can see or reach',
   'honeypot-learned': (d) => `same address block${d ? ` (${d})` : ''} and agent as a request to a honeypot link`,
+  // Replies and bounces read from a mailbox (src/replies/reply-classify.ts).
+  'auto-submitted': (d) => `an automatic answer: Auto-Submitted ${d} (RFC 3834)`,
+  'x-autoreply': () => 'an automatic answer: X-Autoreply header',
+  'x-autorespond': () => 'an automatic answer: X-Autorespond header',
+  precedence: (d) => `an automatic answer: Precedence ${d}`,
+  'ooo-subject': (d) => `an out-of-office subject${d ? ` (${d})` : ''}`,
+  'opt-out': (d) => `the person asked not to be written to again${d ? ` (${d})` : ''}`,
+  'dsn-report': () => 'a delivery status notification (multipart/report, RFC 3464)',
+  'dsn-sender': (d) => `sent by the mail system (${d})`,
+  'dsn-status': (d) => `delivery status ${d}`,
+  'dsn-action': (d) => `delivery ${d}, still being tried`,
+  match: (d) =>
+    ({
+      'in-reply-to': 'answers the message by its Message-ID (In-Reply-To)',
+      references: 'names the message by its Message-ID (References)',
+      returned: 'returns the message with its Message-ID',
+      provider: "names the message by the provider's message id",
+      'weak-sender': 'weak match: its sender is the recipient of the latest message sent to them in 30 days',
+    })[d] ?? `matched by ${d}`,
 };
 
 /** Plain-language text for a reason code, for reports and the dashboard. */

@@ -30,6 +30,7 @@ function formatEmail(r: EmailReport): string {
         ['CTOR', fmtPct(t.ctor), fmtPct(t.raw.ctor), fmtCi(t.ctor_ci)],
         ['Open rate', fmtPct(t.open_rate), fmtPct(t.raw.open_rate), fmtCi(t.open_rate_ci)],
         ['Reply rate', fmtPct(t.reply_rate), '', fmtCi(t.reply_rate_ci)],
+        ['Auto-replies, opt-outs', `${fmtInt(t.auto_replies)}, ${fmtInt(t.opt_out_replies)}`, '', 'set aside from replies'],
         ['Unsubscribes', fmtInt(t.unsubscribes), '', fmtPct(t.unsubscribe_rate)],
         ['Complaints', fmtInt(t.complaints), '', fmtPct(t.complaint_rate, 3)],
         ...(t.conversions > 0 ? [['Conversions', fmtInt(t.conversions), '', `revenue ${fmtMoney(t.revenue)}`] as Cell[]] : []),

@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   CR_ERR_CONFIG: 500,
   CR_ERR_BACKUP: 409,
   CR_ERR_RATE_LIMITED: 429,
+  CR_ERR_MAILBOX: 502,
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -14,6 +14,8 @@ export const EMAIL_COUNT_COLUMNS = [
   'scanner_clicks',
   'privacy_hidden',
   'replies',
+  'auto_replies',
+  'opt_out_replies',
   'unsubscribes',
   'complaints',
   'conversions',

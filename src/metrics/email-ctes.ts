@@ -121,7 +121,7 @@ export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, 
     [
       'eng',
       (ref) => `SELECT message, ${aggregates}
-      FROM ${engaged(d, bag, plan, ref, typeList(), 'message, type, ts, machine, value')}
+      FROM ${engaged(d, bag, plan, ref, typeList(), 'message, type, ts, machine, reasons, value')}
       GROUP BY message`,
     ],
     [

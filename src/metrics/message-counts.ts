@@ -37,6 +37,8 @@ export const MESSAGE_COUNTS: ReadonlyArray<readonly [EmailCountColumn, { count: 
   ['scanner_clicks', { sum: 'm_clicks' }],
   ['privacy_hidden', { count: 'm_opens > 0 AND h_opens = 0 AND h_clicks = 0' }],
   ['replies', { count: 'n_replies > 0' }],
+  ['auto_replies', { count: 'n_auto_replies > 0' }],
+  ['opt_out_replies', { count: 'n_opt_out_replies > 0' }],
   ['unsubscribes', { count: 'n_unsubscribes > 0' }],
   ['complaints', { count: 'n_complaints > 0' }],
   ['conversions', { sum: 'n_conversions' }],

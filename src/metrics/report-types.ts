@@ -27,7 +27,12 @@ export interface EmailMetrics {
   scanner_clicks: number;
   /** Delivered messages whose only opens were machine ones: their real opens cannot be seen. */
   privacy_hidden: number;
+  /** Delivered messages with a person's reply (auto-replies and opt-outs read from a mailbox set aside). */
   replies: number;
+  /** Delivered messages with an automatic answer (out of office, RFC 3834 Auto-Submitted, …). */
+  auto_replies: number;
+  /** Delivered messages whose recipient answered asking not to be written to again. */
+  opt_out_replies: number;
   unsubscribes: number;
   complaints: number;
   conversions: number;

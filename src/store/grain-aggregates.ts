@@ -7,7 +7,9 @@ import { CLAIM_TYPES, ENGAGEMENTS, LABELS, REVENUE, type Engagement, type Kept, 
 /** A condition: the event (its columns prefixed by `x`, e.g. `x.` in a lambda) is one that `e` counts. */
 export function isEngagement(d: SqlDialect, e: Engagement, x = ''): string {
   const verdict = e.verdict === null ? '' : ` AND ${x}machine = ${e.verdict === 'machine' ? d.true : d.false}`;
-  return `${x}type = '${e.type}'${verdict}`;
+  // Reasons are stored as a JSON array of codes: the first code starts right after `["`.
+  const first = e.firstReason === undefined ? '' : ` AND coalesce(${x}reasons, '') ${e.firstReason.is ? '' : 'NOT '}LIKE '["${e.firstReason.code}%'`;
+  return `${x}type = '${e.type}'${verdict}${first}`;
 }
 
 /** The event expression an element keeps for a field. */

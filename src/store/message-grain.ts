@@ -53,24 +53,38 @@ export interface Engagement {
   readonly type: EngagementType;
   /** People's events (machine false), machines' (machine true), or either (null). */
   readonly verdict: 'human' | 'machine' | null;
+  /**
+   * Only events whose first reason code starts (`true`) or does not start (`false`) with `code`: a
+   * machine-marked reply is an opt-out or an auto-reply by its first reason (replies/record-replies.ts).
+   */
+  readonly firstReason?: { readonly code: string; readonly is: boolean };
   /** The facts' list of these events (`keeps`: what each element keeps; none: it is the time) and its length. */
   readonly list: string;
   readonly keeps: readonly Kept[];
   readonly stored: string;
 }
 
+/** The first reason code of an opt-out reply (replies/reply-classify.ts), and its negation. */
+const OPT_OUT = { code: 'opt-out', is: true } as const;
+const OPT_OUT_NOT = { code: 'opt-out', is: false } as const;
+
 /**
  * Engagement counts only on delivered messages and, with a window, within it (metrics.md). The raw
  * figures are people's and machines' together (metrics/message-counts.ts), so they need no count here.
- * TRICKY: the lists and their columns are those of FACTS_DDL (duckdb/message-facts.ts): a migration's
- * text, frozen. A new engagement here needs a migration that adds its list and count to stored files.
+ * TRICKY: the lists and their columns are those of FACTS_DDL (duckdb/message-facts.ts) and the
+ * migrations after it: a new engagement here needs a migration that adds its list and count to stored
+ * files (duckdb/migrations.ts, version 7 added the auto-reply and opt-out lists).
  */
 export const ENGAGEMENTS: readonly Engagement[] = [
   { grain: 'h_opens', type: 'open', verdict: 'human', list: 'h_opens', keeps: [], stored: 'h_open_n' },
   { grain: 'h_clicks', type: 'click', verdict: 'human', list: 'h_clicks', keeps: ['url'], stored: 'h_click_n' },
   { grain: 'm_opens', type: 'open', verdict: 'machine', list: 'm_opens', keeps: ['reasons'], stored: 'm_open_n' },
   { grain: 'm_clicks', type: 'click', verdict: 'machine', list: 'm_clicks', keeps: ['url', 'reasons'], stored: 'm_click_n' },
-  { grain: 'n_replies', type: 'reply', verdict: null, list: 'replies', keeps: [], stored: 'reply_n' },
+  // A reply counts when a person wrote it; one read from a mailbox is set aside (verdict machine) when it
+  // is an auto-reply or an opt-out, each counted apart (docs/replies.md). Replies posted as events are people's.
+  { grain: 'n_replies', type: 'reply', verdict: 'human', list: 'replies', keeps: [], stored: 'reply_n' },
+  { grain: 'n_auto_replies', type: 'reply', verdict: 'machine', firstReason: OPT_OUT_NOT, list: 'auto_replies', keeps: [], stored: 'auto_reply_n' },
+  { grain: 'n_opt_out_replies', type: 'reply', verdict: 'machine', firstReason: OPT_OUT, list: 'opt_out_replies', keeps: [], stored: 'opt_out_reply_n' },
   { grain: 'n_unsubscribes', type: 'unsubscribe', verdict: null, list: 'unsubscribes', keeps: [], stored: 'unsubscribe_n' },
   { grain: 'n_complaints', type: 'complaint', verdict: null, list: 'complaints', keeps: [], stored: 'complaint_n' },
   { grain: 'n_conversions', type: 'conversion', verdict: null, list: 'conversions', keeps: ['v'], stored: 'conversion_n' },

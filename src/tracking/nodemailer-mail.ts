@@ -32,6 +32,8 @@ export interface NodemailerMail {
     cc?: unknown;
     bcc?: unknown;
     headers?: unknown;
+    /** Nodemailer's Message-ID option; the plugin sets it so replies can be matched. */
+    messageId?: unknown;
     clickrate?: unknown;
   };
 }

@@ -10,6 +10,7 @@ import nodemailer from 'nodemailer';
 import { isClickrateError } from '../errors.js';
 import { createKeyring, generateKey, KEYRING_ENV, KEYRING_FILE_ENV, serializeKeyring } from './keyring.js';
 import { clickrateHeaders, clickrateTracking, type ClickrateNodemailerOptions, type NodemailerTrackingResult } from './nodemailer-plugin.js';
+import { messageOfMessageId } from './message-id-header.js';
 import { verifyClickToken, verifyOpenToken, verifyToken } from './token.js';
 
 const keyring = createKeyring('k1', { k1: generateKey() });
@@ -110,6 +111,10 @@ test('html and text go out with tracked links that verify back to the original U
     headers.filter(([k]) => /^x-clickrate/i.test(k)),
     [['X-Clickrate-Message', result.message]],
   );
+  // The Message-ID a reply will name leads back to this message (message-id-header.ts).
+  const messageId = headers.find(([k]) => k.toLowerCase() === 'message-id')?.[1];
+  assert.equal(messageId, result.message_id_header);
+  assert.equal(messageOfMessageId(messageId ?? '', keyring), result.message);
 
   assert.deepEqual(result.sent, {
     type: 'sent',

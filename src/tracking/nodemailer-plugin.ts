@@ -185,6 +185,9 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
       for (const [name, value] of Object.entries(meta.headers)) data.headers = setHeader(data.headers, name, value);
       warnings.push(...meta.warnings);
     }
+    // TRICKY: replaces a Message-ID the app chose: a reply names only the Message-ID it answers, and
+    // without ours it cannot be matched to its message (docs/replies.md).
+    data.messageId = result.message_id_header;
 
     result.warnings = [...warnings, ...result.warnings];
     for (const w of result.warnings) warnOnce(w);

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isClickrateError } from '../errors.js';
 import { createKeyring, generateKey } from './keyring.js';
+import { messageOfMessageId } from './message-id-header.js';
 import { verifyClickToken, verifyOpenToken } from './token.js';
 import { normalizeBaseUrl, wrapMessage, type WrapInput, type WrapOptions } from './wrap-message.js';
 
@@ -60,6 +61,12 @@ test('the open pixel carries an open token for the same message, and can be turn
   assert.deepEqual(verifyOpenToken(m[1] ?? '', keyring), { kind: 'open', campaign: 'spring', message: 'msg-1' });
   const off = wrapMessage(input, { ...options, pixel: false });
   assert.ok(!(off.html ?? '').includes('/o/'));
+});
+
+test('the result names the Message-ID to send with, on the tracking host, leading back to the message', () => {
+  const res = wrapMessage(input, options);
+  assert.match(res.message_id_header, /^<cr1\..+@click\.example\.com>$/);
+  assert.equal(messageOfMessageId(res.message_id_header, keyring), 'msg-1');
 });
 
 test('a message id is generated when absent: URL-safe and different every time', () => {

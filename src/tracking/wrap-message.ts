@@ -7,6 +7,7 @@ import { ClickrateError } from '../errors.js';
 import type { SkipReason } from './href.js';
 import type { Keyring } from './keyring.js';
 import { lintLinks, type LinkLintOptions } from './link-lint.js';
+import { messageIdHeader } from './message-id-header.js';
 import { signToken } from './token.js';
 import { addUtm, type UtmParams } from './utm.js';
 import { wrapHtml } from './wrap-html.js';
@@ -58,6 +59,8 @@ interface WrappedLink {
 
 export interface WrapResult {
   message: string;
+  /** The Message-ID to send the message with (message-id-header.ts), so its replies can be matched. */
+  message_id_header: string;
   html?: string;
   text?: string;
   links: WrappedLink[];
@@ -160,7 +163,8 @@ export function wrapMessage(input: WrapInput, options: WrapOptions): WrapResult 
     }
   };
 
-  const result: WrapResult = { message, links, warnings: [] };
+  const messageIdValue = messageIdHeader(message, new URL(baseUrl).hostname, options.keyring);
+  const result: WrapResult = { message, message_id_header: messageIdValue, links, warnings: [] };
   let offset = 0;
   if (input.html !== undefined) {
     const rewrite = rewriter('html', offset);

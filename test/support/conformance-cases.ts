@@ -32,7 +32,27 @@ export interface MetricCase {
   query: ReportQueryInput;
   /** Paths into the report JSON (dot-separated, groups.N.field) and their exact expected values. */
   expect: Record<string, unknown>;
+  /** Verdicts written after the events (replies read from a mailbox carry theirs: src/replies/). */
+  verdicts?: Array<{ id: string; machine: boolean; reasons: string[] }>;
 }
+
+/** Replies as the mailbox reader stores them: a `reply` event with an id, and its verdict. */
+const mailReplies: RawEvent[] = [
+  { id: 'mr-h0', type: 'reply', ts: at(120), message: 'm0' },
+  { id: 'mr-a2', type: 'reply', ts: at(61), message: 'm2' },
+  { id: 'mr-o4', type: 'reply', ts: at(300), message: 'm4' },
+  { id: 'mr-h1', type: 'reply', ts: at(600), message: 'm1' },
+  { id: 'mr-a1', type: 'reply', ts: at(62), message: 'm1' },
+  { id: 'mr-a3', type: 'reply', ts: at(20 * 24 * 60), message: 'm3' },
+];
+const mailVerdicts: NonNullable<MetricCase['verdicts']> = [
+  { id: 'mr-h1', machine: false, reasons: ['match:in-reply-to'] },
+  { id: 'mr-a2', machine: true, reasons: ['auto-submitted:auto-replied', 'match:in-reply-to'] },
+  { id: 'mr-a1', machine: true, reasons: ['ooo-subject:de', 'match:references'] },
+  { id: 'mr-a3', machine: true, reasons: ['x-autoreply', 'match:in-reply-to'] },
+  { id: 'mr-o4', machine: true, reasons: ['opt-out:en', 'match:in-reply-to'] },
+];
+const stepOf = (i: number): RawEvent => ({ step: 1 + (i % 2) });
 
 const click = (url = 'https://shop.example.com/a'): RawEvent => ({ url });
 
@@ -131,6 +151,36 @@ export const METRIC_CASES: MetricCase[] = [
     ],
     query: { campaign: 'stray' },
     expect: { kind: 'email', 'totals.sent': 0, 'totals.orphans': 1, 'totals.unique_opens': 0, 'totals.ctr': null },
+  },
+  {
+    name: 'replies from a mailbox: people count in reply_rate, auto-replies and opt-outs apart, per step',
+    events: [...sends(6, 'mbx', 'm', stepOf), ...mailReplies, ...on('bounced', [5], 'm', 1)],
+    verdicts: mailVerdicts,
+    query: { campaign: 'mbx', by: 'step' },
+    expect: {
+      'totals.replies': 2,
+      'totals.auto_replies': 3,
+      'totals.opt_out_replies': 1,
+      'totals.reply_rate': 40,
+      'groups.0.key': 1,
+      'groups.0.replies': 1,
+      'groups.0.auto_replies': 1,
+      'groups.0.opt_out_replies': 1,
+      'groups.0.reply_rate': 100 / 3,
+      'groups.1.key': 2,
+      'groups.1.delivered': 2,
+      'groups.1.replies': 1,
+      'groups.1.auto_replies': 2,
+      'groups.1.opt_out_replies': 0,
+      'groups.1.reply_rate': 50,
+    },
+  },
+  {
+    name: 'replies from a mailbox within a window: a late auto-reply falls outside it',
+    events: [...sends(6, 'mbxw', 'm', stepOf), ...mailReplies, ...on('bounced', [5], 'm', 1)],
+    verdicts: mailVerdicts,
+    query: { campaign: 'mbxw', window: '7d' },
+    expect: { 'totals.replies': 2, 'totals.auto_replies': 2, 'totals.opt_out_replies': 1 },
   },
   {
     name: 'replies, unsubscribes and complaints are per message; conversions are events with revenue',

@@ -9,6 +9,7 @@ import type { Store } from '../../src/store/store.js';
 import { classifyEvents } from '../../src/classify/classify.js';
 import { CLASSIFIER_VERSION } from '../../src/classify/config.js';
 import { classifyGroups, reclassify } from '../../src/classify/reclassify.js';
+import { explainMessage } from '../../src/classify/explain-message.js';
 
 export type OpenStore = () => Promise<Store>;
 
@@ -232,6 +233,30 @@ export function reclassifySuite(backend: string, open: OpenStore): void {
       const next = await reclassify(store, SMALL);
       assert.deepEqual([next.events, next.verdicts], [3, 1]);
       await assertCurrent(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`[${backend}] reclassify: the verdict of a reply read from a mailbox survives every pass over its message`, async () => {
+    const store = await open();
+    try {
+      await ingestEvents(store, [
+        { id: 'mb-sent', type: 'sent', ts: iso(T0), message: 'mb', campaign: 'mb', recipient: 'r@example.com' },
+        { id: 'mb-reply', type: 'reply', ts: iso(T0 + 60 * MIN), message: 'mb' },
+      ]);
+      const reasons = '["auto-submitted:auto-replied","match:in-reply-to"]';
+      await store.writeVerdicts([{ id: 'mb-reply', machine: true, reasons }], CLASSIFIER_VERSION);
+      // A later open makes the message stale: the passes judge it again, reply and all.
+      await ingestEvents(store, [{ id: 'mb-open', type: 'open', ts: iso(T0 + 90 * MIN), message: 'mb', user_agent: 'Mozilla/5.0 (Windows NT 10.0)' }]);
+      await reclassify(store, SMALL);
+      await reclassify(store, { ...SMALL, all: true });
+      const reply = (await explainMessage(store, 'mb')).events.find((e) => e.id === 'mb-reply');
+      assert.equal(reply?.verdict, 'auto_reply');
+      assert.deepEqual(
+        reply?.reasons.map((r) => r.code),
+        ['auto-submitted:auto-replied', 'match:in-reply-to'],
+      );
     } finally {
       await store.close();
     }

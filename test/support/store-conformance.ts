@@ -2,6 +2,7 @@
 // through the public pipeline (ingest → runReport), so two backends can only agree or fail loudly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CLASSIFIER_VERSION } from '../../src/classify/config.js';
 import { listCampaigns } from '../../src/metrics/list-campaigns.js';
 import { runReport, runReports } from '../../src/metrics/run-report.js';
 import { METRIC_CASES, at, on, range, sends, type RawEvent } from './conformance-cases.js';
@@ -31,6 +32,11 @@ export function storeConformanceSuite(backend: string, open: OpenStore): void {
       const store = await open();
       try {
         await ingest(store, c.events);
+        if (c.verdicts)
+          await store.writeVerdicts(
+            c.verdicts.map((v) => ({ id: v.id, machine: v.machine, reasons: JSON.stringify(v.reasons) })),
+            CLASSIFIER_VERSION,
+          );
         const report = await runReport(store, c.query);
         for (const [path, expected] of Object.entries(c.expect)) {
           const actual = get(report, path);

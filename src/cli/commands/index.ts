@@ -13,6 +13,7 @@ import { registerRestore } from './restore.js';
 import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
 import { registerRanges } from './ranges.js';
+import { registerReplies } from './replies.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerWrap } from './wrap.js';
@@ -34,4 +35,5 @@ export function registerCommands(program: Command): void {
   registerBackup(program);
   registerRestore(program);
   registerRanges(program);
+  registerReplies(program);
 }

@@ -20,6 +20,13 @@ import { LocalCredential, localUrl } from '../../http/local-credential.js';
 import { assertStorePath } from '../store-access.js';
 import { StoreWorker } from '../../server/worker/store-client.js';
 import { parseRetention, RetentionSchedule } from '../../server/retention-schedule.js';
+import { countRepliesRead } from '../../http/prom-metrics.js';
+import { CheckpointFile, imapCheckpointPath } from '../../replies/imap-checkpoint.js';
+import { IMAP_PASSWORD_ENV, parseImapUrl, redacted, type ImapSource } from '../../replies/imap-source.js';
+import { startMailboxWatchers, type MailboxWatchers } from '../../replies/mailbox-watchers.js';
+import type { ReplyOutcome } from '../../replies/record-replies.js';
+import type { Store } from '../../store/store.js';
+import type { Keyring } from '../../tracking/keyring.js';
 
 /** DuckDB's memory_limit in the server's store thread. */
 const SERVE_MEMORY_LIMIT = '1GB';
@@ -35,6 +42,7 @@ interface ServeOptions {
   metricsAllow?: string;
   demo?: boolean;
   ipRetention?: string;
+  imap: string[];
 }
 
 export function registerServe(program: Command): void {
@@ -51,6 +59,12 @@ export function registerServe(program: Command): void {
     .option('--metrics-allow <list>', 'addresses/CIDRs that may read /metrics without an API key (default $CLICKRATE_METRICS_ALLOW)')
     .option('--demo', 'load the demo data first when the database has no campaigns')
     .option('--ip-retention <age>', 'cut addresses and user agents of opens and clicks older than this, hourly (e.g. 30d; default $CLICKRATE_IP_RETENTION)')
+    .option(
+      '--imap <url>',
+      `watch a mailbox for replies: imaps://USER:PASS@HOST[:PORT]/MAILBOX (repeatable; password may be in $${IMAP_PASSWORD_ENV})`,
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ClickrateError('CR_ERR_BAD_INPUT', `--port must be 0–65535, got '${opts.port}'`);
@@ -62,8 +76,12 @@ export function registerServe(program: Command): void {
       let bound: number;
       let source: string;
       let baseUrl: string;
+      let keyring: Keyring;
+      let mailboxes: MailboxWatchers | undefined;
       try {
-        ({ bound, source, baseUrl } = await start(opts, port, log, opened));
+        const imap = opts.imap.map((u) => parseImapUrl(u));
+        ({ bound, source, baseUrl, keyring } = await start(opts, port, log, opened));
+        if (imap.length > 0) mailboxes = watchMailboxes(imap, opts, opened.worker!.store, keyring, log);
       } catch (err) {
         // TRICKY: the store worker (a thread holding the DuckDB lock) or the spool would keep this process
         // alive, serving nothing, where a supervisor waits for it to fail: release them, then exit 2.
@@ -91,6 +109,7 @@ export function registerServe(program: Command): void {
         opened.local?.withdraw();
         await retention?.stop();
         try {
+          await mailboxes?.stop();
           await server.close();
         } catch (err) {
           log.error({ err }, 'shutting down: the server did not close cleanly');
@@ -118,7 +137,12 @@ interface Opened {
 }
 
 /** Opens the store (in its worker), the spool and the listener, in that order, noting each in `opened`. */
-async function start(opts: ServeOptions, port: number, log: Logger, opened: Opened): Promise<{ bound: number; source: string; baseUrl: string }> {
+async function start(
+  opts: ServeOptions,
+  port: number,
+  log: Logger,
+  opened: Opened,
+): Promise<{ bound: number; source: string; baseUrl: string; keyring: Keyring }> {
   // The keyring and spool live beside a DuckDB file; beside ./clickrate-DB for a ClickHouse store.
   // Edges sharing a ClickHouse store must share signing keys through CLICKRATE_KEYRING.
   const dbPath = storeSidecarBase(opts);
@@ -168,7 +192,25 @@ async function start(opts: ServeOptions, port: number, log: Logger, opened: Open
       'records the store refused were set aside in the dead letters; the spool goes on',
     ),
   );
-  return { bound: await server.listen(port, opts.host), source, baseUrl };
+  return { bound: await server.listen(port, opts.host), source, baseUrl, keyring };
+}
+
+/** Replies read from mailboxes into the server's store as they arrive (docs/replies.md); each logged without its text. */
+function watchMailboxes(sources: ImapSource[], opts: ServeOptions, store: Store, keyring: Keyring, log: Logger): MailboxWatchers {
+  const base = storeSidecarBase(opts);
+  const checkpoints = new CheckpointFile(imapCheckpointPath(base));
+  for (const s of sources) log.info({ mailbox: redacted(s) }, 'watching a mailbox for replies');
+  const watch = {
+    store,
+    match: { keyring },
+    checkpoints,
+    onOutcome: (o: ReplyOutcome) => {
+      countRepliesRead('imap');
+      log.info({ where: o.where, kind: o.kind, message: o.message, reasons: o.reasons, stored: o.stored }, 'mail read');
+    },
+    onNotice: (text: string) => log.warn(text),
+  };
+  return startMailboxWatchers(sources, watch, (mailbox, err) => log.error({ mailbox, err: (err as Error).message }, 'stopped watching a mailbox'));
 }
 
 /** Closes what startup opened, each step bounded: a store that hangs must not keep a failed start alive. */

@@ -181,10 +181,21 @@ export class ClickHouseVerdictPass implements VerdictPass {
       await this.flush();
       await this.inflight;
       // Written last: until then these events are stale, so a pass that fails part way is redone whole.
+      // TRICKY: a reply or bounce read from a mailbox carries its own verdict (src/replies/), which no
+      // pass can recompute (the mail is not kept): it is written again as it is, under this version.
+      const kept = `SELECT id FROM campaign_verdicts WHERE reasons != '' AND id GLOBAL IN (SELECT id FROM ${this.work} WHERE type IN ('reply', 'bounced'))`;
+      const p = { v: { value: this.version, type: 'String' as const }, at: { value: this.stamp(), type: 'Int64' as const } };
       await this.conn.command(
         `INSERT INTO campaign_verdicts (msg_campaign, id, machine, reasons, classifier_version, written_at)
-        SELECT msg_campaign, id, toUInt8(0), '', {v:String}, toUInt64({at:Int64}) FROM ${this.work} WHERE type NOT IN ('open', 'click')`,
-        { v: { value: this.version, type: 'String' }, at: { value: this.stamp(), type: 'Int64' } },
+        SELECT msg_campaign, id, argMax(machine, written_at), argMax(reasons, written_at), {v:String}, toUInt64({at:Int64})
+        FROM campaign_verdicts WHERE id GLOBAL IN (${kept}) GROUP BY msg_campaign, id`,
+        p,
+      );
+      await this.conn.command(
+        `INSERT INTO campaign_verdicts (msg_campaign, id, machine, reasons, classifier_version, written_at)
+        SELECT msg_campaign, id, toUInt8(0), '', {v:String}, toUInt64({at:Int64}) FROM ${this.work}
+        WHERE type NOT IN ('open', 'click') AND id GLOBAL NOT IN (${kept})`,
+        p,
       );
     } finally {
       await this.close();

@@ -8,6 +8,13 @@ export interface Migration {
   sql: string[];
 }
 
+/** A CREATE TABLE statement with more columns at its end (the statement is a migration's: frozen). */
+function withColumns(create: string, columns: readonly string[]): string {
+  const end = create.lastIndexOf(')');
+  if (end < 0) throw new Error('withColumns: not a CREATE TABLE statement');
+  return `${create.slice(0, end).trimEnd()},\n    ${columns.join(',\n    ')}\n  )`;
+}
+
 export const DUCKDB_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -96,5 +103,24 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     // Set by duckdb-erase.ts; verdict passes leave such events out (duckdb-verdicts.ts), since their cut
     // address and user agent could judge them otherwise (docs/privacy.md).
     sql: ['ALTER TABLE events ADD COLUMN IF NOT EXISTS redacted_at BIGINT'],
+  },
+  {
+    version: 9,
+    description: 'message_facts: auto-replies and opt-out replies apart from replies (mail read from a mailbox)',
+    // `replies` now keeps people's replies only (store/message-grain.ts), so every stored row is rebuilt:
+    // the table is made again with the new lists, and the refresh that follows the migration builds it
+    // (the mark at 0 makes every event new to it). TRICKY: not ALTER TABLE … ADD COLUMN then DELETE: DuckDB
+    // refuses to commit a transaction that alters a table and then changes its rows.
+    sql: [
+      'DROP TABLE message_facts',
+      withColumns(FACTS_DDL[0] ?? '', [
+        'auto_replies BIGINT[] NOT NULL',
+        'opt_out_replies BIGINT[] NOT NULL',
+        'auto_reply_n BIGINT NOT NULL',
+        'opt_out_reply_n BIGINT NOT NULL',
+      ]),
+      'DELETE FROM message_facts_dirty',
+      'UPDATE message_facts_state SET through = 0',
+    ],
   },
 ];

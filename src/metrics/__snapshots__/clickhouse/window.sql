@@ -11,6 +11,8 @@ SELECT '' AS key,
       sum(m_clicks) AS scanner_clicks,
       countIf(m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden,
       countIf(n_replies > 0) AS replies,
+      countIf(n_auto_replies > 0) AS auto_replies,
+      countIf(n_opt_out_replies > 0) AS opt_out_replies,
       countIf(n_unsubscribes > 0) AS unsubscribes,
       countIf(n_complaints > 0) AS complaints,
       sum(n_conversions) AS conversions,
@@ -19,7 +21,7 @@ SELECT '' AS key,
       countIf(h_clicks > 0 OR m_clicks > 0) AS raw_unique_clicks,
       sum(h_clicks + m_clicks) AS raw_total_clicks
     FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domain,
-        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue
+        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_auto_replies, 0) AS n_auto_replies, coalesce(e_n_opt_out_replies, 0) AS n_opt_out_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue
       FROM (SELECT message, coalesce(if(countIf(type = 'sent') > 0, minIf(ts, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, minIf(ts, type = 'delivered'), NULL)) AS send_ts,
         max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
@@ -31,12 +33,14 @@ SELECT '' AS key,
         countIf(type = 'click' AND machine = 0) AS e_h_clicks,
         countIf(type = 'open' AND machine = 1) AS e_m_opens,
         countIf(type = 'click' AND machine = 1) AS e_m_clicks,
-        countIf(type = 'reply') AS e_n_replies,
+        countIf(type = 'reply' AND machine = 0) AS e_n_replies,
+        countIf(type = 'reply' AND machine = 1 AND coalesce(reasons, '') NOT LIKE '["opt-out%') AS e_n_auto_replies,
+        countIf(type = 'reply' AND machine = 1 AND coalesce(reasons, '') LIKE '["opt-out%') AS e_n_opt_out_replies,
         countIf(type = 'unsubscribe') AS e_n_unsubscribes,
         countIf(type = 'complaint') AS e_n_complaints,
         countIf(type = 'conversion') AS e_n_conversions,
         ifNull(sumIf(if(abs(value) <= 1000000000000, toInt64(floor(value * 10000 + 0.5)), NULL), type = 'conversion'), 0) AS e_n_revenue
-      FROM (SELECT message, type, ts, machine, value FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (SELECT message, type, ts, machine, reasons, value FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
       FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
       ANY LEFT JOIN (
         SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE msg_campaign IN ('', {p0:String}) AND machine = 1

@@ -11,7 +11,9 @@ msg AS (SELECT message, coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) F
         count(*) FILTER (WHERE type = 'click' AND machine = false) AS e_h_clicks,
         count(*) FILTER (WHERE type = 'open' AND machine = true) AS e_m_opens,
         count(*) FILTER (WHERE type = 'click' AND machine = true) AS e_m_clicks,
-        count(*) FILTER (WHERE type = 'reply') AS e_n_replies,
+        count(*) FILTER (WHERE type = 'reply' AND machine = false) AS e_n_replies,
+        count(*) FILTER (WHERE type = 'reply' AND machine = true AND coalesce(reasons, '') NOT LIKE '["opt-out%') AS e_n_auto_replies,
+        count(*) FILTER (WHERE type = 'reply' AND machine = true AND coalesce(reasons, '') LIKE '["opt-out%') AS e_n_opt_out_replies,
         count(*) FILTER (WHERE type = 'unsubscribe') AS e_n_unsubscribes,
         count(*) FILTER (WHERE type = 'complaint') AS e_n_complaints,
         count(*) FILTER (WHERE type = 'conversion') AS e_n_conversions,
@@ -19,7 +21,7 @@ msg AS (SELECT message, coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) F
       FROM ev AS ev
       GROUP BY message),
 j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domain,
-        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
+        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_auto_replies ELSE 0 END AS n_auto_replies, CASE WHEN is_bounced = 0 THEN e_n_opt_out_replies ELSE 0 END AS n_opt_out_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
       FROM msg AS msg)
 (SELECT 'report_variant' AS part, * FROM (SELECT m_variant AS key,
       count(*) AS sent,
@@ -33,6 +35,8 @@ j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domai
       sum(m_clicks) AS scanner_clicks,
       count(*) FILTER (WHERE m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden,
       count(*) FILTER (WHERE n_replies > 0) AS replies,
+      count(*) FILTER (WHERE n_auto_replies > 0) AS auto_replies,
+      count(*) FILTER (WHERE n_opt_out_replies > 0) AS opt_out_replies,
       count(*) FILTER (WHERE n_unsubscribes > 0) AS unsubscribes,
       count(*) FILTER (WHERE n_complaints > 0) AS complaints,
       sum(n_conversions) AS conversions,

@@ -12,17 +12,19 @@ eng AS (SELECT message, count(*) FILTER (WHERE type = 'open' AND machine = false
         count(*) FILTER (WHERE type = 'click' AND machine = false) AS e_h_clicks,
         count(*) FILTER (WHERE type = 'open' AND machine = true) AS e_m_opens,
         count(*) FILTER (WHERE type = 'click' AND machine = true) AS e_m_clicks,
-        count(*) FILTER (WHERE type = 'reply') AS e_n_replies,
+        count(*) FILTER (WHERE type = 'reply' AND machine = false) AS e_n_replies,
+        count(*) FILTER (WHERE type = 'reply' AND machine = true AND coalesce(reasons, '') NOT LIKE '["opt-out%') AS e_n_auto_replies,
+        count(*) FILTER (WHERE type = 'reply' AND machine = true AND coalesce(reasons, '') LIKE '["opt-out%') AS e_n_opt_out_replies,
         count(*) FILTER (WHERE type = 'unsubscribe') AS e_n_unsubscribes,
         count(*) FILTER (WHERE type = 'complaint') AS e_n_complaints,
         count(*) FILTER (WHERE type = 'conversion') AS e_n_conversions,
         coalesce(sum(CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END) FILTER (WHERE type = 'conversion'), 0) AS e_n_revenue
-      FROM (SELECT message, type, ts, machine, value FROM ev AS ev WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')) AS e
+      FROM (SELECT message, type, ts, machine, reasons, value FROM ev AS ev WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')) AS e
     JOIN (SELECT message, send_ts, is_bounced FROM msg AS msg) AS m USING (message)
     WHERE is_bounced = 0 AND ts <= send_ts + $p1
       GROUP BY message),
 j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domain,
-        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue
+        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_auto_replies, 0) AS n_auto_replies, coalesce(e_n_opt_out_replies, 0) AS n_opt_out_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue
       FROM msg AS msg LEFT JOIN eng AS eng USING (message))
 (SELECT 'report_none' AS part, * FROM (SELECT '' AS key,
       count(*) AS sent,
@@ -36,6 +38,8 @@ j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domai
       sum(m_clicks) AS scanner_clicks,
       count(*) FILTER (WHERE m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden,
       count(*) FILTER (WHERE n_replies > 0) AS replies,
+      count(*) FILTER (WHERE n_auto_replies > 0) AS auto_replies,
+      count(*) FILTER (WHERE n_opt_out_replies > 0) AS opt_out_replies,
       count(*) FILTER (WHERE n_unsubscribes > 0) AS unsubscribes,
       count(*) FILTER (WHERE n_complaints > 0) AS complaints,
       sum(n_conversions) AS conversions,

@@ -28,7 +28,7 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(list({type: type, ts: ts, machine: machine, url: url, reasons: reasons, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END}) FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
     FROM events WHERE message IS NOT NULL AND message IN (SELECT message FROM events WHERE ingested_at > (SELECT through FROM message_facts_state) AND message IS NOT NULL
   UNION SELECT message FROM message_facts_dirty) GROUP BY message)
-  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
+  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(auto_replies) AS auto_reply_n, len(opt_out_replies) AS opt_out_reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
     coalesce(list_sum(list_transform(conversions, lambda x: x.v)), 0) AS revenue,
     list_transform(list_distinct(list_transform(list_concat(h_clicks, m_clicks), lambda x: x.url)),
       lambda u: {url: u, h: len(list_filter(h_clicks, lambda x: x.url = u)), m: len(list_filter(m_clicks, lambda x: x.url = u))}) AS links
@@ -37,7 +37,9 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
     list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = false), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
     list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = true), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
     list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = true), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
-    list_transform(list_filter(e, lambda x: x.type = 'reply'), lambda x: x.ts) AS replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = false), lambda x: x.ts) AS replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = true AND coalesce(x.reasons, '') NOT LIKE '["opt-out%'), lambda x: x.ts) AS auto_replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = true AND coalesce(x.reasons, '') LIKE '["opt-out%'), lambda x: x.ts) AS opt_out_replies,
     list_transform(list_filter(e, lambda x: x.type = 'unsubscribe'), lambda x: x.ts) AS unsubscribes,
     list_transform(list_filter(e, lambda x: x.type = 'complaint'), lambda x: x.ts) AS complaints,
     list_transform(list_filter(e, lambda x: x.type = 'conversion'), lambda x: {ts: x.ts, v: x.v}) AS conversions
@@ -66,7 +68,7 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(list({type: type, ts: ts, machine: machine, url: url, reasons: reasons, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END}) FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
     FROM events WHERE message IS NOT NULL AND message IN (SELECT message FROM events WHERE ingested_at > (SELECT through FROM message_facts_state) AND message IS NOT NULL
   UNION SELECT message FROM message_facts_dirty) GROUP BY message)
-  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
+  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(auto_replies) AS auto_reply_n, len(opt_out_replies) AS opt_out_reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
     coalesce(list_sum(list_transform(conversions, lambda x: x.v)), 0) AS revenue,
     list_transform(list_distinct(list_transform(list_concat(h_clicks, m_clicks), lambda x: x.url)),
       lambda u: {url: u, h: len(list_filter(h_clicks, lambda x: x.url = u)), m: len(list_filter(m_clicks, lambda x: x.url = u))}) AS links
@@ -75,7 +77,9 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
     list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = false), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
     list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = true), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
     list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = true), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
-    list_transform(list_filter(e, lambda x: x.type = 'reply'), lambda x: x.ts) AS replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = false), lambda x: x.ts) AS replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = true AND coalesce(x.reasons, '') NOT LIKE '["opt-out%'), lambda x: x.ts) AS auto_replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = true AND coalesce(x.reasons, '') LIKE '["opt-out%'), lambda x: x.ts) AS opt_out_replies,
     list_transform(list_filter(e, lambda x: x.type = 'unsubscribe'), lambda x: x.ts) AS unsubscribes,
     list_transform(list_filter(e, lambda x: x.type = 'complaint'), lambda x: x.ts) AS complaints,
     list_transform(list_filter(e, lambda x: x.type = 'conversion'), lambda x: {ts: x.ts, v: x.v}) AS conversions
@@ -104,7 +108,7 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(list({type: type, ts: ts, machine: machine, url: url, reasons: reasons, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END}) FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
     FROM events WHERE message IS NOT NULL AND message IN (SELECT message FROM events WHERE ingested_at > (SELECT through FROM message_facts_state) AND message IS NOT NULL
   UNION SELECT message FROM message_facts_dirty) GROUP BY message)
-  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
+  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(auto_replies) AS auto_reply_n, len(opt_out_replies) AS opt_out_reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
     coalesce(list_sum(list_transform(conversions, lambda x: x.v)), 0) AS revenue,
     list_transform(list_distinct(list_transform(list_concat(h_clicks, m_clicks), lambda x: x.url)),
       lambda u: {url: u, h: len(list_filter(h_clicks, lambda x: x.url = u)), m: len(list_filter(m_clicks, lambda x: x.url = u))}) AS links
@@ -113,7 +117,9 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
     list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = false), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
     list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = true), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
     list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = true), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
-    list_transform(list_filter(e, lambda x: x.type = 'reply'), lambda x: x.ts) AS replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = false), lambda x: x.ts) AS replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = true AND coalesce(x.reasons, '') NOT LIKE '["opt-out%'), lambda x: x.ts) AS auto_replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = true AND coalesce(x.reasons, '') LIKE '["opt-out%'), lambda x: x.ts) AS opt_out_replies,
     list_transform(list_filter(e, lambda x: x.type = 'unsubscribe'), lambda x: x.ts) AS unsubscribes,
     list_transform(list_filter(e, lambda x: x.type = 'complaint'), lambda x: x.ts) AS complaints,
     list_transform(list_filter(e, lambda x: x.type = 'conversion'), lambda x: {ts: x.ts, v: x.v}) AS conversions
@@ -142,7 +148,7 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
       coalesce(list({type: type, ts: ts, machine: machine, url: url, reasons: reasons, v: CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END}) FILTER (WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')), []) AS e
     FROM events WHERE message IS NOT NULL AND message IN (SELECT message FROM events WHERE ingested_at > (SELECT through FROM message_facts_state) AND message IS NOT NULL
   UNION SELECT message FROM message_facts_dirty) GROUP BY message)
-  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
+  SELECT *, len(h_opens) AS h_open_n, len(h_clicks) AS h_click_n, len(m_opens) AS m_open_n, len(m_clicks) AS m_click_n, len(replies) AS reply_n, len(auto_replies) AS auto_reply_n, len(opt_out_replies) AS opt_out_reply_n, len(unsubscribes) AS unsubscribe_n, len(complaints) AS complaint_n, len(conversions) AS conversion_n,
     coalesce(list_sum(list_transform(conversions, lambda x: x.v)), 0) AS revenue,
     list_transform(list_distinct(list_transform(list_concat(h_clicks, m_clicks), lambda x: x.url)),
       lambda u: {url: u, h: len(list_filter(h_clicks, lambda x: x.url = u)), m: len(list_filter(m_clicks, lambda x: x.url = u))}) AS links
@@ -151,7 +157,9 @@ SELECT CAST(floor(t / 86400000) AS BIGINT) AS bucket,
     list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = false), lambda x: {ts: x.ts, url: x.url}) AS h_clicks,
     list_transform(list_filter(e, lambda x: x.type = 'open' AND x.machine = true), lambda x: {ts: x.ts, reasons: x.reasons}) AS m_opens,
     list_transform(list_filter(e, lambda x: x.type = 'click' AND x.machine = true), lambda x: {ts: x.ts, url: x.url, reasons: x.reasons}) AS m_clicks,
-    list_transform(list_filter(e, lambda x: x.type = 'reply'), lambda x: x.ts) AS replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = false), lambda x: x.ts) AS replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = true AND coalesce(x.reasons, '') NOT LIKE '["opt-out%'), lambda x: x.ts) AS auto_replies,
+    list_transform(list_filter(e, lambda x: x.type = 'reply' AND x.machine = true AND coalesce(x.reasons, '') LIKE '["opt-out%'), lambda x: x.ts) AS opt_out_replies,
     list_transform(list_filter(e, lambda x: x.type = 'unsubscribe'), lambda x: x.ts) AS unsubscribes,
     list_transform(list_filter(e, lambda x: x.type = 'complaint'), lambda x: x.ts) AS complaints,
     list_transform(list_filter(e, lambda x: x.type = 'conversion'), lambda x: {ts: x.ts, v: x.v}) AS conversions

@@ -133,6 +133,8 @@ export function StepsTable(props: { report: EmailReport; raw: boolean }) {
           ? { key: 'raw_ctor', label: 'CTOR (raw)', numeric: true, value: (g) => g.raw.ctor, render: (g) => pct(g.raw.ctor) }
           : { key: 'ctor', label: 'CTOR', numeric: true, value: (g) => g.ctor, render: (g) => pct(g.ctor) },
         { key: 'reply_rate', label: 'Reply rate', numeric: true, value: (g) => g.reply_rate, render: (g) => pct(g.reply_rate) },
+        { key: 'auto_replies', label: 'Auto-replies', numeric: true, value: (g) => g.auto_replies, render: (g) => num(g.auto_replies) },
+        { key: 'opt_out_replies', label: 'Opt-out replies', numeric: true, value: (g) => g.opt_out_replies, render: (g) => num(g.opt_out_replies) },
         { key: 'unsubscribe_rate', label: 'Unsubscribe rate', numeric: true, value: (g) => g.unsubscribe_rate, render: (g) => pct(g.unsubscribe_rate) },
       ]}
     />

@@ -60,7 +60,7 @@ export function EmailMetrics(props: { report: EmailReport; view: string; diagnos
         name="reply_rate"
         label="Reply rate"
         value={pct(t.reply_rate)}
-        sub={`${num(t.replies)} replied · ${ci(t.reply_rate_ci)}`}
+        sub={`${num(t.replies)} replied · ${ci(t.reply_rate_ci)}${t.auto_replies + t.opt_out_replies > 0 ? ` · set aside: ${num(t.auto_replies)} auto-replies, ${num(t.opt_out_replies)} opt-outs` : ''}`}
         bench={t.replies > 0 ? { value: t.reply_rate, range: b.reply_rate } : undefined}
       />
       {t.conversions > 0 && (
