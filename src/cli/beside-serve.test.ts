@@ -166,7 +166,7 @@ test('wrap through the running server: its keys sign, its sent is recorded, the 
   const viaCli = run(['wrap', '--campaign', 'wrapped', '--recipient', 'dee@example.org', '--json', '--db', db], html);
   const result = JSON.parse(viaCli.stdout) as { message: string; html: string; links: Array<{ url: string; tracked: boolean }>; warnings: string[] };
   // What POST /api/v1/wrap answers, field for field.
-  assert.deepEqual(Object.keys(result).sort(), ['html', 'links', 'message', 'warnings']);
+  assert.deepEqual(Object.keys(result).sort(), ['html', 'links', 'message', 'message_id_header', 'warnings']);
   const href = /href="([^"]+\/c\/[^"]+)"/.exec(result.html)![1]!.replace(/&amp;/g, '&');
   assert.ok(href.startsWith(`http://127.0.0.1:${port}/c/`), href);
   const click = await http(href, {

@@ -40,6 +40,15 @@ const kindChoice = z.strictObject({
   why: z.string(),
 });
 
+/** n events looked at, k of them judged as the check expects (classify/verdict-check.ts). */
+const share = z.strictObject({ n: count, k: count, share: rate });
+const verdictCheck = z
+  .strictObject({
+    honeypot: z.strictObject({ n: count, k: count, share: rate, by_other_signals: share }),
+    converting_clicks_human: share,
+    opens_machine_by_provider: z.record(z.string(), share),
+  })
+  .describe('The classifier checking itself on this campaign (docs/classification.md).');
 const diagnosis = z.strictObject({
   campaign: z.string(),
   window: z.string().nullable(),
@@ -113,6 +122,7 @@ describeRoute({
           links: reportSchema,
           diagnosis,
           templates: z.array(templateInfo),
+          verdict_check: verdictCheck,
         }),
         z.strictObject({ kind: z.literal('ads'), currency: z.string(), report: reportSchema, ads: reportSchema, diagnosis }),
       ]),

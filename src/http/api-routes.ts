@@ -45,6 +45,7 @@ describeRoute({
       description: 'The wrapped message and what became of each link.',
       schema: z.strictObject({
         message: z.string(),
+        message_id_header: z.string().describe('The Message-ID to send the message with: replies that name it are matched to the message (docs/replies.md).'),
         html: z.string().optional(),
         text: z.string().optional(),
         links: z.array(

@@ -26,6 +26,8 @@ const emailMetrics = {
   scanner_clicks: count,
   privacy_hidden: count,
   replies: count,
+  auto_replies: count,
+  opt_out_replies: count,
   unsubscribes: count,
   complaints: count,
   conversions: count,

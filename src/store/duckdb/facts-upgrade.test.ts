@@ -1,4 +1,4 @@
-// A file made before the auto-reply and opt-out lists (schema version 6, with per-message facts built):
+// A file made before the auto-reply and opt-out lists (schema version 8, with per-message facts built):
 // opening it migrates and rebuilds the facts, so its reports count people's replies only.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,11 +11,11 @@ import { ingestEvents } from '../../ingest/ingest-events.js';
 import { runReport } from '../../metrics/run-report.js';
 import { openDuckDbStore } from './duckdb-store.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'clickrate-facts-v7-'));
+const dir = mkdtempSync(join(tmpdir(), 'clickrate-facts-upgrade-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a version-6 file with facts opens, migrates and reports auto-replies apart', async () => {
-  const path = join(dir, 'v6.duckdb');
+test('a version-8 file with facts opens, migrates and reports auto-replies apart', async () => {
+  const path = join(dir, 'v8.duckdb');
   let store = await openDuckDbStore(path);
   await ingestEvents(store, [
     { type: 'sent', ts: '2026-03-01T09:00:00Z', message: 'a', campaign: 'c', recipient: 'a@x.example' },
@@ -25,7 +25,7 @@ test('a version-6 file with facts opens, migrates and reports auto-replies apart
   ]);
   await store.writeVerdicts([{ id: 'r-b', machine: true, reasons: '["auto-submitted:auto-replied"]' }], CLASSIFIER_VERSION);
   await reclassify(store); // ends with a refresh: the facts are stored
-  // Back to version 6, as an older build left it: the facts as it built them (every reply counted).
+  // Back to version 8, as an older build left it: the facts as it built them (every reply counted).
   await store.query({ sql: 'DROP TABLE message_facts', params: {} });
   const { FACTS_DDL } = await import('./message-facts.js');
   await store.query({ sql: FACTS_DDL[0] ?? '', params: {} });
@@ -36,7 +36,7 @@ test('a version-6 file with facts opens, migrates and reports auto-replies apart
     params: {},
   });
   await store.query({ sql: 'UPDATE message_facts_state SET through = (SELECT max(ingested_at) FROM events)', params: {} });
-  await store.query({ sql: 'DELETE FROM schema_migrations WHERE version = 7', params: {} });
+  await store.query({ sql: 'DELETE FROM schema_migrations WHERE version = 9', params: {} });
   await store.close();
 
   store = await openDuckDbStore(path);
