@@ -109,6 +109,14 @@ test('every route answers as described: successes and errors', async () => {
   assert.equal(unconfigured.status, 404);
   await checker.check('POST', '/webhooks/{provider}', unconfigured);
   assert.ok(checker.covered.has('POST /webhooks/{provider}'), 'the delivery was answered 2xx');
+  const inbound = (auth: string) =>
+    fetch(`${base}/webhooks/postmark/inbound`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ From: 'r01@example.com', Subject: 'Re: news', MessageID: 'pm-in-1', TextBody: 'Thanks!', Headers: [] }),
+    });
+  assert.equal((await checker.check('POST', '/webhooks/{provider}/inbound', await inbound(basic(HOOK_PASSWORD))))?.constructor, Object);
+  await checker.check('POST', '/webhooks/{provider}/inbound', await inbound(basic('wrong')));
   const kept = await call('POST', '/api/v1/templates', '/api/v1/templates', {
     body: json({ campaign: 'news', step: 1, variant: 'A', html: '<a href="https://shop.example.com/a">a</a>' }),
   });

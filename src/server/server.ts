@@ -41,6 +41,7 @@ import { EXPLAIN_PATH, getExplain } from '../http/explain-route.js';
 import type { LocalCredential } from '../http/local-credential.js';
 import { LocalStoreRoute } from './local-store-route.js';
 import { routeWebhook } from '../http/webhook-routes.js';
+import { routeInbound } from '../http/inbound-routes.js';
 import { webhookSetups, type WebhookSetups } from '../webhooks/webhook-config.js';
 import { getHealthz, getMetrics, getOpenApi, getReadyz, metricsAllowed, parseMetricsAllow } from '../http/ops-routes.js';
 import { ServerMetrics } from '../http/prom-metrics.js';
@@ -258,6 +259,7 @@ export class ClickrateServer {
 
   private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     if (path.startsWith('/webhooks/') && (await routeWebhook(req, res, path, { spool: this.spool, setups: this.webhooks, log: this.log }))) return;
+    if (path.startsWith('/webhooks/') && (await routeInbound(req, res, path, { ...this.api, setups: this.webhooks, log: this.log }))) return;
     const m = req.method ?? 'GET';
     if (path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/api/v1/openapi.json') {
       if (m !== 'GET' && m !== 'HEAD') return this.methodNotAllowed(res, 'GET, HEAD');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { createApiKey } from '../../src/http/api-keys.js';
-import { ClickrateServer } from '../../src/server/server.js';
+import { ClickrateServer, type ServerOptions } from '../../src/server/server.js';
 import { openDuckDbStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createKeyring, generateKey } from '../../src/tracking/keyring.js';
@@ -21,8 +21,15 @@ export interface ApiServer {
   key: string;
 }
 
-/** Registers the file's hooks; the fields are readable inside tests. `fill` runs on the store before the server starts. */
-export function useApiServer(name: string, fill: (store: Store) => Promise<void> = async () => undefined): ApiServer {
+/**
+ * Registers the file's hooks; the fields are readable inside tests. `fill` runs on the store before the
+ * server starts; `options` adds server options (the provider webhooks it takes).
+ */
+export function useApiServer(
+  name: string,
+  fill: (store: Store) => Promise<void> = async () => undefined,
+  options: Pick<ServerOptions, 'webhooks'> = {},
+): ApiServer {
   const s = { dir: mkdtempSync(join(tmpdir(), `clickrate-${name}-`)) } as ApiServer;
   before(async () => {
     s.store = await openDuckDbStore(join(s.dir, `${name}.duckdb`));
@@ -33,6 +40,7 @@ export function useApiServer(name: string, fill: (store: Store) => Promise<void>
       keyring: createKeyring('k1', { k1: generateKey() }),
       baseUrl: 'http://t.example.com',
       spoolDir: join(s.dir, 'spool'),
+      ...options,
     });
     s.base = `http://127.0.0.1:${await s.server.listen(0)}`;
   });
