@@ -74,7 +74,7 @@ interface Provider {
   post(raw: string, bad?: 'wrong' | 'stale'): Promise<Response>;
 }
 
-const url = (p: string) => `${api.base}/webhooks/${p}/inbound`;
+const url = (p: string, tail = '') => `${api.base}/webhooks/${p}/inbound${tail}`;
 const PROVIDERS: Provider[] = [
   {
     name: 'sendgrid',
@@ -93,7 +93,7 @@ const PROVIDERS: Provider[] = [
       const fields = { 'body-mime': raw, recipient: 'sam@sender.example', ...sig };
       const body = raw.includes('Automatic reply') ? new URLSearchParams(fields) : new FormData();
       if (body instanceof FormData) for (const [k, v] of Object.entries(fields)) body.set(k, v);
-      return fetch(url('mailgun'), { method: 'POST', body });
+      return fetch(url('mailgun', '/mime'), { method: 'POST', body });
     },
   },
   {
@@ -187,6 +187,13 @@ describe('malformed and unconfigured deliveries', () => {
       /body-mime/,
     ],
     ['Mailgun posting JSON', () => fetch(url('mailgun'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 400, /multipart/],
+    ['SendGrid at Mailgun’s /mime path', () => fetch(url('sendgrid', '/mime'), { method: 'POST', body: '{}' }), 404, /only Mailgun/],
+    [
+      'a body over 30 MB',
+      () => postmark(JSON.stringify({ From: 'a@example.org', TextBody: 'x'.repeat(30 * 1024 * 1024) })),
+      413,
+      /over the 31457280-byte limit/,
+    ],
     ['a provider without inbound mail', () => fetch(url('ses'), { method: 'POST', body: '{}' }), 404, /providers: sendgrid, mailgun, postmark/],
   ];
   for (const [name, send, status, message] of rows) {

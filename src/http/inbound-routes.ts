@@ -19,7 +19,11 @@ import { describeRoute } from './route-docs.js';
 
 /** SendGrid Inbound Parse: "The total message size limit, including the message itself and any attachments, is 30MB." */
 const INBOUND_BODY_LIMIT = 30 * 1024 * 1024;
-const PATH = /^\/webhooks\/([^/]+)\/inbound$/;
+/**
+ * TRICKY: Mailgun posts the raw message (`body-mime`) only to a URL ending in "mime" (Mailgun docs,
+ * "Receiving Messages via HTTP through a forward() action"), so its route forwards to `…/inbound/mime`.
+ */
+const PATH = /^\/webhooks\/([^/]+)\/inbound(\/mime)?$/;
 const INBOUND_PROVIDERS = ['sendgrid', 'mailgun', 'postmark'] as const;
 type InboundProvider = (typeof INBOUND_PROVIDERS)[number];
 
@@ -39,6 +43,23 @@ export interface InboundDeps {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+const INBOUND_RESPONSES = {
+  200: {
+    description: 'What the mail is and whether this delivery stored it (false: stored before, or answers none of ours).',
+    schema: z.strictObject({
+      kind: z.enum(['human', 'auto', 'opt_out', 'bounce', 'delay', 'unmatched']),
+      message: z.string().nullable(),
+      reasons: z.array(z.string()),
+      status: z.string().optional(),
+      stored: z.boolean(),
+    }),
+  },
+  400: { description: 'Not a form or JSON of the provider, no message in it, or not a readable message.' },
+  401: { description: 'A missing, wrong or stale signature or credential; nothing is stored.' },
+  405: { description: 'Only POST.' },
+  413: { description: 'A body over 30 MB.' },
+};
+
 describeRoute({
   method: 'post',
   path: '/webhooks/{provider}/inbound',
@@ -51,22 +72,18 @@ describeRoute({
     schema: z.unknown().describe('multipart/form-data (SendGrid `email`, Mailgun `body-mime`), urlencoded (Mailgun) or JSON (Postmark).'),
     contentType: '*/*',
   },
-  responses: {
-    200: {
-      description: 'What the mail is and whether this delivery stored it (false: stored before, or answers none of ours).',
-      schema: z.strictObject({
-        kind: z.enum(['human', 'auto', 'opt_out', 'bounce', 'delay', 'unmatched']),
-        message: z.string().nullable(),
-        reasons: z.array(z.string()),
-        status: z.string().optional(),
-        stored: z.boolean(),
-      }),
-    },
-    400: { description: 'Not a form or JSON of the provider, no message in it, or not a readable message.' },
-    401: { description: 'A missing, wrong or stale signature or credential; nothing is stored.' },
-    405: { description: 'Only POST.' },
-    413: { description: 'A body over 30 MB.' },
-  },
+  responses: INBOUND_RESPONSES,
+});
+
+describeRoute({
+  method: 'post',
+  path: '/webhooks/mailgun/inbound/mime',
+  tag: 'webhooks',
+  summary: 'A reply received by Mailgun, forwarded by a route with the raw message in `body-mime` (docs/replies.md)',
+  description: 'The same route as /webhooks/{provider}/inbound for Mailgun: Mailgun posts the raw message only to a URL ending in "mime".',
+  auth: 'none',
+  body: { schema: z.unknown().describe('multipart/form-data or urlencoded: body-mime, timestamp, token, signature.'), contentType: '*/*' },
+  responses: INBOUND_RESPONSES,
 });
 
 const isInbound = (p: string): p is InboundProvider => (INBOUND_PROVIDERS as readonly string[]).includes(p);
@@ -74,7 +91,7 @@ const isInbound = (p: string): p is InboundProvider => (INBOUND_PROVIDERS as rea
 /** Why a delivery is refused: 401 stores nothing and names the credential; 400 names what is malformed. */
 type Refusal = Extract<VerifyVerdict, { ok: false }>;
 /** The checks of one configured provider: who sent the delivery, and which mail it holds. */
-type Reader = (headers: WebhookHeaders, body: Buffer) => Promise<Refusal | MailItem>;
+type Reader = (headers: WebhookHeaders, body: () => Promise<Buffer>) => Promise<Refusal | MailItem>;
 
 /** Basic auth whose `user:password` is `expected`, compared in constant time. */
 function basicAuth(headers: WebhookHeaders, expected: string): Refusal | null {
@@ -124,9 +141,10 @@ function readerOf(provider: InboundProvider, deps: InboundDeps): Reader | string
     if (!/^[^:]+:.+$/.test(auth))
       throw new ClickrateError('CR_ERR_CONFIG', `${SENDGRID_INBOUND_ENV} must be user:password`, { variable: SENDGRID_INBOUND_ENV });
     return async (headers, body) => {
+      // The credential is in the headers: a stranger's delivery is refused before its body is read.
       const denied = basicAuth(headers, auth);
       if (denied) return denied;
-      const form = await readForm(headers, body);
+      const form = await readForm(headers, await body());
       if (!(form instanceof FormData)) return form;
       const raw = await fieldBytes(form, 'email');
       // Without "POST the raw, full MIME message" SendGrid posts parsed fields and no `email`.
@@ -139,14 +157,15 @@ function readerOf(provider: InboundProvider, deps: InboundDeps): Reader | string
   if (!setup) return WEBHOOK_ENV[provider];
   if (provider === 'postmark') {
     return async (headers, body) => {
-      const verdict = await setup.verify(headers, body.toString('utf8'));
+      // Postmark's verifier reads only the Authorization header: checked before the body is read.
+      const verdict = await setup.verify(headers, '');
       if (!verdict.ok) return verdict;
-      const mail = postmarkInboundMail(body.toString('utf8'));
+      const mail = postmarkInboundMail((await body()).toString('utf8'));
       return mail.ok ? { raw: mail.raw, where: mail.where } : malformedForm(mail.reason);
     };
   }
   return async (headers, body) => {
-    const form = await readForm(headers, body);
+    const form = await readForm(headers, await body());
     if (!(form instanceof FormData)) return form;
     // TRICKY: Mailgun signs a route's forward with the same timestamp/token/signature triple as its
     // event webhooks, only as form fields; handed to the configured verifier in its JSON shape, the
@@ -164,6 +183,7 @@ export async function routeInbound(req: IncomingMessage, res: ServerResponse, pa
   const m = PATH.exec(path);
   if (!m) return false;
   const provider = m[1]!;
+  if (m[2] !== undefined && provider !== 'mailgun') throw new ClickrateError('CR_ERR_NOT_FOUND', `${path}: only Mailgun posts to /inbound/mime`);
   if (!isInbound(provider))
     throw new ClickrateError('CR_ERR_NOT_FOUND', `no inbound webhook for ${JSON.stringify(provider.slice(0, 40))}; providers: ${INBOUND_PROVIDERS.join(', ')}`);
   const reader = readerOf(provider, deps);
@@ -173,8 +193,7 @@ export async function routeInbound(req: IncomingMessage, res: ServerResponse, pa
     sendJson(res, 405, { error: { code: 'CR_ERR_BAD_INPUT', message: 'method not allowed; use POST' } });
     return true;
   }
-  // Over the limit, the path (not the address) is all a 413 names.
-  const read = await reader(req.headers, await readBytes(req, INBOUND_BODY_LIMIT));
+  const read = await reader(req.headers, () => readBytes(req, INBOUND_BODY_LIMIT));
   if ('ok' in read) {
     deps.log?.warn({ provider, status: read.status, reason: read.reason }, 'inbound delivery refused');
     countWebhookRefused(provider, read.status === 401 ? 'unauthorized' : 'malformed');

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { type DescriptionChecker, descriptionChecker } from '../../test/support/openapi-check.js';
 import { parsePromText, sampleValue } from '../../test/support/prom-text.js';
 import { waitFor } from '../../test/support/wait-for.js';
+import { mailgunSignature } from '../../test/support/webhook-signers.js';
 import { ClickrateServer } from '../server/server.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
@@ -27,6 +28,7 @@ let doc: Record<string, unknown>;
 let checker: DescriptionChecker;
 
 const HOOK_PASSWORD = 'postmark-hook-password';
+const MAILGUN_KEY = 'key-openapi-0123456789';
 const ts = (min: number) => new Date(Date.parse('2026-03-02T10:00:00Z') + min * 60_000).toISOString();
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36';
 const events = [
@@ -49,7 +51,7 @@ before(async () => {
     keyring,
     baseUrl: 'http://t.example.com',
     spoolDir: join(dir, 'spool'),
-    webhooks: webhookSetups({ CLICKRATE_POSTMARK_WEBHOOK_AUTH: `hook:${HOOK_PASSWORD}` }),
+    webhooks: webhookSetups({ CLICKRATE_POSTMARK_WEBHOOK_AUTH: `hook:${HOOK_PASSWORD}`, CLICKRATE_MAILGUN_SIGNING_KEY: MAILGUN_KEY }),
   });
   base = `http://127.0.0.1:${await server.listen(0)}`;
   const res = await fetch(`${base}/api/v1/openapi.json`);
@@ -117,6 +119,9 @@ test('every route answers as described: successes and errors', async () => {
     });
   assert.equal((await checker.check('POST', '/webhooks/{provider}/inbound', await inbound(basic(HOOK_PASSWORD))))?.constructor, Object);
   await checker.check('POST', '/webhooks/{provider}/inbound', await inbound(basic('wrong')));
+  const mime = 'From: r01@example.com\r\nSubject: Re: news\r\nMessage-ID: <in-2@example.com>\r\n\r\nThanks!\r\n';
+  const mailgunForm = new URLSearchParams({ 'body-mime': mime, ...mailgunSignature(MAILGUN_KEY) });
+  await checker.check('POST', '/webhooks/mailgun/inbound/mime', await fetch(`${base}/webhooks/mailgun/inbound/mime`, { method: 'POST', body: mailgunForm }));
   const kept = await call('POST', '/api/v1/templates', '/api/v1/templates', {
     body: json({ campaign: 'news', step: 1, variant: 'A', html: '<a href="https://shop.example.com/a">a</a>' }),
   });
