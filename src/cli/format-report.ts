@@ -2,7 +2,7 @@
 // machines, and the breakdown table. JSON and CSV carry the same figures at full precision. Stored text
 // (campaign, group keys, links, reason codes) is escaped for the terminal here or by table().
 import type { AdReport, EmailGroup, EmailReport, LinkGroup, Report } from '../metrics/report-types.js';
-import { fmtCi, fmtInt, fmtMoney, fmtPct, table, type Cell } from './format-table.js';
+import { fmtCi, fmtDuration, fmtInt, fmtMoney, fmtPct, table, type Cell } from './format-table.js';
 import { safeText } from './safe-text.js';
 
 /** Above this share of privacy-hidden messages, CTOR loses meaning (Apple MPP share). */
@@ -30,6 +30,7 @@ function formatEmail(r: EmailReport): string {
         ['CTOR', fmtPct(t.ctor), fmtPct(t.raw.ctor), fmtCi(t.ctor_ci)],
         ['Open rate', fmtPct(t.open_rate), fmtPct(t.raw.open_rate), fmtCi(t.open_rate_ci)],
         ['Reply rate', fmtPct(t.reply_rate), '', fmtCi(t.reply_rate_ci)],
+        ['Time to first reply', fmtDuration(t.median_time_to_reply_s), '', "median, people's replies"],
         ['Auto-replies, opt-outs', `${fmtInt(t.auto_replies)}, ${fmtInt(t.opt_out_replies)}`, '', 'set aside from replies'],
         ['Unsubscribes', fmtInt(t.unsubscribes), '', fmtPct(t.unsubscribe_rate)],
         ['Complaints', fmtInt(t.complaints), '', fmtPct(t.complaint_rate, 3)],
@@ -63,7 +64,7 @@ function byReason(reasons: Record<string, number>): string {
 
 function groupTable(r: EmailReport, groups: EmailGroup[]): string {
   const ab = r.by === 'variant';
-  const header = [r.by ?? 'group', 'delivered', 'opens', 'clicks', 'CTR', 'CTOR', 'replies', 'reply rate', 'raw CTR'];
+  const header = [r.by ?? 'group', 'delivered', 'opens', 'clicks', 'CTR', 'CTOR', 'replies', 'reply rate', 'reply time', 'raw CTR'];
   if (ab) header.push('CTR lift', 'p', 'verdict');
   const rows = groups.map((g) => {
     const row: Cell[] = [
@@ -75,6 +76,7 @@ function groupTable(r: EmailReport, groups: EmailGroup[]): string {
       fmtPct(g.ctor),
       fmtInt(g.replies),
       fmtPct(g.reply_rate),
+      fmtDuration(g.median_time_to_reply_s),
       fmtPct(g.raw.ctr),
     ];
     if (ab) {

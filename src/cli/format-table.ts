@@ -7,6 +7,25 @@ export type Cell = string | number | null;
 export const fmtInt = (n: number): string => n.toLocaleString('en-US');
 export const fmtPct = (n: number | null, digits = 2): string => (n === null ? 'n/a' : `${n.toFixed(digits)}%`);
 export const fmtCi = (ci: [number, number] | null): string => (ci === null ? '' : `${ci[0].toFixed(1)}–${ci[1].toFixed(1)}%`);
+const UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['d', 86_400],
+  ['h', 3_600],
+  ['m', 60],
+  ['s', 1],
+];
+
+/** A duration in seconds as its two largest whole units ("4h 12m", "2d 3h", "45s"); n/a for none. */
+export function fmtDuration(s: number | null): string {
+  if (s === null) return 'n/a';
+  const at = Math.max(
+    0,
+    UNITS.findIndex(([, n]) => s >= n),
+  );
+  const [big, size] = s < 1 ? (['s', 1] as const) : UNITS[at]!;
+  const small = s < 1 ? undefined : UNITS[at + 1];
+  const rest = small ? Math.floor((s % size) / small[1]) : 0;
+  return `${Math.floor(s / size)}${big}${rest > 0 && small ? ` ${rest}${small[0]}` : ''}`;
+}
 export const fmtMoney = (n: number): string => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /**

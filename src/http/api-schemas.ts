@@ -45,6 +45,7 @@ const emailMetrics = {
   ctor_ci: interval,
   open_rate_ci: interval,
   reply_rate_ci: interval,
+  median_time_to_reply_s: z.number().min(0).nullable().describe('Lower median of seconds from send to the first human reply; null when none replied.'),
   raw: z.record(z.string(), z.number().nullable()).describe('The same figures with every machine event counted (SPEC.md: raw).'),
 };
 

@@ -9,6 +9,7 @@ import { engaged, engagedCtes, messageGrainCtes, type EmailPlan } from './email-
 import { foreignClaims } from './campaign-owned.js';
 import { chooseSource, type CampaignProfile } from './report-plan.js';
 import { compileFactsReports, compileFactsTimeseries } from './compile-facts.js';
+import { addDelayParts, FIRST_REPLY_TS, firstReplyOfEvents } from './reply-delay.js';
 import { groupKey, linkCountsOfEvents, messageCountAggregates, reportPart, SERIES } from './message-counts.js';
 
 export { reportPart };
@@ -55,12 +56,13 @@ export function compileEmailReports(plans: readonly EmailPlan[], d: SqlDialect, 
   if (plans.some((p) => p.source !== first.source)) throw new ClickrateError('CR_ERR_BAD_QUERY', 'reports compiled together must read one source');
   if (first.source === 'facts') return compileFactsReports(plans, d, factsStale);
   const bag = new ParamBag();
-  const ctes = messageGrainCtes(d, bag, first, foreign);
+  const ctes = messageGrainCtes(d, bag, first, foreign, [[FIRST_REPLY_TS, firstReplyOfEvents(d)]]);
   const parts = new Map<string, (ref: SubqueryRef) => string>();
   for (const plan of plans) {
     parts.set(reportPart(plan), reportBody(d, plan.grouping === 'link' ? null : plan.grouping));
     if (plan.grouping === 'link') parts.set('links', linkBody(d, bag, plan));
   }
+  addDelayParts(d, plans, parts);
   parts.set('reasons', reasonsBody(d, bag, first));
   return { statements: d.withParts(ctes, [...parts]), params: bag.params };
 }

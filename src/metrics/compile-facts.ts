@@ -7,6 +7,7 @@ import { ParamBag, type CompiledParts, type CompiledQuery, type NamedSubqueries,
 import { cutToWindow, elementTs, linksOf, listRevenue, URL_LISTS } from '../store/facts-lists.js';
 import { DELIVERED, ENGAGEMENTS, LABELS, labelColumn, REASONED, REVENUE, type Engagement } from '../store/message-grain.js';
 import type { EmailPlan } from './email-ctes.js';
+import { addDelayParts, FIRST_REPLY, FIRST_REPLY_TS } from './reply-delay.js';
 import { groupKey, linkCountsOfFacts, MESSAGE_COUNTS, messageCountAggregates, reportPart, SERIES } from './message-counts.js';
 
 /** An engagement's list of a facts row, cut to the window (see windowed). */
@@ -33,12 +34,14 @@ function grainCounts(cut: Cut): Array<[string, string, string, string]> {
   ];
 }
 
+/** The message's send time, bounce flag and labels, as compile-email.ts's message grain names them. */
+const GRAIN_LABELS = `send_ts, is_bounced, ${LABELS.map(({ name }) => `${name} AS ${labelColumn(name)}`).join(', ')}`;
+
 /**
  * `j`, the message grain of compile-email.ts from facts: labels and engagement counts within the
  * window, zero on a bounced message (an open or click counts only on a delivered one).
  */
 function grainCte(cut: Cut | null, facts: string): readonly [string, (ref: SubqueryRef) => string] {
-  const labels = `send_ts, is_bounced, ${LABELS.map(({ name }) => `${name} AS ${labelColumn(name)}`).join(', ')}`;
   // TRICKY: with a window, a list is cut only where it has elements and the message was delivered (CASE
   // evaluates its branch for those rows alone): a lambda per row and list over every message cost twice the time.
   const counts = grainCounts(cut ?? ((e) => e.list)).map(([name, stored, nonEmpty, inWindow]) =>
@@ -46,9 +49,22 @@ function grainCte(cut: Cut | null, facts: string): readonly [string, (ref: Subqu
   );
   return [
     'j',
-    () => `SELECT ${labels},
+    () => `SELECT ${GRAIN_LABELS},
       ${counts.join(',\n      ')}
     FROM ${facts} AS f`,
+  ];
+}
+
+/**
+ * `replied`: the delivered messages with a counted reply, their labels and first reply's time within the
+ * window (reply-delay.ts). TRICKY: apart from `j`, which only the cube reads, so DuckDB inlines it
+ * rather than materializing a row per message for the medians.
+ */
+function repliedCte(cut: Cut, facts: string): readonly [string, (ref: SubqueryRef) => string] {
+  return [
+    'replied',
+    () => `SELECT ${GRAIN_LABELS}, list_min(${cut(FIRST_REPLY)}) AS ${FIRST_REPLY_TS}
+    FROM ${facts} AS f WHERE ${DELIVERED} AND ${FIRST_REPLY.stored} > 0`,
   ];
 }
 
@@ -98,6 +114,7 @@ export function compileFactsReports(plans: readonly EmailPlan[], d: SqlDialect, 
   const keyName = (g: EmailPlan['grouping']) => `k_${g ?? 'none'}`;
   const ctes: NamedSubqueries = [
     grainCte(window, facts),
+    repliedCte(cut, facts),
     [
       'cube',
       (ref) => `SELECT ${groupings.map((g) => `${groupKey(d, g)} AS ${keyName(g)}`).join(', ')},
@@ -118,6 +135,7 @@ export function compileFactsReports(plans: readonly EmailPlan[], d: SqlDialect, 
     );
     if (plan.grouping === 'link') parts.set('links', () => linkBody(d, window, facts));
   }
+  addDelayParts(d, plans, parts, 'replied');
   parts.set('reasons', () => reasonsBody(cut, facts));
   return { statements: d.withParts(ctes, [...parts]), params: bag.params };
 }

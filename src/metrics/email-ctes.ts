@@ -77,7 +77,8 @@ export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, forei
  * `ev`, `msg` and `j`: one row per message with send_ts, is_bounced, the labels (m_step, m_variant,
  * m_segment, m_domain) and its engagement counts (h_opens, h_clicks, m_opens, …, n_revenue:
  * store/message-grain.ts), which are zero on a bounced message (an open or click counts only on a
- * delivered one, SPEC.md). `foreign`: see ownEvents.
+ * delivered one, SPEC.md). `foreign`: see ownEvents. `times`: [column, aggregate] of event times kept
+ * beside the counts (reply-delay.ts: the first counted reply's), under the same rules, NULL on a bounced message.
  *
  * Without a window, one GROUP BY over the campaign's events gives both the message's attributes and its
  * counts. With one, an event counts only within the window of its message's send time, which is itself
@@ -85,7 +86,13 @@ export function engagedCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, forei
  * pass is what makes the default report fast: it groups each event once instead of grouping sends and
  * engagement apart and joining them (on a million-message campaign, about half the time).
  */
-export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, foreign = true): NamedSubqueries {
+export function messageGrainCtes(
+  d: SqlDialect,
+  bag: ParamBag,
+  plan: EmailPlan,
+  foreign = true,
+  times: ReadonlyArray<readonly [string, string]> = [],
+): NamedSubqueries {
   const counts = engagementAggregates(d);
   const c = d.param(bag, plan.query.campaign, 'String');
   const base = messageCtes(d, c, foreign);
@@ -93,7 +100,7 @@ export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, 
     .map(([name]) => name)
     .join(', ');
   const aggregates = aliased(
-    counts.map(([name, agg]) => [`e_${name}`, agg]),
+    [...counts, ...times].map(([name, agg]): [string, string] => [`e_${name}`, agg]),
     '        ',
   );
   if (!plan.query.window) {
@@ -111,7 +118,10 @@ export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, 
       [
         'j',
         (ref) => `SELECT message, ${labels},
-        ${counts.map(([name]) => `CASE WHEN ${DELIVERED} THEN e_${name} ELSE 0 END AS ${name}`).join(', ')}
+        ${[
+          ...counts.map(([name]) => `CASE WHEN ${DELIVERED} THEN e_${name} ELSE 0 END AS ${name}`),
+          ...times.map(([name]) => `CASE WHEN ${DELIVERED} THEN e_${name} END AS ${name}`),
+        ].join(', ')}
       FROM ${ref('msg')} AS msg`,
       ],
     ];
@@ -127,7 +137,7 @@ export function messageGrainCtes(d: SqlDialect, bag: ParamBag, plan: EmailPlan, 
     [
       'j',
       (ref) => `SELECT message, ${labels},
-        ${counts.map(([name]) => `coalesce(e_${name}, 0) AS ${name}`).join(', ')}
+        ${[...counts.map(([name]) => `coalesce(e_${name}, 0) AS ${name}`), ...times.map(([name]) => `e_${name} AS ${name}`)].join(', ')}
       FROM ${ref('msg')} AS msg ${d.leftJoin} ${ref('eng')} AS eng USING (message)`,
     ],
   ];

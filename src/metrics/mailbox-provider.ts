@@ -1,5 +1,6 @@
 // Maps a recipient's domain to the mailbox provider that hosts it, for `--by provider`. Only consumer
 // domains can be known from the address; a business domain's host needs an MX lookup, so it is 'other'.
+import { sqlList } from '../store/message-grain.js';
 
 const PROVIDERS: Readonly<Record<string, readonly string[]>> = {
   gmail: ['gmail.com', 'googlemail.com'],
@@ -24,4 +25,13 @@ const BY_DOMAIN = new Map<string, string>(Object.entries(PROVIDERS).flatMap(([p,
 export function mailboxProvider(domain: string | null): string {
   if (!domain) return 'unknown';
   return BY_DOMAIN.get(domain.toLowerCase()) ?? 'other';
+}
+
+/**
+ * mailboxProvider as SQL over a lower-cased domain expression (SqlDialect.domainOf), for a figure that
+ * cannot be computed per domain and summed into providers, as counts are (reply-delay.ts: a median).
+ */
+export function providerOfSql(domain: string): string {
+  const known = Object.entries(PROVIDERS).map(([p, domains]) => `WHEN ${domain} IN (${sqlList(domains)}) THEN '${p}'`);
+  return `CASE WHEN coalesce(${domain}, '') = '' THEN 'unknown' ${known.join(' ')} ELSE 'other' END`;
 }

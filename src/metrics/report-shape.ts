@@ -45,7 +45,10 @@ function zeros<C extends string>(cols: readonly C[]): Record<C, number> {
   return Object.fromEntries(cols.map((c) => [c, 0])) as Record<C, number>;
 }
 
-function emailMetrics(c: EmailCounts): EmailMetrics {
+/** Medians per group key (reply-delay.ts): the part's rows, keyed as the report's groups are. */
+export type Medians = ReadonlyMap<string, number>;
+
+function emailMetrics(c: EmailCounts, median: number | undefined): EmailMetrics {
   const { raw_unique_opens, raw_unique_clicks, raw_total_clicks, ...counts } = c;
   const rates = Object.fromEntries(EMAIL_RATES.map(([name, n, d]) => [name, rate(c[n], c[d])])) as Record<(typeof EMAIL_RATES)[number][0], number | null>;
   return {
@@ -56,6 +59,7 @@ function emailMetrics(c: EmailCounts): EmailMetrics {
     ctor_ci: wilson(c.unique_clicks, c.unique_opens),
     open_rate_ci: wilson(c.unique_opens, c.delivered),
     reply_rate_ci: wilson(c.replies, c.delivered),
+    median_time_to_reply_s: median ?? null,
     raw: {
       unique_opens: raw_unique_opens,
       unique_clicks: raw_unique_clicks,
@@ -72,14 +76,25 @@ function dayKey(v: Row[string] | undefined): string | null {
   return new Date(num(v) * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** A row's group key as the report shows it; `named`: a provider row already names its provider. */
+function rowKey(grouping: ReportPlan['grouping'], v: Row[string] | undefined, named = false): GroupKey {
+  const key: GroupKey = (v ?? null) as GroupKey;
+  if (grouping === 'provider') return named ? key : mailboxProvider(typeof key === 'string' ? key : null);
+  if (grouping === 'day') return dayKey(v);
+  if (grouping === 'step' && key !== null) return num(key);
+  return key;
+}
+
+/** The medians of a delay part's rows (reply-delay.ts), by the JSON of their group key. */
+export function mediansOf(grouping: ReportPlan['grouping'], rows: Row[]): Medians {
+  return new Map(rows.map((r) => [JSON.stringify(rowKey(grouping, r.key, true)), num(r.median_time_to_reply_s)]));
+}
+
 /** Group rows keyed as the plan says; provider rows arrive per domain and are summed per provider. */
 function groupEmailRows(plan: Extract<ReportPlan, { kind: 'email' }>, rows: Row[]): Array<{ key: GroupKey; counts: EmailCounts }> {
   const groups = new Map<string, { key: GroupKey; counts: EmailCounts }>();
   for (const row of rows) {
-    let key: GroupKey = (row.key ?? null) as GroupKey;
-    if (plan.grouping === 'provider') key = mailboxProvider(typeof key === 'string' ? key : null);
-    else if (plan.grouping === 'day') key = dayKey(row.key);
-    else if (plan.grouping === 'step' && key !== null) key = num(key);
+    const key = rowKey(plan.grouping, row.key);
     const id = JSON.stringify(key);
     const g = groups.get(id) ?? { key, counts: zeros(EMAIL_COUNT_COLUMNS) };
     addInto(g.counts, pick(row, EMAIL_COUNT_COLUMNS), EMAIL_COUNT_COLUMNS);
@@ -103,11 +118,13 @@ export function shapeEmailReport(
   orphans: number,
   linkRows: Row[] | null,
   machine_reasons: MachineReasons = { opens: {}, clicks: {} },
+  medians: { totals: Medians; groups: Medians } = { totals: new Map(), groups: new Map() },
 ): EmailReport {
   const grouped = groupEmailRows(plan, rows);
   const total = zeros(EMAIL_COUNT_COLUMNS);
   for (const g of grouped) addInto(total, g.counts, EMAIL_COUNT_COLUMNS);
-  const totals = { ...emailMetrics(total), orphans, machine_reasons };
+  // The totals' part has one row, whatever its key ('' or a day of the send: no grouping).
+  const totals = { ...emailMetrics(total, [...medians.totals.values()][0]), orphans, machine_reasons };
   const report: EmailReport = {
     campaign: plan.query.campaign,
     kind: 'email',
@@ -121,7 +138,7 @@ export function shapeEmailReport(
     return report;
   }
   if (plan.grouping === null) return report;
-  const groups: EmailGroup[] = grouped.map((g) => ({ key: g.key, ...emailMetrics(g.counts) }));
+  const groups: EmailGroup[] = grouped.map((g) => ({ key: g.key, ...emailMetrics(g.counts, medians.groups.get(JSON.stringify(g.key))) }));
   if (plan.grouping === 'variant') addComparisons(report, groups, plan.query.control);
   report.groups = groups;
   return report;

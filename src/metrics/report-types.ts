@@ -50,6 +50,11 @@ export interface EmailMetrics {
   ctor_ci: Interval;
   open_rate_ci: Interval;
   reply_rate_ci: Interval;
+  /**
+   * Of delivered messages with a person's reply, the lower median of the seconds from send to the first
+   * one; null when none replied (metrics.md "Time to first reply").
+   */
+  median_time_to_reply_s: number | null;
   raw: RawFigures;
 }
 

@@ -8,7 +8,8 @@ import type { EmailPlan } from './email-ctes.js';
 import { machineReasons } from './machine-reasons.js';
 import { campaignKind, planReport, type ReportPlan } from './report-plan.js';
 import { parseReportQuery, type ReportQueryInput } from './report-query.js';
-import { shapeAdReport, shapeEmailReport } from './report-shape.js';
+import { delayPart } from './reply-delay.js';
+import { mediansOf, shapeAdReport, shapeEmailReport } from './report-shape.js';
 import type { Report } from './report-types.js';
 import { queryAll, runParts } from './run-parts.js';
 
@@ -50,7 +51,12 @@ export async function runReports(
     }
     const reasons = machineReasons(parts?.get('reasons') ?? []);
     const links = plan.grouping === 'link' ? (parts?.get('links') ?? []) : null;
-    reports.push(shapeEmailReport(plan, parts?.get(reportPart(plan)) ?? [], orphans, links, reasons));
+    const grouping = plan.grouping === 'link' ? null : plan.grouping;
+    const medians = {
+      totals: mediansOf(null, parts?.get(delayPart(null)) ?? []),
+      groups: mediansOf(grouping, parts?.get(delayPart(grouping)) ?? []),
+    };
+    reports.push(shapeEmailReport(plan, parts?.get(reportPart(plan)) ?? [], orphans, links, reasons, medians));
   }
   return reports;
 }

@@ -86,6 +86,13 @@ export class SqlDialect {
   countDistinctIf(expr: string, cond: string): string {
     return `count(DISTINCT ${expr}) FILTER (WHERE ${cond})`;
   }
+  /**
+   * The lower median of `expr` over the group's non-null values: with an even count, the smaller of the
+   * two middle values, so it is one of the values and every engine gives the same (metrics.md).
+   */
+  lowerMedian(expr: string): string {
+    return `quantile_disc(${expr}, 0.5)`;
+  }
   /** 1 when any row of the group meets cond, else 0. */
   anyTrue(cond: string): string {
     return `max(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;

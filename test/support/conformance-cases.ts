@@ -56,6 +56,33 @@ const stepOf = (i: number): RawEvent => ({ step: 1 + (i % 2) });
 
 const click = (url = 'https://shop.example.com/a'): RawEvent => ({ url });
 
+/**
+ * First replies to time (metrics.md "Time to first reply"): people's first replies come 10, 30, 20 and 50
+ * minutes after the send (m0…m3; m0 writes again later, m3 after an auto-reply); m4 only opts out, m5
+ * bounced, m6 replies after two days when `late`. Recipients m0…m3 are at Gmail, the rest at Outlook.
+ */
+function timedReplies(campaign: string, late: boolean): RawEvent[] {
+  const r = (id: string, i: number, minutes: number): RawEvent => ({ id: `${campaign}-${id}`, type: 'reply', ts: at(minutes), message: `m${i}` });
+  return [
+    ...sends(7, campaign, 'm', (i) => ({ ...stepOf(i), recipient: `p${i}@${i < 4 ? 'gmail.com' : 'outlook.com'}` })),
+    r('h0', 0, 10),
+    r('h0b', 0, 5000),
+    r('h1', 1, 30),
+    r('h2', 2, 20),
+    r('a3', 3, 1),
+    r('h3', 3, 50),
+    r('o4', 4, 2),
+    ...on('bounced', [5], 'm', 1),
+    r('h5', 5, 3),
+    ...(late ? [r('h6', 6, 2 * 24 * 60)] : []),
+    ...on('click', [0], 'm', 5, click()),
+  ];
+}
+const timedVerdicts = (campaign: string): NonNullable<MetricCase['verdicts']> => [
+  { id: `${campaign}-a3`, machine: true, reasons: ['ooo-subject:en', 'match:in-reply-to'] },
+  { id: `${campaign}-o4`, machine: true, reasons: ['opt-out:en', 'match:in-reply-to'] },
+];
+
 export const METRIC_CASES: MetricCase[] = [
   {
     name: 'SPEC worked figure: 10,000 delivered, 1,000 unique clicks → CTR 10%',
@@ -181,6 +208,53 @@ export const METRIC_CASES: MetricCase[] = [
     verdicts: mailVerdicts,
     query: { campaign: 'mbxw', window: '7d' },
     expect: { 'totals.replies': 2, 'totals.auto_replies': 2, 'totals.opt_out_replies': 1 },
+  },
+  {
+    name: 'median time to first reply: the lower of two middles, per step; auto-replies, opt-outs and bounced messages left out',
+    events: timedReplies('ttr', false),
+    verdicts: timedVerdicts('ttr'),
+    query: { campaign: 'ttr', by: 'step' },
+    expect: {
+      'totals.replies': 4,
+      'totals.median_time_to_reply_s': 20 * 60,
+      'groups.0.key': 1,
+      'groups.0.median_time_to_reply_s': 10 * 60,
+      'groups.1.key': 2,
+      'groups.1.median_time_to_reply_s': 30 * 60,
+    },
+  },
+  {
+    name: 'median time to first reply per provider: domains merged before the median; none without a reply',
+    events: timedReplies('ttrp', false),
+    verdicts: timedVerdicts('ttrp'),
+    query: { campaign: 'ttrp', by: 'provider' },
+    expect: {
+      'groups.0.key': 'gmail',
+      'groups.0.median_time_to_reply_s': 20 * 60,
+      'groups.1.key': 'outlook',
+      'groups.1.replies': 0,
+      'groups.1.median_time_to_reply_s': null,
+    },
+  },
+  {
+    name: 'median time to first reply of an odd count, beside links',
+    events: timedReplies('ttro', true),
+    verdicts: timedVerdicts('ttro'),
+    query: { campaign: 'ttro', by: 'link' },
+    expect: { 'totals.replies': 5, 'totals.median_time_to_reply_s': 30 * 60, 'groups.0.unique_clicks': 1 },
+  },
+  {
+    name: 'median time to first reply within a window, per send day: a reply after it does not count',
+    events: timedReplies('ttrw', true),
+    verdicts: timedVerdicts('ttrw'),
+    query: { campaign: 'ttrw', window: '1d', by: 'day' },
+    expect: { 'totals.replies': 4, 'totals.median_time_to_reply_s': 20 * 60, 'groups.0.key': '2026-03-02', 'groups.0.median_time_to_reply_s': 20 * 60 },
+  },
+  {
+    name: 'no reply: the median time to first reply is null',
+    events: [...sends(3, 'ttrn'), ...on('open', [0])],
+    query: { campaign: 'ttrn', by: 'variant' },
+    expect: { 'totals.median_time_to_reply_s': null, 'groups.0.key': null, 'groups.0.median_time_to_reply_s': null },
   },
   {
     name: 'replies, unsubscribes and complaints are per message; conversions are events with revenue',

@@ -45,6 +45,11 @@ export class ClickHouseDialect extends SqlDialect {
   override countDistinctIf(expr: string, cond: string): string {
     return `uniqExactIf(${expr}, ${cond})`;
   }
+  // TRICKY: quantileExact takes the upper of the two middle values of an even count, and 18.16 lacks
+  // quantileExactLow; the upper median of the negated values is the lower median, negated.
+  override lowerMedian(expr: string): string {
+    return `-quantileExact(0.5)(-(${expr}))`;
+  }
   override domainOf(expr: string): string {
     const s = `ifNull(${expr}, '')`;
     return `lower(if(position(${s}, '@') > 0, splitByChar('@', ${s})[2], ''))`;

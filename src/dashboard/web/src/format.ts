@@ -8,3 +8,20 @@ export const money = (v: number | null | undefined, currency: string): string =>
   v === null || v === undefined ? 'n/a' : v.toLocaleString('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
 export const signed = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : `${v > 0 ? '+' : ''}${v.toFixed(1)}%`);
 export const pValue = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v < 0.0001 ? '< 0.0001' : v.toFixed(4));
+
+const SPANS: ReadonlyArray<readonly [string, number]> = [
+  ['d', 86_400],
+  ['h', 3_600],
+  ['m', 60],
+  ['s', 1],
+];
+/** Seconds as their two largest whole units ("4h 12m"), as the text report writes them; n/a for none. */
+export function duration(v: number | null | undefined): string {
+  if (v === null || v === undefined) return 'n/a';
+  const i = SPANS.findIndex(([, n]) => v >= n);
+  if (i === -1) return '0s';
+  const [unit, size] = SPANS[i]!;
+  const next = SPANS[i + 1];
+  const rest = next ? Math.floor((v % size) / next[1]) : 0;
+  return rest > 0 && next ? `${Math.floor(v / size)}${unit} ${rest}${next[0]}` : `${Math.floor(v / size)}${unit}`;
+}

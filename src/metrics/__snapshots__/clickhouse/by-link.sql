@@ -21,7 +21,7 @@ SELECT '' AS key,
       countIf(h_clicks > 0 OR m_clicks > 0) AS raw_unique_clicks,
       sum(h_clicks + m_clicks) AS raw_total_clicks
     FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domain,
-        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_auto_replies ELSE 0 END AS n_auto_replies, CASE WHEN is_bounced = 0 THEN e_n_opt_out_replies ELSE 0 END AS n_opt_out_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue
+        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_auto_replies ELSE 0 END AS n_auto_replies, CASE WHEN is_bounced = 0 THEN e_n_opt_out_replies ELSE 0 END AS n_opt_out_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue, CASE WHEN is_bounced = 0 THEN e_first_reply_ts END AS first_reply_ts
       FROM (SELECT message, coalesce(if(countIf(type = 'sent') > 0, minIf(ts, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, minIf(ts, type = 'delivered'), NULL)) AS send_ts,
         max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
         coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
@@ -38,7 +38,8 @@ SELECT '' AS key,
         countIf(type = 'unsubscribe') AS e_n_unsubscribes,
         countIf(type = 'complaint') AS e_n_complaints,
         countIf(type = 'conversion') AS e_n_conversions,
-        ifNull(sumIf(if(abs(value) <= 1000000000000, toInt64(floor(value * 10000 + 0.5)), NULL), type = 'conversion'), 0) AS e_n_revenue
+        ifNull(sumIf(if(abs(value) <= 1000000000000, toInt64(floor(value * 10000 + 0.5)), NULL), type = 'conversion'), 0) AS e_n_revenue,
+        if(countIf(type = 'reply' AND machine = 0) > 0, minIf(ts, type = 'reply' AND machine = 0), NULL) AS e_first_reply_ts
       FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
       FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
       ANY LEFT JOIN (
@@ -61,6 +62,38 @@ SELECT url AS key,
       ) USING (id)) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS e) AS ev WHERE type IN ('click')) AS e
     WHERE message NOT IN (SELECT message FROM (SELECT DISTINCT message FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered'))) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS ev WHERE type = 'bounced') AS b)
     GROUP BY url
+
+-- statement (parts: reply_delay_none)
+SELECT '' AS key, -quantileExact(0.5)(-(CASE WHEN first_reply_ts > send_ts THEN first_reply_ts - send_ts ELSE 0 END)) / 1000 AS median_time_to_reply_s
+    FROM (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domain,
+        CASE WHEN is_bounced = 0 THEN e_h_opens ELSE 0 END AS h_opens, CASE WHEN is_bounced = 0 THEN e_h_clicks ELSE 0 END AS h_clicks, CASE WHEN is_bounced = 0 THEN e_m_opens ELSE 0 END AS m_opens, CASE WHEN is_bounced = 0 THEN e_m_clicks ELSE 0 END AS m_clicks, CASE WHEN is_bounced = 0 THEN e_n_replies ELSE 0 END AS n_replies, CASE WHEN is_bounced = 0 THEN e_n_auto_replies ELSE 0 END AS n_auto_replies, CASE WHEN is_bounced = 0 THEN e_n_opt_out_replies ELSE 0 END AS n_opt_out_replies, CASE WHEN is_bounced = 0 THEN e_n_unsubscribes ELSE 0 END AS n_unsubscribes, CASE WHEN is_bounced = 0 THEN e_n_complaints ELSE 0 END AS n_complaints, CASE WHEN is_bounced = 0 THEN e_n_conversions ELSE 0 END AS n_conversions, CASE WHEN is_bounced = 0 THEN e_n_revenue ELSE 0 END AS n_revenue, CASE WHEN is_bounced = 0 THEN e_first_reply_ts END AS first_reply_ts
+      FROM (SELECT message, coalesce(if(countIf(type = 'sent') > 0, minIf(ts, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, minIf(ts, type = 'delivered'), NULL)) AS send_ts,
+        max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(step, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(step, type = 'delivered'), NULL)) AS m_step,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(variant, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(variant, type = 'delivered'), NULL)) AS m_variant,
+        coalesce(if(countIf(type = 'sent') > 0, anyIf(segment, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(segment, type = 'delivered'), NULL)) AS m_segment,
+        lower(if(position(ifNull(coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)), ''), '@') > 0, splitByChar('@', ifNull(coalesce(if(countIf(type = 'sent') > 0, anyIf(recipient, type = 'sent'), NULL), if(countIf(type = 'delivered') > 0, anyIf(recipient, type = 'delivered'), NULL)), ''))[2], '')) AS m_domain,
+        countIf(type = 'open' AND machine = 0) AS e_h_opens,
+        countIf(type = 'click' AND machine = 0) AS e_h_clicks,
+        countIf(type = 'open' AND machine = 1) AS e_m_opens,
+        countIf(type = 'click' AND machine = 1) AS e_m_clicks,
+        countIf(type = 'reply' AND machine = 0) AS e_n_replies,
+        countIf(type = 'reply' AND machine = 1 AND coalesce(reasons, '') NOT LIKE '["opt-out%') AS e_n_auto_replies,
+        countIf(type = 'reply' AND machine = 1 AND coalesce(reasons, '') LIKE '["opt-out%') AS e_n_opt_out_replies,
+        countIf(type = 'unsubscribe') AS e_n_unsubscribes,
+        countIf(type = 'complaint') AS e_n_complaints,
+        countIf(type = 'conversion') AS e_n_conversions,
+        ifNull(sumIf(if(abs(value) <= 1000000000000, toInt64(floor(value * 10000 + 0.5)), NULL), type = 'conversion'), 0) AS e_n_revenue,
+        if(countIf(type = 'reply' AND machine = 0) > 0, minIf(ts, type = 'reply' AND machine = 0), NULL) AS e_first_reply_ts
+      FROM (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value, v_machine AS machine, nullIf(v_reasons, '') AS reasons
+      FROM (SELECT id, type, ts, message, campaign, recipient, step, variant, segment, ad, url, ip, user_agent, method, value FROM events WHERE msg_campaign IN ('', {p0:String}) AND message IN (SELECT message FROM events WHERE msg_campaign = {p0:String} AND campaign = {p0:String} AND message IS NOT NULL AND type IN ('sent', 'delivered')))
+      ANY LEFT JOIN (
+        SELECT id, machine AS v_machine, reasons AS v_reasons FROM campaign_verdicts FINAL WHERE msg_campaign IN ('', {p0:String}) AND machine = 1
+      ) USING (id)) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> {p0:String} AND ifNull(message, '') IN (SELECT assumeNotNull(message) FROM (SELECT message FROM events WHERE msg_campaign IN ('', {p0:String}) AND campaign = {p0:String} AND message IS NOT NULL)))) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> {p0:String}) AND (type <> 'sent' OR campaign = {p0:String})) AS e) AS ev
+      GROUP BY message) AS msg) AS j
+    WHERE is_bounced = 0 AND first_reply_ts IS NOT NULL
+    GROUP BY key
+    HAVING count(*) > 0
 
 -- statement (parts: reasons)
 SELECT type, reasons, count(*) AS n

@@ -1,4 +1,4 @@
--- statement (parts: report_none, reasons)
+-- statement (parts: report_none, reply_delay_none, reasons)
 WITH ev AS (SELECT message, type, ts, machine, reasons, url, value, step, variant, segment, recipient FROM (SELECT * FROM (SELECT * FROM events WHERE message IN (SELECT message FROM events WHERE campaign = $p0 AND message IS NOT NULL AND type IN ('sent', 'delivered'))) AS o WHERE message NOT IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND message IN (SELECT message FROM events WHERE type IN ('sent', 'delivered') AND campaign IS NOT NULL AND message IS NOT NULL AND campaign <> $p0 AND message IN (SELECT message FROM events WHERE campaign = $p0 AND message IS NOT NULL)) GROUP BY message HAVING argMin(campaign, (type <> 'sent', ts, id)) <> $p0) AND (type <> 'sent' OR campaign = $p0)) AS e),
 msg AS (SELECT message, coalesce(min(ts) FILTER (WHERE type = 'sent'), min(ts) FILTER (WHERE type = 'delivered')) AS send_ts,
         max(CASE WHEN type = 'bounced' THEN 1 ELSE 0 END) AS is_bounced,
@@ -18,13 +18,14 @@ eng AS (SELECT message, count(*) FILTER (WHERE type = 'open' AND machine = false
         count(*) FILTER (WHERE type = 'unsubscribe') AS e_n_unsubscribes,
         count(*) FILTER (WHERE type = 'complaint') AS e_n_complaints,
         count(*) FILTER (WHERE type = 'conversion') AS e_n_conversions,
-        coalesce(sum(CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END) FILTER (WHERE type = 'conversion'), 0) AS e_n_revenue
+        coalesce(sum(CASE WHEN abs(value) <= 1000000000000 THEN CAST(floor(value * 10000 + 0.5) AS BIGINT) END) FILTER (WHERE type = 'conversion'), 0) AS e_n_revenue,
+        min(ts) FILTER (WHERE type = 'reply' AND machine = false) AS e_first_reply_ts
       FROM (SELECT message, type, ts, machine, reasons, value FROM ev AS ev WHERE type IN ('open', 'click', 'reply', 'unsubscribe', 'complaint', 'conversion')) AS e
     JOIN (SELECT message, send_ts, is_bounced FROM msg AS msg) AS m USING (message)
     WHERE is_bounced = 0 AND ts <= send_ts + $p1
       GROUP BY message),
 j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domain,
-        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_auto_replies, 0) AS n_auto_replies, coalesce(e_n_opt_out_replies, 0) AS n_opt_out_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue
+        coalesce(e_h_opens, 0) AS h_opens, coalesce(e_h_clicks, 0) AS h_clicks, coalesce(e_m_opens, 0) AS m_opens, coalesce(e_m_clicks, 0) AS m_clicks, coalesce(e_n_replies, 0) AS n_replies, coalesce(e_n_auto_replies, 0) AS n_auto_replies, coalesce(e_n_opt_out_replies, 0) AS n_opt_out_replies, coalesce(e_n_unsubscribes, 0) AS n_unsubscribes, coalesce(e_n_complaints, 0) AS n_complaints, coalesce(e_n_conversions, 0) AS n_conversions, coalesce(e_n_revenue, 0) AS n_revenue, e_first_reply_ts AS first_reply_ts
       FROM msg AS msg LEFT JOIN eng AS eng USING (message))
 (SELECT 'report_none' AS part, * FROM (SELECT '' AS key,
       count(*) AS sent,
@@ -49,6 +50,12 @@ j AS (SELECT message, send_ts, is_bounced, m_step, m_variant, m_segment, m_domai
       sum(h_clicks + m_clicks) AS raw_total_clicks
     FROM j AS j
     GROUP BY key) AS p)
+UNION ALL BY NAME
+(SELECT 'reply_delay_none' AS part, * FROM (SELECT '' AS key, quantile_disc(CASE WHEN first_reply_ts > send_ts THEN first_reply_ts - send_ts ELSE 0 END, 0.5) / 1000 AS median_time_to_reply_s
+    FROM j AS j
+    WHERE is_bounced = 0 AND first_reply_ts IS NOT NULL
+    GROUP BY key
+    HAVING count(*) > 0) AS p)
 UNION ALL BY NAME
 (SELECT 'reasons' AS part, * FROM (SELECT type, reasons, count(*) AS n
     FROM (SELECT message, type, ts, machine, reasons FROM ev AS ev WHERE type IN ('open', 'click')) AS e

@@ -1,4 +1,4 @@
--- statement (parts: report_none, reasons)
+-- statement (parts: report_none, reply_delay_none, reasons)
 WITH j AS (SELECT send_ts, is_bounced, step AS m_step, variant AS m_variant, segment AS m_segment, domain AS m_domain,
       CASE WHEN is_bounced = 0 THEN h_open_n ELSE 0 END AS h_opens,
       CASE WHEN is_bounced = 0 THEN h_click_n ELSE 0 END AS h_clicks,
@@ -12,12 +12,20 @@ WITH j AS (SELECT send_ts, is_bounced, step AS m_step, variant AS m_variant, seg
       CASE WHEN is_bounced = 0 THEN conversion_n ELSE 0 END AS n_conversions,
       CASE WHEN is_bounced = 0 THEN revenue ELSE 0 END AS n_revenue
     FROM (SELECT * FROM message_facts WHERE campaign = $p0) AS f),
+replied AS (SELECT send_ts, is_bounced, step AS m_step, variant AS m_variant, segment AS m_segment, domain AS m_domain, list_min(replies) AS first_reply_ts
+    FROM (SELECT * FROM message_facts WHERE campaign = $p0) AS f WHERE is_bounced = 0 AND reply_n > 0),
 cube AS (SELECT '' AS k_none,
       count(*) AS sent, count(*) FILTER (WHERE is_bounced = 1) AS bounced, count(*) FILTER (WHERE is_bounced = 0) AS delivered, count(*) FILTER (WHERE h_opens > 0 OR h_clicks > 0) AS unique_opens, count(*) FILTER (WHERE h_opens = 0 AND h_clicks > 0) AS implied_opens, count(*) FILTER (WHERE h_clicks > 0) AS unique_clicks, sum(h_clicks) AS total_clicks, sum(m_opens) AS machine_opens, sum(m_clicks) AS scanner_clicks, count(*) FILTER (WHERE m_opens > 0 AND h_opens = 0 AND h_clicks = 0) AS privacy_hidden, count(*) FILTER (WHERE n_replies > 0) AS replies, count(*) FILTER (WHERE n_auto_replies > 0) AS auto_replies, count(*) FILTER (WHERE n_opt_out_replies > 0) AS opt_out_replies, count(*) FILTER (WHERE n_unsubscribes > 0) AS unsubscribes, count(*) FILTER (WHERE n_complaints > 0) AS complaints, sum(n_conversions) AS conversions, sum(n_revenue) AS revenue, count(*) FILTER (WHERE h_opens > 0 OR m_opens > 0 OR h_clicks > 0 OR m_clicks > 0) AS raw_unique_opens, count(*) FILTER (WHERE h_clicks > 0 OR m_clicks > 0) AS raw_unique_clicks, sum(h_clicks + m_clicks) AS raw_total_clicks
     FROM j AS j
     GROUP BY ALL)
 (SELECT 'report_none' AS part, * FROM (SELECT k_none AS key, sum(sent) AS sent, sum(bounced) AS bounced, sum(delivered) AS delivered, sum(unique_opens) AS unique_opens, sum(implied_opens) AS implied_opens, sum(unique_clicks) AS unique_clicks, sum(total_clicks) AS total_clicks, sum(machine_opens) AS machine_opens, sum(scanner_clicks) AS scanner_clicks, sum(privacy_hidden) AS privacy_hidden, sum(replies) AS replies, sum(auto_replies) AS auto_replies, sum(opt_out_replies) AS opt_out_replies, sum(unsubscribes) AS unsubscribes, sum(complaints) AS complaints, sum(conversions) AS conversions, sum(revenue) / 10000 AS revenue, sum(raw_unique_opens) AS raw_unique_opens, sum(raw_unique_clicks) AS raw_unique_clicks, sum(raw_total_clicks) AS raw_total_clicks
     FROM cube AS cube GROUP BY key) AS p)
+UNION ALL BY NAME
+(SELECT 'reply_delay_none' AS part, * FROM (SELECT '' AS key, quantile_disc(CASE WHEN first_reply_ts > send_ts THEN first_reply_ts - send_ts ELSE 0 END, 0.5) / 1000 AS median_time_to_reply_s
+    FROM replied AS j
+    WHERE is_bounced = 0 AND first_reply_ts IS NOT NULL
+    GROUP BY key
+    HAVING count(*) > 0) AS p)
 UNION ALL BY NAME
 (SELECT 'reasons' AS part, * FROM (SELECT type, reasons, count(*) AS n
     FROM (SELECT 'open' AS type, unnest(m_opens).reasons AS reasons FROM (SELECT * FROM message_facts WHERE campaign = $p0) AS f WHERE is_bounced = 0 AND m_open_n > 0

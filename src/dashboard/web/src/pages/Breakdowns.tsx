@@ -2,7 +2,7 @@
 // follows the page's People/Raw switch and says which it shows.
 import type { AdReport, EmailMetrics, EmailReport } from '../api';
 import { Table, type Column } from '../components/Table';
-import { ci, money, num, pct, pValue, signed } from '../format';
+import { ci, duration, money, num, pct, pValue, signed } from '../format';
 import { ciCsv, csvLead, viewNote } from '../report-columns';
 
 /** winner / no difference yet / more data needed, from the report's comparison (CTR: clicks per delivered). */
@@ -133,6 +133,13 @@ export function StepsTable(props: { report: EmailReport; raw: boolean }) {
           ? { key: 'raw_ctor', label: 'CTOR (raw)', numeric: true, value: (g) => g.raw.ctor, render: (g) => pct(g.raw.ctor) }
           : { key: 'ctor', label: 'CTOR', numeric: true, value: (g) => g.ctor, render: (g) => pct(g.ctor) },
         { key: 'reply_rate', label: 'Reply rate', numeric: true, value: (g) => g.reply_rate, render: (g) => pct(g.reply_rate) },
+        {
+          key: 'median_time_to_reply_s',
+          label: 'Median first reply',
+          numeric: true,
+          value: (g) => g.median_time_to_reply_s,
+          render: (g) => duration(g.median_time_to_reply_s),
+        },
         { key: 'auto_replies', label: 'Auto-replies', numeric: true, value: (g) => g.auto_replies, render: (g) => num(g.auto_replies) },
         { key: 'opt_out_replies', label: 'Opt-out replies', numeric: true, value: (g) => g.opt_out_replies, render: (g) => num(g.opt_out_replies) },
         { key: 'unsubscribe_rate', label: 'Unsubscribe rate', numeric: true, value: (g) => g.unsubscribe_rate, render: (g) => pct(g.unsubscribe_rate) },

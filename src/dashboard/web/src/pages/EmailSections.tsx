@@ -3,7 +3,7 @@
 import { Fragment } from 'preact';
 import type { AdReport, Diagnosis, EmailReport, Range } from '../api';
 import { Table } from '../components/Table';
-import { ci, money, num, pct } from '../format';
+import { ci, duration, money, num, pct } from '../format';
 
 function Bench(props: { value: number | null; range: Range | undefined }) {
   if (!props.range || props.value === null) return null;
@@ -60,7 +60,7 @@ export function EmailMetrics(props: { report: EmailReport; view: string; diagnos
         name="reply_rate"
         label="Reply rate"
         value={pct(t.reply_rate)}
-        sub={`${num(t.replies)} replied · ${ci(t.reply_rate_ci)}${t.auto_replies + t.opt_out_replies > 0 ? ` · set aside: ${num(t.auto_replies)} auto-replies, ${num(t.opt_out_replies)} opt-outs` : ''}`}
+        sub={`${num(t.replies)} replied · ${ci(t.reply_rate_ci)}${t.median_time_to_reply_s === null ? '' : ` · median first reply ${duration(t.median_time_to_reply_s)}`}${t.auto_replies + t.opt_out_replies > 0 ? ` · set aside: ${num(t.auto_replies)} auto-replies, ${num(t.opt_out_replies)} opt-outs` : ''}`}
         bench={t.replies > 0 ? { value: t.reply_rate, range: b.reply_rate } : undefined}
       />
       {t.conversions > 0 && (
