@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { ARTIFACTS, metric, num, pct, useDashboard } from '../../test/support/dashboard-e2e.js';
+import { fmtDuration } from '../cli/format-table.js';
 import type { EmailGroup, EmailReport } from '../metrics/report-types.js';
 import { clickrateTracking } from '../tracking/nodemailer-plugin.js';
 
@@ -87,6 +88,10 @@ test('sign in, read a campaign as the API reports it, toggle people/raw and the 
   await page.locator('[data-testid="steps"]').waitFor();
   const firstStepReply = await page.locator('[data-testid="steps"] tbody tr').first().locator('td[data-col="reply_rate"]').innerText();
   assert.equal(firstStepReply, pct((steps.groups[0] as EmailGroup).reply_rate));
+  const firstStepDelay = (steps.groups[0] as EmailGroup).median_time_to_reply_s;
+  assert.notEqual(firstStepDelay, null, 'the demo sequence has replies to time');
+  const delayCell = page.locator('[data-testid="steps"] tbody tr').first().locator('td[data-col="median_time_to_reply_s"]');
+  assert.equal(await delayCell.innerText(), fmtDuration(firstStepDelay));
   await page.screenshot({ path: join(ARTIFACTS, 'campaign-outreach-q4.png'), fullPage: true });
 
   // The campaign list, searchable.
