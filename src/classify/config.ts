@@ -108,23 +108,23 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
     beforeHumanPossible: 0.8, // timing never decides alone (see classify.ts), but weighs heavily with anything else
     earlyAfterDelivery: 0.4,
     // Outlook on the web / Outlook.com fetch images from Exchange Online addresses when the person opens
-    // the message, hours after delivery, with a browser's agent (shared/signals: warmbly/warmbly PR #569;
-    // warmbly PR #412 keeps Exchange Online out of its scanner list for opens for this reason). Zscaler,
+    // the message, hours after delivery, with a browser's agent (shared/signals: warmbly's pull request 569;
+    // warmbly's pull request 412 keeps Exchange Online out of its scanner list for opens for this reason). Zscaler,
     // Cisco Umbrella and Menlo put people behind vendor addresses. So a published range only decides while
     // gateways scan (see `scanWindowMs`) or with a non-browser agent; after that it needs two more signals.
     lateProxyOpen: 0.3,
     // Clicks: people behind browser isolation, but also Safe Links re-checking at time of click ("sometimes
     // again at time of click": Microsoft Safe Links documentation). Needs one more signal.
     lateProxyClick: 0.5,
-    // "Old browser versions" is among the scanner traits ESPs list (Dub issue #2309; lemlist, Smartlead
+    // "Old browser versions" is among the scanner traits ESPs list (Dub's tracker, report 2309 on bot clicks; lemlist, Smartlead
     // help pages on bot clicks); Chrome, Edge and Firefox ship a major every 4 weeks and update themselves,
     // but Firefox ESR, managed desktops and old iPhones lag for real people: never decisive alone. 0.6 is
     // the scale's "one more signal decides" (as datacenterIp, appleIpOpen, sameMachine); first set at 0.5,
     // which left "years-old browser seconds after delivery" (0.5 + 0.4) human (BENCHMARKS.md, classifier).
     oldBrowser: 0.6,
-    // "An open a second before a click from the same address" (shared/signals, scanners in general; Mautic
-    // issue #16263 on gateways rendering then following). A person in a client that loads images produces
-    // the same pair seconds apart (warmbly PR #412), so it needs another signal.
+    // "An open a second before a click from the same address" (shared/signals, scanners in general; Mautic's
+    // tracker, report 16263, on gateways rendering then following). A person in a client that loads images produces
+    // the same pair seconds apart (warmbly's pull request 412), so it needs another signal.
     openThenClick: 0.5,
     // What the rest of the message saw: a gateway's early pass comes from a client the reader never uses
     // again; a person who opened at once keeps reading from the same device. Small: context, not proof.

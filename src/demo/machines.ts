@@ -71,7 +71,7 @@ export function scannerPass(rng: Rng, person: Person, links: readonly string[], 
 /**
  * A scanner that renders the message and follows one link: the pixel, then one link a fraction of a
  * second later from the same address, mostly with a browser years old (shared signals README, "scanners
- * in general"; Mautic issue #16263 on gateways fetching at delivery).
+ * in general"; Mautic's tracker, report 16263, on gateways fetching at delivery).
  */
 function singleLinkScan(rng: Rng, links: readonly string[], start: number, ip: string, emit: Emit): void {
   const ua = rng.bernoulli(0.8) ? rng.pick(OLD_SCANNER_UAS) : rng.pick(SCANNERS.microsoft.userAgents);

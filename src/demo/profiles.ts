@@ -112,7 +112,7 @@ export function unlistedHostIp(rng: Rng): string {
 
 /**
  * Agents of opens through Outlook's servers: the stripped WebKit agent its image proxy was seen sending
- * when a person downloaded images (warmbly/warmbly PR #569), and the reader's own browser (Outlook on the web).
+ * when a person downloaded images (warmbly's pull request 569), and the reader's own browser (Outlook on the web).
  */
 export const WEBMAIL_UAS: readonly string[] = [
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)',

@@ -41,7 +41,7 @@ function matchSnapshot(name: string, actual: string): void {
   assert.equal(actual, readFileSync(file, 'utf8'), `the SQL differs from snapshot ${name}; if meant, rewrite it with UPDATE_SNAPSHOTS=1 and read the diff`);
 }
 
-/** Statements and their bound parameters, as one reviewable text. */
+/** Statements and their bound parameters, as one text to read in a diff. */
 function render(q: CompiledQuery | CompiledParts): string {
   const statements = 'statements' in q ? q.statements : [{ parts: [], sql: q.sql }];
   const sql = statements.map((s) => `-- statement${s.parts.length > 0 ? ` (parts: ${s.parts.join(', ')})` : ''}\n${s.sql.trim()}\n`);

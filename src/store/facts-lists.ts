@@ -1,6 +1,6 @@
 // How the per-message facts keep a message's engagement events: one list per engagement of the message
 // grain (message-grain.ts), in DuckDB's lists and lambdas. The build (duckdb/message-facts.ts) writes
-// these lists and the reports (metrics/compile-facts.ts) cut and count them, both through these helpers.
+// these lists and the reports (metrics/compile-facts.ts) cut and count them, both through the functions here.
 import type { SqlDialect } from './dialect.js';
 import { isEngagement, keptValue } from './grain-aggregates.js';
 import { engagement, ENGAGEMENTS, inWindow, type Engagement, type Kept } from './message-grain.js';
