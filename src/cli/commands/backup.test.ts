@@ -2,7 +2,7 @@
 // through the server, restores into a new path with its keyring, and reports the same as the store it
 // copied; `restore` refuses a folder that is not a backup, a store in use, and an existing one.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,8 +96,13 @@ test('backup while serve takes clicks, restore into a new path: the same reports
     await load?.stop();
     await stopServe(serve);
   }
+  // An empty folder made beforehand with a mode others can read is narrowed to the owner (the umask
+  // covers only what the command makes itself).
   const after = join(dir, 'after');
+  mkdirSync(after, { mode: 0o755 });
+  chmodSync(after, 0o755);
   assert.equal((await run(['backup', '--to', after, '--db', db])).code, 0, 'with serve stopped, the file is copied directly');
+  assert.equal(mode(after), 0o700, 'a given empty folder is made owner-only');
   for (const f of ['clickrate.duckdb', 'keyring.json', 'manifest.json']) assert.equal(mode(join(after, f)), 0o600, f);
   const again = join(dir, 'again.duckdb');
   assert.equal((await run(['restore', '--from', after, '--db', again])).code, 0);
