@@ -206,7 +206,7 @@ test('calculator endpoint: the worked figures of SPEC.md, and calc\u2019s valida
     assert.equal(over.status, 400, q);
     assert.match(
       ((await over.json()) as { error: { message: string } }).error.message,
-      /cannot exceed (opens|--delivered).*: (a click implies an open|unique clicks count)/,
+      /cannot exceed --(opens|delivered).*: (a click implies an open|unique clicks count)/,
       q,
     );
   }

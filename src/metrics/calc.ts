@@ -93,6 +93,17 @@ export function calc(input: CalcInput): CalcResult {
     });
   }
 
+  if (opens !== undefined && clicks > opens) {
+    // TRICKY: more clicks than opens is common in figures taken from other tools (pixels are not loaded
+    // when images are blocked, yet those people click), but CTOR as SPEC.md defines it cannot exceed 100%:
+    // a click implies an open, so unique opens include every clicker. Refuse with the reason rather than
+    // print an impossible rate; the CLI, the API and the dashboard's calculator all answer this.
+    refuse(
+      `--clicks (${fmt(clicks)}) cannot exceed --opens (${fmt(opens)}): a click implies an open, so count each clicker as an ` +
+        "opener (clickrate's reports do). Opens from another tool usually miss people who clicked with images blocked.",
+      { field: 'clicks', value: clicks },
+    );
+  }
   // Fields are assembled in reading order (counts, rates, intervals, warnings) so `calc --json` reads top-down.
   const counts: Pick<CalcResult, 'delivered' | 'opens'> = {};
   const rates: Pick<CalcResult, 'ctr' | 'ctor' | 'open_rate'> = {};
@@ -106,17 +117,8 @@ export function calc(input: CalcInput): CalcResult {
   if (opens !== undefined) {
     counts.opens = opens;
     rates.ctor = rate(clicks, opens);
-    // TRICKY: more clicks than opens is common in real data, not a typo: open pixels are not loaded when
-    // images are blocked, yet those people click. Compute CTOR as given (it may exceed 100%, so it has no
-    // proportion interval) and say why, rather than refusing the user's numbers.
     ci.ctor = wilson(clicks, opens);
-    if (clicks > opens) {
-      warnings.push(
-        `unique clicks (${fmt(clicks)}) exceed unique opens (${fmt(opens)}), so CTOR is over 100%: the opens probably ` +
-          'exclude people who clicked with images blocked. A click implies an open, so clickrate counts those ' +
-          'clickers as opens in its own reports, which keeps CTOR at or below 100%.',
-      );
-    } else if (opens === 0) {
+    if (opens === 0) {
       warnings.push('opens is 0: CTOR is undefined');
     }
     if (delivered !== undefined) {

@@ -74,12 +74,6 @@ test('calc --json prints the full-precision calc object', async () => {
   assert.ok(Array.isArray((parsed.ci as Record<string, unknown>).ctr));
 });
 
-test('calc warns on stderr when clicks exceed opens, and still prints CTOR', async () => {
-  const r = await run(['--clicks', '1300', '--opens', '1240']);
-  assert.match(r.stdout, /CTOR\s+104\.84%/);
-  assert.match(r.stderr, /^warning: unique clicks \(1,300\) exceed unique opens \(1,240\).*images blocked/);
-});
-
 test('calc shows n/a, not NaN, when a denominator is 0', async () => {
   const r = await run(['--clicks', '0', '--delivered', '0']);
   assert.match(r.stdout, /^CTR\s+n\/a\s+\(no delivered messages\)/);
@@ -102,6 +96,7 @@ test('calc refuses malformed or impossible flags with CR_ERR_BAD_INPUT naming th
     [['--clicks', '5', '--delivered', '10', '--impressions', '100'], /--impressions cannot be combined/],
     [['--clicks', '11', '--delivered', '10'], /--clicks \(11\) cannot exceed --delivered \(10\)/],
     [['--clicks', '1', '--delivered', '10', '--opens', '11'], /--opens \(11\) cannot exceed --delivered \(10\)/],
+    [['--clicks', '1300', '--opens', '1240'], /--clicks \(1,300\) cannot exceed --opens \(1,240\): a click implies an open/],
   ];
   for (const [args, message] of cases) {
     const r = await run(args);

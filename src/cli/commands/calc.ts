@@ -69,8 +69,7 @@ function formatCalc(r: CalcResult): string {
     .map((l, i) => {
       let interval: string;
       if (l.value === null || l.value === undefined) interval = `(${l.whyNull})`;
-      else if (l.ci) interval = `(95% CI ${l.ci[0].toFixed(2)}–${pct(l.ci[1])})`;
-      else interval = '(no interval: over 100%)';
+      else interval = l.ci ? `(95% CI ${l.ci[0].toFixed(2)}–${pct(l.ci[1])})` : '(no interval)';
       return `${l.label.padEnd(labelWidth)}${values[i]!.padStart(valueWidth)}  ${interval}  ${l.basis}`;
     })
     .join('\n');
