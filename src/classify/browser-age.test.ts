@@ -43,6 +43,20 @@ describe('BrowserReleases.age', () => {
       Math.floor((at('2026-06-16') - at('2025-10-28') - 8 * 28 * 86_400_000) / 86_400_000),
     );
   });
+  // How long a version had been out of date: from the next major's release. Safari skipped 19–25, so 18
+  // was superseded by 26; a year-old Safari is current until its successor has shipped.
+  const safari = (major: number) =>
+    `Mozilla/5.0 (iPhone; CPU iPhone OS ${major}_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${major}.1 Mobile/15E148 Safari/604.1`;
+  const cases: Array<[string, string, string, number]> = [
+    ['Safari 26 in November 2026: released 14 months earlier, superseded 2 months earlier (27, projected)', safari(26), '2026-11-15', 61],
+    ['Safari 18 in November 2026: superseded by 26, not by a 19 that never shipped', safari(18), '2026-11-15', 426],
+    ['Safari 26 before 27: still current (negative)', safari(26), '2026-05-01', -137],
+  ];
+  for (const [name, ua, when, days] of cases) it(name, () => assert.equal(r.age(ua, at(when))?.outdatedDays, days));
+  it('Chrome: out of date from the next major on, within weeks of its own release', () => {
+    const a = r.age('Chrome/142.0.0.0 Safari/537.36', at('2026-11-15'))!;
+    assert.equal(a.ageDays - a.outdatedDays, 28, 'the cadence after the last listed major');
+  });
   it('unknown browsers and no agent: no age', () => {
     assert.equal(r.age('Microsoft Office/16.0', at('2026-01-01')), null);
     assert.equal(r.age(null, at('2026-01-01')), null);

@@ -1,7 +1,8 @@
-// How old the browser a user agent names was when an event happened: its major version's stable release
-// date from a dated release table (data/browser-releases.json, sources inside), interpolated between the
-// listed versions and projected at each browser's documented cadence after the last one (so a version
-// newer than the table is dated, not refused).
+// How old the browser a user agent names was when an event happened, and how long it had been out of
+// date (since the next major shipped): stable release dates from a dated release table
+// (data/browser-releases.json, sources inside), interpolated between the listed versions and projected
+// at each browser's documented cadence after the last one (so a version newer than the table is dated,
+// not refused).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ClickrateError } from '../errors.js';
@@ -17,6 +18,8 @@ const tableSchema = z.object({
     z.object({
       source: z.string().min(1),
       cadence_days: z.number().min(0),
+      /** Every major that shipped is listed (Safari went from 18 to 26): the next one is the next listed, not major + 1. */
+      every_major_listed: z.boolean().optional(),
       majors: z.array(z.tuple([z.number().int().positive(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)])).min(1),
     }),
   ),
@@ -28,6 +31,13 @@ export interface BrowserAge {
   major: number;
   /** Days from that major's stable release to the event (negative: a version newer than the table knows). */
   ageDays: number;
+  /**
+   * Days from the next major's stable release to the event: how long this version had been out of date
+   * (negative: still current). TRICKY: Chrome, Edge and Firefox ship every 4 weeks and update themselves,
+   * so age and this differ by weeks; Safari ships once a year with the OS, and a person on last year's
+   * iPhone OS runs a version a year old that was superseded only weeks ago.
+   */
+  outdatedDays: number;
 }
 
 // Order matters: Edge and Opera carry a Chrome token too, Chrome on iOS (CriOS) and Firefox on iOS (FxiOS)
@@ -61,6 +71,7 @@ class Releases {
   constructor(
     entries: readonly (readonly [number, string])[],
     private readonly cadenceMs: number,
+    private readonly everyMajorListed: boolean,
   ) {
     const sorted = [...entries].sort((a, b) => a[0] - b[0]);
     this.majors = sorted.map((e) => e[0]);
@@ -79,6 +90,13 @@ class Releases {
     const f = (major - m[i]!) / (m[i + 1]! - m[i]!);
     return d[i]! + f * (d[i + 1]! - d[i]!);
   }
+
+  /** When `major` stopped being the current release: the next major's stable date. */
+  supersededAt(major: number): number {
+    if (!this.everyMajorListed) return this.dateOf(major + 1);
+    const next = this.majors.findIndex((m) => m > major);
+    return next === -1 ? this.dateOf(major + 1) : this.dates[next]!;
+  }
 }
 
 /** A release table ready for lookups. */
@@ -89,7 +107,7 @@ export class BrowserReleases {
 
   constructor(table: ReleaseTable) {
     this.date = table.date;
-    for (const [name, b] of Object.entries(table.browsers)) this.byName.set(name, new Releases(b.majors, b.cadence_days * DAY));
+    for (const [name, b] of Object.entries(table.browsers)) this.byName.set(name, new Releases(b.majors, b.cadence_days * DAY, b.every_major_listed === true));
   }
 
   /** Age of the browser a UA names at `ts`, or null when the UA names no browser in the table. */
@@ -98,7 +116,7 @@ export class BrowserReleases {
     const v = browserVersion(ua);
     const r = v && this.byName.get(v.browser);
     if (!v || !r) return null;
-    return { ...v, ageDays: Math.floor((ts - r.dateOf(v.major)) / DAY) };
+    return { ...v, ageDays: Math.floor((ts - r.dateOf(v.major)) / DAY), outdatedDays: Math.floor((ts - r.supersededAt(v.major)) / DAY) };
   }
 }
 

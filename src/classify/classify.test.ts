@@ -82,9 +82,14 @@ const cases: Case[] = [
     want: [[false, 'before-human-possible:1500ms-after-delivery']],
   },
   {
-    name: 'one click from a vendor range hours later, current browser, nothing else → human (a person behind a gateway)',
+    name: "one click from a vendor range hours later, current browser → machine (link protection's time-of-click check)",
     events: [delivered(), click(7 * H, LINKS[1] as string, '148.163.140.2', CHROME)],
-    want: [[false, 'late-proxy-click:Proofpoint']],
+    want: [[true, 'security-vendor-ip:Proofpoint']],
+  },
+  {
+    name: "Safe Links on a one-link message: Exchange Online a few minutes after delivery, Outlook's agent → machine",
+    events: [delivered(), click(84 * S, LINKS[0] as string, '40.107.22.9', 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17928; Pro)')],
+    want: [[true, 'security-vendor-ip:Microsoft']],
   },
   {
     name: 'vendor range hours later with a scripted agent → machine (the range decides with a non-browser agent)',
@@ -94,7 +99,7 @@ const cases: Case[] = [
   {
     name: 'vendor range hours later with a browser years old → machine',
     events: [delivered(), click(7 * H, LINKS[1] as string, '148.163.140.2', OLD_CHROME)],
-    want: [[true, 'old-browser:Chrome-109-released-37-months-earlier']],
+    want: [[true, 'old-browser:Chrome-109-superseded-36-months-earlier']],
   },
   {
     name: 'Outlook on the web: open from Exchange Online hours later with a browser agent → human',
@@ -110,7 +115,7 @@ const cases: Case[] = [
     name: 'unknown scanner: pixel then one link a second later, seconds after delivery, old browser → machine both',
     events: [delivered(), open(4 * S, '198.51.100.20', OLD_CHROME), click(4.6 * S, LINKS[0] as string, '198.51.100.20', OLD_CHROME)],
     want: [
-      [true, 'old-browser:Chrome-109-released-37-months-earlier'],
+      [true, 'old-browser:Chrome-109-superseded-36-months-earlier'],
       [true, 'open-then-click:600ms'],
     ],
   },
@@ -133,7 +138,7 @@ const cases: Case[] = [
   {
     name: 'old browser alone, hours later from home → human (Firefox ESR, old iPhones)',
     events: [delivered(), click(3 * H, LINKS[0] as string, HOME, OLD_CHROME)],
-    want: [[false, 'old-browser:Chrome-109-released-37-months-earlier']],
+    want: [[false, 'old-browser:Chrome-109-superseded-36-months-earlier']],
   },
   {
     name: 'early click never seen again while the reader engages later from elsewhere → context added',
@@ -189,9 +194,29 @@ const cases: Case[] = [
     name: 'two links 2 s apart hours later from home → human; right after delivery → machine',
     events: [delivered(), click(3 * H, LINKS[0] as string, HOME, CHROME), click(3 * H + 2 * S, LINKS[1] as string, HOME, CHROME)],
     want: [
-      [false, 'burst:2-links-in-2s'],
-      [false, 'burst:2-links-in-2s'],
+      [false, 'late-burst:2-links-in-2s'],
+      [false, 'late-burst:2-links-in-2s'],
     ],
+  },
+  {
+    name: 'a person opening three links into tabs hours after delivery, from home → human (a late burst weighs as a pair)',
+    events: [delivered(), ...LINKS.slice(0, 3).map((u, i) => click(6 * H + i * 900, u, HOME, CHROME))],
+    want: LINKS.slice(0, 3).map(() => [false, 'late-burst:3-links-in-2s'] as [boolean, string]),
+  },
+  {
+    name: "the same three links within a minute of delivery → machine (the gateways' pass)",
+    events: [delivered(), ...LINKS.slice(0, 3).map((u, i) => click(40 * S + i * 900, u, HOME, CHROME))],
+    want: LINKS.slice(0, 3).map(() => [true, 'burst:3-links-in-2s'] as [boolean, string]),
+  },
+  {
+    name: 'three links hours later from a cloud range → machine (a re-check from a sandbox, not tabs)',
+    events: [delivered(), ...LINKS.slice(0, 3).map((u, i) => click(6 * H + i * 900, u, '40.94.12.7', CHROME))],
+    want: LINKS.slice(0, 3).map(() => [true, 'burst:3-links-in-2s'] as [boolean, string]),
+  },
+  {
+    name: 'three links hours later from home with a scripted agent → machine',
+    events: [delivered(), ...LINKS.slice(0, 3).map((u, i) => click(6 * H + i * 900, u, HOME, 'python-requests/2.31.0'))],
+    want: LINKS.slice(0, 3).map(() => [true, 'burst:3-links-in-2s'] as [boolean, string]),
   },
   {
     name: 'two links within 2 s, 10 s after delivery → machine',

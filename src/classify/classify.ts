@@ -100,11 +100,13 @@ export function classifyMessage(
   for (const e of events) {
     if (e.type !== 'open' && e.type !== 'click') continue;
     const s = new Score();
-    const { hosted } = requestSignals(e, context(config, ranges, data, anchor ? e.ts - anchor.ts : null), s);
+    const { hosted, client } = requestSignals(e, context(config, ranges, data, anchor ? e.ts - anchor.ts : null), s);
     const b = burst.get(e.id);
     if (b) {
       const secs = Math.max(1, Math.ceil(b.spanMs / 1000));
-      s.add(`burst:${b.links}-links-in-${secs}s`, b.links >= config.burstStrongLinks ? w.burstStrong : w.burstPair);
+      // Hours after delivery, unlisted address, a browser's agent: links opened into tabs (config.burstLateMs).
+      if (anchor !== null && e.ts - anchor.ts >= config.burstLateMs && !hosted && client) s.add(`late-burst:${b.links}-links-in-${secs}s`, w.burstPair);
+      else s.add(`burst:${b.links}-links-in-${secs}s`, b.links >= config.burstStrongLinks ? w.burstStrong : w.burstPair);
     }
     if (anchor) {
       const dt = e.ts - anchor.ts;

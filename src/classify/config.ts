@@ -51,9 +51,9 @@ export interface SignalWeights {
   earlyAfterDelivery: number;
   /** An open from a provider's or vendor's published range, after the scan window, with an ordinary agent: a person reading through it. */
   lateProxyOpen: number;
-  /** The same for a click: secure web gateways and browser isolation put people there, Safe Links re-checks too. */
+  /** Verdicts of earlier rules only: a late click from such a range once weighed this little. */
   lateProxyClick: number;
-  /** The browser the agent names was released more than `oldBrowserDays` before the event. */
+  /** The browser version the agent names had been superseded for more than `oldBrowserDays` at the event. */
   oldBrowser: number;
   /** A click from the address that fetched this message's pixel at most `openThenClickMs` earlier. */
   openThenClick: number;
@@ -75,6 +75,8 @@ export interface ClassifierConfig {
   burstWindowMs: number;
   /** Distinct links in a burst that make it strong (`burstStrong`) rather than a pair (`burstPair`). */
   burstStrongLinks: number;
+  /** After this long from delivery, a burst from an unlisted address with a browser's agent weighs as a pair. */
+  burstLateMs: number;
   /** Delivery to click faster than this is not humanly possible. */
   humanMinMs: number;
   /** Delivery to event within this is "right after delivery", when gateways scan. */
@@ -113,8 +115,9 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
     // Cisco Umbrella and Menlo put people behind vendor addresses. So a published range only decides while
     // gateways scan (see `scanWindowMs`) or with a non-browser agent; after that it needs two more signals.
     lateProxyOpen: 0.3,
-    // Clicks: people behind browser isolation, but also Safe Links re-checking at time of click ("sometimes
-    // again at time of click": Microsoft Safe Links documentation). Needs one more signal.
+    // No longer given: a click from a mail-security range is the vendor's link check at any time (see
+    // request-signals.ts, vendorSignal). Kept so `explain` still weighs verdicts stored by earlier rules
+    // until `clickrate classify --all` replaces them.
     lateProxyClick: 0.5,
     // "Old browser versions" is among the scanner traits ESPs list (Dub's tracker, report 2309 on bot clicks; lemlist, Smartlead
     // help pages on bot clicks); Chrome, Edge and Firefox ship a major every 4 weeks and update themselves,
@@ -137,14 +140,21 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
   // URL Defense); a person opening links into tabs needs a few seconds per link. 3 s keeps the two apart.
   burstWindowMs: 3_000,
   burstStrongLinks: 3,
+  // Gateways make their pass within minutes of delivery ("soon after delivery": Safe Links; "every link of a
+  // message within seconds": shared signals README), and come back later from their own or cloud ranges.
+  // Hours later, from an address no list has, with a browser's agent, links opened a second apart are a
+  // person middle-clicking a digest into tabs: then a burst needs one more signal, as a pair does.
+  burstLateMs: 3_600_000,
   // Delivery → notification → open → read → click takes a person several seconds at the very least; the
   // fastest people in ESPs' logs click ~5 s after delivery. Below 2 s nobody can have read the message.
   humanMinMs: 2_000,
   // Gateways check links before or within seconds of delivery (SPEC.md: "clicks seconds after delivery";
   // Microsoft: Safe Links scans "at the time of delivery"). 60 s leaves room for webhook clock skew.
   scanWindowMs: 60_000,
-  // Chrome's and Firefox's 4-week cadence means a year is 13 majors behind; Firefox ESR overlaps its
-  // successor by about 3 months, so a year-old release is already past most supported people's versions.
+  // Counted from the day the next major shipped, not from the version's own release: Chrome's and Firefox's
+  // 4-week cadence makes a year 13 majors behind (Firefox ESR overlaps its successor by about 3 months),
+  // while Safari ships once a year with the OS, so last year's Safari is normal until the new one has been
+  // out for a year (Apple's Safari release notes).
   oldBrowserDays: 365,
   // Shared signals README: "an open a second before a click from the same address".
   openThenClickMs: 1_000,

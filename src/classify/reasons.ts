@@ -81,6 +81,7 @@ const TEXT: Record<string, (detail: string) => string> = {
   'head-request': () => 'a HEAD request: browsers follow links with GET',
   'human-image-proxy': (d) => `${d || 'a mailbox provider'}'s image proxy fetches when a person opens the message`,
   burst: (d) => `part of a burst of links clicked together${paren(d)}`,
+  'late-burst': (d) => `links opened together hours after delivery from a home address with a browser${paren(d)}: as a person opening tabs does`,
   'same-machine': () => 'same client as a machine already seen on this message (user agent, and its address, a data centre or a burst)',
   'before-human-possible': (d) =>
     d ? `${d.replaceAll('-', ' ')}: no person could have read and clicked yet` : 'sooner than any person could have read and clicked',
@@ -89,7 +90,7 @@ const TEXT: Record<string, (detail: string) => string> = {
   'late-proxy-open': (d) =>
     `from ${d || "a provider's"} servers long after delivery with an ordinary agent: most often a person reading through webmail or a web gateway`,
   'late-proxy-click': (d) =>
-    `from ${d || "a vendor's"} servers long after delivery with an ordinary agent: a person behind a gateway, or a time-of-click check`,
+    `from ${d || "a vendor's"} servers long after delivery with an ordinary agent (a verdict of earlier rules: such clicks are now the vendor's link check)`,
   'old-browser': (d) => `browser version far behind the current release${paren(d)}`,
   'open-then-click': (d) => `clicked right after the pixel was fetched from the same address${paren(d)}, as a scanner rendering the message does`,
   'later-other-client': () => 'early, from a client never seen again while another client engaged with the message later',

@@ -22,22 +22,29 @@ export interface RequestContext {
 export interface RequestFacts {
   /** From a cloud or mail-security range: where sandboxes run (the same-machine rule reads it). */
   hosted: boolean;
+  /** The agent is an ordinary browser or mail client (not empty, scripted, a crawler or a proxy's). */
+  client: boolean;
 }
 
 /**
  * A published range read with timing and agent. TRICKY: the range says who owns the address, not who is
- * behind it (shared ranges README). While gateways scan (within `scanWindowMs` of delivery, or with no
- * delivery known) or with an agent no person browses with, a mail-security range decides; afterwards
- * with an ordinary browser or mail-client agent it is most often a person reading through Exchange
- * Online or a web gateway, and weighs only a little.
+ * behind it (shared ranges README). An open is judged with timing and agent: while gateways scan (within
+ * `scanWindowMs` of delivery, or with no delivery known) or with an agent no person browses with, the
+ * range decides; afterwards, with an ordinary agent, it is most often a person whose webmail fetches
+ * images through Exchange Online, and weighs only a little. A click decides at any time: these are the
+ * vendors' mail-flow and link-checking addresses, and their link protection checks a rewritten link again
+ * at the moment a person clicks it, from the vendor's servers, before sending the person's own browser
+ * on: Microsoft (Get-SafeLinksDetailReport reference: "when a user selects a link in a message, the URL
+ * is temporarily rewritten and checked"), Mimecast ("How Does Targeted Threat Protection - URL Protect
+ * Work?", community.mimecast.com DOC-1027: a check "is performed on the destination site when users
+ * click on a link", then "users are redirected to the original destination"). People behind gateways and
+ * browser isolation (Zscaler, Cisco Umbrella, Menlo) browse from those products' web-proxy addresses,
+ * which are not in the mail-security list.
  */
 function vendorSignal(e: ClassifiableEvent, owner: string, uaKind: string, ctx: RequestContext, s: Score): void {
-  const w = ctx.config.weights;
   const late = ctx.dt !== null && ctx.dt >= ctx.config.scanWindowMs;
-  if (late && uaKind === 'client') {
-    if (e.type === 'open') s.add(`late-proxy-open:${owner}`, w.lateProxyOpen);
-    else s.add(`late-proxy-click:${owner}`, w.lateProxyClick);
-  } else s.add(`security-vendor-ip:${owner}`, w.securityVendorIp);
+  if (late && uaKind === 'client' && e.type === 'open') s.add(`late-proxy-open:${owner}`, ctx.config.weights.lateProxyOpen);
+  else s.add(`security-vendor-ip:${owner}`, ctx.config.weights.securityVendorIp);
 }
 
 export function requestSignals(e: ClassifiableEvent, ctx: RequestContext, s: Score): RequestFacts {
@@ -70,8 +77,8 @@ export function requestSignals(e: ClassifiableEvent, ctx: RequestContext, s: Sco
       break;
     case 'client': {
       const age = ctx.releases.age(e.user_agent, e.ts);
-      if (age && age.ageDays > ctx.config.oldBrowserDays) {
-        s.add(`old-browser:${age.browser.replaceAll(' ', '_')}-${age.major}-released-${Math.floor(age.ageDays / 30.44)}-months-earlier`, w.oldBrowser);
+      if (age && age.outdatedDays > ctx.config.oldBrowserDays) {
+        s.add(`old-browser:${age.browser.replaceAll(' ', '_')}-${age.major}-superseded-${Math.floor(age.outdatedDays / 30.44)}-months-earlier`, w.oldBrowser);
       }
       break;
     }
@@ -88,5 +95,5 @@ export function requestSignals(e: ClassifiableEvent, ctx: RequestContext, s: Sco
   // With the bare UA the proxy is already certain; the address is then shown, not counted twice.
   if (apple && isOpen) s.add(`apple-ip:${apple.owner}`, ua.kind === 'apple-mpp' ? 0 : w.appleIpOpen);
   if (e.method === 'HEAD') s.add('head-request', w.headRequest);
-  return { hosted: vendor !== undefined || dc !== undefined };
+  return { hosted: vendor !== undefined || dc !== undefined, client: ua.kind === 'client' };
 }

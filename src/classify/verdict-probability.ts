@@ -16,6 +16,7 @@ const WEIGHT_OF: Record<string, keyof SignalWeights> = {
   'head-request': 'headRequest',
   'human-image-proxy': 'humanImageProxy',
   'same-machine': 'sameMachine',
+  'late-burst': 'burstPair',
   'before-human-possible': 'beforeHumanPossible',
   early: 'earlyAfterDelivery',
   'late-proxy-open': 'lateProxyOpen',
