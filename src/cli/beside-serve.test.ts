@@ -137,6 +137,8 @@ test('import, classify and keys through the running server; a revoked key and it
   const imported = onDb('import', more);
   assert.equal(imported.code, 0, imported.stderr);
   assert.match(imported.stdout, /^.*more\.jsonl: 1 events imported, 0 already stored \(skipped\)$/m);
+  // Through the server, nothing is left for the command's own pass: it says so rather than "classified 0".
+  assert.match(imported.stdout, /^classified: nothing left to judge \(the running server judges new opens and clicks itself/m);
   assert.equal(JSON.parse(onDb('report', '--campaign', 'news', '--json').stdout).totals.replies, 1);
   assert.match(onDb('classify').stdout, /^\d[\d,]* events classified with rules /);
 
