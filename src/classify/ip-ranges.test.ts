@@ -120,6 +120,12 @@ describe('range files', () => {
   it('data files: no special-purpose space (documentation, private) in any list', () => {
     for (const ip of ['192.0.2.1', '198.51.100.20', '203.0.113.9', '10.1.2.3', '2001:db8::1']) assert.deepEqual(defaultRangeTable().lookup(ip), {}, ip);
   });
+  it("hand-kept lists: a range's region is kept and does not change the match; unknown fields are refused", () => {
+    const f = parseRangeFile({ kind: 'mail-security', ranges: [{ ...entry('41.74.192.0/22', 'Mimecast'), region: 'South Africa' }] }, 'r.json');
+    assert.equal(f.ranges[0]?.region, 'South Africa');
+    assert.deepEqual(new IpRangeTable([f]).lookup('41.74.193.9'), { 'mail-security': { kind: 'mail-security', owner: 'Mimecast', cidr: '41.74.192.0/22' } });
+    assert.throws(() => parseRangeFile({ kind: 'mail-security', ranges: [{ ...entry('41.74.192.0/22', 'M'), grid: 'x' }] }, 'g.json'), /g\.json is invalid/);
+  });
   it("owner lists: every CIDR carries the file's owner, source and date", () => {
     const f = parseRangeFile({ kind: 'datacenter', owner: 'X', source: 'https://x.example/list', date: '2026-01-02', cidrs: ['1.2.3.0/24'] }, 'x.json');
     assert.deepEqual(f.ranges, [{ cidr: '1.2.3.0/24', owner: 'X', source: 'https://x.example/list', date: '2026-01-02' }]);

@@ -14,6 +14,8 @@ export type RangeKind = (typeof RANGE_KINDS)[number];
 interface RangeEntry {
   cidr: string;
   owner: string;
+  /** The vendor's own name for the region or grid the range serves (hand-kept lists); not used in lookups. */
+  region?: string;
   source: string;
   date: string;
   note?: string;
@@ -55,6 +57,7 @@ const curatedSchema = z.strictObject({
     z.strictObject({
       cidr: z.string().min(3),
       owner: z.string().min(1),
+      region: z.string().min(1).optional(),
       source: z.string().min(1),
       date: DATE,
       note: z.string().optional(),
