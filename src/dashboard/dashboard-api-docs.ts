@@ -1,8 +1,10 @@
 // The API description of the dashboard's routes (dashboard-api.ts): their query schemas, which the
 // handlers parse with, and the shape of their answers (route-docs.ts, openapi.ts).
 import { z } from 'zod';
+import { verdictCheckSchema } from '../classify/verdict-check-schema.js';
 import { campaignParam, reportSchema, windowParam } from '../http/api-schemas.js';
 import { describeRoute, nameSchema } from '../http/route-docs.js';
+import { timeseriesSchema } from '../metrics/report-schema.js';
 import { EMAIL_KINDS } from '../store/campaign-settings.js';
 
 const rate = z.number().nullable();
@@ -40,15 +42,6 @@ const kindChoice = z.strictObject({
   why: z.string(),
 });
 
-/** n events looked at, k of them judged as the check expects (classify/verdict-check.ts). */
-const share = z.strictObject({ n: count, k: count, share: rate });
-const verdictCheck = z
-  .strictObject({
-    honeypot: z.strictObject({ n: count, k: count, share: rate, by_other_signals: share }),
-    converting_clicks_human: share,
-    opens_machine_by_provider: z.record(z.string(), share),
-  })
-  .describe('The classifier checking itself on this campaign (docs/classification.md).');
 const diagnosis = z.strictObject({
   campaign: z.string(),
   window: z.string().nullable(),
@@ -122,7 +115,7 @@ describeRoute({
           links: reportSchema,
           diagnosis,
           templates: z.array(templateInfo),
-          verdict_check: verdictCheck,
+          verdict_check: verdictCheckSchema,
         }),
         z.strictObject({ kind: z.literal('ads'), currency: z.string(), report: reportSchema, ads: reportSchema, diagnosis }),
       ]),
@@ -159,15 +152,7 @@ describeRoute({
   responses: {
     200: {
       description: 'The series.',
-      schema: z.strictObject({
-        campaign: z.string(),
-        kind: z.enum(['email', 'ads']),
-        interval: z.enum(['hour', 'day']),
-        window: z.string().nullable(),
-        points: z.array(
-          z.strictObject({ t: z.number(), human_opens: count, machine_opens: count, human_clicks: count, machine_clicks: count, impressions: count }),
-        ),
-      }),
+      schema: timeseriesSchema,
     },
   },
 });
