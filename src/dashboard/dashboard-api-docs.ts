@@ -36,6 +36,24 @@ export const calcQuery = z.object({
   impressions: z.string().optional().describe('Impressions (ads).'),
 });
 
+const MUST_BE_OBJECT = 'the body must be a JSON object with "kind"';
+
+/**
+ * The body of PUT …/settings: {"kind": "outreach"} sets the kind, {"kind": null} goes back to inferring
+ * it. The messages are the answer's (campaign-kind.ts parseSettingsBody): each names the field.
+ */
+export const settingsBody = z.strictObject(
+  {
+    kind: z
+      .enum(EMAIL_KINDS, {
+        error: (iss) =>
+          iss.input === undefined ? MUST_BE_OBJECT : `kind must be one of ${EMAIL_KINDS.join(', ')} (or null to infer it); got ${JSON.stringify(iss.input)}`,
+      })
+      .nullable(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown setting "${iss.keys[0]}"; only "kind" can be set` : MUST_BE_OBJECT) },
+);
+
 const kindChoice = z.strictObject({
   kind: z.enum(EMAIL_KINDS),
   inferred: z.boolean().describe('True: nobody set it; `why` says what it was read from.'),
@@ -140,7 +158,7 @@ describeRoute({
   path: '/api/v1/campaigns/{campaign}/settings',
   summary: 'Set an email campaign’s kind (null: infer it again)',
   params: campaignParam,
-  body: { schema: z.strictObject({ kind: z.enum(EMAIL_KINDS).nullable() }) },
+  body: { schema: settingsBody },
   responses: { 200: { description: 'The settings as they are now.', schema: settings } },
 });
 describeRoute({
