@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { verdictCheckSchema } from '../classify/verdict-check-schema.js';
 import { campaignParam, reportSchema, windowParam } from '../http/api-schemas.js';
 import { describeRoute, nameSchema } from '../http/route-docs.js';
-import { timeseriesSchema } from '../metrics/report-schema.js';
+import { calcResultSchema, timeseriesSchema } from '../metrics/report-schema.js';
 import { EMAIL_KINDS } from '../store/campaign-settings.js';
 
 const rate = z.number().nullable();
@@ -214,22 +214,7 @@ describeRoute({
   responses: {
     200: {
       description: 'The rates, their intervals and warnings.',
-      schema: z.strictObject({
-        kind: z.enum(['email', 'ad']),
-        clicks: z.number(),
-        delivered: z.number().optional(),
-        opens: z.number().optional(),
-        impressions: z.number().optional(),
-        ctr: rate.optional(),
-        ctor: rate.optional(),
-        open_rate: rate.optional(),
-        ci: z.strictObject({
-          ctr: z.tuple([z.number(), z.number()]).nullable().optional(),
-          ctor: z.tuple([z.number(), z.number()]).nullable().optional(),
-          open_rate: z.tuple([z.number(), z.number()]).nullable().optional(),
-        }),
-        warnings: z.array(z.string()),
-      }),
+      schema: calcResultSchema,
     },
   },
 });

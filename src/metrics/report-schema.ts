@@ -1,5 +1,5 @@
 // The shapes of what reports answer (SPEC.md "report --json"), defined once as zod schemas: the report
-// of a campaign, its time series, the campaign list. The TypeScript types (report-types.ts) are inferred
+// of a campaign, its time series, the campaign list, and calc's figures. The TypeScript types (report-types.ts) are inferred
 // from them, and the API description (http/api-schemas.ts, openapi.ts) is generated from them, with the
 // descriptions given here. Rates are percentages at full precision; a rate over a zero denominator is null.
 import { z } from 'zod';
@@ -152,4 +152,20 @@ export const campaignSummarySchema = z.strictObject({
   impressions: count.describe('Impression events (ads); 0 for email campaigns.'),
   first_ts: z.string(),
   last_ts: z.string(),
+});
+
+/** What calc answers (calc.ts): the counts given, the rates they allow, their intervals, warnings. */
+export const calcResultSchema = z.strictObject({
+  kind: z.enum(['email', 'ad']).describe('email: delivered and/or opens were given; ad: impressions were given.'),
+  clicks: count,
+  delivered: count.optional(),
+  opens: count.optional(),
+  impressions: count.optional(),
+  ctr: rate.optional().describe('Email: 100 × unique clicks ÷ delivered. Ads: 100 × clicks ÷ impressions (SPEC.md uses `ctr` for both).'),
+  ctor: rate.optional().describe('100 × unique clicks ÷ unique opens.'),
+  open_rate: rate.optional().describe('100 × unique opens ÷ delivered.'),
+  ci: z
+    .strictObject({ ctr: intervalSchema.optional(), ctor: intervalSchema.optional(), open_rate: intervalSchema.optional() })
+    .describe('95% Wilson interval (percentages) for each rate present above; null when it has none.'),
+  warnings: z.array(z.string()),
 });

@@ -1,12 +1,13 @@
-// The types of a report (SPEC.md "report --json"), its time series and the campaign list: what the CLI
-// prints, the HTTP API returns and the dashboard draws. Each is inferred from its zod schema in
-// report-schema.ts, the one definition. The web client imports these types as they are: keep this file
-// to types, importing types only, so no schema code reaches the browser bundle.
+// The types of a report (SPEC.md "report --json"), its time series, the campaign list and calc's
+// figures: what the CLI prints, the HTTP API returns and the dashboard draws. Each is inferred from its
+// zod schema in report-schema.ts, the one definition. The web client imports these types as they are:
+// keep this file to types, importing types only, so no schema code reaches the browser bundle.
 import type { z } from 'zod';
 import type {
   abVerdictSchema,
   adMetricsSchema,
   adReportSchema,
+  calcResultSchema,
   campaignSummarySchema,
   emailGroupSchema,
   emailMetricsSchema,
@@ -32,3 +33,4 @@ export type Report = z.infer<typeof reportSchema>;
 export type TimeInterval = z.infer<typeof timeIntervalSchema>;
 export type Timeseries = z.infer<typeof timeseriesSchema>;
 export type CampaignSummary = z.infer<typeof campaignSummarySchema>;
+export type CalcResult = z.infer<typeof calcResultSchema>;
