@@ -2,9 +2,9 @@
 // else one inferred from what its events show, marked as inferred with the reason.
 import type { z } from 'zod';
 import { ClickrateError } from '../errors.js';
-import type { KindChoice } from '../store/campaign-settings.js';
 import type { Store } from '../store/store.js';
 import { settingsBody } from './dashboard-api-docs.js';
+import type { KindChoice } from './dashboard-schemas.js';
 
 /** What the inference reads: the steps the campaign sent and its replies. */
 export interface KindEvidence {

@@ -1,15 +1,17 @@
-// The API description of the dashboard's routes (dashboard-api.ts): their query schemas, which the
-// handlers parse with, and the shape of their answers (route-docs.ts, openapi.ts).
+// The API description of the dashboard's routes (dashboard-api.ts): their query and body schemas, which
+// the handlers parse with, and the shape of their answers (route-docs.ts, openapi.ts). Answers that have
+// a type in the code are described by the schema that type is inferred from (dashboard-schemas.ts,
+// metrics/report-schema.ts, classify/verdict-check-schema.ts); the overview and settings are built here.
 import { z } from 'zod';
 import { verdictCheckSchema } from '../classify/verdict-check-schema.js';
 import { campaignParam, reportSchema, windowParam } from '../http/api-schemas.js';
 import { describeRoute, nameSchema } from '../http/route-docs.js';
 import { calcResultSchema, timeseriesSchema } from '../metrics/report-schema.js';
 import { EMAIL_KINDS } from '../store/campaign-settings.js';
+import { diagnosisSchema, kindChoiceSchema, templateInfoSchema } from './dashboard-schemas.js';
 
 const rate = z.number().nullable();
 const count = z.number().int().min(0);
-const range = z.strictObject({ low: z.number(), high: z.number(), label: z.string() });
 
 const windowQuery = z.object({ window: windowParam });
 
@@ -54,30 +56,7 @@ export const settingsBody = z.strictObject(
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown setting "${iss.keys[0]}"; only "kind" can be set` : MUST_BE_OBJECT) },
 );
 
-const kindChoice = z.strictObject({
-  kind: z.enum(EMAIL_KINDS),
-  inferred: z.boolean().describe('True: nobody set it; `why` says what it was read from.'),
-  why: z.string(),
-});
-
-const diagnosis = z.strictObject({
-  campaign: z.string(),
-  window: z.string().nullable(),
-  findings: z.array(z.strictObject({ code: z.string(), tone: z.enum(['good', 'warn', 'info']), text: z.string() })),
-  benchmarks: z.strictObject({ ctr: range, ctor: range.optional(), reply_rate: range.optional() }),
-  email_kind: kindChoice.optional().describe('An email campaign’s kind, set or inferred.'),
-  reasons: z.record(z.string(), z.string()).describe('The words for each machine reason code in the figures.'),
-});
-
-nameSchema('Diagnosis', diagnosis);
-
-const templateInfo = z.strictObject({
-  campaign: z.string(),
-  step: z.number().int().nullable(),
-  variant: z.string().nullable(),
-  saved_at: z.number(),
-  links: z.number().int().min(0).describe('Web links in the template.'),
-});
+nameSchema('Diagnosis', diagnosisSchema);
 
 const overviewCampaign = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -131,11 +110,11 @@ describeRoute({
           steps: reportSchema,
           variants: reportSchema,
           links: reportSchema,
-          diagnosis,
-          templates: z.array(templateInfo),
+          diagnosis: diagnosisSchema,
+          templates: z.array(templateInfoSchema),
           verdict_check: verdictCheckSchema,
         }),
-        z.strictObject({ kind: z.literal('ads'), currency: z.string(), report: reportSchema, ads: reportSchema, diagnosis }),
+        z.strictObject({ kind: z.literal('ads'), currency: z.string(), report: reportSchema, ads: reportSchema, diagnosis: diagnosisSchema }),
       ]),
     },
   },
@@ -143,7 +122,7 @@ describeRoute({
 const settings = z.strictObject({
   campaign: z.string(),
   kind: z.enum(EMAIL_KINDS).nullable().describe('The kind a user set (null: none set).'),
-  email_kind: kindChoice.nullable().describe('The kind the page uses, set or inferred (null: an ad campaign).'),
+  email_kind: kindChoiceSchema.nullable().describe('The kind the page uses, set or inferred (null: an ad campaign).'),
 });
 describeRoute({
   ...get,
@@ -180,14 +159,14 @@ describeRoute({
   summary: 'Findings in plain sentences, with the benchmark ranges they used',
   params: campaignParam,
   query: windowQuery,
-  responses: { 200: { description: 'The diagnosis.', schema: diagnosis } },
+  responses: { 200: { description: 'The diagnosis.', schema: diagnosisSchema } },
 });
 describeRoute({
   ...get,
   path: '/api/v1/campaigns/{campaign}/templates',
   summary: 'The campaign’s kept templates (without their HTML)',
   params: campaignParam,
-  responses: { 200: { description: 'The templates.', schema: z.strictObject({ campaign: z.string(), templates: z.array(templateInfo) }) } },
+  responses: { 200: { description: 'The templates.', schema: z.strictObject({ campaign: z.string(), templates: z.array(templateInfoSchema) }) } },
 });
 describeRoute({
   ...get,
