@@ -3,15 +3,7 @@
 // below, overridden by the JSON in CLICKRATE_BENCHMARKS (same shape, any subset).
 import { ClickrateError } from '../errors.js';
 import { EMAIL_KINDS, type EmailKind } from '../store/campaign-settings.js';
-
-export interface Range {
-  /** Percent. Below this the figure is "low". */
-  low: number;
-  /** Percent. Above this the figure is "high". */
-  high: number;
-  /** What the range is typical of, shown beside it ("retail promotional"). */
-  label: string;
-}
+import type { Range } from './dashboard-schemas.js';
 
 export interface EmailRanges {
   ctr: Range;

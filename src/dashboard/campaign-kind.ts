@@ -1,8 +1,10 @@
 // Which kind of email a campaign is, for its benchmark ranges: the kind a user set (PUT …/settings), or
 // else one inferred from what its events show, marked as inferred with the reason.
+import type { z } from 'zod';
 import { ClickrateError } from '../errors.js';
-import { isEmailKind, EMAIL_KINDS, type EmailKind, type KindChoice } from '../store/campaign-settings.js';
 import type { Store } from '../store/store.js';
+import { settingsBody } from './dashboard-api-docs.js';
+import type { KindChoice } from './dashboard-schemas.js';
 
 /** What the inference reads: the steps the campaign sent and its replies. */
 export interface KindEvidence {
@@ -27,16 +29,10 @@ export async function campaignKind(store: Store, campaign: string, evidence: Kin
   return inferKind(evidence);
 }
 
-/** The body of PUT …/settings: {"kind": "outreach"} sets the kind, {"kind": null} goes back to inferring it. */
-export function parseSettingsBody(body: unknown): { kind: EmailKind | null } {
-  const o = body as { kind?: unknown } | null;
-  if (typeof o !== 'object' || o === null || Array.isArray(o) || !('kind' in o)) {
-    throw new ClickrateError('CR_ERR_BAD_INPUT', 'the body must be a JSON object with "kind"', { field: 'kind' });
-  }
-  const extra = Object.keys(o).filter((k) => k !== 'kind');
-  if (extra.length > 0) throw new ClickrateError('CR_ERR_BAD_INPUT', `unknown setting "${extra[0]}"; only "kind" can be set`, { field: extra[0] });
-  if (o.kind === null || isEmailKind(o.kind)) return { kind: o.kind };
-  throw new ClickrateError('CR_ERR_BAD_INPUT', `kind must be one of ${EMAIL_KINDS.join(', ')} (or null to infer it); got ${JSON.stringify(o.kind)}`, {
-    field: 'kind',
-  });
+/** The body of PUT …/settings, checked with the schema the API description shows; the error names the field. */
+export function parseSettingsBody(body: unknown): z.output<typeof settingsBody> {
+  const r = settingsBody.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new ClickrateError('CR_ERR_BAD_INPUT', issue.message, { field: issue.code === 'unrecognized_keys' ? issue.keys[0] : 'kind' });
 }

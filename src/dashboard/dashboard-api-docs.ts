@@ -1,13 +1,17 @@
-// The API description of the dashboard's routes (dashboard-api.ts): their query schemas, which the
-// handlers parse with, and the shape of their answers (route-docs.ts, openapi.ts).
+// The API description of the dashboard's routes (dashboard-api.ts): their query and body schemas, which
+// the handlers parse with, and the shape of their answers (route-docs.ts, openapi.ts). Answers that have
+// a type in the code are described by the schema that type is inferred from (dashboard-schemas.ts,
+// metrics/report-schema.ts, classify/verdict-check-schema.ts); the overview and settings are built here.
 import { z } from 'zod';
+import { verdictCheckSchema } from '../classify/verdict-check-schema.js';
 import { campaignParam, reportSchema, windowParam } from '../http/api-schemas.js';
 import { describeRoute, nameSchema } from '../http/route-docs.js';
+import { calcResultSchema, timeseriesSchema } from '../metrics/report-schema.js';
 import { EMAIL_KINDS } from '../store/campaign-settings.js';
+import { diagnosisSchema, kindChoiceSchema, templateInfoSchema } from './dashboard-schemas.js';
 
 const rate = z.number().nullable();
 const count = z.number().int().min(0);
-const range = z.strictObject({ low: z.number(), high: z.number(), label: z.string() });
 
 const windowQuery = z.object({ window: windowParam });
 
@@ -34,39 +38,25 @@ export const calcQuery = z.object({
   impressions: z.string().optional().describe('Impressions (ads).'),
 });
 
-const kindChoice = z.strictObject({
-  kind: z.enum(EMAIL_KINDS),
-  inferred: z.boolean().describe('True: nobody set it; `why` says what it was read from.'),
-  why: z.string(),
-});
+const MUST_BE_OBJECT = 'the body must be a JSON object with "kind"';
 
-/** n events looked at, k of them judged as the check expects (classify/verdict-check.ts). */
-const share = z.strictObject({ n: count, k: count, share: rate });
-const verdictCheck = z
-  .strictObject({
-    honeypot: z.strictObject({ n: count, k: count, share: rate, by_other_signals: share }),
-    converting_clicks_human: share,
-    opens_machine_by_provider: z.record(z.string(), share),
-  })
-  .describe('The classifier checking itself on this campaign (docs/classification.md).');
-const diagnosis = z.strictObject({
-  campaign: z.string(),
-  window: z.string().nullable(),
-  findings: z.array(z.strictObject({ code: z.string(), tone: z.enum(['good', 'warn', 'info']), text: z.string() })),
-  benchmarks: z.strictObject({ ctr: range, ctor: range.optional(), reply_rate: range.optional() }),
-  email_kind: kindChoice.optional().describe('An email campaign’s kind, set or inferred.'),
-  reasons: z.record(z.string(), z.string()).describe('The words for each machine reason code in the figures.'),
-});
+/**
+ * The body of PUT …/settings: {"kind": "outreach"} sets the kind, {"kind": null} goes back to inferring
+ * it. The messages are the answer's (campaign-kind.ts parseSettingsBody): each names the field.
+ */
+export const settingsBody = z.strictObject(
+  {
+    kind: z
+      .enum(EMAIL_KINDS, {
+        error: (iss) =>
+          iss.input === undefined ? MUST_BE_OBJECT : `kind must be one of ${EMAIL_KINDS.join(', ')} (or null to infer it); got ${JSON.stringify(iss.input)}`,
+      })
+      .nullable(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown setting "${iss.keys[0]}"; only "kind" can be set` : MUST_BE_OBJECT) },
+);
 
-nameSchema('Diagnosis', diagnosis);
-
-const templateInfo = z.strictObject({
-  campaign: z.string(),
-  step: z.number().int().nullable(),
-  variant: z.string().nullable(),
-  saved_at: z.number(),
-  links: z.number().int().min(0).describe('Web links in the template.'),
-});
+nameSchema('Diagnosis', diagnosisSchema);
 
 const overviewCampaign = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -120,11 +110,11 @@ describeRoute({
           steps: reportSchema,
           variants: reportSchema,
           links: reportSchema,
-          diagnosis,
-          templates: z.array(templateInfo),
-          verdict_check: verdictCheck,
+          diagnosis: diagnosisSchema,
+          templates: z.array(templateInfoSchema),
+          verdict_check: verdictCheckSchema,
         }),
-        z.strictObject({ kind: z.literal('ads'), currency: z.string(), report: reportSchema, ads: reportSchema, diagnosis }),
+        z.strictObject({ kind: z.literal('ads'), currency: z.string(), report: reportSchema, ads: reportSchema, diagnosis: diagnosisSchema }),
       ]),
     },
   },
@@ -132,7 +122,7 @@ describeRoute({
 const settings = z.strictObject({
   campaign: z.string(),
   kind: z.enum(EMAIL_KINDS).nullable().describe('The kind a user set (null: none set).'),
-  email_kind: kindChoice.nullable().describe('The kind the page uses, set or inferred (null: an ad campaign).'),
+  email_kind: kindChoiceSchema.nullable().describe('The kind the page uses, set or inferred (null: an ad campaign).'),
 });
 describeRoute({
   ...get,
@@ -147,7 +137,7 @@ describeRoute({
   path: '/api/v1/campaigns/{campaign}/settings',
   summary: 'Set an email campaign’s kind (null: infer it again)',
   params: campaignParam,
-  body: { schema: z.strictObject({ kind: z.enum(EMAIL_KINDS).nullable() }) },
+  body: { schema: settingsBody },
   responses: { 200: { description: 'The settings as they are now.', schema: settings } },
 });
 describeRoute({
@@ -159,15 +149,7 @@ describeRoute({
   responses: {
     200: {
       description: 'The series.',
-      schema: z.strictObject({
-        campaign: z.string(),
-        kind: z.enum(['email', 'ads']),
-        interval: z.enum(['hour', 'day']),
-        window: z.string().nullable(),
-        points: z.array(
-          z.strictObject({ t: z.number(), human_opens: count, machine_opens: count, human_clicks: count, machine_clicks: count, impressions: count }),
-        ),
-      }),
+      schema: timeseriesSchema,
     },
   },
 });
@@ -177,14 +159,14 @@ describeRoute({
   summary: 'Findings in plain sentences, with the benchmark ranges they used',
   params: campaignParam,
   query: windowQuery,
-  responses: { 200: { description: 'The diagnosis.', schema: diagnosis } },
+  responses: { 200: { description: 'The diagnosis.', schema: diagnosisSchema } },
 });
 describeRoute({
   ...get,
   path: '/api/v1/campaigns/{campaign}/templates',
   summary: 'The campaign’s kept templates (without their HTML)',
   params: campaignParam,
-  responses: { 200: { description: 'The templates.', schema: z.strictObject({ campaign: z.string(), templates: z.array(templateInfo) }) } },
+  responses: { 200: { description: 'The templates.', schema: z.strictObject({ campaign: z.string(), templates: z.array(templateInfoSchema) }) } },
 });
 describeRoute({
   ...get,
@@ -211,22 +193,7 @@ describeRoute({
   responses: {
     200: {
       description: 'The rates, their intervals and warnings.',
-      schema: z.strictObject({
-        kind: z.enum(['email', 'ad']),
-        clicks: z.number(),
-        delivered: z.number().optional(),
-        opens: z.number().optional(),
-        impressions: z.number().optional(),
-        ctr: rate.optional(),
-        ctor: rate.optional(),
-        open_rate: rate.optional(),
-        ci: z.strictObject({
-          ctr: z.tuple([z.number(), z.number()]).nullable().optional(),
-          ctor: z.tuple([z.number(), z.number()]).nullable().optional(),
-          open_rate: z.tuple([z.number(), z.number()]).nullable().optional(),
-        }),
-        warnings: z.array(z.string()),
-      }),
+      schema: calcResultSchema,
     },
   },
 });

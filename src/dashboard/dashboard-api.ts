@@ -20,10 +20,10 @@ import { parseReportQuery } from '../metrics/report-query.js';
 import { calcQuery, clickMapQuery, timeseriesQuery } from './dashboard-api-docs.js';
 import type { Benchmarks } from './benchmarks.js';
 import { annotateClickMap, CLICK_MAP_CSP, countLinks } from './click-map.js';
-import type { KindChoice } from '../store/campaign-settings.js';
 import { campaignKind, parseSettingsBody } from './campaign-kind.js';
 import { lastEventTs, templateLinkShares } from './campaign-facts.js';
-import { diagnose, type AdFacts, type Diagnosis, type EmailFacts } from './diagnose.js';
+import type { Diagnosis, KindChoice } from './dashboard-schemas.js';
+import { diagnose, type AdFacts, type EmailFacts } from './diagnose.js';
 
 export interface DashboardApiDeps {
   store: Store;

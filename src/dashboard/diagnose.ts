@@ -1,7 +1,8 @@
 // The diagnosis: plain sentences an analyst would say about a campaign's figures, each from one rule.
 // Pure (figures in, findings out), so every rule is table-tested; the dashboard only displays them.
-import type { EmailKind, KindChoice } from '../store/campaign-settings.js';
-import type { Benchmarks, EmailRanges, Range } from './benchmarks.js';
+import type { EmailKind } from '../store/campaign-settings.js';
+import type { Benchmarks, EmailRanges } from './benchmarks.js';
+import type { Finding, Range } from './dashboard-schemas.js';
 
 export interface EmailFacts {
   kind: 'email';
@@ -30,24 +31,6 @@ export interface AdFacts {
   clicks: number;
   ctr: number | null;
   raw_clicks: number;
-}
-
-export interface Finding {
-  code: string;
-  tone: 'good' | 'warn' | 'info';
-  text: string;
-}
-
-/** What GET …/diagnosis answers: the findings, the benchmark ranges they used, the words for each machine reason. */
-export interface Diagnosis {
-  campaign: string;
-  window: string | null;
-  findings: Finding[];
-  /** The ranges of the campaign's kind: email has all three, ads only ctr. */
-  benchmarks: { ctr: Range; ctor?: Range; reply_rate?: Range };
-  /** An email campaign's kind, and whether a user set it or it was inferred (and from what). */
-  email_kind?: KindChoice;
-  reasons: Record<string, string>;
 }
 
 /** Below these volumes a rate moves too much from one click to the next to be judged. */

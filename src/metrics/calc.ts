@@ -1,6 +1,6 @@
 // `calc`: click-through figures from counts a user already has (no events, no store), with 95% Wilson
 // intervals and warnings. Pure; the CLI command and any API front-end share it. Formulas: SPEC.md.
-import type { Interval } from './report-types.js';
+import type { CalcResult } from './report-types.js';
 import { ClickrateError } from '../errors.js';
 import { rate, wilson } from './stats.js';
 
@@ -11,23 +11,8 @@ export interface CalcInput {
   impressions?: number;
 }
 
-export interface CalcResult {
-  /** email: delivered and/or opens were given; ad: impressions were given. */
-  kind: 'email' | 'ad';
-  clicks: number;
-  delivered?: number;
-  opens?: number;
-  impressions?: number;
-  /** Email: 100 × unique clicks ÷ delivered. Ads: 100 × clicks ÷ impressions (SPEC.md uses `ctr` for both). */
-  ctr?: number | null;
-  /** 100 × unique clicks ÷ unique opens. */
-  ctor?: number | null;
-  /** 100 × unique opens ÷ delivered. */
-  open_rate?: number | null;
-  /** 95% Wilson interval (percentages) for each rate present above; null when it has none. */
-  ci: { ctr?: Interval; ctor?: Interval; open_rate?: Interval };
-  warnings: string[];
-}
+/** What calc answers; its one definition is the schema in report-schema.ts (the API describes it by that). */
+export type { CalcResult };
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 

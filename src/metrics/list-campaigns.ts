@@ -4,17 +4,7 @@ import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.
 import { IS_CLAIM_TYPE } from '../store/message-grain.js';
 import type { Store } from '../store/store.js';
 import { campaignKind } from './report-plan.js';
-
-export interface CampaignSummary {
-  campaign: string;
-  kind: 'email' | 'ads';
-  /** Messages sent (email) — 0 for ad campaigns. */
-  messages: number;
-  /** Impression events (ads) — 0 for email campaigns. */
-  impressions: number;
-  first_ts: string;
-  last_ts: string;
-}
+import type { CampaignSummary } from './report-types.js';
 
 function compileCampaignList(d: SqlDialect): CompiledQuery {
   const bag = new ParamBag();

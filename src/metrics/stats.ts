@@ -1,5 +1,6 @@
 // Pure statistics behind every clickrate figure: percentages, Wilson intervals, the two-proportion z-test,
 // relative lift and the A/B verdict built from them. No I/O, no store; every function is deterministic.
+import type { AbVerdict } from './report-types.js';
 
 /** z for a two-sided 95% interval: Φ⁻¹(0.975). */
 const Z95 = 1.959963984540054;
@@ -86,19 +87,6 @@ export function twoProportionZTest(x1: number, n1: number, x2: number, n2: numbe
 export function lift(test: number | null, control: number | null): number | null {
   if (test === null || control === null || control === 0) return null;
   return ((test - control) / control) * 100;
-}
-
-export interface AbVerdict {
-  control_rate: number | null;
-  variant_rate: number | null;
-  /** Relative lift of the variant over control, %. */
-  lift: number | null;
-  z: number | null;
-  p_value: number | null;
-  /** p < 0.05 on a testable comparison; always false when `reason` is set. */
-  significant: boolean;
-  /** Why no test was run, when it was not. */
-  reason?: string;
 }
 
 /** Smallest expected cell count for the normal approximation to be trusted (Cochran's rule of thumb). */

@@ -14,11 +14,3 @@ export interface CampaignSettings {
   kind: EmailKind | null;
   updated_at: number;
 }
-
-/** The kind a campaign is judged as: the one a user set, or one inferred from its events (src/dashboard/campaign-kind.ts). */
-export interface KindChoice {
-  kind: EmailKind;
-  /** True: nobody set it; `why` says what it was read from. */
-  inferred: boolean;
-  why: string;
-}

@@ -36,18 +36,9 @@ export const campaignPath = (id: string, sub: string, params: Record<string, str
 
 // The report shapes are the server's own (src/metrics/report-types.ts), imported as types; only the
 // narrowing by breakdown is said here: a link breakdown's groups are links, any other's are messages'.
-export type { AdReport, LinkGroup, Timeseries } from '../../../metrics/report-types.js';
-export type { Diagnosis } from '../../diagnose.js';
-export { EMAIL_KINDS, type KindChoice } from '../../../store/campaign-settings.js';
-export type { Range } from '../../benchmarks.js';
+export type { AdReport, CalcResult, LinkGroup, Timeseries } from '../../../metrics/report-types.js';
+export type { Diagnosis, KindChoice, Range, TemplateInfo } from '../../dashboard-schemas.js';
+export { EMAIL_KINDS } from '../../../store/campaign-settings.js';
 export type EmailMetrics = EmailGroup;
 export type EmailReport = Omit<ServerEmailReport, 'groups'> & { groups: EmailGroup[] };
 export type LinkReport = Omit<ServerEmailReport, 'groups'> & { groups: LinkGroup[] };
-export interface TemplateInfo {
-  campaign: string;
-  step: number | null;
-  variant: string | null;
-  saved_at: number;
-  /** Its web links: a click map opens on the first template that has some. */
-  links: number;
-}

@@ -1,21 +1,8 @@
 // `/calculator`: CTR, CTOR and ad CTR from typed numbers, computed by the server's `calc` (the CLI's
 // code), so validation, intervals and warnings are exactly the command line's.
 import { useState } from 'preact/hooks';
-import { getJson } from '../api';
+import { type CalcResult, getJson } from '../api';
 import { ci, num, pct } from '../format';
-
-interface CalcResult {
-  kind: 'email' | 'ad';
-  clicks: number;
-  delivered?: number;
-  opens?: number;
-  impressions?: number;
-  ctr?: number | null;
-  ctor?: number | null;
-  open_rate?: number | null;
-  ci: { ctr?: [number, number] | null; ctor?: [number, number] | null; open_rate?: [number, number] | null };
-  warnings: string[];
-}
 
 const FIELDS = [
   ['clicks', 'Unique clicks'],
