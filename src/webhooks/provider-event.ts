@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { providerFlaggedId } from '../classify/provider-flag.js';
 import { parseEvent } from '../events/parse-event.js';
+import { normalMessageId, type MailLink } from '../store/mail-links.js';
 import type { SpoolEvent } from '../tracking/spool.js';
 import type { WebhookProvider } from './webhook-verdict.js';
 
@@ -23,6 +24,11 @@ export interface ProviderEvent {
   ts: number;
   /** The provider's own message id. */
   providerMessage: string | null;
+  /**
+   * The Message-ID header(s) the provider put on the mail it sent (provider-message-ids.ts): a reply names
+   * these, not ours, since providers replace the sender's. Absent: the provider's event gives none.
+   */
+  mailIds?: readonly string[];
   /** Metadata attached when sending (custom args, user variables, tags as key/value). */
   metadata: Readonly<Record<string, unknown>>;
   /** The provider's category or tag, the campaign when `clickrate_campaign` is absent. */
@@ -98,6 +104,17 @@ export function toClickrateEvents(e: ProviderEvent): Mapped {
     events.push({ ...parsed.event, id: r.id as string });
   }
   return { ok: true, events };
+}
+
+/**
+ * The Message-IDs of the mail an event is about, each tied to its message (store/mail-links.ts), so a
+ * reply that names one is matched to the message. A webhook delivered again records nothing new.
+ */
+export function mailLinksOf(e: ProviderEvent, at: number): MailLink[] {
+  const m = messageOf(e);
+  if (m === null) return [];
+  const ids = new Set((e.mailIds ?? []).map(normalMessageId).filter((id): id is string => id !== null));
+  return [...ids].map((value) => ({ kind: 'message-id', value, message: m.message, source: e.provider, at }));
 }
 
 /** Shared readers for the mappers: a text field, seconds or ISO text as epoch ms. */
