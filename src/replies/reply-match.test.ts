@@ -19,6 +19,9 @@ import { ClickrateServer } from '../server/server.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { createKeyring, generateKey } from '../tracking/keyring.js';
+import { clickrateTracking } from '../tracking/nodemailer-plugin.js';
+import { sameThreadSubject } from '../tracking/thread-subject.js';
+import nodemailer from 'nodemailer';
 import { fetchHttpsText } from '../webhooks/https-text.js';
 import { webhookSetups } from '../webhooks/webhook-config.js';
 import { recordReplies } from './record-replies.js';
@@ -192,4 +195,14 @@ it('clickrate wrap --subject stores the thread-subject hash of the message', asy
   } finally {
     await cli.close();
   }
+});
+
+it("the Nodemailer plugin posts the mail's Subject: its thread-subject hash is stored for the message", async () => {
+  const transport = nodemailer.createTransport({ jsonTransport: true });
+  transport.use('compile', clickrateTracking({ baseUrl: 'http://t.example.com', keyring, apiUrl: base, apiKey }));
+  await transport.sendMail({ to: 'fay@example.org', subject: 'Plugin hello', html: '<p>Hi Fay</p>', clickrate: { campaign: 'match', message: 'plug-1' } } as Record<string, unknown>);
+  const rows = await store.query({ sql: "SELECT value, source FROM message_mail_links WHERE kind = 'subject' AND message = 'plug-1'", params: {} });
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0]?.source, 'api');
+  assert.ok(sameThreadSubject(String(rows[0]?.value), 'Re: plugin  HELLO', keyring), 'the hash of the thread subject');
 });

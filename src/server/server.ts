@@ -42,6 +42,7 @@ import type { LocalCredential } from '../http/local-credential.js';
 import { LocalStoreRoute } from './local-store-route.js';
 import { routeWebhook } from '../http/webhook-routes.js';
 import { routeInbound } from '../http/inbound-routes.js';
+import { postSubject } from '../http/subject-route.js';
 import { sendgridInboundAuth, webhookSetups, type WebhookSetups } from '../webhooks/webhook-config.js';
 import { getHealthz, getMetrics, getOpenApi, getReadyz, metricsAllowed, parseMetricsAllow } from '../http/ops-routes.js';
 import { ServerMetrics } from '../http/prom-metrics.js';
@@ -282,6 +283,7 @@ export class ClickrateServer {
     const q = new URLSearchParams(query);
     if (path === '/api/v1/wrap') return m === 'POST' ? postWrap(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     if (path === '/api/v1/events') return m === 'POST' ? postEvents(req, res, this.api) : this.methodNotAllowed(res, 'POST');
+    if (path === '/api/v1/subjects') return m === 'POST' ? postSubject(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     const explain = EXPLAIN_PATH.exec(path);
     if (explain) return m === 'GET' ? getExplain(res, this.api.store, decodePathSegment(explain[1]!, 'message')) : this.methodNotAllowed(res, 'GET');
     if (path === '/api/v1/templates') return m === 'POST' ? postTemplate(req, res, this.dash.store) : this.methodNotAllowed(res, 'POST');
