@@ -12,6 +12,7 @@ import { WEBHOOK_ENV } from '../webhooks/webhook-config.js';
 import { mailLinksOf, toClickrateEvents } from '../webhooks/provider-event.js';
 import type { MailLink } from '../store/mail-links.js';
 import type { Store } from '../store/store.js';
+import type { Keyring } from '../tracking/keyring.js';
 import { WEBHOOK_PROVIDERS, type WebhookProvider } from '../webhooks/webhook-verdict.js';
 import { z } from 'zod';
 import { countWebhookRefused } from './prom-metrics.js';
@@ -28,6 +29,8 @@ export interface WebhookDeps {
   spool: Spool;
   /** Where the provider Message-IDs of messages are recorded (reply matching); absent: not recorded. */
   store?: Store;
+  /** Hashes the thread subjects events carry (tracking/thread-subject.ts); absent: subjects are not kept. */
+  keyring?: Keyring;
   setups: WebhookSetups;
   log?: Logger;
 }
@@ -90,7 +93,7 @@ export async function routeWebhook(req: IncomingMessage, res: ServerResponse, pa
   });
   // The provider's Message-IDs first: a store that cannot take them answers 503 before anything is
   // acknowledged, and the provider's retry records them (a link already stored is kept once).
-  const links = batch.events.flatMap((pe) => mailLinksOf(pe, Date.now()));
+  const links = batch.events.flatMap((pe) => mailLinksOf(pe, Date.now(), deps.keyring));
   if (links.length > 0 && deps.store !== undefined) await recordLinks(deps.store, links, provider);
   if (refused.length > 0) deps.log?.warn({ provider, refused }, 'webhook events that name no message or fail the event checks were not stored');
   if (lines.length > 0) {

@@ -86,6 +86,7 @@ const deliveries: Record<string, () => Promise<unknown>> = {
   ses: () => {
     const event = JSON.parse(S.ses.event('Send', Date.now(), {}, { clickrate_message: ['m-ses'] })) as { mail: Record<string, unknown> };
     event.mail.messageId = SES_ID;
+    event.mail.commonHeaders = { subject: 'Quarterly numbers' };
     const note = { Type: 'Notification', MessageId: `n-${SES_ID}`, TopicArn: TOPIC, Message: JSON.stringify(event), Timestamp: new Date().toISOString() };
     return post('/webhooks/ses', JSON.stringify(sns.sign(note)), {});
   },
@@ -124,18 +125,21 @@ describe('a provider Message-ID mapped by a webhook', () => {
     for (const deliver of Object.values(deliveries)) await deliver();
   });
 
-  const cases: Array<[string, string, Record<string, string>, string | null, string | undefined]> = [
-    ['SendGrid smtp-id in In-Reply-To', 'ann@example.org', { 'In-Reply-To': SG_ID }, 'm-sg', 'provider'],
-    ['SES, the us-east-1 form', 'bob@example.org', { 'In-Reply-To': `<${SES_ID}@email.amazonses.com>` }, 'm-ses', 'provider'],
-    ['SES, the region of the topic', 'bob@example.org', { 'In-Reply-To': `<${SES_ID}@eu-west-1.amazonses.com>` }, 'm-ses', 'provider'],
-    ['Postmark, the domain in capitals, named in References only', 'cat@example.org', { References: `<x@elsewhere.example> <${PM_ID}@MTASV.NET>` }, 'm-pm', 'provider'],
+  const cases: Array<[string, string, string, Record<string, string>, string | null, string | undefined]> = [
+    ['SendGrid smtp-id in In-Reply-To', 'ann@example.org', 'Re: hello', { 'In-Reply-To': SG_ID }, 'm-sg', 'provider'],
+    ['SES, the us-east-1 form', 'bob@example.org', 'Re: hello', { 'In-Reply-To': `<${SES_ID}@email.amazonses.com>` }, 'm-ses', 'provider'],
+    ['SES, the region of the topic', 'bob@example.org', 'Re: hello', { 'In-Reply-To': `<${SES_ID}@eu-west-1.amazonses.com>` }, 'm-ses', 'provider'],
+    ['Postmark, the domain in capitals, named in References only', 'cat@example.org', 'Re: hello', { References: `<x@elsewhere.example> <${PM_ID}@MTASV.NET>` }, 'm-pm', 'provider'],
     // A provider id nobody mapped: the next step decides (the sender's latest message, no subject stored).
-    ['an unmapped id falls through to the weak match', 'ann@example.org', { 'In-Reply-To': '<unmapped.1@ismtpd-555>' }, 'm-sg', 'weak-sender'],
-    ['an unmapped id from a stranger matches nothing', 'zed@example.org', { 'In-Reply-To': '<unmapped.2@ismtpd-555>' }, null, undefined],
+    ['an unmapped id falls through to the weak match', 'ann@example.org', 'Re: hello', { 'In-Reply-To': '<unmapped.1@ismtpd-555>' }, 'm-sg', 'weak-sender'],
+    // SES events carry the Subject: its thread-subject hash is kept, so a reply without In-Reply-To matches.
+    ['no Message-ID, the thread subject an SES event carried', 'bob@example.org', 'Re: Quarterly numbers', {}, 'm-ses', 'weak-subject'],
+    ['no Message-ID, another subject than the SES event carried', 'bob@example.org', 'Re: hello', {}, null, undefined],
+    ['an unmapped id from a stranger matches nothing', 'zed@example.org', 'Re: hello', { 'In-Reply-To': '<unmapped.2@ismtpd-555>' }, null, undefined],
   ];
-  for (const [name, from, headers, message, how] of cases) {
+  for (const [name, from, subject, headers, message, how] of cases) {
     it(name, async () => {
-      assert.deepEqual(await match(reply(`Someone <${from}>`, 'Re: hello', headers)), { message, how });
+      assert.deepEqual(await match(reply(`Someone <${from}>`, subject, headers)), { message, how });
     });
   }
 

@@ -61,6 +61,7 @@ function brevoEvent(e: Record<string, unknown>): ProviderEvent | null {
     // Brevo writes the Message-ID header with its angle brackets: the id is what is inside them.
     providerMessage: field(e['message-id'])?.replace(/^<(.*)>$/, '$1') ?? null,
     mailIds: brevoMailIds(e),
+    subject: field(e.subject),
     metadata: metadataOf(e, tags),
     category: field(plain),
     recipient: field(e.email),

@@ -42,6 +42,7 @@ export function mailgunEvents(rawBody: string): ProviderBatch {
         ts: epochMs(d.timestamp),
         providerMessage: field(headers['message-id']),
         mailIds: mailgunMailIds(headers),
+        subject: field(headers.subject),
         metadata: isRecord(d['user-variables']) ? d['user-variables'] : {},
         category: field(tags[0]),
         recipient: field(d.recipient),

@@ -47,6 +47,8 @@ export function postmarkEvents(rawBody: string): ProviderBatch {
     ts: epochMs(at),
     providerMessage: field(e.MessageID),
     mailIds: postmarkMailIds(e),
+    // Bounce webhooks carry the message's `Subject`; delivery, open and click webhooks do not (Postmark docs, "Webhooks").
+    subject: field(e.Subject),
     metadata: isRecord(e.Metadata) ? e.Metadata : {},
     category: field(e.Tag),
     recipient: field(e.Recipient) ?? field(e.Email),

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { providerFlaggedId } from '../classify/provider-flag.js';
 import { parseEvent } from '../events/parse-event.js';
 import { normalMessageId, type MailLink } from '../store/mail-links.js';
+import type { Keyring } from '../tracking/keyring.js';
+import { threadSubjectHash } from '../tracking/thread-subject.js';
 import type { SpoolEvent } from '../tracking/spool.js';
 import type { WebhookProvider } from './webhook-verdict.js';
 
@@ -29,6 +31,8 @@ export interface ProviderEvent {
    * these, not ours, since providers replace the sender's. Absent: the provider's event gives none.
    */
   mailIds?: readonly string[];
+  /** The mail's Subject where the provider's event carries it (SES, Mailgun, Postmark bounces, Resend, Brevo). */
+  subject?: string | null;
   /** Metadata attached when sending (custom args, user variables, tags as key/value). */
   metadata: Readonly<Record<string, unknown>>;
   /** The provider's category or tag, the campaign when `clickrate_campaign` is absent. */
@@ -108,13 +112,17 @@ export function toClickrateEvents(e: ProviderEvent): Mapped {
 
 /**
  * The Message-IDs of the mail an event is about, each tied to its message (store/mail-links.ts), so a
- * reply that names one is matched to the message. A webhook delivered again records nothing new.
+ * reply that names one is matched to the message; and, with the signing keys, the keyed hash of its
+ * thread subject when the event carries the subject. A webhook delivered again records nothing new.
  */
-export function mailLinksOf(e: ProviderEvent, at: number): MailLink[] {
+export function mailLinksOf(e: ProviderEvent, at: number, ring?: Keyring): MailLink[] {
   const m = messageOf(e);
   if (m === null) return [];
   const ids = new Set((e.mailIds ?? []).map(normalMessageId).filter((id): id is string => id !== null));
-  return [...ids].map((value) => ({ kind: 'message-id', value, message: m.message, source: e.provider, at }));
+  const links: MailLink[] = [...ids].map((value) => ({ kind: 'message-id', value, message: m.message, source: e.provider, at }));
+  const hash = ring === undefined || typeof e.subject !== 'string' ? null : threadSubjectHash(e.subject, ring);
+  if (hash !== null) links.push({ kind: 'subject', value: hash, message: m.message, source: e.provider, at });
+  return links;
 }
 
 /** Shared readers for the mappers: a text field, seconds or ISO text as epoch ms. */

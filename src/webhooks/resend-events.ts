@@ -47,6 +47,7 @@ export function resendEvents(rawBody: string): ProviderBatch {
         ts: epochMs(act.timestamp ?? e.created_at),
         providerMessage: field(d.email_id),
         mailIds: resendMailIds(d),
+        subject: field(d.subject),
         metadata: tags,
         category: field(tags.category) ?? field(d.broadcast_id),
         recipient: field(to[0]),

@@ -62,6 +62,8 @@ export async function sesEvents(rawBody: string, confirm: (subscribeUrl: string)
         ts: epochMs(at),
         providerMessage: field(mail.messageId),
         mailIds: sesMailIds(field(mail.messageId), mail.sourceArn, sns.TopicArn),
+        // `mail.commonHeaders.subject`: the message's Subject (AWS docs, "Contents of event data", mail object).
+        subject: isRecord(mail.commonHeaders) ? field(mail.commonHeaders.subject) : null,
         metadata: tags,
         category: field(tags['ses:configuration-set']),
         recipient: field(to[0]),
