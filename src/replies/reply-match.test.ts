@@ -102,7 +102,8 @@ function reply(from: string, subject: string, headers: Record<string, string> = 
     `From: ${from}`,
     'To: sales@example.com',
     `Subject: ${subject}`,
-    `Date: ${new Date().toUTCString()}`,
+    // A minute after now: the Date header has whole seconds, and a reply comes after the message it answers.
+    `Date: ${new Date(Date.now() + 60_000).toUTCString()}`,
     `Message-ID: <r-${Math.random().toString(36).slice(2)}@mail.example.org>`,
     ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
     '',
