@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { BIN } from '../../test/support/paths.js';
 import * as S from '../../test/support/provider-samples.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { nowSeconds, sendgridKeys, snsSigner, type SnsSigner } from '../../test/support/webhook-signers.js';
+import { loopbackSns, nowSeconds, sendgridKeys, snsSigner, type SnsSigner } from '../../test/support/webhook-signers.js';
 import { createApiKey } from '../http/api-keys.js';
 import { ingestEvents } from '../ingest/ingest-events.js';
 import { ClickrateServer } from '../server/server.js';
@@ -22,7 +22,6 @@ import { createKeyring, generateKey } from '../tracking/keyring.js';
 import { clickrateTracking } from '../tracking/nodemailer-plugin.js';
 import { sameThreadSubject } from '../tracking/thread-subject.js';
 import nodemailer from 'nodemailer';
-import { fetchHttpsText } from '../webhooks/https-text.js';
 import { webhookSetups } from '../webhooks/webhook-config.js';
 import { recordReplies } from './record-replies.js';
 
@@ -58,15 +57,14 @@ before(async () => {
   await ingestEvents(store, [sent('m-sg', 'ann@example.org'), sent('m-ses', 'bob@example.org'), sent('m-pm', 'cat@example.org')]);
   const webhooks = webhookSetups(
     { CLICKRATE_SENDGRID_PUBLIC_KEY: sg.publicKey, CLICKRATE_POSTMARK_WEBHOOK_AUTH: POSTMARK_AUTH, CLICKRATE_SES_TOPIC_ARNS: TOPIC },
-    { sns: { fetchText: (url) => fetchHttpsText(url, { ca: sns.certPem }), trustedUrl: (url) => url.protocol === 'https:' && url.hostname === '127.0.0.1' } },
+    { sns: loopbackSns(sns) },
   );
   server = new ClickrateServer({ store, keyring, baseUrl: 'http://t.example.com', spoolDir: join(dir, 'spool'), webhooks, sendgridInboundAuth: null });
   base = `http://127.0.0.1:${await server.listen(0)}`;
 });
 after(async () => {
-  await server.close();
-  await store.close();
-  await sns.close();
+  // The server first: it holds the store, and its SES verifier the signer's certificate server.
+  for (const part of [server, store, sns]) await part.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -130,7 +128,14 @@ describe('a provider Message-ID mapped by a webhook', () => {
     ['SendGrid smtp-id in In-Reply-To', 'ann@example.org', 'Re: hello', { 'In-Reply-To': SG_ID }, 'm-sg', 'provider'],
     ['SES, the us-east-1 form', 'bob@example.org', 'Re: hello', { 'In-Reply-To': `<${SES_ID}@email.amazonses.com>` }, 'm-ses', 'provider'],
     ['SES, the region of the topic', 'bob@example.org', 'Re: hello', { 'In-Reply-To': `<${SES_ID}@eu-west-1.amazonses.com>` }, 'm-ses', 'provider'],
-    ['Postmark, the domain in capitals, named in References only', 'cat@example.org', 'Re: hello', { References: `<x@elsewhere.example> <${PM_ID}@MTASV.NET>` }, 'm-pm', 'provider'],
+    [
+      'Postmark, the domain in capitals, named in References only',
+      'cat@example.org',
+      'Re: hello',
+      { References: `<x@elsewhere.example> <${PM_ID}@MTASV.NET>` },
+      'm-pm',
+      'provider',
+    ],
     // A provider id nobody mapped: the next step decides (the sender's latest message, no subject stored).
     ['an unmapped id falls through to the weak match', 'ann@example.org', 'Re: hello', { 'In-Reply-To': '<unmapped.1@ismtpd-555>' }, 'm-sg', 'weak-sender'],
     // SES events carry the Subject: its thread-subject hash is kept, so a reply without In-Reply-To matches.
@@ -187,10 +192,14 @@ describe('a weak match by thread subject', () => {
 
 it('clickrate wrap --subject stores the thread-subject hash of the message', async () => {
   const db = join(dir, 'cli.duckdb');
-  const run = spawnSync(process.execPath, [BIN, 'wrap', '--db', db, '--campaign', 'c', '--recipient', 'eve@example.org', '--message', 'cli-1', '--subject', 'Hello there'], {
-    input: '<p>Hello</p>',
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [BIN, 'wrap', '--db', db, '--campaign', 'c', '--recipient', 'eve@example.org', '--message', 'cli-1', '--subject', 'Hello there'],
+    {
+      input: '<p>Hello</p>',
+      encoding: 'utf8',
+    },
+  );
   assert.equal(run.status, 0, run.stderr);
   const cli = await openDuckDbStore(db);
   try {
@@ -205,7 +214,12 @@ it('clickrate wrap --subject stores the thread-subject hash of the message', asy
 it("the Nodemailer plugin posts the mail's Subject: its thread-subject hash is stored for the message", async () => {
   const transport = nodemailer.createTransport({ jsonTransport: true });
   transport.use('compile', clickrateTracking({ baseUrl: 'http://t.example.com', keyring, apiUrl: base, apiKey }));
-  await transport.sendMail({ to: 'fay@example.org', subject: 'Plugin hello', html: '<p>Hi Fay</p>', clickrate: { campaign: 'match', message: 'plug-1' } } as Record<string, unknown>);
+  await transport.sendMail({
+    to: 'fay@example.org',
+    subject: 'Plugin hello',
+    html: '<p>Hi Fay</p>',
+    clickrate: { campaign: 'match', message: 'plug-1' },
+  } as Record<string, unknown>);
   const rows = await store.query({ sql: "SELECT value, source FROM message_mail_links WHERE kind = 'subject' AND message = 'plug-1'", params: {} });
   assert.equal(rows.length, 1);
   assert.equal(rows[0]?.source, 'api');

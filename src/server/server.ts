@@ -263,8 +263,16 @@ export class ClickrateServer {
   }
 
   private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
-    if (path.startsWith('/webhooks/') && (await routeWebhook(req, res, path, { spool: this.spool, store: this.api.store, keyring: this.api.keyring, setups: this.webhooks, log: this.log }))) return;
-    if (path.startsWith('/webhooks/') && (await routeInbound(req, res, path, { ...this.api, setups: this.webhooks, sendgridAuth: this.sendgridInbound, log: this.log }))) return;
+    if (
+      path.startsWith('/webhooks/') &&
+      (await routeWebhook(req, res, path, { spool: this.spool, store: this.api.store, keyring: this.api.keyring, setups: this.webhooks, log: this.log }))
+    )
+      return;
+    if (
+      path.startsWith('/webhooks/') &&
+      (await routeInbound(req, res, path, { ...this.api, setups: this.webhooks, sendgridAuth: this.sendgridInbound, log: this.log }))
+    )
+      return;
     const m = req.method ?? 'GET';
     if (path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/api/v1/openapi.json') {
       if (m !== 'GET' && m !== 'HEAD') return this.methodNotAllowed(res, 'GET, HEAD');

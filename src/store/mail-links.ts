@@ -4,7 +4,7 @@
 // (given when it was wrapped). Kept in `message_mail_links` on both stores (migration 10).
 
 /** `message-id`: a provider's Message-ID header of the message; `subject`: its thread subject's keyed hash. */
-export type MailLinkKind = 'message-id' | 'subject';
+type MailLinkKind = 'message-id' | 'subject';
 
 export interface MailLink {
   kind: MailLinkKind;
@@ -30,7 +30,10 @@ const MAX_MESSAGE_ID = 998;
  * what is no `left@right` id.
  */
 export function normalMessageId(raw: string): string | null {
-  const id = raw.trim().replace(/^<(.*)>$/s, '$1').trim();
+  const id = raw
+    .trim()
+    .replace(/^<(.*)>$/s, '$1')
+    .trim();
   const at = id.lastIndexOf('@');
   if (at <= 0 || at === id.length - 1 || id.length + 2 > MAX_MESSAGE_ID || /[\s<>]/.test(id)) return null;
   return `<${id.slice(0, at)}@${id.slice(at + 1).toLowerCase()}>`;

@@ -291,7 +291,13 @@ function checkOptions(options: ClickrateNodemailerOptions): { baseUrl: string; k
   return {
     baseUrl,
     keyring: ring,
-    api: { eventsUrl: `${root}/api/v1/events`, templatesUrl: `${root}/api/v1/templates`, subjectsUrl: `${root}/api/v1/subjects`, apiKey: options.apiKey.trim(), timeoutMs },
+    api: {
+      eventsUrl: `${root}/api/v1/events`,
+      templatesUrl: `${root}/api/v1/templates`,
+      subjectsUrl: `${root}/api/v1/subjects`,
+      apiKey: options.apiKey.trim(),
+      timeoutMs,
+    },
   };
 }
 

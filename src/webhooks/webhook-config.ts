@@ -99,8 +99,12 @@ export function sendgridInboundAuth(env: Readonly<Record<string, string | undefi
   const auth = env[SENDGRID_INBOUND_ENV]?.trim();
   if (!auth) return undefined;
   if (!/^[^:\s]+:\S+$/.test(auth))
-    throw new ClickrateError('CR_ERR_CONFIG', `${SENDGRID_INBOUND_ENV} must be user:password (no spaces; the password may hold ':'), as in the Inbound Parse URL`, {
-      variable: SENDGRID_INBOUND_ENV,
-    });
+    throw new ClickrateError(
+      'CR_ERR_CONFIG',
+      `${SENDGRID_INBOUND_ENV} must be user:password (no spaces; the password may hold ':'), as in the Inbound Parse URL`,
+      {
+        variable: SENDGRID_INBOUND_ENV,
+      },
+    );
   return auth;
 }

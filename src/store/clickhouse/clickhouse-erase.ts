@@ -90,7 +90,9 @@ export class ClickHouseErase {
       await this.mutateEvents(`UPDATE ip = NULL, user_agent = NULL WHERE message IN (${list})`);
       // A keyed hash of a subject that may name the person: dropped; provider Message-IDs name nobody (docs/privacy.md).
       // Distinct: a link recorded twice is two rows until ClickHouse merges them (migrations.ts, version 10).
-      const hashes = await count(`SELECT count() AS n FROM (SELECT DISTINCT value, message FROM message_mail_links WHERE kind = 'subject' AND message IN (${list}))`);
+      const hashes = await count(
+        `SELECT count() AS n FROM (SELECT DISTINCT value, message FROM message_mail_links WHERE kind = 'subject' AND message IN (${list}))`,
+      );
       if (hashes > 0) await this.mutate(this.conn, 'message_mail_links', `DELETE WHERE kind = 'subject' AND message IN (${list})`);
       subjects += hashes;
     }
