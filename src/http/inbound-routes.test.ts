@@ -17,11 +17,12 @@ import { webhookSetups } from '../webhooks/webhook-config.js';
 const MAILGUN_KEY = 'key-inbound-0123456789abcdef';
 const POSTMARK_AUTH = 'hooks:pm-inbound-secret';
 const SENDGRID_AUTH = 'parse:sg-inbound-secret';
-// The SendGrid inbound credential is read from the environment on each delivery, as serve reads it.
+// The SendGrid inbound credential is read from the environment once, when the server starts, as serve reads it.
 process.env.CLICKRATE_SENDGRID_INBOUND_AUTH = SENDGRID_AUTH;
 const api = useApiServer('inbound', undefined, {
   webhooks: webhookSetups({ CLICKRATE_MAILGUN_SIGNING_KEY: MAILGUN_KEY, CLICKRATE_POSTMARK_WEBHOOK_AUTH: POSTMARK_AUTH }),
 });
+const unconfigured = useApiServer('inbound-none', undefined, { webhooks: webhookSetups({}), sendgridInboundAuth: null });
 
 const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
 
@@ -205,14 +206,8 @@ describe('malformed and unconfigured deliveries', () => {
   }
 
   it('a provider that is not configured is 404 and names the variable to set', async () => {
-    const saved = process.env.CLICKRATE_SENDGRID_INBOUND_AUTH;
-    delete process.env.CLICKRATE_SENDGRID_INBOUND_AUTH;
-    try {
-      const res = await fetch(url('sendgrid'), { method: 'POST', body: new FormData() });
-      assert.equal(res.status, 404);
-      assert.match(((await res.json()) as { error: { message: string } }).error.message, /CLICKRATE_SENDGRID_INBOUND_AUTH/);
-    } finally {
-      process.env.CLICKRATE_SENDGRID_INBOUND_AUTH = saved;
-    }
+    const res = await fetch(`${unconfigured.base}/webhooks/sendgrid/inbound`, { method: 'POST', body: new FormData() });
+    assert.equal(res.status, 404);
+    assert.match(((await res.json()) as { error: { message: string } }).error.message, /CLICKRATE_SENDGRID_INBOUND_AUTH/);
   });
 });

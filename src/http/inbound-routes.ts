@@ -10,7 +10,7 @@ import { postmarkInboundMail } from '../replies/postmark-inbound.js';
 import { type MailItem, recordReplies } from '../replies/record-replies.js';
 import type { Store } from '../store/store.js';
 import type { Keyring } from '../tracking/keyring.js';
-import { WEBHOOK_ENV, type WebhookSetups } from '../webhooks/webhook-config.js';
+import { SENDGRID_INBOUND_ENV, WEBHOOK_ENV, type WebhookSetups } from '../webhooks/webhook-config.js';
 import { header, sameSecret, type VerifyVerdict, type WebhookHeaders } from '../webhooks/webhook-verdict.js';
 import { countRepliesRead, countWebhookRefused } from './prom-metrics.js';
 import { readBytes } from './read-body.js';
@@ -27,20 +27,14 @@ const PATH = /^\/webhooks\/([^/]+)\/inbound(\/mime)?$/;
 const INBOUND_PROVIDERS = ['sendgrid', 'mailgun', 'postmark'] as const;
 type InboundProvider = (typeof INBOUND_PROVIDERS)[number];
 
-/**
- * SendGrid Inbound Parse signs nothing (its docs suggest basic auth in the destination URL), so it has a
- * credential of its own: `user:password`, checked against HTTP basic auth on every delivery.
- */
-const SENDGRID_INBOUND_ENV = 'CLICKRATE_SENDGRID_INBOUND_AUTH';
-
 export interface InboundDeps {
   store: Store;
   keyring: Keyring;
   /** The event webhooks' setups: Mailgun and Postmark inbound are checked by their verifiers. */
   setups: WebhookSetups;
   log?: Logger;
-  /** Where CLICKRATE_SENDGRID_INBOUND_AUTH is read (default process.env). */
-  env?: Readonly<Record<string, string | undefined>>;
+  /** CLICKRATE_SENDGRID_INBOUND_AUTH as read and checked at start (webhook-config.ts); absent: not configured. */
+  sendgridAuth?: string;
 }
 
 const INBOUND_RESPONSES = {
@@ -136,10 +130,8 @@ const field = (form: FormData, name: string) => {
 /** The reader of each configured provider; the variable to set when it is not configured. */
 function readerOf(provider: InboundProvider, deps: InboundDeps): Reader | string {
   if (provider === 'sendgrid') {
-    const auth = (deps.env ?? process.env)[SENDGRID_INBOUND_ENV]?.trim();
-    if (!auth) return SENDGRID_INBOUND_ENV;
-    if (!/^[^:]+:.+$/.test(auth))
-      throw new ClickrateError('CR_ERR_CONFIG', `${SENDGRID_INBOUND_ENV} must be user:password`, { variable: SENDGRID_INBOUND_ENV });
+    const auth = deps.sendgridAuth;
+    if (auth === undefined) return SENDGRID_INBOUND_ENV;
     return async (headers, body) => {
       // The credential is in the headers: a stranger's delivery is refused before its body is read.
       const denied = basicAuth(headers, auth);

@@ -87,6 +87,8 @@ test('every route answers as described: successes and errors', async () => {
   assert.equal((await call('POST', '/api/v1/wrap', '/api/v1/wrap', { body: '{}', key: 'cr_wrong' })).status, 401);
   const conflict = await call('POST', '/api/v1/wrap', '/api/v1/wrap', { body: json({ text: 'x', campaign: 'other', recipient: 'r', message: 'm01' }) });
   assert.equal(conflict.status, 409);
+  assert.equal((await call('POST', '/api/v1/subjects', '/api/v1/subjects', { body: json({ message: 'm01', subject: 'Re: Hello' }) })).status, 200);
+  assert.equal((await call('POST', '/api/v1/subjects', '/api/v1/subjects', { body: json({ message: 'm01' }) })).status, 400);
   const basic = (pass: string) => `Basic ${Buffer.from(`hook:${pass}`).toString('base64')}`;
   const delivery = json({
     RecordType: 'Delivery',

@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as S from '../../test/support/provider-samples.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { mailgunSignature, nowSeconds, sendgridKeys, snsSigner, svixKeys, type SnsSigner } from '../../test/support/webhook-signers.js';
+import { loopbackSns, mailgunSignature, nowSeconds, sendgridKeys, snsSigner, svixKeys, type SnsSigner } from '../../test/support/webhook-signers.js';
 import { listCampaigns } from '../metrics/list-campaigns.js';
 import { runReport } from '../metrics/run-report.js';
 import { ClickrateServer } from '../server/server.js';
 import { openDuckDbStore } from '../store/duckdb/duckdb-store.js';
 import type { Store } from '../store/store.js';
 import { createKeyring, generateKey } from '../tracking/keyring.js';
-import { fetchHttpsText } from '../webhooks/https-text.js';
 import { webhookSetups } from '../webhooks/webhook-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clickrate-webhooks-'));
@@ -43,7 +42,7 @@ before(async () => {
     CLICKRATE_BREVO_WEBHOOK_TOKEN: BREVO_TOKEN,
   };
   const webhooks = webhookSetups(env, {
-    sns: { fetchText: (url) => fetchHttpsText(url, { ca: sns.certPem }), trustedUrl: (url) => url.protocol === 'https:' && url.hostname === '127.0.0.1' },
+    sns: loopbackSns(sns),
   });
   const keyring = createKeyring('k1', { k1: generateKey() });
   server = new ClickrateServer({ store, keyring, baseUrl: 'http://t.example.com', spoolDir: join(dir, 'spool'), webhooks });

@@ -9,7 +9,10 @@ import { ClickrateError } from '../errors.js';
 import type { Spool } from '../tracking/spool.js';
 import type { WebhookSetups } from '../webhooks/webhook-config.js';
 import { WEBHOOK_ENV } from '../webhooks/webhook-config.js';
-import { toClickrateEvents } from '../webhooks/provider-event.js';
+import { mailLinksOf, toClickrateEvents } from '../webhooks/provider-event.js';
+import type { MailLink } from '../store/mail-links.js';
+import type { Store } from '../store/store.js';
+import type { Keyring } from '../tracking/keyring.js';
 import { WEBHOOK_PROVIDERS, type WebhookProvider } from '../webhooks/webhook-verdict.js';
 import { z } from 'zod';
 import { countWebhookRefused } from './prom-metrics.js';
@@ -24,6 +27,10 @@ const PATH = /^\/webhooks\/([^/]+)$/;
 
 export interface WebhookDeps {
   spool: Spool;
+  /** Where the provider Message-IDs of messages are recorded (reply matching); absent: not recorded. */
+  store?: Store;
+  /** Hashes the thread subjects events carry (tracking/thread-subject.ts); absent: subjects are not kept. */
+  keyring?: Keyring;
   setups: WebhookSetups;
   log?: Logger;
 }
@@ -84,6 +91,10 @@ export async function routeWebhook(req: IncomingMessage, res: ServerResponse, pa
     if (mapped.ok) for (const e of mapped.events) lines.push(`${JSON.stringify(e)}\n`);
     else refused.push({ index, reason: mapped.reason });
   });
+  // The provider's Message-IDs first: a store that cannot take them answers 503 before anything is
+  // acknowledged, and the provider's retry records them (a link already stored is kept once).
+  const links = batch.events.flatMap((pe) => mailLinksOf(pe, Date.now(), deps.keyring));
+  if (links.length > 0 && deps.store !== undefined) await recordLinks(deps.store, links, provider);
   if (refused.length > 0) deps.log?.warn({ provider, refused }, 'webhook events that name no message or fail the event checks were not stored');
   if (lines.length > 0) {
     // One write for the whole delivery (all of it or none), then the fsync: only then is 200 promised.
@@ -92,4 +103,13 @@ export async function routeWebhook(req: IncomingMessage, res: ServerResponse, pa
   }
   sendJson(res, 200, { received: batch.events.length + batch.skipped, stored: lines.length, skipped: batch.skipped, refused });
   return true;
+}
+
+async function recordLinks(store: Store, links: MailLink[], provider: WebhookProvider): Promise<void> {
+  try {
+    await store.recordMailLinks(links);
+  } catch (err) {
+    if (err instanceof ClickrateError) throw err;
+    throw new ClickrateError('CR_ERR_STORE', `${provider} webhook: the store cannot record the messages' Message-IDs (${(err as Error).message}); retry`);
+  }
 }

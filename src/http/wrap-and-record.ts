@@ -6,6 +6,7 @@ import { makeEvent } from '../events/make-event.js';
 import { assertMessageCampaign } from '../store/message-owner.js';
 import type { Store } from '../store/store.js';
 import type { Keyring } from '../tracking/keyring.js';
+import { threadSubjectHash } from '../tracking/thread-subject.js';
 import { defaultUtm } from '../tracking/utm.js';
 import { wrapMessage, type WrapResult } from '../tracking/wrap-message.js';
 import type { TemplateSaver } from './template-saver.js';
@@ -45,6 +46,9 @@ export async function wrapAndRecord(body: WrapRequest, deps: WrapAndRecordDeps):
       utm: body.utm ? defaultUtm(body.campaign) : undefined,
     },
   );
+  // The thread subject's keyed hash before the `sent`: a link to a message whose send then fails is harmless.
+  const hash = body.subject === undefined ? null : threadSubjectHash(body.subject, deps.keyring);
+  if (hash !== null) await deps.store.recordMailLinks([{ kind: 'subject', value: hash, message: result.message, source: 'wrap', at: Date.now() }]);
   // SPEC.md: a wrapped message needs no separate `sent`. The id makes a retried wrap of the same
   // message id record one send.
   await deps.recordSent(

@@ -26,6 +26,8 @@ export const wrapRequestSchema = z.strictObject({
   sender: z.string().min(1).max(320).optional(),
   /** Add utm_source/utm_medium/utm_campaign to destinations (existing UTM values are kept). */
   utm: z.boolean().optional(),
+  /** The mail's Subject: only a keyed hash of its thread subject is stored, to match replies (docs/replies.md). */
+  subject: z.string().max(998).optional(),
 });
 
 export type WrapRequest = z.infer<typeof wrapRequestSchema>;

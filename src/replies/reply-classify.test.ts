@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyReply, ownWords, threadSubject, type MailFacts } from './reply-classify.js';
+import { threadSubject } from '../tracking/thread-subject.js';
+import { classifyReply, ownWords, type MailFacts } from './reply-classify.js';
 
 function facts(over: Partial<Omit<MailFacts, 'headers'>> & { headers?: Record<string, string> } = {}): MailFacts {
   const headers = new Map(Object.entries(over.headers ?? {}).map(([k, v]) => [k.toLowerCase(), [v]] as const));

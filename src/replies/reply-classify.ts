@@ -1,6 +1,7 @@
 // Whether a message that answers one of ours is a person's reply, a machine's (an auto-reply), a
 // delivery status notification (a bounce) or a person asking to be left alone (an opt-out), with the
 // reasons. Pure: it reads the few facts of a mail (MailFacts) the reader took from it, and keeps nothing.
+import { threadSubject } from '../tracking/thread-subject.js';
 
 /** What classification reads of a mail; the body is read here and never stored (docs/replies.md). */
 export interface MailFacts {
@@ -77,14 +78,6 @@ const AUTO_SUBJECTS: ReadonlyArray<readonly [string, RegExp]> = [
   ['fi', /^(automaattinen vastaus|poissa toimistolta|lomalla)(?=$|[\s:;,.!()-])/],
   ['pl', /^(odpowiedź automatyczna|automatyczna odpowiedź|poza biurem|nieobecność)(?=$|[\s:;,.!()-])/],
 ];
-
-/** Reply prefixes of the common clients and languages (Re, AW, SV, VS, Antw, Odp, RE[2]…) and forwards. */
-const THREAD_PREFIX = /^\s*((re|aw|sv|vs|antw|odp|ynt|r|rif|wg|fw|fwd|tr|doorst|vb|rv|enc)(\[\d+\])?\s*:\s*)+/i;
-
-/** A subject without its reply and forward prefixes, lower-cased and with its spaces folded: the thread's. */
-export function threadSubject(subject: string): string {
-  return subject.replace(THREAD_PREFIX, '').replace(/\s+/g, ' ').trim().toLowerCase();
-}
 
 /**
  * RFC 3834 §5: `Auto-Submitted` other than `no` marks an automatic message (auto-replied, auto-generated).

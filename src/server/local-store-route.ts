@@ -41,6 +41,7 @@ const STORE_METHODS = [
   'isSessionRevoked',
   'setCampaignSettings',
   'getCampaignSettings',
+  'recordMailLinks',
   'cutAddresses',
   'forgetRecipient',
   'backupTo',

@@ -42,7 +42,8 @@ import type { LocalCredential } from '../http/local-credential.js';
 import { LocalStoreRoute } from './local-store-route.js';
 import { routeWebhook } from '../http/webhook-routes.js';
 import { routeInbound } from '../http/inbound-routes.js';
-import { webhookSetups, type WebhookSetups } from '../webhooks/webhook-config.js';
+import { postSubject } from '../http/subject-route.js';
+import { sendgridInboundAuth, webhookSetups, type WebhookSetups } from '../webhooks/webhook-config.js';
 import { getHealthz, getMetrics, getOpenApi, getReadyz, metricsAllowed, parseMetricsAllow } from '../http/ops-routes.js';
 import { ServerMetrics } from '../http/prom-metrics.js';
 import { DEFAULT_READY_MAX_LAG_MS, ReadinessProbe } from '../http/readiness.js';
@@ -75,6 +76,8 @@ export interface ServerOptions {
   local?: LocalCredential;
   /** Provider webhooks taken at /webhooks/<provider> (default: those configured in the environment). */
   webhooks?: WebhookSetups;
+  /** The SendGrid inbound credential (`user:password`); undefined: read from the environment at start; null: none. */
+  sendgridInboundAuth?: string | null;
   /** Comma-separated addresses/CIDRs allowed to read /metrics without a key (--metrics-allow). */
   metricsAllow?: string;
   /** /readyz fails past this writer lag (default 60 s). */
@@ -144,6 +147,7 @@ export class ClickrateServer {
   private readonly dash: DashboardApiDeps;
   private readonly pages: DashboardPageDeps;
   private readonly webhooks: WebhookSetups;
+  private readonly sendgridInbound: string | undefined;
   private readonly sessions: SessionCookies;
   private readonly log: Logger;
   private readonly classifier: Classifier;
@@ -205,6 +209,7 @@ export class ClickrateServer {
         })
       : null;
     this.webhooks = opts.webhooks ?? webhookSetups(process.env);
+    this.sendgridInbound = opts.sendgridInboundAuth === undefined ? sendgridInboundAuth(process.env) : (opts.sendgridInboundAuth ?? undefined);
     this.http = createServer((req, res) => this.route(req, res));
     // Slow-client limits: a client that trickles headers or bodies cannot hold sockets for long.
     this.http.headersTimeout = 10_000;
@@ -258,8 +263,16 @@ export class ClickrateServer {
   }
 
   private async routeSlow(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
-    if (path.startsWith('/webhooks/') && (await routeWebhook(req, res, path, { spool: this.spool, setups: this.webhooks, log: this.log }))) return;
-    if (path.startsWith('/webhooks/') && (await routeInbound(req, res, path, { ...this.api, setups: this.webhooks, log: this.log }))) return;
+    if (
+      path.startsWith('/webhooks/') &&
+      (await routeWebhook(req, res, path, { spool: this.spool, store: this.api.store, keyring: this.api.keyring, setups: this.webhooks, log: this.log }))
+    )
+      return;
+    if (
+      path.startsWith('/webhooks/') &&
+      (await routeInbound(req, res, path, { ...this.api, setups: this.webhooks, sendgridAuth: this.sendgridInbound, log: this.log }))
+    )
+      return;
     const m = req.method ?? 'GET';
     if (path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/api/v1/openapi.json') {
       if (m !== 'GET' && m !== 'HEAD') return this.methodNotAllowed(res, 'GET, HEAD');
@@ -278,6 +291,7 @@ export class ClickrateServer {
     const q = new URLSearchParams(query);
     if (path === '/api/v1/wrap') return m === 'POST' ? postWrap(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     if (path === '/api/v1/events') return m === 'POST' ? postEvents(req, res, this.api) : this.methodNotAllowed(res, 'POST');
+    if (path === '/api/v1/subjects') return m === 'POST' ? postSubject(req, res, this.api) : this.methodNotAllowed(res, 'POST');
     const explain = EXPLAIN_PATH.exec(path);
     if (explain) return m === 'GET' ? getExplain(res, this.api.store, decodePathSegment(explain[1]!, 'message')) : this.methodNotAllowed(res, 'GET');
     if (path === '/api/v1/templates') return m === 'POST' ? postTemplate(req, res, this.dash.store) : this.methodNotAllowed(res, 'POST');

@@ -1,6 +1,7 @@
 // The one narrow interface every store backend implements (DuckDB embedded, ClickHouse scale-out).
 // Callers (CLI, metrics engine, HTTP edge) depend on this file only, never on a backend's module.
 import type { CampaignSettings } from './campaign-settings.js';
+import type { MailLink } from './mail-links.js';
 import type { ParsedEvent } from '../events/parse-event.js';
 import type { CompiledQuery, SqlDialect } from './dialect.js';
 import type { ErasureReport } from './privacy-cut.js';
@@ -199,6 +200,11 @@ export interface Store {
   setCampaignSettings(s: CampaignSettings): Promise<void>;
   /** What a user said about a campaign; null when nothing was ever set. */
   getCampaignSettings(campaign: string): Promise<CampaignSettings | null>;
+  /**
+   * Records links between mails and messages (store/mail-links.ts): a provider's Message-ID of a message,
+   * a message's thread-subject hash. A link recorded before is kept once (webhook redeliveries).
+   */
+  recordMailLinks(links: readonly MailLink[]): Promise<void>;
   /** API keys live in the store, so every edge sharing a store accepts the same keys. */
   createApiKey(key: ApiKeyRecord): Promise<void>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
@@ -222,7 +228,7 @@ export interface Store {
   /**
    * Erasure (docs/privacy.md): the recipient's id replaced on every event by erasedRecipient()'s
    * placeholder, the addresses and user agents of every event of its messages removed, and templates
-   * naming it dropped; every count and verdict stays. Says what changed, table by table.
+   * naming it dropped, and the thread-subject hashes of its messages dropped; every count and verdict stays. Says what changed, table by table.
    */
   forgetRecipient(recipient: string): Promise<ErasureReport>;
   /**

@@ -34,6 +34,8 @@ export interface NodemailerMail {
     headers?: unknown;
     /** Nodemailer's Message-ID option; the plugin sets it so replies can be matched. */
     messageId?: unknown;
+    /** The Subject: its thread subject is hashed by the server to match replies. */
+    subject?: unknown;
     clickrate?: unknown;
   };
 }

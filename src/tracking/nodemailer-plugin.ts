@@ -210,7 +210,7 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
     }
     if (settings.api !== undefined) {
       tasks.push(
-        postSent(settings.api, sent).catch((err: unknown) => {
+        postSent(settings.api, sent, data.subject).catch((err: unknown) => {
           log('error', `could not record the sent event of message ${result.message} (mail sent anyway): ${errorText(err)}`);
         }),
       );
@@ -235,6 +235,7 @@ export function clickrateTracking(options: ClickrateNodemailerOptions): Nodemail
 
 interface ApiSettings {
   eventsUrl: string;
+  subjectsUrl: string;
   templatesUrl: string;
   apiKey: string;
   timeoutMs: number;
@@ -290,20 +291,37 @@ function checkOptions(options: ClickrateNodemailerOptions): { baseUrl: string; k
   return {
     baseUrl,
     keyring: ring,
-    api: { eventsUrl: `${root}/api/v1/events`, templatesUrl: `${root}/api/v1/templates`, apiKey: options.apiKey.trim(), timeoutMs },
+    api: {
+      eventsUrl: `${root}/api/v1/events`,
+      templatesUrl: `${root}/api/v1/templates`,
+      subjectsUrl: `${root}/api/v1/subjects`,
+      apiKey: options.apiKey.trim(),
+      timeoutMs,
+    },
   };
 }
 
-async function postSent(api: ApiSettings, event: SentEvent): Promise<void> {
-  const res = await fetch(api.eventsUrl, {
+/** POSTs `body` as JSON to one of the server's routes with the API key. */
+async function postJson(api: ApiSettings, url: string, body: object): Promise<void> {
+  const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${api.apiKey}` },
-    body: JSON.stringify(event),
+    body: JSON.stringify(body),
     // Sending waits for this: a hung server must cost at most the timeout, not the mail.
     signal: AbortSignal.timeout(api.timeoutMs),
   });
-  const body = await res.text(); // read to the end so the connection can be reused
-  if (!res.ok) throw new ClickrateError('CR_ERR_STORE', `${api.eventsUrl} answered HTTP ${res.status}: ${body.slice(0, 300)}`);
+  const text = await res.text(); // read to the end so the connection can be reused
+  if (!res.ok) throw new ClickrateError('CR_ERR_STORE', `${url} answered HTTP ${res.status}: ${text.slice(0, 300)}`);
+}
+
+/**
+ * The `sent`, then the mail's Subject: the server keeps a keyed hash of its thread subject so a reply
+ * that names no Message-ID of ours is matched by it (docs/replies.md). After the `sent`: a subject of a
+ * message the server never heard of would match nothing.
+ */
+async function postSent(api: ApiSettings, event: SentEvent, subject: unknown): Promise<void> {
+  await postJson(api, api.eventsUrl, event);
+  if (typeof subject === 'string' && subject.trim() !== '') await postJson(api, api.subjectsUrl, { message: event.message, subject: subject.slice(0, 998) });
 }
 
 function errorText(err: unknown): string {

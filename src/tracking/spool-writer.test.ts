@@ -60,6 +60,7 @@ class OutageStore implements Store {
   getTemplate: Store['getTemplate'] = (c, s, v) => this.inner.getTemplate(c, s, v);
   setCampaignSettings: Store['setCampaignSettings'] = (s) => this.inner.setCampaignSettings(s);
   getCampaignSettings: Store['getCampaignSettings'] = (c) => this.inner.getCampaignSettings(c);
+  recordMailLinks: Store['recordMailLinks'] = (l) => this.inner.recordMailLinks(l);
   cutAddresses: Store['cutAddresses'] = (b) => this.inner.cutAddresses(b);
   forgetRecipient: Store['forgetRecipient'] = (r) => this.inner.forgetRecipient(r);
   backupTo: Store['backupTo'] = (f) => this.inner.backupTo(f);

@@ -3,6 +3,7 @@
 // written `clickrate_message:<id>`; another tag is the campaign's fallback.
 import { CAMPAIGN_KEY, epochMs, field, MESSAGE_KEY, type ProviderBatch, type ProviderEvent, type ProviderEventKind } from './provider-event.js';
 import { isRecord, parseJsonBody } from './webhook-verdict.js';
+import { brevoMailIds } from './provider-message-ids.js';
 
 /**
  * Brevo event → clickrate kind. `deferred` is a deferral; `blocked` and `invalid_email` were never sent
@@ -59,6 +60,8 @@ function brevoEvent(e: Record<string, unknown>): ProviderEvent | null {
     ts: epochMs(at),
     // Brevo writes the Message-ID header with its angle brackets: the id is what is inside them.
     providerMessage: field(e['message-id'])?.replace(/^<(.*)>$/, '$1') ?? null,
+    mailIds: brevoMailIds(e),
+    subject: field(e.subject),
     metadata: metadataOf(e, tags),
     category: field(plain),
     recipient: field(e.email),

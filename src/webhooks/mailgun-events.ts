@@ -3,6 +3,7 @@
 // API's `v:` fields); `tags` (o:tag) are the campaign's fallback.
 import { epochMs, field, type ProviderBatch, type ProviderEventKind } from './provider-event.js';
 import { isRecord, parseJsonBody } from './webhook-verdict.js';
+import { mailgunMailIds } from './provider-message-ids.js';
 
 /**
  * Mailgun event → clickrate kind. `failed` with `severity: "temporary"` is a deferral (Mailgun retries
@@ -40,6 +41,8 @@ export function mailgunEvents(rawBody: string): ProviderBatch {
         key: field(d.id) ?? [d.event, headers['message-id'], d.recipient, d.timestamp, d.url],
         ts: epochMs(d.timestamp),
         providerMessage: field(headers['message-id']),
+        mailIds: mailgunMailIds(headers),
+        subject: field(headers.subject),
         metadata: isRecord(d['user-variables']) ? d['user-variables'] : {},
         category: field(tags[0]),
         recipient: field(d.recipient),

@@ -3,6 +3,7 @@
 // with X-PM-Metadata-* headers or the API's `Metadata`); `Tag` is the campaign's fallback.
 import { epochMs, field, type ProviderBatch, type ProviderEvent, type ProviderEventKind } from './provider-event.js';
 import { isRecord, parseJsonBody } from './webhook-verdict.js';
+import { postmarkMailIds } from './provider-message-ids.js';
 
 /**
  * Postmark bounce types that are bounces (Postmark docs, "Bounce webhook": bounce types). Transient is
@@ -45,6 +46,9 @@ export function postmarkEvents(rawBody: string): ProviderBatch {
     key: e.RecordType === 'Bounce' && field(e.ID) !== null ? `bounce-${field(e.ID)}` : [e.RecordType, e.MessageID, at, e.OriginalLink],
     ts: epochMs(at),
     providerMessage: field(e.MessageID),
+    mailIds: postmarkMailIds(e),
+    // Bounce webhooks carry the message's `Subject`; delivery, open and click webhooks do not (Postmark docs, "Webhooks").
+    subject: field(e.Subject),
     metadata: isRecord(e.Metadata) ? e.Metadata : {},
     category: field(e.Tag),
     recipient: field(e.Recipient) ?? field(e.Email),

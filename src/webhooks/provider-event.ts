@@ -4,6 +4,9 @@
 import { createHash } from 'node:crypto';
 import { providerFlaggedId } from '../classify/provider-flag.js';
 import { parseEvent } from '../events/parse-event.js';
+import { normalMessageId, type MailLink } from '../store/mail-links.js';
+import type { Keyring } from '../tracking/keyring.js';
+import { threadSubjectHash } from '../tracking/thread-subject.js';
 import type { SpoolEvent } from '../tracking/spool.js';
 import type { WebhookProvider } from './webhook-verdict.js';
 
@@ -23,6 +26,13 @@ export interface ProviderEvent {
   ts: number;
   /** The provider's own message id. */
   providerMessage: string | null;
+  /**
+   * The Message-ID header(s) the provider put on the mail it sent (provider-message-ids.ts): a reply names
+   * these, not ours, since providers replace the sender's. Absent: the provider's event gives none.
+   */
+  mailIds?: readonly string[];
+  /** The mail's Subject where the provider's event carries it (SES, Mailgun, Postmark bounces, Resend, Brevo). */
+  subject?: string | null;
   /** Metadata attached when sending (custom args, user variables, tags as key/value). */
   metadata: Readonly<Record<string, unknown>>;
   /** The provider's category or tag, the campaign when `clickrate_campaign` is absent. */
@@ -98,6 +108,21 @@ export function toClickrateEvents(e: ProviderEvent): Mapped {
     events.push({ ...parsed.event, id: r.id as string });
   }
   return { ok: true, events };
+}
+
+/**
+ * The Message-IDs of the mail an event is about, each tied to its message (store/mail-links.ts), so a
+ * reply that names one is matched to the message; and, with the signing keys, the keyed hash of its
+ * thread subject when the event carries the subject. A webhook delivered again records nothing new.
+ */
+export function mailLinksOf(e: ProviderEvent, at: number, ring?: Keyring): MailLink[] {
+  const m = messageOf(e);
+  if (m === null) return [];
+  const ids = new Set((e.mailIds ?? []).map(normalMessageId).filter((id): id is string => id !== null));
+  const links: MailLink[] = [...ids].map((value) => ({ kind: 'message-id', value, message: m.message, source: e.provider, at }));
+  const hash = ring === undefined || typeof e.subject !== 'string' ? null : threadSubjectHash(e.subject, ring);
+  if (hash !== null) links.push({ kind: 'subject', value: hash, message: m.message, source: e.provider, at });
+  return links;
 }
 
 /** Shared readers for the mappers: a text field, seconds or ISO text as epoch ms. */

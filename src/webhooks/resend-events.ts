@@ -3,6 +3,7 @@
 // webhook gives them as an object); the `category` tag or the broadcast is the campaign's fallback.
 import { epochMs, field, type ProviderBatch, type ProviderEventKind } from './provider-event.js';
 import { isRecord, parseJsonBody } from './webhook-verdict.js';
+import { resendMailIds } from './provider-message-ids.js';
 
 /** Resend type → clickrate kind. `email.delivery_delayed` is a deferral; inbound and contact events are not counted here. */
 const KINDS: Readonly<Record<string, ProviderEventKind>> = {
@@ -45,6 +46,8 @@ export function resendEvents(rawBody: string): ProviderBatch {
         key: [e.type, d.email_id, e.created_at, act.link, act.timestamp],
         ts: epochMs(act.timestamp ?? e.created_at),
         providerMessage: field(d.email_id),
+        mailIds: resendMailIds(d),
+        subject: field(d.subject),
         metadata: tags,
         category: field(tags.category) ?? field(d.broadcast_id),
         recipient: field(to[0]),

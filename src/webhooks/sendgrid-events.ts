@@ -3,6 +3,7 @@
 // so `clickrate_message` is read from there; `category` (a string or a list) is the campaign's fallback.
 import { epochMs, field, type ProviderBatch, type ProviderEvent, type ProviderEventKind } from './provider-event.js';
 import { isRecord, parseJsonBody } from './webhook-verdict.js';
+import { sendgridMailIds } from './provider-message-ids.js';
 
 /**
  * SendGrid event → clickrate kind. `deferred` is a deferral (SendGrid retries it), not a bounce; `dropped`
@@ -41,6 +42,7 @@ export function sendgridEvents(rawBody: string): ProviderBatch {
       key: field(e.sg_event_id) ?? [e.event, e.sg_message_id, e.timestamp, e.url],
       ts: epochMs(e.timestamp),
       providerMessage: field(e.sg_message_id),
+      mailIds: sendgridMailIds(e),
       metadata: e,
       category: field(categories[0]),
       recipient: field(e.email),

@@ -4,6 +4,7 @@
 // campaign's fallback. A SubscriptionConfirmation for an allowed topic is confirmed here.
 import { epochMs, field, type ProviderBatch, type ProviderEventKind } from './provider-event.js';
 import { isRecord, parseJsonBody } from './webhook-verdict.js';
+import { sesMailIds } from './provider-message-ids.js';
 
 /** SES type → clickrate kind. `DeliveryDelay` is a deferral; a `Reject` was never delivered (hard bounce). */
 const KINDS: Readonly<Record<string, ProviderEventKind>> = {
@@ -60,6 +61,9 @@ export async function sesEvents(rawBody: string, confirm: (subscribeUrl: string)
         key: [type, mail.messageId, at, d.link, d.feedbackId],
         ts: epochMs(at),
         providerMessage: field(mail.messageId),
+        mailIds: sesMailIds(field(mail.messageId), mail.sourceArn, sns.TopicArn),
+        // `mail.commonHeaders.subject`: the message's Subject (AWS docs, "Contents of event data", mail object).
+        subject: isRecord(mail.commonHeaders) ? field(mail.commonHeaders.subject) : null,
         metadata: tags,
         category: field(tags['ses:configuration-set']),
         recipient: field(to[0]),

@@ -83,3 +83,28 @@ export function webhookSetups(env: Readonly<Record<string, string | undefined>>,
   }
   return out;
 }
+
+/**
+ * SendGrid Inbound Parse signs nothing (its docs suggest basic auth in the destination URL), so it has a
+ * credential of its own: `user:password`, checked against HTTP basic auth on every delivery.
+ */
+export const SENDGRID_INBOUND_ENV = 'CLICKRATE_SENDGRID_INBOUND_AUTH';
+
+/**
+ * The SendGrid inbound credential of `env`, read once when the server starts like the event webhooks'
+ * secrets; undefined when unset (its route answers 404). Set but not `user:password`: CR_ERR_CONFIG, and
+ * the server does not start (a typo would otherwise refuse every delivery until someone looked).
+ */
+export function sendgridInboundAuth(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const auth = env[SENDGRID_INBOUND_ENV]?.trim();
+  if (!auth) return undefined;
+  if (!/^[^:\s]+:\S+$/.test(auth))
+    throw new ClickrateError(
+      'CR_ERR_CONFIG',
+      `${SENDGRID_INBOUND_ENV} must be user:password (no spaces; the password may hold ':'), as in the Inbound Parse URL`,
+      {
+        variable: SENDGRID_INBOUND_ENV,
+      },
+    );
+  return auth;
+}

@@ -28,7 +28,7 @@ export interface ApiServer {
 export function useApiServer(
   name: string,
   fill: (store: Store) => Promise<void> = async () => undefined,
-  options: Pick<ServerOptions, 'webhooks'> = {},
+  options: Pick<ServerOptions, 'webhooks' | 'sendgridInboundAuth'> = {},
 ): ApiServer {
   const s = { dir: mkdtempSync(join(tmpdir(), `clickrate-${name}-`)) } as ApiServer;
   before(async () => {

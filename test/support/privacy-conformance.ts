@@ -155,6 +155,7 @@ export function privacyConformanceSuite(backend: string, open: OpenStore): void 
           ['events', 4],
           ['events', 8],
           ['templates', 1],
+          ['message_mail_links', 0],
         ],
       );
       for (const needle of [ALICE, ALICE_IP, '2001:db8:7:42']) assert.deepEqual(await traces(store, needle), [], `${needle} is left nowhere`);

@@ -8,6 +8,7 @@ import { runReport, runReports } from '../../src/metrics/run-report.js';
 import { METRIC_CASES, at, on, range, sends, type RawEvent } from './conformance-cases.js';
 import type { Store } from '../../src/store/store.js';
 import { ingest, toIngest } from './ingest-raw.js';
+import { mailLinksConformance } from './mail-links-conformance.js';
 import { ownershipConformance } from './ownership-conformance.js';
 
 export type OpenStore = () => Promise<Store>;
@@ -162,4 +163,5 @@ export function storeConformanceSuite(backend: string, open: OpenStore): void {
   });
 
   ownershipConformance(backend, open);
+  mailLinksConformance(backend, open);
 }

@@ -8,6 +8,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fetchHttpsText } from '../../src/webhooks/https-text.js';
+import type { WebhookSetupOptions } from '../../src/webhooks/webhook-config.js';
 
 /** Node's crypto cannot make an X.509 certificate; openssl (installed with every Debian) can. */
 const OPENSSL = process.env.OPENSSL ?? 'openssl';
@@ -111,4 +113,9 @@ export async function snsSigner(): Promise<SnsSigner> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** webhookSetups' SNS options for tests: certificates fetched from the signer's HTTPS server on 127.0.0.1 only. */
+export function loopbackSns(sns: SnsSigner): NonNullable<WebhookSetupOptions['sns']> {
+  return { fetchText: (url) => fetchHttpsText(url, { ca: sns.certPem }), trustedUrl: (url) => url.protocol === 'https:' && url.hostname === '127.0.0.1' };
 }

@@ -20,7 +20,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cases: Array<{ name: string; args: () => string[]; error: () => RegExp }> = [
+const cases: Array<{ name: string; args: () => string[]; error: () => RegExp; env?: Record<string, string> }> = [
   {
     name: 'the spool is in use by another server',
     args: () => ['--db', join(dir, 'second.duckdb'), '--spool', join(dir, 'spool'), '--port', '0'],
@@ -36,11 +36,17 @@ const cases: Array<{ name: string; args: () => string[]; error: () => RegExp }> 
     args: () => ['--db', join(dir, 'first.duckdb'), '--spool', join(dir, 'other-spool'), '--port', '0'],
     error: () => /^clickrate: CR_ERR_STORE: cannot open DuckDB file .*Could not set lock/m,
   },
+  {
+    name: 'the SendGrid inbound credential is not user:password',
+    args: () => ['--db', join(dir, 'fourth.duckdb'), '--spool', join(dir, 'fourth-spool'), '--port', '0'],
+    env: { CLICKRATE_SENDGRID_INBOUND_AUTH: 'only-a-password' },
+    error: () => /^clickrate: CR_ERR_CONFIG: CLICKRATE_SENDGRID_INBOUND_AUTH must be user:password/m,
+  },
 ];
 
 for (const c of cases) {
   test(`serve exits 2 with a CR_ERR line when ${c.name}; the first server goes on`, async () => {
-    const second = spawnClickrate(['serve', ...c.args()], env);
+    const second = spawnClickrate(['serve', ...c.args()], { ...env, ...c.env });
     // Bounded: a second server that keeps running (the fault fixed here) fails the test instead of hanging it.
     const timer = setTimeout(() => second.child.kill('SIGKILL'), 30_000);
     const code = await second.exited;

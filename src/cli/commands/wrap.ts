@@ -36,6 +36,7 @@ interface WrapOptions {
   honeypot?: boolean;
   sender?: string;
   utm?: boolean;
+  subject?: string;
   json?: boolean;
 }
 
@@ -57,7 +58,7 @@ function requestOf(opts: WrapOptions, body: string): WrapRequest {
   const step = opts.step === undefined ? undefined : Number(opts.step);
   if (step !== undefined && (!/^\d+$/.test(opts.step!) || !Number.isSafeInteger(step) || step < 1))
     throw new ClickrateError('CR_ERR_BAD_INPUT', `--step must be a whole number ≥ 1, got '${opts.step}'`);
-  const fields = { message: opts.message, step, variant: opts.variant, segment: opts.segment, sender: opts.sender };
+  const fields = { message: opts.message, step, variant: opts.variant, segment: opts.segment, sender: opts.sender, subject: opts.subject };
   const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   return parseWrapRequest({
     [opts.text ? 'text' : 'html']: body,
@@ -119,6 +120,7 @@ export function registerWrap(program: Command): void {
     .option('--honeypot', 'add a hidden link no person can reach: any request to it is a machine (docs/honeypot.md)')
     .option('--sender <from>', 'From address or domain, to lint the tracking domain against')
     .option('--utm', 'add utm_source/utm_medium/utm_campaign to destinations')
+    .option('--subject <text>', "the mail's Subject: a keyed hash of its thread subject is stored to match replies (never the text)")
     .option('--json', 'print what POST /api/v1/wrap answers (message id, html, links, warnings)')
     .action(async (opts: WrapOptions) => {
       const request = requestOf(opts, await readStdin());

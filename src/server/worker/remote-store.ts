@@ -2,6 +2,7 @@
 // with its arguments (structured clone); IngestSession and VerdictPass come back as handles.
 import type { CampaignSettings } from '../../store/campaign-settings.js';
 import type { CompiledQuery, SqlDialect } from '../../store/dialect.js';
+import type { MailLink } from '../../store/mail-links.js';
 import { ClickHouseDialect } from '../../store/clickhouse/dialect.js';
 import { DuckDbDialect } from '../../store/duckdb/dialect.js';
 import type { WorkerStoreCapabilities } from './protocol.js';
@@ -122,6 +123,10 @@ export class RemoteStore implements Store {
 
   getCampaignSettings(campaign: string): Promise<CampaignSettings | null> {
     return this.fwd('getCampaignSettings', campaign);
+  }
+
+  recordMailLinks(links: readonly MailLink[]): Promise<void> {
+    return this.fwd('recordMailLinks', links);
   }
 
   createApiKey(key: ApiKeyRecord): Promise<void> {

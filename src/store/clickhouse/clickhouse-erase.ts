@@ -75,6 +75,7 @@ export class ClickHouseErase {
     const count = async (sql: string) => Number((await this.conn.query({ sql, params: {} }))[0]?.n ?? 0);
     const ids = await count(`SELECT count() AS n FROM events WHERE recipient = ${r}`);
     let addresses = 0;
+    let subjects = 0;
     for (let i = 0; i < messages.length; i += LIST_CHUNK) {
       const list = messages
         .slice(i, i + LIST_CHUNK)
@@ -87,6 +88,13 @@ export class ClickHouseErase {
         WHERE message IN (${list}) AND type IN ('open', 'click') AND id GLOBAL NOT IN (SELECT id FROM redacted_events)`,
       );
       await this.mutateEvents(`UPDATE ip = NULL, user_agent = NULL WHERE message IN (${list})`);
+      // A keyed hash of a subject that may name the person: dropped; provider Message-IDs name nobody (docs/privacy.md).
+      // Distinct: a link recorded twice is two rows until ClickHouse merges them (migrations.ts, version 10).
+      const hashes = await count(
+        `SELECT count() AS n FROM (SELECT DISTINCT value, message FROM message_mail_links WHERE kind = 'subject' AND message IN (${list}))`,
+      );
+      if (hashes > 0) await this.mutate(this.conn, 'message_mail_links', `DELETE WHERE kind = 'subject' AND message IN (${list})`);
+      subjects += hashes;
     }
     if (ids > 0) await this.mutateEvents(`UPDATE recipient = ${str(erasedRecipient(recipient))} WHERE recipient = ${r}`);
     const naming = recipient.length >= 3 ? `position(lower(html), lower(${r})) > 0` : '0';
@@ -99,6 +107,7 @@ export class ClickHouseErase {
         { table: 'events', what: 'recipient id replaced', rows: ids },
         { table: 'events', what: 'addresses and user agents removed', rows: addresses },
         { table: 'templates', what: 'template versions naming the recipient dropped', rows: templates },
+        { table: 'message_mail_links', what: 'thread-subject hashes of its messages dropped', rows: subjects },
       ],
     };
   }

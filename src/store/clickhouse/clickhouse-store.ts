@@ -16,6 +16,7 @@ import { ClickHouseVerdictPass } from './clickhouse-verdicts.js';
 import { ClickHouseErase } from './clickhouse-erase.js';
 import { CLICKHOUSE_BACKUPS, type ErasureReport } from '../privacy-cut.js';
 import { CLICKHOUSE_MIGRATIONS } from './migrations.js';
+import { MAIL_LINKS_TABLE, type MailLink } from '../mail-links.js';
 
 /** Staging tables older than this were abandoned by a crashed process and are dropped at open. */
 const ABANDONED_MS = 24 * 3600_000;
@@ -227,6 +228,12 @@ export class ClickHouseStore implements Store {
 
   getCampaignSettings(campaign: string): Promise<CampaignSettings | null> {
     return this.settings.get(campaign);
+  }
+
+  async recordMailLinks(links: readonly MailLink[]): Promise<void> {
+    if (links.length === 0) return;
+    const rows = links.map((l) => ({ kind: l.kind, value: l.value, message: l.message, source: l.source, recorded_at: l.at }));
+    await this.conn.insert(MAIL_LINKS_TABLE, rows);
   }
 
   async createApiKey(k: ApiKeyRecord): Promise<void> {

@@ -129,4 +129,15 @@ export const CLICKHOUSE_MIGRATIONS: readonly ClickHouseMigration[] = [
     ],
     coordinator: [],
   },
+  {
+    version: 10,
+    description: 'message_mail_links: provider Message-IDs and thread-subject hashes of messages, for matching replies',
+    shardTables: [],
+    coordinator: [
+      // One row per (kind, value, message); a redelivery writes it again and merges drop the copy. Readers
+      // take DISTINCT rows, so an unmerged copy changes nothing.
+      `CREATE TABLE IF NOT EXISTS message_mail_links (kind String, value String, message String, source String, recorded_at Int64)
+        ENGINE = ReplacingMergeTree(recorded_at) ORDER BY (kind, value, message)`,
+    ],
+  },
 ];

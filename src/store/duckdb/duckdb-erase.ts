@@ -3,6 +3,7 @@
 // its queue; every event they change gets redacted_at, so verdict passes keep its verdict (duckdb-verdicts.ts).
 import { BIGINT, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { cutIp, cutUserAgent, erasedRecipient, type ErasureReport } from '../privacy-cut.js';
+import { FORGET_SUBJECTS } from './duckdb-mail-links.js';
 
 /**
  * Rows per update transaction: updated values stay in memory until a checkpoint and cannot spill, so a
@@ -93,6 +94,7 @@ export async function forgetDuckDbRecipient(conn: DuckDBConnection, recipient: s
     // A template is the HTML of a campaign's step and variant before wrapping: shared, not personal,
     // unless the sender wrote the recipient into it (a personalised send saved as the latest template).
     const templates = await changed('DELETE FROM templates WHERE length($r) >= 3 AND strpos(lower(html), lower($r)) > 0', { r: recipient });
+    const subjects = await changed(FORGET_SUBJECTS('temp.cr_forget_msgs'), {});
     report = {
       recipient,
       messages: Number(m?.n ?? 0),
@@ -100,6 +102,7 @@ export async function forgetDuckDbRecipient(conn: DuckDBConnection, recipient: s
         { table: 'events', what: 'recipient id replaced', rows: ids },
         { table: 'events', what: 'addresses and user agents removed', rows: addresses },
         { table: 'templates', what: 'templates naming the recipient dropped', rows: templates },
+        { table: 'message_mail_links', what: 'thread-subject hashes of its messages dropped', rows: subjects },
       ],
     };
   });

@@ -19,6 +19,8 @@ import { backupDuckDb } from './duckdb-backup.js';
 import { cutDuckDbAddresses, forgetDuckDbRecipient } from './duckdb-erase.js';
 import type { ErasureReport } from '../privacy-cut.js';
 import { DUCKDB_MIGRATIONS } from './migrations.js';
+import { MAIL_LINKS_PER_WRITE, mailLinksInsert } from './duckdb-mail-links.js';
+import type { MailLink } from '../mail-links.js';
 import { existingFiles, keepWalOwnerOnly, tightenAtOpen } from './owner-only.js';
 
 export interface DuckDbStoreOptions {
@@ -264,6 +266,13 @@ export class DuckDbStore implements Store {
 
   getCampaignSettings(campaign: string): Promise<CampaignSettings | null> {
     return this.settings.get(campaign);
+  }
+
+  async recordMailLinks(links: readonly MailLink[]): Promise<void> {
+    for (let i = 0; i < links.length; i += MAIL_LINKS_PER_WRITE) {
+      const { sql, values } = mailLinksInsert(links.slice(i, i + MAIL_LINKS_PER_WRITE));
+      await this.write(sql, values);
+    }
   }
 
   createApiKey(k: ApiKeyRecord): Promise<void> {

@@ -25,7 +25,7 @@ test('a version-8 file with facts opens, migrates and reports auto-replies apart
   ]);
   await store.writeVerdicts([{ id: 'r-b', machine: true, reasons: '["auto-submitted:auto-replied"]' }], CLASSIFIER_VERSION);
   await reclassify(store); // ends with a refresh: the facts are stored
-  // Back to version 8, as an older build left it: the facts as it built them (every reply counted).
+  // Back to version 8 (before migrations 9 and 10), as an older build left it: the facts as it built them (every reply counted).
   await store.query({ sql: 'DROP TABLE message_facts', params: {} });
   const { FACTS_DDL } = await import('./message-facts.js');
   await store.query({ sql: FACTS_DDL[0] ?? '', params: {} });
@@ -36,7 +36,8 @@ test('a version-8 file with facts opens, migrates and reports auto-replies apart
     params: {},
   });
   await store.query({ sql: 'UPDATE message_facts_state SET through = (SELECT max(ingested_at) FROM events)', params: {} });
-  await store.query({ sql: 'DELETE FROM schema_migrations WHERE version = 9', params: {} });
+  await store.query({ sql: 'DROP TABLE message_mail_links', params: {} });
+  await store.query({ sql: 'DELETE FROM schema_migrations WHERE version >= 9', params: {} });
   await store.close();
 
   store = await openDuckDbStore(path);

@@ -125,6 +125,7 @@ test('[duckdb] a file from before message_facts gets them from its migration; re
     'DROP TABLE message_facts_state',
     'DROP TABLE revoked_sessions',
     'DROP TABLE campaign_settings',
+    'DROP TABLE message_mail_links',
     'DELETE FROM schema_migrations WHERE version >= 5',
   ]) {
     await a.query({ sql, params: {} });

@@ -123,4 +123,19 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
       'UPDATE message_facts_state SET through = 0',
     ],
   },
+  {
+    version: 10,
+    description: 'message_mail_links: provider Message-IDs and thread-subject hashes of messages, for matching replies',
+    // TRICKY: no PRIMARY KEY: DuckDB keeps an ART index of it in memory, one entry per message here; rows
+    // are deduplicated by the anti-join that writes them (duckdb-mail-links.ts), as events are.
+    sql: [
+      `CREATE TABLE message_mail_links (
+        kind VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        message VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        recorded_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
