@@ -113,8 +113,9 @@ const TEXT: Record<string, (detail: string) => string> = {
       'in-reply-to': 'answers the message by its Message-ID (In-Reply-To)',
       references: 'names the message by its Message-ID (References)',
       returned: 'returns the message with its Message-ID',
-      provider: "names the message by the provider's message id",
-      'weak-sender': 'weak match: its sender is the recipient of the latest message sent to them in 30 days',
+      provider: "names the Message-ID the email provider gave the message (mapped by the provider's webhook)",
+      'weak-subject': 'weak match: its sender is the recipient of the latest message sent to them in 30 days with the same thread subject',
+      'weak-sender': 'weak match: its sender is the recipient of the latest message sent to them in 30 days (no subject stored for it)',
     })[d] ?? `matched by ${d}`,
 };
 

@@ -20,7 +20,7 @@ export const wrapRequestSchema = z.strictObject({
   tracking: z.union([z.enum(['all', 'none']), z.strictObject({ first: z.number().int().min(0).max(1000) })]).optional(),
   /** Insert the open pixel (default true). */
   pixel: z.boolean().optional(),
-  /** Add the hidden honeypot link (default false; docs/honeypot.md). */
+  /** Add the hidden honeypot link (default false; docs/classification.md, "The honeypot link"). */
   honeypot: z.boolean().optional(),
   /** The sender's From address or domain, for the tracking-domain lint. */
   sender: z.string().min(1).max(320).optional(),

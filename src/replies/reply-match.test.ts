@@ -13,6 +13,7 @@ import { BIN } from '../../test/support/paths.js';
 import * as S from '../../test/support/provider-samples.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { loopbackSns, nowSeconds, sendgridKeys, snsSigner, type SnsSigner } from '../../test/support/webhook-signers.js';
+import { describeReason } from '../classify/reasons.js';
 import { createApiKey } from '../http/api-keys.js';
 import { ingestEvents } from '../ingest/ingest-events.js';
 import { ClickrateServer } from '../server/server.js';
@@ -146,6 +147,8 @@ describe('a provider Message-ID mapped by a webhook', () => {
   for (const [name, from, subject, headers, message, how] of cases) {
     it(name, async () => {
       assert.deepEqual(await match(reply(`Someone <${from}>`, subject, headers)), { message, how });
+      // `explain` says in words how the reply was matched, for every way there is.
+      if (how) assert.doesNotMatch(describeReason(`match:${how}`), /^matched by /, how);
     });
   }
 

@@ -62,7 +62,7 @@ export interface ClickrateNodemailerOptions {
   tracking?: WrapOptions['tracking'];
   /** Insert the open pixel (default true). */
   pixel?: boolean;
-  /** Add the hidden honeypot link to each HTML message (default false; docs/honeypot.md). */
+  /** Add the hidden honeypot link to each HTML message (default false; docs/classification.md, "The honeypot link"). */
   honeypot?: boolean;
   /** From: domain for the domain-mismatch warning; defaults to each message's From address. */
   senderDomain?: string;

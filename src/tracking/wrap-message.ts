@@ -41,7 +41,7 @@ export interface WrapOptions {
   utm?: UtmParams;
   lint?: Partial<LinkLintOptions>;
   /**
-   * Add one honeypot link to the HTML part (docs/honeypot.md): hidden, without text, not a tab stop. Any
+   * Add one honeypot link to the HTML part (docs/classification.md, "The honeypot link"): hidden, without text, not a tab stop. Any
    * request to it is a machine; its address block and agent are then known as machine for a while.
    */
   honeypot?: boolean;

@@ -117,7 +117,7 @@ export function registerWrap(program: Command): void {
     .option('--text', 'stdin is a plain-text part, not HTML')
     .option('--tracking <policy>', 'all, none, or first:N tracked links (cold outreach: keep early steps link-light)', 'all')
     .option('--no-pixel', 'do not add the open pixel')
-    .option('--honeypot', 'add a hidden link no person can reach: any request to it is a machine (docs/honeypot.md)')
+    .option('--honeypot', 'add a hidden link no person can reach: any request to it is a machine (docs/classification.md, "The honeypot link")')
     .option('--sender <from>', 'From address or domain, to lint the tracking domain against')
     .option('--utm', 'add utm_source/utm_medium/utm_campaign to destinations')
     .option('--subject <text>', "the mail's Subject: a keyed hash of its thread subject is stored to match replies (never the text)")
