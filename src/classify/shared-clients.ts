@@ -32,7 +32,7 @@ interface PoolSpan {
  * `MAX_SPANS_PER_KEY` spans each are kept: later ones are dropped (the signal then stays silent on them).
  */
 export const MAX_KEYS = 50_000;
-export const MAX_SPANS_PER_KEY = 1_000;
+const MAX_SPANS_PER_KEY = 1_000;
 
 export type SharedClientRule = Pick<ClassifierConfig, 'sharedClientWindowMs' | 'sharedClientRecipients' | 'sharedClientSpanMs'>;
 

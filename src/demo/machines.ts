@@ -76,9 +76,9 @@ export function scannerPass(rng: Rng, person: Person, links: readonly string[], 
   const drawnIp = unlisted ? unlistedHostIp(rng) : profile.ip(rng);
   // A pool: the organisation's scans come from a few addresses, each with its fixed tooling (knob).
   const n = b.scannerPoolAddresses;
-  const member = (j: number) => poolMember(person.address.split('@')[1] ?? '', vendor, unlisted, j % n);
+  const member = (j: number, fromUnlisted: boolean) => poolMember(person.address.split('@')[1] ?? '', vendor, fromUnlisted, j % n);
   const k = n > 0 ? Math.floor(indexDraw(person.index ^ (deliveredAt % 65_536), 5) * n) : 0;
-  const pool = n > 0 ? member(k) : null;
+  const pool = n > 0 ? member(k, unlisted) : null;
   const ip = pool?.ip ?? drawnIp;
   const ua = pool?.ua ?? drawnUa;
   // TRICKY: with the default delay the whole burst ends within 30 s of delivery (SPEC.md's scanner signal
@@ -91,7 +91,8 @@ export function scannerPass(rng: Rng, person: Person, links: readonly string[], 
   }
   const maxGap = Math.min(1.2 * SEC, (6 * SEC) / Math.max(1, links.length));
   if (rng.bernoulli(profile.pixelShare)) emit(start, 'open', { ip, user_agent: ua, method: 'GET' }, PIXEL);
-  const other = () => (pool ? member(k + 1).ip : profile.ip(rng));
+  // Other sandbox hosts and re-checks come from the vendor's published space, as without a pool.
+  const other = () => (pool ? member(k + 1, false).ip : profile.ip(rng));
   burst(rng, profile.headShare, links, start, maxGap, ua, emit, BURST, HEAD, () => (rng.bernoulli(0.3) ? other() : ip));
 
   if (links.length > 0 && rng.bernoulli(profile.recheckShare)) {
