@@ -91,8 +91,12 @@ export function scannerPass(rng: Rng, person: Person, links: readonly string[], 
   }
   const maxGap = Math.min(1.2 * SEC, (6 * SEC) / Math.max(1, links.length));
   if (rng.bernoulli(profile.pixelShare)) emit(start, 'open', { ip, user_agent: ua, method: 'GET' }, PIXEL);
-  // Other sandbox hosts and re-checks come from the vendor's published space, as without a pool.
-  const other = () => (pool ? member(k + 1, false).ip : profile.ip(rng));
+  // Other sandbox hosts and re-checks come from the vendor's published space, as without a pool. The
+  // address is drawn either way, so a pool changes the addresses and nothing else of the simulation.
+  const other = () => {
+    const drawn = profile.ip(rng);
+    return pool ? member(k + 1, false).ip : drawn;
+  };
   burst(rng, profile.headShare, links, start, maxGap, ua, emit, BURST, HEAD, () => (rng.bernoulli(0.3) ? other() : ip));
 
   if (links.length > 0 && rng.bernoulli(profile.recheckShare)) {
