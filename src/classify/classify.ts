@@ -123,7 +123,10 @@ export function classifyMessage(
         s.add(`early:${Math.max(0, Math.round(dt / 1000))}s-after-${anchor.label}`, w.earlyAfterDelivery, true);
       }
       const shared = e.type === 'click' ? data.sharedClients?.match(e.ip, e.user_agent, e.ts, dt) : null;
-      if (shared) s.add(`shared-client:${shared.recipients}-recipients`, w.sharedClient);
+      // TRICKY: counted as timing (a pattern of clicks soon after delivery, across messages): colleagues
+      // behind one NAT with one browser build who read at once show it with `early`, and timing alone
+      // never decides (SPEC.md). A gateway's pool decides with any sign of its own (an old browser, a range).
+      if (shared) s.add(`shared-client:${shared.recipients}-recipients`, w.sharedClient, true);
     }
     scored.push({ e, s, hosted, same: false, verdict: s.verdict(config.threshold) });
   }

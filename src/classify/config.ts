@@ -156,7 +156,8 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
     // immediately after sending ... from the same domain or IP range": suped.com, "How can I identify and
     // handle suspicious bot clicks"; "single-link hits from the same fleet", tens of seconds to minutes after
     // delivery: MillionSend's pull request 22). Colleagues behind one NAT with a managed browser fleet share
-    // block and agent too, so it is the scale's "one more signal decides" and never decides alone.
+    // block and agent too, so it is the scale's "one more signal decides", and it counts as timing: with
+    // `early` alone (colleagues reading at once) it never decides; with an old browser or a range it does.
     sharedClient: 0.6,
   }),
   // Scanners follow a message's links a fraction of a second to ~1 s apart (Defender Safe Links, Proofpoint

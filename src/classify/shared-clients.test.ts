@@ -65,6 +65,18 @@ const CASES: Case[] = [
     machine: [],
   },
   {
+    // Counted as timing: with `early` alone it does not decide, as timing never does.
+    name: 'colleagues behind one NAT with a current browser, three reading within a minute: shown, but human',
+    events: [
+      ...msg('a', 'ann@acme.example', T, 30_000, '192.0.2.10', EDGE),
+      ...msg('b', 'bob@acme.example', T + H, 40_000, '192.0.2.10', EDGE),
+      ...msg('c', 'cy@acme.example', T + 2 * H, 50_000, '192.0.2.10', EDGE),
+    ],
+    shared: { 'a-c': 3, 'b-c': 3, 'c-c': 3 },
+    not: [],
+    machine: [],
+  },
+  {
     name: "one recipient's own five messages, each clicked within a minute of delivery",
     events: [0, 1, 2, 3, 4].flatMap((i) => msg(`s${i}`, 'ann@acme.example', T + i * H, 50_000, '192.0.2.10', EDGE)),
     shared: {},
