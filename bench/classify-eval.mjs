@@ -2,13 +2,15 @@
 // machine-click and machine-open precision/recall, human CTR and CTOR (truth vs classified vs raw), and
 // classification throughput. Usage: npm run build && node bench/classify-eval.mjs [--seeds 1,2,3] [--bulk N]
 // With --sweep: the simulator's unknowns (src/demo/sim-behaviour.ts) swept one at a time around a typical
-// setting, with the worst case beside the typical one.
+// setting, then the combinations that are hardest, with the worst case beside the typical one.
+// --weights name=value,… replaces signal weights (config.ts), e.g. `--weights sharedClient=0` measures
+// the same traffic without a signal.
 import { demoEvents } from '../dist/src/demo/demo-dataset.js';
 import { benchCampaign, benchRecords } from '../dist/src/demo/bench-specs.js';
 import { createRng } from '../dist/src/demo/rng.js';
 import { parseEvent } from '../dist/src/events/parse-event.js';
 import { classifyEvents } from '../dist/src/classify/classify.js';
-import { CLASSIFIER_VERSION } from '../dist/src/classify/config.js';
+import { CLASSIFIER_VERSION, classifierConfig } from '../dist/src/classify/config.js';
 import { evaluate } from '../dist/src/classify/evaluate.js';
 import { defaultRangeTable } from '../dist/src/classify/ip-ranges.js';
 import { uaSignal } from '../dist/src/classify/user-agent.js';
@@ -20,6 +22,18 @@ const arg = (name, dflt) => {
 };
 const seeds = String(arg('seeds', '1,2,3')).split(',').map(Number);
 const bulk = Number(arg('bulk', 12)); // extra random campaigns from bench-specs (every kind), ~20k events each
+const weights = Object.fromEntries(
+  String(arg('weights', ''))
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => {
+      const [k, v] = kv.split('=');
+      if (!k || v === undefined || !Number.isFinite(Number(v))) throw new Error(`--weights: expected name=number, got '${kv}'`);
+      return [k, Number(v)];
+    }),
+);
+const config = classifierConfig({ weights });
+const classify = (events) => classifyEvents(events, config);
 
 /** Simulator events (ISO ts) → the parsed shape the classifier takes, keeping the simulator's ids. */
 function normalize(simEvents) {
@@ -72,7 +86,7 @@ function printReport(title, report, unlisted) {
 
 function run(title, events, truth) {
   const t0 = performance.now();
-  const verdicts = classifyEvents(events);
+  const verdicts = classify(events);
   const ms = performance.now() - t0;
   const report = evaluate(events, truth, verdicts);
   printReport(title, report, unlistedScanners(events, truth));
@@ -84,14 +98,34 @@ function run(title, events, truth) {
 }
 
 /** What the rules cannot know, typical values: each knob is then swept alone over the given range. */
-const TYPICAL = { scannerDelayMaxMs: 22_000, singleLinkShare: 0.3, unlistedScannerShare: 0.2, webmailProxyShare: 0.3, cloudDesktopShare: 0.05 };
+const TYPICAL = {
+  scannerDelayMaxMs: 22_000,
+  singleLinkShare: 0.3,
+  unlistedScannerShare: 0.2,
+  webmailProxyShare: 0.3,
+  cloudDesktopShare: 0.05,
+  scannerPoolAddresses: 4,
+  officeNatShare: 0.3,
+  mppMailAgentShare: 0.1,
+};
 const SWEEP = {
   scannerDelayMaxMs: [5_000, 60_000, 300_000],
   singleLinkShare: [0, 0.6, 1],
   unlistedScannerShare: [0, 0.5, 1],
   webmailProxyShare: [0, 0.6, 1],
   cloudDesktopShare: [0, 0.15, 0.3],
+  // 0: every scan from a fresh address, so no signal can see one client across recipients.
+  scannerPoolAddresses: [0, 1, 16],
+  officeNatShare: [0, 0.6, 1],
+  mppMailAgentShare: [0, 0.5, 1],
 };
+/** Hard combinations: late single-link scans from unlisted addresses, pooled or each from a fresh address. */
+const COMBOS = [
+  { scannerDelayMaxMs: 300_000, scannerPoolAddresses: 0 },
+  { scannerDelayMaxMs: 300_000, scannerPoolAddresses: 0, singleLinkShare: 1, unlistedScannerShare: 1 },
+  { scannerDelayMaxMs: 300_000, scannerPoolAddresses: 4, singleLinkShare: 1, unlistedScannerShare: 1 },
+  { scannerDelayMaxMs: 300_000, officeNatShare: 1 },
+];
 
 /** The figures the targets name, from one evaluation: clicks P/R, human open recall, worst CTR/CTOR error where raw is ≥ 2× off. */
 function targets(report) {
@@ -110,13 +144,13 @@ function targets(report) {
 function sweep() {
   const row = (name, t) =>
     console.log(
-      `${name.padEnd(34)} ${t.clickP.toFixed(3)}  ${t.clickR.toFixed(3)}  ${t.humanOpenRecall.toFixed(3)}  ${(100 * t.ctr).toFixed(2).padStart(6)}%  ${(100 * t.ctor).toFixed(2).padStart(6)}%`,
+      `${name.padEnd(62)} ${t.clickP.toFixed(3)}  ${t.clickR.toFixed(3)}  ${t.humanOpenRecall.toFixed(3)}  ${(100 * t.ctr).toFixed(2).padStart(6)}%  ${(100 * t.ctor).toFixed(2).padStart(6)}%`,
     );
   const scenario = (knobs) => {
     const all = seeds.map((seed) => {
       const demo = withSimBehaviour(knobs, () => demoEvents({ seed }));
       const events = normalize(demo.events);
-      return targets(evaluate(events, demo.truth, classifyEvents(events)));
+      return targets(evaluate(events, demo.truth, classify(events)));
     });
     return {
       clickP: Math.min(...all.map((t) => t.clickP)),
@@ -127,20 +161,28 @@ function sweep() {
     };
   };
   console.log(`\nsweep over the demo campaigns, seeds ${seeds.join(',')} (worst seed each); CTR/CTOR: largest error where raw is ≥ 2× off`);
-  console.log('scenario                           clk P  clk R  open R     CTR    CTOR');
+  if (Object.keys(weights).length > 0) console.log(`weights replaced: ${JSON.stringify(weights)}`);
+  console.log(`${'scenario'.padEnd(62)} clk P  clk R  open R     CTR    CTOR`);
   const typical = scenario(TYPICAL);
   row('typical', typical);
   const worst = { ...typical };
-  for (const [knob, values] of Object.entries(SWEEP)) {
-    for (const v of values) {
-      const t = scenario({ ...TYPICAL, [knob]: v });
-      row(`${knob} = ${v}`, t);
-      worst.clickP = Math.min(worst.clickP, t.clickP);
-      worst.clickR = Math.min(worst.clickR, t.clickR);
-      worst.humanOpenRecall = Math.min(worst.humanOpenRecall, t.humanOpenRecall);
-      worst.ctr = Math.max(worst.ctr, t.ctr);
-      worst.ctor = Math.max(worst.ctor, t.ctor);
-    }
+  const cases = [
+    ...Object.entries(SWEEP).flatMap(([knob, values]) => values.map((v) => [`${knob} = ${v}`, { [knob]: v }])),
+    ...COMBOS.map((c) => [
+      Object.entries(c)
+        .map(([k, v]) => `${k.replace(/(Share|MaxMs|Addresses)$/, '')}=${v}`)
+        .join(' '),
+      c,
+    ]),
+  ];
+  for (const [name, over] of cases) {
+    const t = scenario({ ...TYPICAL, ...over });
+    row(name, t);
+    worst.clickP = Math.min(worst.clickP, t.clickP);
+    worst.clickR = Math.min(worst.clickR, t.clickR);
+    worst.humanOpenRecall = Math.min(worst.humanOpenRecall, t.humanOpenRecall);
+    worst.ctr = Math.max(worst.ctr, t.ctr);
+    worst.ctor = Math.max(worst.ctor, t.ctor);
   }
   row('worst of the sweep', worst);
   console.log('targets: clk P ≥ 0.98, clk R ≥ 0.95, human open recall ≥ 0.97, CTR and CTOR within 3%');

@@ -14,6 +14,9 @@ const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KH
 const OUTLOOK = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)';
 const GMAIL = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
 const HOME = '73.12.44.9';
+const MAIL_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)';
+const MAIL_IOS = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+const SAFARI_IOS = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.0 Mobile/15E148 Safari/604.1';
 /** Chrome 109 (January 2023): three years old at T. */
 const OLD_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/109.0.0.0 Safari/537.36';
 const LINKS = ['https://shop.example.com/a', 'https://shop.example.com/b', 'https://shop.example.com/c', 'https://shop.example.com/d'];
@@ -40,6 +43,28 @@ interface Case {
 const cases: Case[] = [
   { name: 'Apple MPP prefetch → machine', events: [delivered(), open(11 * 60 * S, '17.58.101.9', 'Mozilla/5.0')], want: [[true, 'apple-mpp-proxy']] },
   { name: 'Apple MPP via Private Relay egress → machine', events: [delivered(), open(3 * H, '104.28.40.2', 'Mozilla/5.0')], want: [[true, 'apple-mpp-proxy']] },
+  // Apple Mail's own agent (no Safari token): from Apple's addresses the proxy; elsewhere a person.
+  {
+    name: "Apple Mail's agent from Apple's addresses → machine",
+    events: [delivered(), open(40 * 60 * S, '17.58.101.9', MAIL_MAC)],
+    want: [[true, 'apple-mail-proxy:Apple']],
+  },
+  {
+    name: "Apple Mail's iPhone agent via Private Relay egress → machine",
+    events: [delivered(), open(2 * H, '104.28.40.2', MAIL_IOS)],
+    want: [[true, 'apple-mail-proxy:Apple Private Relay']],
+  },
+  {
+    name: 'Safari through Private Relay (Safari token) → human, the address alone',
+    events: [delivered(), open(2 * H, '104.28.40.2', SAFARI_IOS)],
+    want: [[false, 'apple-ip:Apple Private Relay']],
+  },
+  { name: "Apple Mail's agent from the reader's home (MPP off) → human", events: [delivered(), open(2 * H, HOME, MAIL_MAC)], want: [[false]] },
+  {
+    name: "the same agent from Exchange Online hours later (Outlook's image proxy, a person) → human",
+    events: [delivered(), open(24 * 60 * S, '40.97.10.3', MAIL_MAC)],
+    want: [[false, 'late-proxy-open:Microsoft']],
+  },
   {
     name: 'Gmail image proxy open → human (isbot would say bot)',
     events: [delivered(), open(2 * H, '66.249.84.10', GMAIL)],

@@ -1,6 +1,7 @@
 // Human or machine (SPEC.md): a verdict with reasons and a probability for every open and click of one
 // message, from its user agent, address read with timing, method, browser age, timing after delivery,
-// bursts across the message's links, what the rest of the message saw, honeypot hits and provider flags.
+// bursts across the message's links, what the rest of the message saw, honeypot hits, clients seen
+// clicking many recipients' messages, and provider flags.
 import { defaultBrowserReleases, type BrowserReleases } from './browser-age.js';
 import type { ClassifiableEvent } from './classifiable-event.js';
 import { DEFAULT_CLASSIFIER_CONFIG, type ClassifierConfig } from './config.js';
@@ -9,6 +10,7 @@ import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
 import { messageSignals } from './message-signals.js';
 import { Score, type Verdict } from './reasons.js';
 import { requestSignals, type RequestContext } from './request-signals.js';
+import { sharedClientsOf, type SharedClientMemory } from './shared-clients.js';
 
 export type { ClassifiableEvent } from './classifiable-event.js';
 
@@ -17,6 +19,11 @@ export interface ClassifyData {
   releases?: BrowserReleases;
   /** Honeypot hits learned across all messages (see honeypot-hits.ts); null: none known. */
   honeypots?: HoneypotMemory | null;
+  /**
+   * Clients (block and agent) seen clicking many recipients' messages soon after delivery (shared-clients.ts).
+   * null: none known; left out in classifyEvents: found in its own batch.
+   */
+  sharedClients?: SharedClientMemory | null;
 }
 
 function context(config: ClassifierConfig, ranges: IpRangeTable, data: ClassifyData, dt: number | null): RequestContext {
@@ -117,6 +124,11 @@ export function classifyMessage(
       } else if (dt < config.scanWindowMs) {
         s.add(`early:${Math.max(0, Math.round(dt / 1000))}s-after-${anchor.label}`, w.earlyAfterDelivery, true);
       }
+      const shared = e.type === 'click' ? data.sharedClients?.match(e.ip, e.user_agent, e.ts, dt) : null;
+      // TRICKY: counted as timing (a pattern of clicks soon after delivery, across messages): colleagues
+      // behind one NAT with one browser build who read at once show it with `early`, and timing alone
+      // never decides (SPEC.md). A gateway's pool decides with any sign of its own (an old browser, a range).
+      if (shared) s.add(`shared-client:${shared.recipients}-recipients`, w.sharedClient, true);
     }
     scored.push({ e, s, hosted, same: false, verdict: s.verdict(config.threshold) });
   }
@@ -169,13 +181,15 @@ export function classifyAdEvent(
 /**
  * Verdicts for a batch of mixed events (email and ads): groups email events by message and classifies
  * each group, ad clicks one by one. For re-classification jobs, evaluation and imports of whole files.
+ * Without `sharedClients` in `data`, the clients clicking many recipients' messages are found in the batch.
  */
 export function classifyEvents(
-  events: readonly (ClassifiableEvent & { message?: string | null; campaign?: string | null })[],
+  events: readonly (ClassifiableEvent & { message?: string | null; campaign?: string | null; recipient?: string | null })[],
   config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG,
   ranges: IpRangeTable = defaultRangeTable(),
-  data: ClassifyData = {},
+  given: ClassifyData = {},
 ): Map<string, Verdict> {
+  const data = given.sharedClients === undefined ? { ...given, sharedClients: sharedClientsOf(events, config) } : given;
   const byMessage = new Map<string, ClassifiableEvent[]>();
   const out = new Map<string, Verdict>();
   for (const e of events) {

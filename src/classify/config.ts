@@ -5,7 +5,7 @@
  * Bump on ANY change to rules, weights, defaults or data/ranges/: stored verdicts with another version
  * are stale and must be recomputed. Format: YYYY-MM-DD.n of the change.
  */
-export const CLASSIFIER_VERSION = '2026-12-05.2';
+export const CLASSIFIER_VERSION = '2026-12-06.1';
 
 /** Weights of the signals. A verdict is machine when the sum reaches `threshold` (and see `timing`). */
 export interface SignalWeights {
@@ -23,6 +23,8 @@ export interface SignalWeights {
   appleMppUa: number;
   /** Open from Apple's or Private Relay's published addresses (not the bare UA): MPP-like, not proof. */
   appleIpOpen: number;
+  /** Open from Apple's or Private Relay's addresses with Apple Mail's own agent (WebKit, no Safari token): the MPP proxy. */
+  appleMailProxy: number;
   /** Address in a mail-security vendor's published range: Safe Links, URL Defense, URL Protect… */
   securityVendorIp: number;
   /** Address in a cloud or hosting provider's range: sandboxes live there, but so do VPN exits. */
@@ -65,6 +67,8 @@ export interface SignalWeights {
   honeypot: number;
   /** Same address block and agent as a honeypot hit within `honeypotTtlMs`. */
   honeypotLearned: number;
+  /** A click soon after its message's delivery from a block and agent that clicked many recipients' messages so (shared-clients.ts). */
+  sharedClient: number;
 }
 
 export interface ClassifierConfig {
@@ -87,6 +91,12 @@ export interface ClassifierConfig {
   openThenClickMs: number;
   /** How long a honeypot hit's address block (/24, /48) and agent stay known as machine. */
   honeypotTtlMs: number;
+  /** A click this soon after its own message's delivery (or send) counts toward a shared client. */
+  sharedClientWindowMs: number;
+  /** Distinct recipients whose messages one block and agent clicked so, within `sharedClientSpanMs`, to be a shared client. */
+  sharedClientRecipients: number;
+  /** The span those clicks must fall in. */
+  sharedClientSpanMs: number;
 }
 
 /** The defaults. Each number says where it comes from; evaluate with bench/classify-eval.mjs after changes. */
@@ -96,6 +106,15 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
     providerFlag: 0.6, // the provider's guess (see SignalWeights): like a data-centre address, it needs a second signal
     appleMppUa: 1, // Apple's proxy UA is unique to it; decisive alone (SPEC.md "Human or machine")
     appleIpOpen: 0.6, // Apple/Private Relay addresses also carry people's Safari traffic: needs a second signal
+    // Apple Mail's own agent (`Mozilla/5.0 (Macintosh; …) AppleWebKit/605.1.15 (KHTML, like Gecko)`, no
+    // Safari token) was seen on MPP prefetches (medama-io/go-useragent issue 10; warmbly's open_class.go).
+    // Outlook's image proxy sends the same agent when a person opens (warmbly's pull request 569), but from
+    // Microsoft's addresses, never Apple's. From Apple's addresses it is Mail fetching through Apple's proxy:
+    // with MPP on, Mail "downloads remote content privately in the background when you receive an email,
+    // rather than when you view it" (Apple, "Use Mail Privacy Protection on Mac"); with MPP off it fetches
+    // from the reader's own address. Private Relay relays Safari and only unencrypted http of other apps
+    // (Apple, "About iCloud Private Relay"), and Safari's agent carries the Safari token. Decisive, as the bare agent.
+    appleMailProxy: 1,
     securityVendorIp: 1, // the vendor publishes these as its scanning/mail infrastructure: decisive alone
     datacenterIp: 0.6, // VPN exits and cloud desktops are people too: needs a second signal
     crawlerUa: 1, // isbot's list is maintained for exactly this
@@ -135,6 +154,14 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
     sameClientLater: -0.3,
     honeypot: 3, // by construction: the link has no text, is hidden and is not a tab stop (tracking/honeypot)
     honeypotLearned: 1, // the same tooling from the same block, within the learning window
+    // One client clicking many recipients' messages, each soon after its own delivery: a gateway scanning a
+    // company's inbound mail or a vendor's shared pool ("clicks from the same IP addresses", "spikes in clicks
+    // immediately after sending ... from the same domain or IP range": suped.com, "How can I identify and
+    // handle suspicious bot clicks"; "single-link hits from the same fleet", tens of seconds to minutes after
+    // delivery: MillionSend's pull request 22). Colleagues behind one NAT with a managed browser fleet share
+    // block and agent too, so it is the scale's "one more signal decides", and it counts as timing: with
+    // `early` alone (colleagues reading at once) it never decides; with an old browser or a range it does.
+    sharedClient: 0.6,
   }),
   // Scanners follow a message's links a fraction of a second to ~1 s apart (Defender Safe Links, Proofpoint
   // URL Defense); a person opening links into tabs needs a few seconds per link. 3 s keeps the two apart.
@@ -160,6 +187,17 @@ export const DEFAULT_CLASSIFIER_CONFIG: ClassifierConfig = Object.freeze({
   openThenClickMs: 1_000,
   // Gateways keep their scanning pools for weeks; 30 days bounds how long one hit can mark a shared block.
   honeypotTtlMs: 30 * 86_400_000,
+  // Gateways' clusters come "within 60s of the mail going out, sometimes even as much as 5 mins later"
+  // (django-anymail's tracker, report 200, on SES click clusters); MillionSend's pull request 22 saw
+  // "tens of seconds to minutes after delivery". A person reading that soon is the exception.
+  sharedClientWindowMs: 5 * 60_000,
+  // More than a pair: two colleagues may read a forwarded or shared message at once; a gateway scans
+  // every recipient of the organisation it protects.
+  sharedClientRecipients: 3,
+  // One working day of sending: outreach tools spread a campaign's sends over the day (send windows,
+  // per-mailbox daily limits), so one organisation's recipients get theirs hours apart. Longer would
+  // gather colleagues' rare fast clicks from different days.
+  sharedClientSpanMs: 86_400_000,
 }) as ClassifierConfig;
 
 /** Defaults with some values replaced (weights merge field by field). */

@@ -71,6 +71,7 @@ const paren = (d: string) => (d ? ` (${d.replaceAll('-', ' ')})` : '');
 const TEXT: Record<string, (detail: string) => string> = {
   'provider-flag': () => "the email provider's webhook flagged it as a machine event",
   'apple-mpp-proxy': () => "Apple Mail Privacy Protection's proxy (bare 'Mozilla/5.0' user agent) prefetched the pixel",
+  'apple-mail-proxy': (d) => `Apple Mail's own agent from ${d || 'Apple'}'s proxy addresses: Mail Privacy Protection fetching the pixel`,
   'apple-ip': (d) => (d ? `from ${d}'s published proxy addresses` : "from Apple's published proxy addresses"),
   'security-vendor-ip': (d) => (d ? `from ${d}'s published mail-security address range` : "from a mail-security vendor's published address range"),
   'datacenter-ip': (d) => `from a data centre${paren(d)}`,
@@ -97,6 +98,8 @@ const TEXT: Record<string, (detail: string) => string> = {
   'same-client-later': () => 'the same address and agent engaged with the message again later, as its reader does',
   honeypot: () => 'requested the hidden honeypot link, which no person can see or reach',
   'honeypot-learned': (d) => `same address block${d ? ` (${d})` : ''} and agent as a request to a honeypot link`,
+  'shared-client': (d) =>
+    `the same address block and agent clicked ${Number.parseInt(d, 10) || 'several'} recipients' messages, each soon after its delivery, as a gateway scanning an organisation's mail does`,
   // Replies and bounces read from a mailbox (src/replies/reply-classify.ts).
   'auto-submitted': (d) => `an automatic answer: Auto-Submitted ${d} (RFC 3834)`,
   'x-autoreply': () => 'an automatic answer: X-Autoreply header',

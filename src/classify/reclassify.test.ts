@@ -81,3 +81,44 @@ test('a honeypot hit on one message marks its block and agent on another, and ex
     await store.close();
   }
 });
+
+test("one client clicking three recipients' messages soon after delivery is a shared client on each; explain shows why", async () => {
+  const store = await openDuckDbStore(join(dir, `s${++n}.duckdb`));
+  try {
+    const T = Date.parse('2026-06-01T09:00:00Z');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    // Chrome 109: years old at T (old-browser 0.6); with the shared client, machine.
+    const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/109.0.0.0 Safari/537.36';
+    const message = (m: string, at: number, clickAfter: number, ip: string) => [
+      { id: `${m}-s`, type: 'sent', ts: iso(at), message: m, campaign: 'sc', recipient: `${m}@acme.example` },
+      { id: `${m}-d`, type: 'delivered', ts: iso(at + 1000), message: m },
+      { id: `${m}-c`, type: 'click', ts: iso(at + 1000 + clickAfter), message: m, url: 'https://shop.example.com/', ip, user_agent: UA },
+    ];
+    await ingestEvents(store, [
+      ...message('a', T, 90_000, '198.51.100.7'),
+      ...message('b', T + 600_000, 100_000, '198.51.100.8'),
+      ...message('c', T + 3_600_000, 80_000, '198.51.100.7'),
+      // The same client hours after its own delivery: a person's pace, not counted.
+      ...message('d', T, 3 * 3_600_000, '198.51.100.7'),
+    ]);
+    await reclassify(store, { all: true });
+    const why = async (m: string) => (await explainMessage(store, m)).events.find((e) => e.id === `${m}-c`);
+    for (const m of ['a', 'b', 'c']) {
+      const e = await why(m);
+      assert.equal(e?.verdict, 'machine', m);
+      assert.deepEqual(
+        e?.reasons.find((r) => r.code.startsWith('shared-client')),
+        {
+          code: 'shared-client:3-recipients',
+          text: "the same address block and agent clicked 3 recipients' messages, each soon after its delivery, as a gateway scanning an organisation's mail does",
+        },
+        m,
+      );
+    }
+    const d = await why('d');
+    assert.equal(d?.verdict, 'human');
+    assert.ok(!d?.reasons.some((r) => r.code.startsWith('shared-client')));
+  } finally {
+    await store.close();
+  }
+});

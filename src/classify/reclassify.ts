@@ -6,6 +6,7 @@ import { classifyAdEvent, classifyMessage, type ClassifiableEvent, type Classify
 import type { Verdict } from './reasons.js';
 import { CLASSIFIER_VERSION, DEFAULT_CLASSIFIER_CONFIG, type ClassifierConfig } from './config.js';
 import { honeypotMemoryOf } from './honeypot-hits.js';
+import { sharedClientMemoryOf } from './shared-client-hits.js';
 import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
 
 export interface ReclassifyResult {
@@ -23,6 +24,12 @@ export interface ReclassifyOptions {
   all?: boolean;
   /** Opens and clicks classified so far, of all the pass will classify. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * How old the memories read across messages (honeypot hits, shared clients) may be, ms. Default 0: read
+   * afresh, so every verdict equals classifyEvents over the store. The server's loop, which passes every
+   * second, reads them at most once a minute (each is a scan of the store's clicks).
+   */
+  memoryMaxAgeMs?: number;
   /** Smaller pieces than the defaults (tests): see VerdictPassOptions. */
   chunkEvents?: number;
   sliceRows?: number;
@@ -67,10 +74,14 @@ export function classifyGroups(
 export async function reclassify(store: Store, opts: ReclassifyOptions = {}): Promise<ReclassifyResult> {
   const started = performance.now();
   const result: ReclassifyResult = { events: 0, verdicts: 0, machine: 0, ms: 0 };
-  // TRICKY: read before the pass, so every message is judged with the same memory. A hit stored later
-  // changes only the verdicts of messages classified after it (its own message always is, having a new
-  // event); `classify --all` brings older verdicts in line. A full pass (`all`) reads the store afresh.
-  const data: ClassifyData = { honeypots: await honeypotMemoryOf(store, DEFAULT_CLASSIFIER_CONFIG.honeypotTtlMs, opts.all ? 0 : undefined) };
+  // TRICKY: read before the pass, so every message is judged with the same memories. A hit (or pool
+  // click) stored later changes only the verdicts of messages classified after it; `classify --all`
+  // brings older verdicts in line. A full pass (`all`) reads the store afresh.
+  const maxAgeMs = opts.all ? 0 : (opts.memoryMaxAgeMs ?? 0);
+  const data: ClassifyData = {
+    honeypots: await honeypotMemoryOf(store, DEFAULT_CLASSIFIER_CONFIG.honeypotTtlMs, maxAgeMs),
+    sharedClients: await sharedClientMemoryOf(store, DEFAULT_CLASSIFIER_CONFIG, maxAgeMs),
+  };
   const pass = await store.beginVerdictPass({ version: CLASSIFIER_VERSION, all: opts.all ?? false, chunkEvents: opts.chunkEvents, sliceRows: opts.sliceRows });
   const ranges = defaultRangeTable();
   let reading: Promise<VerdictChunk | null> | null = null;

@@ -7,7 +7,7 @@ import { isHoneypotUrl, type HoneypotMemory } from './honeypot.js';
 import type { IpRangeTable } from './ip-ranges.js';
 import { addProviderFlag } from './provider-flag.js';
 import type { Score } from './reasons.js';
-import { uaSignal } from './user-agent.js';
+import { isAppleMailAgent, uaSignal } from './user-agent.js';
 
 /** What a request's signals are read with besides the request. */
 export interface RequestContext {
@@ -92,8 +92,12 @@ export function requestSignals(e: ClassifiableEvent, ctx: RequestContext, s: Sco
   if (vendor) vendorSignal(e, vendor.owner, ua.kind, ctx, s);
   else if (dc) s.add(`datacenter-ip:${dc.owner}`, w.datacenterIp);
   const apple = m['apple-proxy'];
-  // With the bare UA the proxy is already certain; the address is then shown, not counted twice.
-  if (apple && isOpen) s.add(`apple-ip:${apple.owner}`, ua.kind === 'apple-mpp' ? 0 : w.appleIpOpen);
+  // With the bare UA the proxy is already certain; the address is then shown, not counted twice. Apple
+  // Mail's own agent from Apple's addresses is Mail fetching through the proxy (config.ts, appleMailProxy).
+  if (apple && isOpen) {
+    if (ua.kind === 'client' && isAppleMailAgent(e.user_agent)) s.add(`apple-mail-proxy:${apple.owner}`, w.appleMailProxy);
+    else s.add(`apple-ip:${apple.owner}`, ua.kind === 'apple-mpp' ? 0 : w.appleIpOpen);
+  }
   if (e.method === 'HEAD') s.add('head-request', w.headRequest);
   return { hosted: vendor !== undefined || dc !== undefined, client: ua.kind === 'client' };
 }

@@ -57,6 +57,18 @@ function classify(ua: string): UaSignal {
   return { kind: 'client' };
 }
 
+/**
+ * Apple Mail's own agent: WebKit on a Mac, iPhone or iPad with no browser token after `(KHTML, like
+ * Gecko)` (Safari adds `Version/… Safari/…`, in-app browsers their own name), optionally iOS's `Mobile/…`
+ * (shared signals README: medama-io/go-useragent issue 10; warmbly's open_class.go).
+ */
+const APPLE_MAIL_UA = /^Mozilla\/5\.0 \((?:Macintosh|iPhone|iPad)[^)]*\) AppleWebKit\/[\d.]+ \(KHTML, like Gecko\)(?: Mobile\/\w+)?$/;
+
+/** True for Apple Mail's own agent (not Safari's, which names Safari). */
+export function isAppleMailAgent(ua: string | null | undefined): boolean {
+  return ua !== null && ua !== undefined && APPLE_MAIL_UA.test(ua.trim());
+}
+
 // The same few hundred UAs repeat across millions of events; isbot's regex is the costly part.
 const cache = new Map<string, UaSignal>();
 const CACHE_MAX = 20_000;

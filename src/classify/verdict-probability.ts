@@ -7,6 +7,7 @@ const WEIGHT_OF: Record<string, keyof SignalWeights> = {
   'provider-flag': 'providerFlag',
   'apple-mpp-proxy': 'appleMppUa',
   'apple-ip': 'appleIpOpen',
+  'apple-mail-proxy': 'appleMailProxy',
   'security-vendor-ip': 'securityVendorIp',
   'datacenter-ip': 'datacenterIp',
   'crawler-ua': 'crawlerUa',
@@ -27,6 +28,7 @@ const WEIGHT_OF: Record<string, keyof SignalWeights> = {
   'same-client-later': 'sameClientLater',
   honeypot: 'honeypot',
   'honeypot-learned': 'honeypotLearned',
+  'shared-client': 'sharedClient',
 };
 
 /**

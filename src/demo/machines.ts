@@ -1,9 +1,9 @@
 // Machine traffic on a delivered email: Apple Mail Privacy Protection prefetching the pixel, and mail-
 // security gateways clicking every link right after delivery. Everything here is labelled 'machine'.
 import { APPLE_MPP_UA, OLD_SCANNER_UAS, SCANNERS, appleProxyIp, unlistedHostIp } from './profiles.js';
-import { simBehaviour } from './sim-behaviour.js';
+import { indexDraw, simBehaviour } from './sim-behaviour.js';
 import type { Person } from './recipients.js';
-import type { Rng } from './rng.js';
+import { createRng, hashString, type Rng } from './rng.js';
 import type { SimEvent, TruthLabel } from './sim-types.js';
 import type { EventType } from '../events/event.js';
 
@@ -26,13 +26,37 @@ const PIXEL: TruthLabel = { actor: 'machine', kind: 'scanner-pixel' };
  * comes through Apple's proxy with a bare `Mozilla/5.0` user agent, minutes to hours after delivery
  * (later when the device is asleep or offline), whether or not the person ever reads the message.
  */
-export function appleMppFetch(rng: Rng, deliveredAt: number, emit: Emit): void {
+export function appleMppFetch(rng: Rng, person: Person, deliveredAt: number, emit: Emit): void {
   const delay = Math.min(6 * HOUR, Math.max(20 * SEC, rng.lognormal(12 * MIN, 1.3)));
-  emit(deliveredAt + delay, 'open', { ip: appleProxyIp(rng), user_agent: APPLE_MPP_UA, method: 'GET' }, MPP);
+  // Some senders saw prefetches with Apple Mail's own agent (shared signals README); a knob, off by default.
+  const ua = indexDraw(person.index, 4) < simBehaviour().mppMailAgentShare ? APPLE_MAIL_UA : APPLE_MPP_UA;
+  emit(deliveredAt + delay, 'open', { ip: appleProxyIp(rng), user_agent: ua, method: 'GET' }, MPP);
   // Now and then the proxy fetches again (another device of the same Apple ID syncing the mailbox).
   if (rng.bernoulli(0.06)) {
-    emit(deliveredAt + delay + rng.uniform(10 * MIN, 20 * HOUR), 'open', { ip: appleProxyIp(rng), user_agent: APPLE_MPP_UA, method: 'GET' }, MPP);
+    emit(deliveredAt + delay + rng.uniform(10 * MIN, 20 * HOUR), 'open', { ip: appleProxyIp(rng), user_agent: ua, method: 'GET' }, MPP);
   }
+}
+
+/** Apple Mail's own agent on a Mac: WebKit with no Safari token. */
+const APPLE_MAIL_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)';
+
+/** One address of a gateway's pool for an organisation, with the agents its tooling sends from there. */
+interface PoolMember {
+  ip: string;
+  ua: string;
+  singleUa: string;
+}
+
+/**
+ * Member `k` of the pool `vendor` scans `domain`'s mail from (`scannerPoolAddresses`): the same address
+ * and agents every time, drawn from a generator of its own so the pool adds no draw to the simulation.
+ */
+function poolMember(domain: string, vendor: keyof typeof SCANNERS, unlisted: boolean, k: number): PoolMember {
+  const r = createRng(hashString(`${domain} ${vendor} ${unlisted ? 'unlisted' : 'listed'} ${k}`));
+  const profile = SCANNERS[vendor];
+  const ip = unlisted ? unlistedHostIp(r) : profile.ip(r);
+  const ua = r.pick(profile.userAgents);
+  return { ip, ua, singleUa: r.bernoulli(0.8) ? r.pick(OLD_SCANNER_UAS) : r.pick(SCANNERS.microsoft.userAgents) };
 }
 
 /**
@@ -44,26 +68,41 @@ export function appleMppFetch(rng: Rng, deliveredAt: number, emit: Emit): void {
  */
 export function scannerPass(rng: Rng, person: Person, links: readonly string[], deliveredAt: number, emit: Emit): void {
   if (person.scanner === null) return;
-  const profile = SCANNERS[person.scanner];
+  const vendor = person.scanner;
+  const profile = SCANNERS[vendor];
   const b = simBehaviour();
-  const ua = rng.pick(profile.userAgents);
+  const drawnUa = rng.pick(profile.userAgents);
   const unlisted = b.unlistedScannerShare > 0 && rng.bernoulli(b.unlistedScannerShare);
-  const ip = unlisted ? unlistedHostIp(rng) : profile.ip(rng);
+  const drawnIp = unlisted ? unlistedHostIp(rng) : profile.ip(rng);
+  // A pool: the organisation's scans come from a few addresses, each with its fixed tooling (knob).
+  const n = b.scannerPoolAddresses;
+  const member = (j: number, fromUnlisted: boolean) => poolMember(person.address.split('@')[1] ?? '', vendor, fromUnlisted, j % n);
+  const k = n > 0 ? Math.floor(indexDraw(person.index ^ (deliveredAt % 65_536), 5) * n) : 0;
+  const pool = n > 0 ? member(k, unlisted) : null;
+  const ip = pool?.ip ?? drawnIp;
+  const ua = pool?.ua ?? drawnUa;
   // TRICKY: with the default delay the whole burst ends within 30 s of delivery (SPEC.md's scanner signal
   // and this module's tests). Start within 22 s and squeeze the per-link gap so n links take at most ~7 s.
   const start = deliveredAt + rng.uniform(0.3 * SEC, b.scannerDelayMaxMs);
   if (links.length > 0 && b.singleLinkShare > 0 && rng.bernoulli(b.singleLinkShare)) {
-    singleLinkScan(rng, links, start, unlisted ? ip : profile.ip(rng), emit);
+    const single = unlisted ? ip : profile.ip(rng);
+    singleLinkScan(rng, links, start, pool?.ip ?? single, pool?.singleUa ?? null, emit);
     return;
   }
   const maxGap = Math.min(1.2 * SEC, (6 * SEC) / Math.max(1, links.length));
   if (rng.bernoulli(profile.pixelShare)) emit(start, 'open', { ip, user_agent: ua, method: 'GET' }, PIXEL);
-  burst(rng, profile.headShare, links, start, maxGap, ua, emit, BURST, HEAD, () => (rng.bernoulli(0.3) ? profile.ip(rng) : ip));
+  // Other sandbox hosts and re-checks come from the vendor's published space, as without a pool. The
+  // address is drawn either way, so a pool changes the addresses and nothing else of the simulation.
+  const other = () => {
+    const drawn = profile.ip(rng);
+    return pool ? member(k + 1, false).ip : drawn;
+  };
+  burst(rng, profile.headShare, links, start, maxGap, ua, emit, BURST, HEAD, () => (rng.bernoulli(0.3) ? other() : ip));
 
   if (links.length > 0 && rng.bernoulli(profile.recheckShare)) {
     // Re-checks use a fresh sandbox: new address, same tooling, always GET.
     const again = start + rng.uniform(1 * HOUR, 26 * HOUR);
-    const rip = profile.ip(rng);
+    const rip = other();
     burst(rng, 0, links, again, maxGap, ua, emit, RECHECK, RECHECK, () => rip);
   }
 }
@@ -73,8 +112,9 @@ export function scannerPass(rng: Rng, person: Person, links: readonly string[], 
  * second later from the same address, mostly with a browser years old (shared signals README, "scanners
  * in general"; Mautic's tracker, report 16263, on gateways fetching at delivery).
  */
-function singleLinkScan(rng: Rng, links: readonly string[], start: number, ip: string, emit: Emit): void {
-  const ua = rng.bernoulli(0.8) ? rng.pick(OLD_SCANNER_UAS) : rng.pick(SCANNERS.microsoft.userAgents);
+function singleLinkScan(rng: Rng, links: readonly string[], start: number, ip: string, poolUa: string | null, emit: Emit): void {
+  const drawn = rng.bernoulli(0.8) ? rng.pick(OLD_SCANNER_UAS) : rng.pick(SCANNERS.microsoft.userAgents);
+  const ua = poolUa ?? drawn;
   emit(start, 'open', { ip, user_agent: ua, method: 'GET' }, PIXEL);
   emit(start + rng.uniform(150, 1000), 'click', { url: rng.pick(links), ip, user_agent: ua, method: 'GET' }, BURST);
 }

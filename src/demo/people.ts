@@ -10,6 +10,7 @@ import {
   exchangeOnlineIp,
   gmailProxyIp,
   mobileIp,
+  officeEgress,
   yahooProxyIp,
 } from './profiles.js';
 import { indexDraw, simBehaviour } from './sim-behaviour.js';
@@ -60,7 +61,12 @@ export function personActs(rng: Rng, person: Person, plan: HumanPlan, deliveredA
   // Outlook.com and Microsoft 365 readers on the web; business readers on cloud desktops (sim-behaviour.ts).
   const microsoftMail = person.provider === 'outlook' || person.scanner === 'microsoft';
   const webmail = microsoftMail && person.openPath === 'client' && indexDraw(person.index, 1) < b.webmailProxyShare;
-  const desktopIp = person.provider === 'business' && indexDraw(person.index, 2) < b.cloudDesktopShare ? cloudDesktopIp(person.index) : person.fixedIp;
+  const cloud = person.provider === 'business' && indexDraw(person.index, 2) < b.cloudDesktopShare;
+  // Behind the office NAT with the managed browser build: one address and agent for many colleagues.
+  const office =
+    !cloud && person.provider === 'business' && indexDraw(person.index, 3) < b.officeNatShare ? officeEgress(person.address.split('@')[1] ?? '') : null;
+  const desktopIp = cloud ? cloudDesktopIp(person.index) : (office?.ip ?? person.fixedIp);
+  const browserAt = (t: number) => (office && !person.mobile ? agentAt(office.ua, t, 0) : agentAt(person.browserUa, t, lag));
   // Complaints come from people who never meant to subscribe, read or not (a day or so later).
   if (rng.bernoulli(plan.complaintRate)) {
     emit(deliveredAt + clamp(rng.lognormal(20 * HOUR, 1), 5 * MIN, 6 * DAY), 'complaint', {});
@@ -117,12 +123,7 @@ export function personActs(rng: Rng, person: Person, plan: HumanPlan, deliveredA
   let lastAt = readAt;
   if (plan.links.length > 0 && rng.bernoulli(Math.min(0.95, plan.clickRate * Math.sqrt(lift)))) {
     const click = (t: number, url: string, quick = false) =>
-      emit(
-        t,
-        'click',
-        { url, ip: person.mobile ? mobileIp(rng) : desktopIp, user_agent: agentAt(person.browserUa, t, lag), method: 'GET' },
-        quick ? FAST : PERSON,
-      );
+      emit(t, 'click', { url, ip: person.mobile ? mobileIp(rng) : desktopIp, user_agent: browserAt(t), method: 'GET' }, quick ? FAST : PERSON);
     const clickAt = fast ? readAt + rng.uniform(3 * SEC, 20 * SEC) : readAt + clamp(rng.lognormal(35 * SEC, 0.9), 3 * SEC, 30 * MIN);
     const url = rng.weighted(plan.linkWeights);
     click(clickAt, url, fast);

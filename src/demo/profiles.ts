@@ -1,6 +1,6 @@
 // Who is on the other end of a send: mailbox providers, devices, user agents and address ranges of
 // people, image proxies, Apple's prefetcher and mail-security scanners, for the traffic simulator.
-import type { Rng } from './rng.js';
+import { createRng, hashString, type Rng } from './rng.js';
 
 export type Provider = 'gmail' | 'outlook' | 'yahoo' | 'icloud' | 'business' | 'other';
 
@@ -103,6 +103,15 @@ export function exchangeOnlineIp(rng: Rng): string {
 /** A cloud desktop's egress (Windows 365 / Azure Virtual Desktop in Azure's 20.40.0.0/13), fixed per person. */
 export function cloudDesktopIp(index: number): string {
   return `20.${40 + (index % 8)}.${(index >>> 3) % 256}.${(index % 250) + 1}`;
+}
+
+/**
+ * An organisation's one egress address and managed browser build (the same Edge or Chrome on every
+ * desktop): colleagues behind its NAT share both, as one client would.
+ */
+export function officeEgress(domain: string): { ip: string; ua: string } {
+  const r = createRng(hashString(`office ${domain}`));
+  return { ip: corporateIp(r), ua: r.pick([DESKTOP_UAS[0] as string, DESKTOP_UAS[1] as string]) };
 }
 
 /** Hosting no published list holds (small providers' and scanners' new pools). */

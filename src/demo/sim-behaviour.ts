@@ -1,6 +1,8 @@
 // What the classifier cannot know in advance, as knobs of the traffic simulator: how long scanners wait,
 // how many follow one link only, how many people read through webmail proxies or sit on cloud desktops,
-// how many scanners come from addresses no list has. The demo runs with all of them off (its figures and
+// how many scanners come from addresses no list has, how many addresses a gateway scans one
+// organisation's mail from, how many office readers share one egress and browser build, and which agent
+// Apple's proxy sends. The demo runs with all of them off (its figures and
 // tests stay as they were); bench/classify-eval.mjs sweeps them.
 
 export interface SimBehaviour {
@@ -21,9 +23,31 @@ export interface SimBehaviour {
   webmailProxyShare: number;
   /** Share of business readers behind a cloud desktop or browser isolation (Windows 365, Menlo): cloud addresses. */
   cloudDesktopShare: number;
+  /**
+   * How many addresses (each with its own fixed agent) one gateway scans an organisation's inbound mail
+   * from: a pool ("single-link hits from the same fleet": MillionSend's pull request 22; "clicks from the
+   * same IP addresses": suped.com on bot clicks). 0: every scan from a fresh address (the default).
+   */
+  scannerPoolAddresses: number;
+  /**
+   * Share of business readers on desktops whose clicks leave through their organisation's one egress
+   * block with the organisation's managed browser build: colleagues behind one NAT look like one client.
+   */
+  officeNatShare: number;
+  /** Share of Apple MPP prefetches sent with Apple Mail's own agent instead of the bare `Mozilla/5.0` (shared signals README). */
+  mppMailAgentShare: number;
 }
 
-const OFF: SimBehaviour = Object.freeze({ scannerDelayMaxMs: 22_000, singleLinkShare: 0, unlistedScannerShare: 0, webmailProxyShare: 0, cloudDesktopShare: 0 });
+const OFF: SimBehaviour = Object.freeze({
+  scannerDelayMaxMs: 22_000,
+  singleLinkShare: 0,
+  unlistedScannerShare: 0,
+  webmailProxyShare: 0,
+  cloudDesktopShare: 0,
+  scannerPoolAddresses: 0,
+  officeNatShare: 0,
+  mppMailAgentShare: 0,
+});
 
 let current: SimBehaviour = OFF;
 

@@ -61,7 +61,7 @@ export function* emailCampaignRecords(spec: EmailCampaignSpec, rng: Rng): Genera
 
       // Gateways scan nearly every inbound message (skips: allow-listed senders, outages).
       if (person.scanner !== null && rng.bernoulli(0.95)) scannerPass(rng, person, step.links, deliveredAt, emit);
-      if (person.openPath === 'apple-mpp') appleMppFetch(rng, deliveredAt, emit);
+      if (person.openPath === 'apple-mpp') appleMppFetch(rng, person, deliveredAt, emit);
 
       const plan: HumanPlan = {
         openRate: sequence ? step.openRate : (variant?.openRate ?? step.openRate),

@@ -7,9 +7,10 @@ import { demoEvents } from '../../src/demo/demo-dataset.js';
 import { ingestEvents } from '../../src/ingest/ingest-events.js';
 import type { Store } from '../../src/store/store.js';
 import { classifyEvents } from '../../src/classify/classify.js';
-import { CLASSIFIER_VERSION } from '../../src/classify/config.js';
+import { CLASSIFIER_VERSION, DEFAULT_CLASSIFIER_CONFIG } from '../../src/classify/config.js';
 import { classifyGroups, reclassify } from '../../src/classify/reclassify.js';
 import { explainMessage } from '../../src/classify/explain-message.js';
+import { sharedClientMemoryOf } from '../../src/classify/shared-client-hits.js';
 
 export type OpenStore = () => Promise<Store>;
 
@@ -27,7 +28,9 @@ const ODD = 'm "quoted", with\nnewline';
 /** Events the demo does not have: awkward text for every encoding on the way, and no-anchor messages. */
 const EDGE: Record<string, string>[] = [
   // Its delivery arrives in a later batch (LATE_DELIVERY): the click is then 1 s after it.
-  { id: 'late-sent', type: 'sent', ts: iso(T0), message: 'late', campaign: 'edge', recipient: 'a@example.com' },
+  // The same recipient as 'send-only': three recipients' clicks from one block and agent soon after
+  // delivery would be a shared client, which changes other messages' verdicts only on `classify --all`.
+  { id: 'late-sent', type: 'sent', ts: iso(T0), message: 'late', campaign: 'edge', recipient: 'c@example.com' },
   { id: 'late-click', type: 'click', ts: iso(T0 + 10 * MIN + 1000), message: 'late', url: 'https://a.example.com/', ip: AZURE, user_agent: CHROME },
   // Only a send to anchor it: 30 s after the send is when gateways scan.
   { id: 'send-only-sent', type: 'sent', ts: iso(T0), message: 'send-only', campaign: 'edge', recipient: 'c@example.com' },
@@ -79,7 +82,7 @@ async function storedAndReference(
 ): Promise<{ stored: Map<string, Stored>; reference: Map<string, Stored> }> {
   const d = store.dialect;
   const rows = await store.query({
-    sql: `SELECT id, type, ts, message, url, ip, user_agent, method, machine, reasons, classifier_version FROM ${d.events(d.true)} AS e`,
+    sql: `SELECT id, type, ts, message, recipient, url, ip, user_agent, method, machine, reasons, classifier_version FROM ${d.events(d.true)} AS e`,
     params: {},
   });
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -90,6 +93,8 @@ async function storedAndReference(
       type: String(r.type) as 'open',
       ts: Number(r.ts),
       message: text(r.message),
+      // Shared clients count a message's recipient (from its send).
+      recipient: text(r.recipient),
       url: text(r.url),
       ip: text(r.ip),
       user_agent: text(r.user_agent),
@@ -218,8 +223,10 @@ export function reclassifySuite(backend: string, open: OpenStore): void {
     try {
       const pass = await store.beginVerdictPass({ version: CLASSIFIER_VERSION, all: false, ...SMALL });
       try {
+        // As reclassify does: the clients seen clicking many recipients' messages, read before the pass.
+        const data = { sharedClients: await sharedClientMemoryOf(store, DEFAULT_CLASSIFIER_CONFIG, 0) };
         for (let chunk = await pass.next(); chunk; chunk = await pass.next()) {
-          for (const groups of chunk.batches()) await pass.write(classifyGroups(groups).rows);
+          for (const groups of chunk.batches()) await pass.write(classifyGroups(groups, undefined, undefined, data).rows);
         }
         await ingestEvents(store, [LATE_DELIVERY]);
         await pass.finish();

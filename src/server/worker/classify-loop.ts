@@ -97,7 +97,8 @@ export class ClassifyLoop implements Classifier {
   private async pass(): Promise<void> {
     this.running = true;
     try {
-      const job = () => reclassify(this.gated());
+      // Memories across messages (honeypot hits, shared clients) are read at most once a minute here.
+      const job = () => reclassify(this.gated(), { memoryMaxAgeMs: 60_000 });
       const result = await (this.opts.exclusive ? this.opts.exclusive(job) : job());
       this.counters.passes++;
       this.counters.lastPassAt = Date.now();
