@@ -1,6 +1,7 @@
 // `clickrate ranges update`: fetches each owner's own publication (range-sources.ts: files over HTTPS,
 // SPF records over DNS), refuses a list that came back empty or shrank by more than half, replaces the
-// data file atomically and says what changed. One owner failing leaves its file as it was and does not stop the others.
+// data file atomically and says what changed. One owner failing leaves its file as it was and does not
+// stop the others.
 import { randomBytes } from 'node:crypto';
 import { Resolver } from 'node:dns/promises';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
