@@ -1,7 +1,8 @@
-// The shipped hand-kept list of mail-security vendors (data/ranges/mail-security.json) is well-formed:
-// every range sourced and dated, canonical CIDRs, no special-purpose space, no overlap within an owner,
-// and every Mimecast region whose netblocks were read is present. The same check run on broken copies
-// shows it fails on each kind of malformed entry.
+// The shipped mail-security lists with a range per entry (data/ranges/mail-security.json, hand-kept, and
+// mimecast.json, kept by `ranges update`) are well-formed: every range sourced and dated, canonical
+// CIDRs, no special-purpose space, no overlap within an owner, one file per owner, and every Mimecast
+// region whose netblocks were read is present. The same check run on broken copies shows it fails on
+// each kind of malformed entry.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -10,8 +11,8 @@ import { parseIp } from './ip-parse.js';
 import { parseRangeFile } from './ip-ranges.js';
 import { isSpecialPurpose } from './special-purpose.js';
 
-const FILE = inPackage(import.meta.url, 'data', 'ranges', 'mail-security.json');
-const shipped = (): { kind: string; about?: string; ranges: Record<string, unknown>[] } => JSON.parse(readFileSync(FILE, 'utf8'));
+type Curated = { kind: string; about?: string; ranges: Record<string, unknown>[] };
+const shipped = (name: 'mail-security' | 'mimecast'): Curated => JSON.parse(readFileSync(inPackage(import.meta.url, 'data', 'ranges', `${name}.json`), 'utf8'));
 
 /** The span of a canonical CIDR (no host bits set), or why it is not one. */
 function span(cidr: string): { v: 4 | 6; start: bigint; end: bigint } | string {
@@ -38,7 +39,9 @@ function problems(json: { kind: string; ranges: Record<string, unknown>[] }, tod
   const seen = new Map<string, { v: 4 | 6; start: bigint; end: bigint; cidr: string }[]>();
   for (const r of json.ranges) {
     const cidr = String(r.cidr);
-    if (typeof r.source !== 'string' || !/https:\/\/[a-z0-9.-]+\.[a-z]{2,}(\/|\s|$)/i.test(r.source)) out.push(`${cidr}: source names no vendor URL`);
+    // A vendor page, or the vendor's DNS record `ranges update` read it in.
+    const cites = /https:\/\/[a-z0-9.-]+\.[a-z]{2,}(\/|\s|$)|^DNS TXT [a-z0-9_.-]+\.[a-z]{2,}(\s|$)/i;
+    if (typeof r.source !== 'string' || !cites.test(r.source)) out.push(`${cidr}: source names no vendor URL or DNS record`);
     if (typeof r.date === 'string' && r.date > today) out.push(`${cidr}: date ${r.date} is in the future`);
     const s = span(cidr);
     if (typeof s === 'string') {
@@ -59,13 +62,27 @@ function problems(json: { kind: string; ranges: Record<string, unknown>[] }, tod
 const TODAY = new Date().toISOString().slice(0, 10);
 const good = { cidr: '41.74.192.0/22', owner: 'Mimecast', region: 'South Africa', source: 'https://vendor.example.com/ranges', date: '2026-01-02' };
 
-describe('mail-security.json', () => {
-  it('is well-formed: sourced, dated, canonical, no special-purpose space, no overlap within an owner', () => {
-    assert.deepEqual(problems(shipped(), TODAY), []);
+describe('mail-security.json and mimecast.json', () => {
+  for (const name of ['mail-security', 'mimecast'] as const) {
+    it(`${name}.json is well-formed: sourced, dated, canonical, no special-purpose space, no overlap within an owner`, () => {
+      assert.deepEqual(problems(shipped(name), TODAY), []);
+    });
+  }
+
+  it('Mimecast has one home: every range of mimecast.json is Mimecast with a region, none in mail-security.json', () => {
+    assert.deepEqual(
+      shipped('mimecast').ranges.filter((r) => r.owner !== 'Mimecast' || typeof r.region !== 'string'),
+      [],
+    );
+    assert.deepEqual(
+      shipped('mail-security').ranges.filter((r) => r.owner === 'Mimecast'),
+      [],
+    );
   });
 
   // Mimecast's regions (its "Identifying Mimecast Regions" article) and a range read for each. The
-  // United States B grid is listed there too, but no list of its ranges could be read: a known gap.
+  // United States B grid is listed there too; its ranges come from usb._netblocks.mimecast.com with
+  // `ranges update`, and the shipped copy has none of them yet: a known gap.
   const regions: [string, string][] = [
     ['United States (A grid)', '205.139.110.20'],
     ['Europe (excluding Germany)', '185.58.85.10'],
@@ -76,7 +93,7 @@ describe('mail-security.json', () => {
   ];
   for (const [region, ip] of regions) {
     it(`Mimecast ${region}: present, and ${ip} falls in one of its ranges`, () => {
-      const mine = shipped().ranges.filter((r) => r.owner === 'Mimecast' && r.region === region);
+      const mine = shipped('mimecast').ranges.filter((r) => r.region === region);
       assert.ok(mine.length > 0, `no Mimecast range for ${region}`);
       const x = BigInt(parseIp(ip)?.n ?? -1);
       assert.ok(
@@ -93,7 +110,8 @@ describe('mail-security.json', () => {
     ['a missing date', [{ ...good, date: undefined }], /invalid: ranges\.0\.date/],
     ['a missing owner', [{ ...good, owner: undefined }], /invalid: ranges\.0\.owner/],
     ['an empty region', [{ ...good, region: '' }], /invalid: ranges\.0\.region/],
-    ['a source with no URL', [{ ...good, source: 'vendor page' }], /source names no vendor URL/],
+    ['a source with no URL', [{ ...good, source: 'vendor page' }], /source names no vendor URL or DNS record/],
+    ['a DNS source naming no record', [{ ...good, source: 'DNS TXT' }], /source names no vendor URL or DNS record/],
     ['a date in the future', [{ ...good, date: '2999-01-01' }], /in the future/],
     ['an unparsable CIDR', [{ ...good, cidr: '41.74.300.0/22' }], /not a CIDR/],
     ['an IPv4 prefix over 32', [{ ...good, cidr: '41.74.192.0/33' }], /prefix longer than 32/],
@@ -108,9 +126,10 @@ describe('mail-security.json', () => {
       assert.match(problems({ kind: 'mail-security', ranges }, TODAY).join('\n'), want);
     });
   }
-  it('the same range under two owners is no overlap; IPv6 ranges are checked alike', () => {
+  it('the same range under two owners is no overlap; IPv6 ranges are checked alike; a DNS record is a source', () => {
     const other = { ...good, owner: 'Other' };
     const v6 = { ...good, cidr: '2a00:1450:4864::/56' };
-    assert.deepEqual(problems({ kind: 'mail-security', ranges: [good, other, v6] }, TODAY), []);
+    const dns = { ...good, cidr: '41.74.200.0/23', source: 'DNS TXT za._netblocks.mimecast.com' };
+    assert.deepEqual(problems({ kind: 'mail-security', ranges: [good, other, v6, dns] }, TODAY), []);
   });
 });

@@ -1,12 +1,13 @@
 // Where each owner publishes its own address list and how to read it: AWS ip-ranges.json, Google's
 // goog.txt and cloud.json, Microsoft's Azure service tags and Microsoft 365 endpoints, Apple's Private
-// Relay egress CSV, Oracle's public_ip_ranges.json and geofeeds (RFC 8805) of smaller clouds.
+// Relay egress CSV, Oracle's public_ip_ranges.json, geofeeds (RFC 8805) of smaller clouds, and
+// Mimecast's SPF netblocks in DNS.
 import { ClickrateError } from '../errors.js';
 import type { RangeKind } from './ip-ranges.js';
 
 type Format = 'aws-json' | 'cidr-lines' | 'google-json' | 'azure-service-tags' | 'm365-endpoints' | 'csv-first-column' | 'oracle-json';
 
-interface Publication {
+interface WebPublication {
   /** The list itself, or with `discover` the page that links to it. */
   url: string;
   format: Format;
@@ -14,12 +15,24 @@ interface Publication {
   discover?: RegExp;
 }
 
+/** Ranges published as SPF TXT records in DNS (spf-ranges.ts reads them, following include:). */
+interface SpfPublication {
+  format: 'spf-txt';
+  record: string;
+}
+
+type Publication = WebPublication | SpfPublication;
+
 export interface RangeSource {
   /** The data file, data/ranges/<file>.json. */
   file: string;
   kind: RangeKind;
   owner: string;
   publications: readonly Publication[];
+  /** The vendor's region for the ranges of each SPF record; the file then keeps a `region` per range. */
+  regions?: Readonly<Record<string, string>>;
+  /** The file's `about`, when the owner's list needs more said than where it came from. */
+  about?: string;
 }
 
 /** An owner with one publication. */
@@ -29,8 +42,29 @@ const single = (file: string, kind: RangeKind, owner: string, url: string, forma
   owner,
   publications: [{ url, format }],
 });
+const MIMECAST_ABOUT =
+  "Mimecast's address ranges, each with the Mimecast region it serves. `clickrate ranges update --only mimecast` reads them from " +
+  "Mimecast's own SPF netblocks in DNS: _netblocks.mimecast.com (which includes eu, us, za, de, au and ca._netblocks.mimecast.com) " +
+  'and usb._netblocks.mimecast.com (United States B grid); each range names the record or page it was read in. These are mostly ' +
+  "Mimecast's mail relays; URL Protect checks a clicked link's destination itself (https://community.mimecast.com/docs/DOC-1027), usually from the same regional data centres, " +
+  'but Mimecast lists no scanning hosts apart, so a scanner may also come from addresses not here.';
 
 /** Every owner list `ranges update` keeps fresh. Vendors that publish only web pages are hand-kept (mail-security.json). */
+// Mimecast: `_netblocks.mimecast.com` includes every region's record ("Global (includes all the above)"
+// in its Implementing SPF for Outbound Email Delivery table, https://community.mimecast.com/docs/DOC-2010);
+// the United States B grid's record stands apart (same article on mimecastsupport.zendesk.com,
+// /hc/en-us/articles/34000792642963, "United States of America (USB)"). Region names as in
+// mail-security-ranges.test.ts ("Identifying Mimecast Regions").
+const MIMECAST_REGIONS: Record<string, string> = {
+  'eu._netblocks.mimecast.com': 'Europe (excluding Germany)',
+  'us._netblocks.mimecast.com': 'United States (A grid)',
+  'usb._netblocks.mimecast.com': 'United States (B grid)',
+  'za._netblocks.mimecast.com': 'South Africa',
+  'de._netblocks.mimecast.com': 'Germany',
+  'au._netblocks.mimecast.com': 'Australia',
+  'ca._netblocks.mimecast.com': 'Canada',
+};
+
 export const RANGE_SOURCES: readonly RangeSource[] = [
   single('amazon', 'datacenter', 'Amazon', 'https://ip-ranges.amazonaws.com/ip-ranges.json', 'aws-json'),
   {
@@ -67,6 +101,14 @@ export const RANGE_SOURCES: readonly RangeSource[] = [
   single('oracle', 'datacenter', 'Oracle Cloud', 'https://docs.oracle.com/iaas/tools/public_ip_ranges.json', 'oracle-json'),
   single('digitalocean', 'datacenter', 'DigitalOcean', 'https://digitalocean.com/geo/google.csv', 'csv-first-column'),
   single('linode', 'datacenter', 'Akamai Linode', 'https://geoip.linode.com/', 'csv-first-column'),
+  {
+    file: 'mimecast',
+    kind: 'mail-security',
+    owner: 'Mimecast',
+    publications: ['_netblocks.mimecast.com', 'usb._netblocks.mimecast.com'].map((record) => ({ format: 'spf-txt', record }) as const),
+    regions: MIMECAST_REGIONS,
+    about: MIMECAST_ABOUT,
+  },
 ];
 
 const bad = (url: string, why: string) => new ClickrateError('CR_ERR_BAD_FILE', `the list at ${url} is not in its expected format: ${why}`, { url });

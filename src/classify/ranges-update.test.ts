@@ -1,6 +1,7 @@
-// `ranges update` against copies of each owner's format served on 127.0.0.1: every format read, the
-// week's Microsoft file found from its page, empty and halved lists refused, failures leave files as
-// they were, files replaced whole, special-purpose space dropped.
+// `ranges update` against copies of each owner's format served on 127.0.0.1 (HTTP, and DNS for
+// Mimecast's SPF netblocks): every format read, the week's Microsoft file found from its page, Mimecast's
+// ranges written with their regions, empty and halved lists refused, failures leave files as they were,
+// files replaced whole, special-purpose space dropped.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -8,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { type DnsServer, startDnsServer } from '../../test/support/dns-server.js';
+import { inPackage } from '../package-root.js';
 import { loadRangeTable } from './ip-ranges.js';
 import { updateRanges } from './ranges-update.js';
 
@@ -49,7 +52,25 @@ const FIXTURES: Record<string, string> = {
   '/geoip.linode.com/': '# Linode geofeed\n45.33.0.0/24,US,US-CA,Fremont,\n',
 };
 
+/** Copies of Mimecast's SPF netblock records (ranges as in data/ranges/mimecast.json; usb's is a test value). */
+const MIMECAST: Record<string, string[][]> = {
+  '_netblocks.mimecast.com': [
+    [
+      'v=spf1 include:eu._netblocks.mimecast.com include:us._netblocks.mimecast.com include:za._netblocks.mimecast.com ',
+      'include:de._netblocks.mimecast.com include:au._netblocks.mimecast.com include:ca._netblocks.mimecast.com ~all',
+    ],
+  ],
+  'eu._netblocks.mimecast.com': [['v=spf1 ip4:185.58.85.0/24 ip4:185.58.86.0/24 ~all']],
+  'us._netblocks.mimecast.com': [['v=spf1 ip4:63.128.21.0/24 ip4:207.211.41.113 ~all']],
+  'za._netblocks.mimecast.com': [['v=spf1 ip4:41.74.192.0/22 ~all']],
+  'de._netblocks.mimecast.com': [['v=spf1 ip4:194.104.109.0/24 ~all']],
+  'au._netblocks.mimecast.com': [['v=spf1 ip4:103.96.21.0/24 ip4:192.0.2.0/24 ~all']],
+  'ca._netblocks.mimecast.com': [['v=spf1 ip4:170.10.145.0/24 ~all']],
+  'usb._netblocks.mimecast.com': [['v=spf1 ip4:207.211.31.0/25 ~all']],
+};
+
 let server: Server;
+let dns: DnsServer;
 let base: string;
 let dir: string;
 /** Paths answering 500, and bodies replaced for one test. */
@@ -68,11 +89,17 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dns = await startDnsServer();
 });
-after(() => server.close());
+after(async () => {
+  server.close();
+  await dns.close();
+});
 beforeEach(() => {
   broken.clear();
   override.clear();
+  dns.zone.clear();
+  for (const [name, recs] of Object.entries(MIMECAST)) dns.zone.set(name, recs);
   dir = mkdtempSync(join(tmpdir(), 'clickrate-ranges-'));
 });
 
@@ -83,7 +110,7 @@ const now = new Date('2026-12-05T10:00:00Z');
 
 describe('ranges update', () => {
   it("reads every owner's format and writes one dated list per owner", async () => {
-    const outcomes = await updateRanges({ dir, urlBase: base, now });
+    const outcomes = await updateRanges({ dir, urlBase: base, dnsServer: dns.address, now });
     assert.deepEqual(
       outcomes.map((o) => [o.file, o.status, o.after]),
       [
@@ -95,6 +122,7 @@ describe('ranges update', () => {
         ['oracle', 'updated', 1],
         ['digitalocean', 'updated', 1], // 192.0.2.0/24 is documentation space: dropped
         ['linode', 'updated', 1],
+        ['mimecast', 'updated', 9], // 192.0.2.0/24 in au's record: dropped
       ],
     );
     assert.equal(read('microsoft').source, TAGS);
@@ -113,13 +141,13 @@ describe('ranges update', () => {
   });
 
   it('the same list again is unchanged; a grown one says what was added and removed', async () => {
-    await updateRanges({ dir, urlBase: base, only: ['amazon'], now });
-    assert.equal((await updateRanges({ dir, urlBase: base, only: ['amazon'], now }))[0]?.status, 'unchanged');
+    await updateRanges({ dir, urlBase: base, dnsServer: dns.address, only: ['amazon'], now });
+    assert.equal((await updateRanges({ dir, urlBase: base, dnsServer: dns.address, only: ['amazon'], now }))[0]?.status, 'unchanged');
     override.set(
       '/ip-ranges.amazonaws.com/ip-ranges.json',
       JSON.stringify({ prefixes: [{ ip_prefix: '3.5.140.0/22' }, { ip_prefix: '52.94.76.0/22' }, { ip_prefix: '18.0.0.0/15' }] }),
     );
-    const [o] = await updateRanges({ dir, urlBase: base, only: ['amazon'], now });
+    const [o] = await updateRanges({ dir, urlBase: base, dnsServer: dns.address, only: ['amazon'], now });
     assert.deepEqual([o?.status, o?.before, o?.after, o?.added, o?.removed], ['updated', 4, 3, 1, 2]);
   });
 
@@ -127,10 +155,10 @@ describe('ranges update', () => {
     seed('amazon', ['3.5.140.0/22', '52.94.76.0/22', '13.34.37.64/27', '18.0.0.0/15', '18.2.0.0/15']);
     const before = readFileSync(join(dir, 'amazon.json'), 'utf8');
     override.set('/ip-ranges.amazonaws.com/ip-ranges.json', JSON.stringify({ prefixes: [], ipv6_prefixes: [] }));
-    let [o] = await updateRanges({ dir, urlBase: base, only: ['amazon'], now });
+    let [o] = await updateRanges({ dir, urlBase: base, dnsServer: dns.address, only: ['amazon'], now });
     assert.deepEqual([o?.status, o?.reason], ['refused', 'the list came back empty']);
     override.set('/ip-ranges.amazonaws.com/ip-ranges.json', JSON.stringify({ prefixes: [{ ip_prefix: '3.5.140.0/22' }, { ip_prefix: '52.94.76.0/22' }] }));
-    [o] = await updateRanges({ dir, urlBase: base, only: ['amazon'], now });
+    [o] = await updateRanges({ dir, urlBase: base, dnsServer: dns.address, only: ['amazon'], now });
     assert.equal(o?.status, 'refused');
     assert.match(o?.reason ?? '', /shrank from 5 to 2/);
     assert.equal(readFileSync(join(dir, 'amazon.json'), 'utf8'), before);
@@ -141,18 +169,72 @@ describe('ranges update', () => {
     override.set('/www.microsoft.com/en-us/download/details.aspx', '<html>moved</html>');
     override.set('/docs.oracle.com/iaas/tools/public_ip_ranges.json', '<html>not json</html>');
     override.set('/geoip.linode.com/', '45.33.0.0/33,US,,,\n');
-    const outcomes = await updateRanges({ dir, urlBase: base, now });
+    dns.zone.delete('ca._netblocks.mimecast.com');
+    const outcomes = await updateRanges({ dir, urlBase: base, dnsServer: dns.address, now });
     const by = new Map(outcomes.map((o) => [o.file, o]));
     assert.match(by.get('amazon')?.reason ?? '', /HTTP 500/);
     assert.match(by.get('microsoft')?.reason ?? '', /no longer links to the list/);
     assert.match(by.get('oracle')?.reason ?? '', /not JSON/);
     assert.match(by.get('linode')?.reason ?? '', /bad CIDR/);
-    for (const f of ['amazon', 'microsoft', 'oracle', 'linode']) assert.equal(by.get(f)?.status, 'failed', f);
+    assert.match(by.get('mimecast')?.reason ?? '', /SPF record ca\._netblocks\.mimecast\.com: cannot resolve its TXT records \(ENOTFOUND\)/);
+    for (const f of ['amazon', 'microsoft', 'oracle', 'linode', 'mimecast']) assert.equal(by.get(f)?.status, 'failed', f);
     assert.equal(by.get('google')?.status, 'updated');
     assert.deepEqual(readdirSync(dir).sort(), ['apple-private-relay.json', 'digitalocean.json', 'google.json', 'microsoft-365-exchange.json']);
   });
 
+  it('mimecast: its SPF netblocks read through DNS, each range with its region and record', async () => {
+    const [o] = await updateRanges({ dir, dnsServer: dns.address, only: ['mimecast'], now });
+    assert.deepEqual([o?.file, o?.status, o?.before, o?.after, o?.added], ['mimecast', 'updated', 0, 9, 9]);
+    const f = JSON.parse(readFileSync(join(dir, 'mimecast.json'), 'utf8')) as { kind: string; about: string; ranges: Record<string, string>[] };
+    assert.equal(f.kind, 'mail-security');
+    assert.match(f.about, /_netblocks\.mimecast\.com.*usb\._netblocks\.mimecast\.com/);
+    const net = (r: string) => `DNS TXT ${r}._netblocks.mimecast.com`;
+    assert.deepEqual(
+      f.ranges.map((r) => [r.cidr, r.region, r.source, r.owner, r.date]),
+      [
+        ['103.96.21.0/24', 'Australia', net('au'), 'Mimecast', '2026-12-05'],
+        ['170.10.145.0/24', 'Canada', net('ca'), 'Mimecast', '2026-12-05'],
+        ['185.58.85.0/24', 'Europe (excluding Germany)', net('eu'), 'Mimecast', '2026-12-05'],
+        ['185.58.86.0/24', 'Europe (excluding Germany)', net('eu'), 'Mimecast', '2026-12-05'],
+        ['194.104.109.0/24', 'Germany', net('de'), 'Mimecast', '2026-12-05'],
+        ['207.211.31.0/25', 'United States (B grid)', net('usb'), 'Mimecast', '2026-12-05'],
+        ['207.211.41.113/32', 'United States (A grid)', net('us'), 'Mimecast', '2026-12-05'],
+        ['41.74.192.0/22', 'South Africa', net('za'), 'Mimecast', '2026-12-05'],
+        ['63.128.21.0/24', 'United States (A grid)', net('us'), 'Mimecast', '2026-12-05'],
+      ],
+    );
+    assert.equal(loadRangeTable(dir).lookup('41.74.193.9')['mail-security']?.owner, 'Mimecast');
+    assert.equal((await updateRanges({ dir, dnsServer: dns.address, only: ['mimecast'], now }))[0]?.status, 'unchanged');
+    // A range that moved region is a change, though none came or went.
+    dns.zone.set('za._netblocks.mimecast.com', [['v=spf1 ~all']]);
+    dns.zone.set('de._netblocks.mimecast.com', [['v=spf1 ip4:194.104.109.0/24 ip4:41.74.192.0/22 ~all']]);
+    const [moved] = await updateRanges({ dir, dnsServer: dns.address, only: ['mimecast'], now });
+    assert.deepEqual([moved?.status, moved?.added, moved?.removed], ['updated', 0, 0]);
+    assert.equal(
+      JSON.parse(readFileSync(join(dir, 'mimecast.json'), 'utf8')).ranges.find((r: { cidr: string }) => r.cidr === '41.74.192.0/22').region,
+      'Germany',
+    );
+  });
+
+  it('mimecast: an empty or halved netblock list, or an include loop, leaves the shipped file byte for byte', async () => {
+    const shipped = readFileSync(inPackage(import.meta.url, 'data', 'ranges', 'mimecast.json'), 'utf8');
+    writeFileSync(join(dir, 'mimecast.json'), shipped);
+    const run = async () => (await updateRanges({ dir, dnsServer: dns.address, only: ['mimecast'], now }))[0];
+    // The shipped list holds far more than the nine copies here.
+    assert.match((await run())?.reason ?? '', /shrank from \d{2,} to 9 ranges/);
+    for (const r of Object.keys(MIMECAST)) if (r !== '_netblocks.mimecast.com') dns.zone.set(r, [['v=spf1 ~all']]);
+    assert.deepEqual([(await run())?.status, (await run())?.reason], ['refused', 'the list came back empty']);
+    dns.zone.set('ca._netblocks.mimecast.com', [['v=spf1 include:_netblocks.mimecast.com']]);
+    const looped = await run();
+    assert.equal(looped?.status, 'failed');
+    assert.match(looped?.reason ?? '', /include loop _netblocks\.mimecast\.com → ca\._netblocks\.mimecast\.com → _netblocks\.mimecast\.com/);
+    assert.equal(readFileSync(join(dir, 'mimecast.json'), 'utf8'), shipped);
+  });
+
   it('an unknown list name is a typed error naming the known ones', async () => {
-    await assert.rejects(updateRanges({ dir, urlBase: base, only: ['amazn'] }), /CR_ERR_BAD_INPUT|unknown range list amazn; known: amazon/);
+    await assert.rejects(
+      updateRanges({ dir, urlBase: base, dnsServer: dns.address, only: ['amazn'] }),
+      /CR_ERR_BAD_INPUT|unknown range list amazn; known: amazon/,
+    );
   });
 });

@@ -26,7 +26,7 @@ export function registerRanges(program: Command): void {
     .description("Fetch each owner's own list, refuse empty or halved ones, replace the files atomically and show what changed.")
     .option(
       '--only <files>',
-      'comma-separated lists to update (amazon, google, microsoft, microsoft-365-exchange, apple-private-relay, oracle, digitalocean, linode)',
+      'comma-separated lists to update (amazon, google, microsoft, microsoft-365-exchange, apple-private-relay, oracle, digitalocean, linode, mimecast)',
     )
     .option('--dir <path>', 'folder of the range files (default $CLICKRATE_RANGES_DIR, else the installation data/ranges/)')
     .option('--url-base <url>', "fetch <url-base>/<host><path> instead of the owners' URLs (a mirror, or copies served for tests)")
