@@ -101,14 +101,14 @@ export function CampaignPage(props: { id: string }) {
             </select>
           </label>
         )}
-        <span class="seg" role="group" aria-label="People or raw">
+        <fieldset class="seg" aria-label="People or raw">
           <button type="button" class={!raw ? 'on' : ''} aria-pressed={!raw} onClick={() => setView('people')}>
             People
           </button>
           <button type="button" class={raw ? 'on' : ''} aria-pressed={raw} onClick={() => setView('raw')}>
             Raw (unfiltered)
           </button>
-        </span>
+        </fieldset>
         <a href={campaignPath(id, 'events.jsonl')} download>
           Raw events (JSON Lines)
         </a>

@@ -86,7 +86,7 @@ export function OverTime(props: { id: string; win: string; interval: 'hour' | 'd
     <section class="card" data-testid="over-time">
       <div class="tablehead">
         <h2>Over time</h2>
-        <span class="seg" role="group" aria-label="Interval">
+        <fieldset class="seg" aria-label="Interval">
           <button
             type="button"
             class={props.interval === 'hour' ? 'on' : ''}
@@ -98,7 +98,7 @@ export function OverTime(props: { id: string; win: string; interval: 'hour' | 'd
           <button type="button" class={props.interval === 'day' ? 'on' : ''} aria-pressed={props.interval === 'day'} onClick={() => props.setInterval('day')}>
             By day
           </button>
-        </span>
+        </fieldset>
       </div>
       {error && <p class="error">{error}</p>}
       {series && series.points.length === 0 && <p class="muted">No opens or clicks yet.</p>}
