@@ -80,7 +80,10 @@ async function check(open: () => Promise<Store>): Promise<void> {
     assert.ok(all.some((v) => v.honeypot.n > 0 && v.honeypot.by_other_signals.k > 0 && v.honeypot.by_other_signals.k < v.honeypot.n));
     assert.ok(all.some((v) => v.converting_clicks_human.n > 0));
     for (const cls of Object.keys(all[0]!.opens_machine_by_provider) as Array<keyof VerdictCheck['opens_machine_by_provider']>) {
-      assert.ok(all.some((v) => v.opens_machine_by_provider[cls].n > 0), `some opens are of class ${cls}`);
+      assert.ok(
+        all.some((v) => v.opens_machine_by_provider[cls].n > 0),
+        `some opens are of class ${cls}`,
+      );
     }
   } finally {
     await store.close();
@@ -89,4 +92,5 @@ async function check(open: () => Promise<Store>): Promise<void> {
 
 test('[duckdb] verdict_check equals the row-by-row computation on the demo campaigns', () => check(() => openDuckDbStore(join(dir, 'eq.duckdb'))));
 
-test('[clickhouse] verdict_check equals the row-by-row computation on the demo campaigns', () => check(() => openClickHouseStore(local.server.url('vcheck_eq'))));
+test('[clickhouse] verdict_check equals the row-by-row computation on the demo campaigns', () =>
+  check(() => openClickHouseStore(local.server.url('vcheck_eq'))));
