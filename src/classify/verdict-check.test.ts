@@ -41,15 +41,17 @@ type Raw = Record<string, unknown>;
 type Picked = (v: VerdictCheck) => unknown;
 
 /** One campaign of one message, `m`: its send, its delivery and `rest` as [type, ms after send, fields]. */
-function message(m: string, rest: ReadonlyArray<readonly [string, number, Raw?]>): Raw[] {
+function message(m: string, rest: readonly At[]): Raw[] {
   return [
     { id: `${m}-sent`, type: 'sent', ts: new Date(T).toISOString(), message: m, campaign: m, recipient: `${m}@example.com` },
     { id: `${m}-delivered`, type: 'delivered', ts: new Date(T + S).toISOString(), message: m },
     ...rest.map(([type, at, extra], i) => ({ id: `${m}-${i}`, type, ts: new Date(T + at).toISOString(), message: m, ...extra })),
   ];
 }
-const click = (url: string, ip: string, ua: string): Raw => ({ url, ip, user_agent: ua });
 const open = (ip: string, ua: string): Raw => ({ ip, user_agent: ua });
+type At = readonly [string, number, Raw?];
+const clickAt = (at: number, url: string, ip: string, ua: string): At => ['click', at, { url, ip, user_agent: ua }];
+const convertAt = (at: number): At => ['conversion', at, { value: 5 }];
 
 const share = (n: number, k: number) => ({ n, k, share: n === 0 ? null : k / n });
 const honeypot = (n: number, k: number, other: number) => ({ ...share(n, k), by_other_signals: share(n, other) });
@@ -63,90 +65,57 @@ const converting: Picked = (v) => v.converting_clicks_human;
 const opens: Picked = (v) => v.opens_machine_by_provider;
 
 /** Each case is a campaign of its own; `late`: stored after the last classification pass (no verdicts). */
-const CASES: ReadonlyArray<{ name: string; events: ReadonlyArray<readonly [string, number, Raw?]>; late?: true; pick: Picked; want: unknown }> = [
+const CASES: ReadonlyArray<{ name: string; events: readonly At[]; late?: true; pick: Picked; want: unknown }> = [
   // Honeypot requests: machine by construction; the other signals catch the first (cloud, old browser, at delivery).
-  { name: 'honeypot, caught by other signals too', events: [['click', 5 * S, click(TRAP, MS_CLOUD, OLD)]], pick: hp, want: honeypot(1, 1, 1) },
-  { name: 'honeypot, caught by it alone', events: [['click', 3 * H, click(TRAP, TRAPPED, CHROME)]], pick: hp, want: honeypot(1, 1, 0) },
-  { name: 'a path ending like the honeypot', events: [['click', 3 * H, click(LOOKALIKE, HOME, CHROME)]], pick: hp, want: honeypot(0, 0, 0) },
+  { name: 'honeypot, caught by other signals too', events: [clickAt(5 * S, TRAP, MS_CLOUD, OLD)], pick: hp, want: honeypot(1, 1, 1) },
+  { name: 'honeypot, caught by it alone', events: [clickAt(3 * H, TRAP, TRAPPED, CHROME)], pick: hp, want: honeypot(1, 1, 0) },
+  { name: 'a path ending like the honeypot', events: [clickAt(3 * H, LOOKALIKE, HOME, CHROME)], pick: hp, want: honeypot(0, 0, 0) },
   // The last click before the first conversion or reply, honeypot requests aside.
   {
     name: 'a scanner at delivery, then the person: human',
-    events: [
-      ['click', 2 * S, click(SHOP, PROOFPOINT, SCRIPT)],
-      ['click', 2 * H, click(SHOP, HOME, CHROME)],
-      ['conversion', 2 * H + 60 * S, { value: 20 }],
-    ],
+    events: [clickAt(2 * S, SHOP, PROOFPOINT, SCRIPT), clickAt(2 * H, SHOP, HOME, CHROME), convertAt(2 * H + 60 * S)],
     pick: converting,
     want: share(1, 1),
   },
   {
     name: 'the person, then a script just before the conversion: machine',
-    events: [
-      ['click', 2 * H, click(SHOP, HOME, CHROME)],
-      ['click', 2 * H + 10 * S, click(SHOP, HOME, SCRIPT)],
-      ['conversion', 2 * H + 60 * S, { value: 20 }],
-    ],
+    events: [clickAt(2 * H, SHOP, HOME, CHROME), clickAt(2 * H + 10 * S, SHOP, HOME, SCRIPT), convertAt(2 * H + 60 * S)],
     pick: converting,
     want: share(1, 0),
   },
   {
     name: 'a reply closes the message: later clicks and replies count for nothing',
-    events: [
-      ['click', 4 * H, click(SHOP, HOME, CHROME)],
-      ['reply', 5 * H],
-      ['click', 5 * H + 60 * S, click(SHOP, HOME, SCRIPT)],
-      ['reply', 6 * H],
-    ],
+    events: [clickAt(4 * H, SHOP, HOME, CHROME), ['reply', 5 * H], clickAt(5 * H + 60 * S, SHOP, HOME, SCRIPT), ['reply', 6 * H]],
     pick: converting,
     want: share(1, 1),
   },
   {
     name: 'a conversion with no click before it closes the message',
-    events: [
-      ['conversion', H, { value: 5 }],
-      ['click', 2 * H, click(SHOP, HOME, CHROME)],
-      ['conversion', 3 * H, { value: 5 }],
-    ],
+    events: [convertAt(H), clickAt(2 * H, SHOP, HOME, CHROME), convertAt(3 * H)],
     pick: converting,
     want: share(0, 0),
   },
   {
     name: 'a honeypot request is never the converting click',
-    events: [
-      ['click', H, click(SHOP, HOME, CHROME)],
-      ['click', 2 * H, click(TRAP, TRAPPED, SCRIPT)],
-      ['conversion', 2 * H + 60 * S, { value: 5 }],
-    ],
+    events: [clickAt(H, SHOP, HOME, CHROME), clickAt(2 * H, TRAP, TRAPPED, SCRIPT), convertAt(2 * H + 60 * S)],
     pick: converting,
     want: share(1, 1),
   },
   {
     name: 'a look-alike path is an ordinary click, the converting one here',
-    events: [
-      ['click', H, click(SHOP, HOME, CHROME)],
-      ['click', 2 * H, click(LOOKALIKE, HOME, SCRIPT)],
-      ['conversion', 2 * H + 60 * S, { value: 5 }],
-    ],
+    events: [clickAt(H, SHOP, HOME, CHROME), clickAt(2 * H, LOOKALIKE, HOME, SCRIPT), convertAt(2 * H + 60 * S)],
     pick: converting,
     want: share(1, 0),
   },
   {
     name: 'a click at the very instant of the conversion is before it',
-    events: [
-      ['click', H, click(SHOP, HOME, SCRIPT)],
-      ['click', 2 * H, click(SHOP, HOME, CHROME)],
-      ['conversion', 2 * H, { value: 5 }],
-    ],
+    events: [clickAt(H, SHOP, HOME, SCRIPT), clickAt(2 * H, SHOP, HOME, CHROME), convertAt(2 * H)],
     pick: converting,
     want: share(1, 1),
   },
   {
     name: 'of two last clicks at the same instant, the machine one counts',
-    events: [
-      ['click', 2 * H, click(SHOP, HOME, SCRIPT)],
-      ['click', 2 * H, click(SHOP, HOME, CHROME)],
-      ['conversion', 3 * H, { value: 5 }],
-    ],
+    events: [clickAt(2 * H, SHOP, HOME, SCRIPT), clickAt(2 * H, SHOP, HOME, CHROME), convertAt(3 * H)],
     pick: converting,
     want: share(1, 0),
   },
@@ -177,11 +146,7 @@ const CASES: ReadonlyArray<{ name: string; events: ReadonlyArray<readonly [strin
   {
     name: 'unclassified honeypot request and converting click',
     late: true,
-    events: [
-      ['click', H, click(SHOP, HOME, SCRIPT)],
-      ['click', 2 * H, click(TRAP, TRAPPED, SCRIPT)],
-      ['conversion', 3 * H, { value: 5 }],
-    ],
+    events: [clickAt(H, SHOP, HOME, SCRIPT), clickAt(2 * H, TRAP, TRAPPED, SCRIPT), convertAt(3 * H)],
     pick: (v) => [v.honeypot, v.converting_clicks_human],
     want: [honeypot(1, 0, 0), share(1, 1)],
   },

@@ -21,7 +21,7 @@ interface Share {
 }
 
 /** Where an open came from, by agent and published address. */
-type ProviderClass = 'apple-mpp' | 'gmail-proxy' | 'yahoo-proxy' | 'exchange-or-vendor' | 'cloud' | 'other';
+export type ProviderClass = 'apple-mpp' | 'gmail-proxy' | 'yahoo-proxy' | 'exchange-or-vendor' | 'cloud' | 'other';
 
 export interface VerdictCheck {
   /** Honeypot requests judged machine (1 by construction), and `by_other_signals`: judged so without the honeypot signal. */
@@ -54,7 +54,7 @@ const CLASS_BY_REASONS: ReadonlyArray<readonly [ProviderClass, readonly string[]
 ];
 
 /** Where an open came from when no reasons are stored (not yet classified): its agent and address. */
-function providerClass(ip: string | null, ua: string | null, ranges: IpRangeTable): ProviderClass {
+export function providerClass(ip: string | null, ua: string | null, ranges: IpRangeTable): ProviderClass {
   const s = uaSignal(ua);
   if (s.kind === 'apple-mpp') return 'apple-mpp';
   if (s.kind === 'image-proxy') return s.name === 'Yahoo' ? 'yahoo-proxy' : 'gmail-proxy';
@@ -70,7 +70,8 @@ const text = (v: Row[string] | undefined): string | null => (v === null || v ===
 const num = (v: Row[string] | undefined): number => Number(v ?? 0);
 const isMachine = (v: Row[string] | undefined) => v === true || v === 1 || v === '1' || v === 'true';
 
-function codesOf(v: Row[string] | undefined): string[] {
+/** The reason codes of a stored `reasons` value (a JSON array; none when absent or unreadable). */
+export function codesOf(v: Row[string] | undefined): string[] {
   try {
     return typeof v === 'string' ? (JSON.parse(v) as string[]) : [];
   } catch {

@@ -1,39 +1,19 @@
 // verdict_check as it was computed before the store aggregated it: every open, click, conversion and
 // reply of the campaign read into JavaScript, each open's address looked up in the range table. Kept as
-// the oracle the aggregate is checked against (verdict-check tests) and as the benchmark's baseline.
+// the oracle the aggregate is checked against (verdict-check tests) and as the benchmark's baseline. It
+// shares with it only how an unclassified open is classed and how stored codes are read.
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../../src/store/dialect.js';
 import { IS_CLAIM_TYPE } from '../../src/store/message-grain.js';
 import type { Row, Store } from '../../src/store/store.js';
-import type { VerdictCheck } from '../../src/classify/verdict-check.js';
+import { codesOf, providerClass, type ProviderClass, type VerdictCheck } from '../../src/classify/verdict-check.js';
 import { isHoneypotUrl } from '../../src/classify/honeypot.js';
 import { defaultRangeTable, type IpRangeTable } from '../../src/classify/ip-ranges.js';
-import { uaSignal } from '../../src/classify/user-agent.js';
 import { probabilityFromReasons } from '../../src/classify/verdict-probability.js';
 
 type Share = VerdictCheck['converting_clicks_human'];
-type ProviderClass = keyof VerdictCheck['opens_machine_by_provider'];
 const share = (n: number, k: number): Share => ({ n, k, share: n === 0 ? null : k / n });
 const text = (v: Row[string] | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const isMachine = (v: Row[string] | undefined) => v === true || v === 1 || v === '1' || v === 'true';
-
-function codesOf(v: Row[string] | undefined): string[] {
-  try {
-    return typeof v === 'string' ? (JSON.parse(v) as string[]) : [];
-  } catch {
-    return [];
-  }
-}
-
-function providerClass(ip: string | null, ua: string | null, ranges: IpRangeTable): ProviderClass {
-  const s = uaSignal(ua);
-  if (s.kind === 'apple-mpp') return 'apple-mpp';
-  if (s.kind === 'image-proxy') return s.name === 'Yahoo' ? 'yahoo-proxy' : 'gmail-proxy';
-  const m = ranges.lookup(ip);
-  if (m['apple-proxy']) return 'apple-mpp';
-  if (m['mail-security']) return 'exchange-or-vendor';
-  if (m.datacenter) return 'cloud';
-  return 'other';
-}
 
 /** The campaign's opens, clicks, conversions and replies with their verdicts. */
 function compileEngagement(campaign: string, d: SqlDialect): CompiledQuery {
