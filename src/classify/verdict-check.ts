@@ -183,8 +183,10 @@ export async function verdictCheck(store: Store, campaign: string, ranges: IpRan
   const ordinary = hits.filter((r) => !isHoneypotUrl(text(r.h_url))).map((r) => String(r.h_id));
   const [done] = ordinary.length === 0 ? converting! : await store.query(q.converting(ordinary));
   const other = honeypots.filter((r) => (probabilityFromReasons(codesOf(r.h_reasons).filter((x) => x !== 'honeypot')) ?? 0) >= 0.5);
+  // Rows are grouped: a row stands for n stored requests (one per id, unless an engine keeps a duplicate).
+  const count = (rows: readonly Row[]) => rows.reduce((sum, r) => sum + num(r.n), 0);
   return {
-    honeypot: { ...share(honeypots.length, honeypots.filter((r) => isMachine(r.h_machine)).length), by_other_signals: share(honeypots.length, other.length) },
+    honeypot: { ...share(count(honeypots), count(honeypots.filter((r) => isMachine(r.h_machine)))), by_other_signals: share(count(honeypots), count(other)) },
     converting_clicks_human: share(num(done?.n), num(done?.human)),
     opens_machine_by_provider: Object.fromEntries(CLASSES.map((c) => [c, share(...byClass.get(c)!)])) as Record<ProviderClass, Share>,
   };
