@@ -2,7 +2,7 @@
 // campaign page): of honeypot requests, the share judged machine (and the share the other signals alone
 // would have caught); of the clicks that led to a conversion or a reply, the share judged human; of the
 // opens from each provider class, the share judged machine. Drift in any of these shows rules going stale.
-// The store aggregates: only honeypot requests (few) and opens without stored reasons come back as rows.
+// The store aggregates: only honeypot requests and opens without stored reasons come back, grouped.
 import { ParamBag, type CompiledQuery, type SqlDialect } from '../store/dialect.js';
 import { IS_CLAIM_TYPE } from '../store/message-grain.js';
 import type { Row, Store } from '../store/store.js';
@@ -105,8 +105,9 @@ class CheckQueries {
 
   /**
    * Opens by provider class (`cls`) and verdict, opens without stored reasons by address and agent
-   * instead (`cls` NULL, for the range table to class as before classification), and each click that
-   * may be a honeypot request as a row of its own (`h_id` set).
+   * instead (`cls` NULL, for the range table to class as before classification), and clicks that may be
+   * honeypot requests by destination, verdict and reasons (`h_url` set). Scanners that request every link
+   * bring many honeypot hits on a large campaign; grouped, they come back as few rows.
    */
   opensAndHoneypots(): CompiledQuery {
     const d = this.d;
@@ -116,13 +117,13 @@ class CheckQueries {
     const unclassed = `${open} AND reasons IS NULL`;
     const click = `type = 'click'`;
     return this.compile(
-      (c, ofCampaign) => `SELECT cls, u_ip, u_ua, h_id, h_url, h_machine, h_reasons, count(*) AS n, ${d.countIf(`machine = ${d.true}`)} AS k FROM (
+      (c, ofCampaign) => `SELECT cls, u_ip, u_ua, h_url, h_machine, h_reasons, count(*) AS n, ${d.countIf(`machine = ${d.true}`)} AS k FROM (
         SELECT CASE WHEN ${open} AND reasons IS NOT NULL THEN (CASE ${cases.join(' ')} ELSE 'other' END) END AS cls,
           CASE WHEN ${unclassed} THEN ip END AS u_ip, CASE WHEN ${unclassed} THEN user_agent END AS u_ua,
-          CASE WHEN ${click} THEN id END AS h_id, CASE WHEN ${click} THEN url END AS h_url,
+          CASE WHEN ${click} THEN url END AS h_url,
           CASE WHEN ${click} THEN machine END AS h_machine, CASE WHEN ${click} THEN reasons END AS h_reasons, machine
         FROM ${d.events(`${ofCampaign} AND (${open} OR (${click} AND ${MAYBE_HONEYPOT}))`, true, c)} AS e
-      ) AS o GROUP BY cls, u_ip, u_ua, h_id, h_url, h_machine, h_reasons`,
+      ) AS o GROUP BY cls, u_ip, u_ua, h_url, h_machine, h_reasons`,
     );
   }
 
@@ -131,14 +132,15 @@ class CheckQueries {
    * requests aside), counted and split by verdict. The key ts·2 + machine makes one max() pick the last
    * click and carry its verdict (no window functions or argMax on tuples: ClickHouse 18.16), and of clicks
    * at the same instant the machine one. TRICKY: a click stamped at the very instant of the conversion
-   * counts as before it (ties had no order when rows were walked in time order). `notHoneypot`: ids of
-   * clicks that MAYBE_HONEYPOT takes but that are ordinary clicks (bound).
+   * counts as before it (ties had no order when rows were walked in time order). `notHoneypot`: the
+   * destinations MAYBE_HONEYPOT takes that are not the honeypot's (bound; whether a click is a honeypot
+   * request depends on its destination alone).
    */
   converting(notHoneypot: readonly string[]): CompiledQuery {
     const d = this.d;
     return this.compile((c, ofCampaign, bag) => {
-      const back = notHoneypot.map((id) => d.param(bag, id, 'String'));
-      const ordinary = back.length === 0 ? `NOT (${MAYBE_HONEYPOT})` : `(NOT (${MAYBE_HONEYPOT}) OR id IN (${back.join(', ')}))`;
+      const back = notHoneypot.map((url) => d.param(bag, url, 'String'));
+      const ordinary = back.length === 0 ? `NOT (${MAYBE_HONEYPOT})` : `(NOT (${MAYBE_HONEYPOT}) OR url IN (${back.join(', ')}))`;
       return d.withQuery(
         [
           [
@@ -169,7 +171,7 @@ export async function verdictCheck(store: Store, campaign: string, ranges: IpRan
   const byClass = new Map<ProviderClass, [number, number]>(CLASSES.map((c) => [c, [0, 0]]));
   const hits: Row[] = [];
   for (const r of rows!) {
-    if (r.h_id !== null && r.h_id !== undefined) {
+    if (r.h_url !== null && r.h_url !== undefined) {
       hits.push(r);
       continue;
     }
@@ -179,11 +181,12 @@ export async function verdictCheck(store: Store, campaign: string, ranges: IpRan
     t[1] += num(r.k);
   }
   const honeypots = hits.filter((r) => isHoneypotUrl(text(r.h_url)));
-  // A click the URL pattern took for the honeypot's but is not (another path ending alike): counted again.
-  const ordinary = hits.filter((r) => !isHoneypotUrl(text(r.h_url))).map((r) => String(r.h_id));
+  // Destinations the URL pattern took for the honeypot's but are not (another path ending alike): their
+  // clicks are ordinary ones, so the converting clicks are counted again with them.
+  const ordinary = [...new Set(hits.filter((r) => !isHoneypotUrl(text(r.h_url))).map((r) => String(r.h_url)))];
   const [done] = ordinary.length === 0 ? converting! : await store.query(q.converting(ordinary));
   const other = honeypots.filter((r) => (probabilityFromReasons(codesOf(r.h_reasons).filter((x) => x !== 'honeypot')) ?? 0) >= 0.5);
-  // Rows are grouped: a row stands for n stored requests (one per id, unless an engine keeps a duplicate).
+  // Rows are grouped: a row stands for n requests.
   const count = (rows: readonly Row[]) => rows.reduce((sum, r) => sum + num(r.n), 0);
   return {
     honeypot: { ...share(count(honeypots), count(honeypots.filter((r) => isMachine(r.h_machine)))), by_other_signals: share(count(honeypots), count(other)) },
