@@ -3,7 +3,9 @@
 // the reports of a dashboard campaign page (usable in under a second at a million messages).
 // Usage: node bench/report-bench.mjs --db bench/data/events-10m.duckdb [--campaign ID] [--runs 15] [--window 7d]
 // (--window applies to the engine's report and the page; the hand-written query has none). --compare also
-// times the page grouping the events, as before message_facts, in the same run.
+// times the page grouping the events, as before message_facts, in the same run. The page's verdict_check
+// is timed beside it; --verdict-rows also times it read row by row (as before the store aggregated it,
+// test/support/verdict-check-oracle.ts) and checks both agree.
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { openDuckDbStore } from '../dist/src/store/duckdb/duckdb-store.js';
@@ -11,6 +13,8 @@ import { runReport, runReports } from '../dist/src/metrics/run-report.js';
 import { runTimeseries } from '../dist/src/metrics/compile-timeseries.js';
 import { listCampaigns } from '../dist/src/metrics/list-campaigns.js';
 import { DuckDbDialect } from '../dist/src/store/duckdb/dialect.js';
+import { verdictCheck } from '../dist/src/classify/verdict-check.js';
+import { verdictCheckByRows } from '../dist/test/support/verdict-check-oracle.js';
 import { timeRuns } from './timing.mjs';
 
 const { values } = parseArgs({
@@ -21,6 +25,7 @@ const { values } = parseArgs({
     by: { type: 'string' },
     window: { type: 'string' },
     compare: { type: 'boolean' },
+    'verdict-rows': { type: 'boolean' },
   },
 });
 if (!values.db) throw new Error('--db is required');
@@ -65,6 +70,12 @@ const answer = async (s) =>
     await runReports(s, { campaign, window }, [null, 'day', 'step', 'variant', 'link', 'segment', 'provider']),
     await runTimeseries(s, { campaign, interval: 'day', window }),
   ]);
+// The page's self-check (dashboard-api.ts asks for it with the page), and row by row as the baseline.
+const check = await timeRuns(() => verdictCheck(store, campaign), Math.min(runs, 5));
+const byRows = values['verdict-rows'] ? await timeRuns(() => verdictCheckByRows(store, campaign), Math.min(runs, 3)) : undefined;
+const sameCheck = values['verdict-rows']
+  ? JSON.stringify(await verdictCheck(store, campaign)) === JSON.stringify(await verdictCheckByRows(store, campaign))
+  : undefined;
 const samePage = values.compare ? (await answer(store)) === (await answer(eventsOnly)) : undefined;
 const r = await runReport(store, { campaign });
 const [h] = await store.query(HAND);
@@ -83,6 +94,9 @@ console.log(
       dashboard_page_ms: page,
       dashboard_page_from_events_ms: pageFromEvents,
       same_page_from_events: samePage,
+      verdict_check_ms: check,
+      verdict_check_by_rows_ms: byRows,
+      same_verdict_check: sameCheck,
       same_figures: same,
     },
     null,
