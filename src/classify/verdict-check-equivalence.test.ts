@@ -39,6 +39,7 @@ const scriptClick = (id: string, at: SimEvent, dt: number, url: string): SimEven
   ip: '73.1.2.3',
   user_agent: SCRIPT,
 });
+const APPLE_MAIL = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)';
 const opens = demo.events.filter((e) => e.type === 'open' && e.user_agent !== 'Mozilla/5.0');
 
 /**
@@ -49,6 +50,8 @@ const opens = demo.events.filter((e) => e.type === 'open' && e.user_agent !== 'M
 const extra: SimEvent[] = [
   ...opens.filter((_, i) => i % 20 === 2).map((e) => ({ ...e, id: `${e.id}-exo`, ip: '40.97.10.20' })),
   ...opens.filter((_, i) => i % 20 === 3).map((e) => ({ ...e, id: `${e.id}-icloud`, ip: '17.58.1.1' })),
+  // Apple Mail's own agent from Apple's addresses: the privacy proxy by its own reason (apple-mail-proxy).
+  ...opens.filter((_, i) => i % 20 === 4).map((e) => ({ ...e, id: `${e.id}-applemail`, ip: '17.58.1.2', user_agent: APPLE_MAIL })),
   ...clicks
     .filter((_, i) => i % 40 === 0)
     .map((e) => ({ ...e, id: `${e.id}-hp`, ts: new Date(Date.parse(e.ts) + 1000).toISOString(), url: 'https://t.example.com/clickrate-honeypot' })),

@@ -9,28 +9,15 @@ import type { Row, Store } from '../store/store.js';
 import { HONEYPOT_PATH, isHoneypotUrl } from './honeypot.js';
 import { defaultRangeTable, type IpRangeTable } from './ip-ranges.js';
 import { uaSignal } from './user-agent.js';
+import type { VerdictCheck } from './verdict-check-schema.js';
 import { probabilityFromReasons } from './verdict-probability.js';
 
-interface Share {
-  /** Events looked at. */
-  n: number;
-  /** Those judged as the check expects (see each field). */
-  k: number;
-  /** k ÷ n, or null when n is 0. */
-  share: number | null;
-}
+export type { VerdictCheck } from './verdict-check-schema.js';
 
-/** Where an open came from, by agent and published address. */
-export type ProviderClass = 'apple-mpp' | 'gmail-proxy' | 'yahoo-proxy' | 'exchange-or-vendor' | 'cloud' | 'other';
+type Share = VerdictCheck['honeypot']['by_other_signals'];
 
-export interface VerdictCheck {
-  /** Honeypot requests judged machine (1 by construction), and `by_other_signals`: judged so without the honeypot signal. */
-  honeypot: Share & { by_other_signals: Share };
-  /** The last click before each message's first conversion or reply, judged human (should stay near 1). */
-  converting_clicks_human: Share;
-  /** Opens judged machine, per provider class (Gmail/Yahoo near 0, Apple's prefetch near 1). */
-  opens_machine_by_provider: Record<ProviderClass, Share>;
-}
+/** Where an open came from, by agent and published address (the schema names each class). */
+export type ProviderClass = keyof VerdictCheck['opens_machine_by_provider'];
 
 const CLASSES: readonly ProviderClass[] = ['apple-mpp', 'gmail-proxy', 'yahoo-proxy', 'exchange-or-vendor', 'cloud', 'other'];
 
@@ -38,8 +25,8 @@ const CLASSES: readonly ProviderClass[] = ['apple-mpp', 'gmail-proxy', 'yahoo-pr
  * An open's provider class from its stored reason codes (a JSON array of strings), first match wins:
  * the same order as `providerClass` reads agent and address. The classifier writes these codes on every
  * open exactly when the agent or the address says so (request-signals.ts): `apple-mpp-proxy` for Apple's
- * bare agent, `human-image-proxy:<name>` for an image proxy's, `apple-ip:` for Apple's published
- * addresses, `security-vendor-ip:` or `late-proxy-open:` for a mail-security range, and `datacenter-ip:`
+ * bare agent, `human-image-proxy:<name>` for an image proxy's, `apple-ip:` or `apple-mail-proxy:` (Apple
+ * Mail's own agent) for Apple's published addresses, `security-vendor-ip:` or `late-proxy-open:` for a mail-security range, and `datacenter-ip:`
  * for a data centre outside one. Patterns are constants of the code; each starts at a code's opening quote.
  * TRICKY: the stored codes reflect the range table when the open was classified; after `ranges update`,
  * opens keep their old class until reclassified, as their verdicts do.
@@ -48,7 +35,7 @@ const CLASS_BY_REASONS: ReadonlyArray<readonly [ProviderClass, readonly string[]
   ['apple-mpp', ['"apple-mpp-proxy"']],
   ['yahoo-proxy', ['"human-image-proxy:Yahoo"']],
   ['gmail-proxy', ['"human-image-proxy:']],
-  ['apple-mpp', ['"apple-ip:']],
+  ['apple-mpp', ['"apple-ip:', '"apple-mail-proxy:']],
   ['exchange-or-vendor', ['"security-vendor-ip:', '"late-proxy-open:']],
   ['cloud', ['"datacenter-ip:']],
 ];
