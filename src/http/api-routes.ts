@@ -13,6 +13,7 @@ import { readBody, readJson } from './read-body.js';
 import { sendJson } from './reply.js';
 import type { TemplateSaver } from './template-saver.js';
 import { wrapAndRecord } from './wrap-and-record.js';
+import { wrapResultSchema } from '../tracking/wrap-result-schema.js';
 import { parseWrapRequest, wrapRequestSchema } from './wrap-request.js';
 import { z } from 'zod';
 import { eventShapeSchema } from '../events/event.js';
@@ -43,16 +44,7 @@ describeRoute({
   responses: {
     200: {
       description: 'The wrapped message and what became of each link.',
-      schema: z.strictObject({
-        message: z.string(),
-        message_id_header: z.string().describe('The Message-ID to send the message with: replies that name it are matched to the message (docs/replies.md).'),
-        html: z.string().optional(),
-        text: z.string().optional(),
-        links: z.array(
-          z.strictObject({ index: z.number().int(), part: z.enum(['html', 'text']), url: z.string(), tracked: z.boolean(), reason: z.string().optional() }),
-        ),
-        warnings: z.array(z.string()),
-      }),
+      schema: wrapResultSchema,
     },
     409: { description: 'The message id belongs to another campaign.' },
   },

@@ -83,6 +83,13 @@ test('every route answers as described: successes and errors', async () => {
     body: json({ html: '<a href="https://shop.example.com/w">w</a>', text: 'see https://shop.example.com/t', campaign: 'wrapped', recipient: 'w@example.com' }),
   });
   assert.equal(wrap.status, 200);
+  // With the honeypot and a link left as written, the answer carries `honeypot` and a link's `reason`.
+  const honeypot = await call('POST', '/api/v1/wrap', '/api/v1/wrap', {
+    body: json({ html: '<a href="https://shop.example.com/h">h</a> <a href="mailto:a@example.com">a</a>', campaign: 'wrapped', recipient: 'h@example.com', honeypot: true }),
+  });
+  assert.equal(honeypot.status, 200);
+  assert.match(String((honeypot.body as { honeypot?: unknown }).honeypot), /^http:\/\/t\.example\.com\/c\//);
+  assert.ok((honeypot.body as { links: Array<{ reason?: string }> }).links.some((l) => l.reason === 'mailto'));
   assert.equal((await call('POST', '/api/v1/wrap', '/api/v1/wrap', { body: json({ campaign: 'x' }) })).status, 400);
   assert.equal((await call('POST', '/api/v1/wrap', '/api/v1/wrap', { body: '{}', key: 'cr_wrong' })).status, 401);
   const conflict = await call('POST', '/api/v1/wrap', '/api/v1/wrap', { body: json({ text: 'x', campaign: 'other', recipient: 'r', message: 'm01' }) });

@@ -2,19 +2,21 @@
 // template placeholder (the ESP substitutes those after we wrap, so the token would freeze the raw tag).
 import { normalizeDestination } from './destination.js';
 
-/** Why a link was left as it was. */
-export type SkipReason =
-  | 'template' // contains a merge tag / placeholder: the real URL is only known at send time
-  | 'mailto'
-  | 'tel'
-  | 'sms'
-  | 'anchor' // in-page #fragment
-  | 'relative' // no scheme: the mail client has no base URL to resolve it against
-  | 'scheme' // another scheme (javascript:, ftp:, data:…): not a web destination to redirect to
-  | 'empty'
-  | 'invalid' // http(s), but no URL a browser parses the same everywhere (destination.ts)
-  | 'skip-attribute' // marked data-clickrate="skip" or clicktracking="off"
-  | 'policy'; // trackable, but the campaign's tracking policy says not to
+/** Why a link was left as it was (the wrap answer's `reason`: wrap-result-schema.ts). */
+export const SKIP_REASONS = [
+  'template', // contains a merge tag / placeholder: the real URL is only known at send time
+  'mailto',
+  'tel',
+  'sms',
+  'anchor', // in-page #fragment
+  'relative', // no scheme: the mail client has no base URL to resolve it against
+  'scheme', // another scheme (javascript:, ftp:, data:…): not a web destination to redirect to
+  'empty',
+  'invalid', // http(s), but no URL a browser parses the same everywhere (destination.ts)
+  'skip-attribute', // marked data-clickrate="skip" or clicktracking="off"
+  'policy', // trackable, but the campaign's tracking policy says not to
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /**
  * Merge-tag and placeholder syntaxes of common ESPs and template engines.

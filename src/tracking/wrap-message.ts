@@ -5,6 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { HONEYPOT_PATH } from '../classify/honeypot.js';
 import { ClickrateError } from '../errors.js';
 import type { SkipReason } from './href.js';
+import type { WrappedLink, WrapResult } from './wrap-result-schema.js';
+
+export type { WrapResult } from './wrap-result-schema.js';
 import type { Keyring } from './keyring.js';
 import { lintLinks, type LinkLintOptions } from './link-lint.js';
 import { messageIdHeader } from './message-id-header.js';
@@ -45,28 +48,6 @@ export interface WrapOptions {
    * request to it is a machine; its address block and agent are then known as machine for a while.
    */
   honeypot?: boolean;
-}
-
-interface WrappedLink {
-  /** Position in `links` (html part first, then text); also the link index inside the click token. */
-  index: number;
-  part: 'html' | 'text';
-  /** The destination: after UTM tagging for wrappable links, as written otherwise. */
-  url: string;
-  tracked: boolean;
-  reason?: SkipReason;
-}
-
-export interface WrapResult {
-  message: string;
-  /** The Message-ID to send the message with (message-id-header.ts), so its replies can be matched. */
-  message_id_header: string;
-  html?: string;
-  text?: string;
-  links: WrappedLink[];
-  warnings: string[];
-  /** The honeypot link's tracked URL, when one was added (not among `links`: it is not the sender's). */
-  honeypot?: string;
 }
 
 interface PartLink {
