@@ -85,7 +85,12 @@ test('every route answers as described: successes and errors', async () => {
   assert.equal(wrap.status, 200);
   // With the honeypot and a link left as written, the answer carries `honeypot` and a link's `reason`.
   const honeypot = await call('POST', '/api/v1/wrap', '/api/v1/wrap', {
-    body: json({ html: '<a href="https://shop.example.com/h">h</a> <a href="mailto:a@example.com">a</a>', campaign: 'wrapped', recipient: 'h@example.com', honeypot: true }),
+    body: json({
+      html: '<a href="https://shop.example.com/h">h</a> <a href="mailto:a@example.com">a</a>',
+      campaign: 'wrapped',
+      recipient: 'h@example.com',
+      honeypot: true,
+    }),
   });
   assert.equal(honeypot.status, 200);
   assert.match(String((honeypot.body as { honeypot?: unknown }).honeypot), /^http:\/\/t\.example\.com\/c\//);
