@@ -97,7 +97,7 @@ function makePerson(r, audience, companies) {
           ? r.pick(['chromeAndroid', 'safariIos', 'gmailIosWebview'])
           : r.pick(['chromeWin', 'chromeMac', 'edgeWin', 'firefoxWin', 'safariMac']);
     const deviceUa = browserUa(r, family);
-    // Outlook desktop and many other clients block images until asked (gophish issues #2124, #1632).
+    // Outlook desktop and many other clients block images until asked (gophish issues 2124, 1632).
     const imagesBlocked = mailbox === 'outlookCom' ? r.chance(0.3) : mailbox === 'other' ? r.chance(0.35) : false;
     return { audience, mailbox, network, deviceUa, imagesBlocked };
   }
@@ -114,7 +114,7 @@ function makePerson(r, audience, companies) {
               ? 'edgeWin'
               : r.pick(['chromeWin', 'edgeWin', 'chromeMac']),
         );
-  const imagesBlocked = company.mailbox !== 'workspace' && r.chance(0.45); // Outlook's default (gophish #2124)
+  const imagesBlocked = company.mailbox !== 'workspace' && r.chance(0.45); // Outlook's default (gophish issue 2124)
   return { audience, mailbox: company.mailbox, company, network, deviceUa, imagesBlocked };
 }
 
@@ -176,7 +176,7 @@ function simulatePerson(r, engage, msg, person, links, c, step, variant) {
       engage(msg, 'click', t - r.between(0.3, 2) * S, { label: 'machine', kind: 'safelinks-time-of-click', who: 'microsoft-eop', ua: undefined, url });
     }
     engage(msg, 'click', t, h(kind, who, person.deviceUa, { url }));
-    // A scanner following the person's click from another network, 12 s later in resend-node #901.
+    // A scanner following the person's click from another network, 12 s later in resend-node issue 901.
     if (b2b && r.chance(0.05)) {
       engage(msg, 'click', t + r.between(5, 20) * S, { label: 'machine', kind: 'post-click-scan', who: 'hosting-unlisted', ua: modernScannerUa(r), url });
     }
@@ -190,7 +190,7 @@ function openEvent(r, engage, msg, person, t, h) {
   if (person.audience === 'consumer') {
     if (mb === 'gmail') engage(msg, 'open', t, h('gmail-proxy-open', 'google', UA.gmailProxy));
     else if (mb === 'yahoo') engage(msg, 'open', t, h('yahoo-proxy-open', 'yahoo', UA.yahooProxy));
-    // Outlook.com on the web downloads images through Microsoft with the stripped WebKit agent (warmbly #569).
+    // Outlook.com on the web downloads images through Microsoft with the stripped WebKit agent (warmbly's pull request 569).
     else if (mb === 'outlookCom') engage(msg, 'open', t, h('outlook-proxy-open', 'microsoft-exo', UA.webkitStripped));
     else if (mb === 'other')
       engage(msg, 'open', t, h('direct-open', r.chance(0.5) ? 'residential' : 'mobile', r.pick([UA.thunderbird, UA.iosMail, browserUa(r, 'chromeWin')])));

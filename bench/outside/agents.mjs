@@ -42,9 +42,9 @@ export function rng(seed) {
   return r;
 }
 
-// User agents, as published. Gmail's proxy: ua-parser/uap-core pull request #170, browscap issue #1108,
-// ua-parser-js issue #494 (which also gives Yahoo's). Apple: uap-core issue #509 (MPP's bare agent),
-// medama-io/go-useragent issue #10 and uap-core issue #528 (Apple Mail's WebKit agent without Safari).
+// User agents, as published. Gmail's proxy: ua-parser/uap-core pull request 170, browscap issue 1108,
+// ua-parser-js issue 494 (which also gives Yahoo's). Apple: uap-core issue 509 (MPP's bare agent),
+// medama-io/go-useragent issue 10 and uap-core issue 528 (Apple Mail's WebKit agent without Safari).
 export const UA = {
   gmailProxy: 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)',
   yahooProxy: 'YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html',
@@ -57,7 +57,7 @@ export const UA = {
   chromeWin7Old: 'Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/109.0.0.0 Safari/537.36',
 };
 // Browsers as current at the sample's date (November 2026): Chrome 146 was current at the end of March 2026
-// (resend-node issue #901) and Chrome, Edge and Firefox release every four weeks; Safari takes the year's
+// (resend-node issue 901) and Chrome, Edge and Firefox release every four weeks; Safari takes the year's
 // number (26 in 2025, 27 in 2026) while iOS and macOS versions in the agent stay frozen. People lag a
 // version or two; a few run far older builds (devices left on iOS 18, machines nobody updates).
 const CHROME_NOW = 154;
@@ -87,8 +87,8 @@ export function browserUa(r, family) {
       return UA.iosMail;
   }
 }
-// Scanner agents: "old browser versions; scripted agents" (Dub issue #2309, lemlist/Smartlead help pages);
-// craft-campaign issue #546 saw "Python Requests"; Barracuda "does not identify itself" (Act-On's guide).
+// Scanner agents: "old browser versions; scripted agents" (Dub issue 2309, lemlist/Smartlead help pages);
+// craft-campaign issue 546 saw "Python Requests"; Barracuda "does not identify itself" (Act-On's guide).
 // The far-behind builds above (eight releases back, iOS 18, the Windows 7 kiosk), named apart in the truth.
 export const OLD_BUILD = new RegExp(`Chrome/(109|${CHROME_NOW - 8})\\.|Version/18\\.7|Firefox/${FIREFOX_NOW - 8}\\.`);
 export const SCANNER_UA = {
@@ -100,7 +100,7 @@ export const SCANNER_UA = {
   ie11: 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko',
   scripted: ['python-requests/2.31.0', 'curl/8.5.0', 'Go-http-client/1.1', 'Java/17.0.8'],
 };
-// resend-node issue #901: a scanner following a person's click 12 s later, with the then-current Chrome on Windows.
+// resend-node issue 901: a scanner following a person's click 12 s later, with the then-current Chrome on Windows.
 export const modernScannerUa = (r) => browserUa(r, r.chance(0.5) ? 'chromeWin' : 'edgeWin');
 
 /** Campaign shapes (what the sender controls: pixel, links, steps, variants, audience). */

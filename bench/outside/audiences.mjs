@@ -66,13 +66,13 @@ export const CAMPAIGNS = [
 ];
 
 // Consumer mailboxes. Gmail's image proxy fetches when the person opens (Gmail's 2013 announcement; uap-core
-// #170). Apple Mail Privacy Protection prefetches near delivery with `Mozilla/5.0` (uap-core #509). Outlook's
-// image proxy fetches through Microsoft when the person downloads images (warmbly pull request #569).
-// Yahoo's proxy fetches at open (ua-parser-js #494). Shares are rough public market-share figures.
+// 170). Apple Mail Privacy Protection prefetches near delivery with `Mozilla/5.0` (uap-core issue 509). Outlook's
+// image proxy fetches through Microsoft when the person downloads images (warmbly pull request 569).
+// Yahoo's proxy fetches at open (ua-parser-js issue 494). Shares are rough public market-share figures.
 export const CONSUMER_MAILBOX = { gmail: 42, appleMpp: 28, outlookCom: 14, yahoo: 9, other: 7 };
 // Businesses: Microsoft 365 with Defender Safe Links (detonation from EOP addresses soon after delivery:
 // Microsoft 365 "URLs and IP address ranges" IDs 9/10, Safe Links docs), Google Workspace, and gateways in
-// front (Mimecast, Proofpoint, Barracuda: mautic issue #16263, resend-node #901, Act-On's false-click guide).
+// front (Mimecast, Proofpoint, Barracuda: mautic issue 16263, resend-node issue 901, Act-On's false-click guide).
 export const B2B_MAILBOX = { m365: 42, workspace: 24, mimecast: 13, proofpoint: 12, barracuda: 9 };
 // How the person's browser reaches the web from work: secure web gateways (Zscaler), browser isolation
 // (Menlo, on cloud hosts), cloud desktops (Azure Virtual Desktop / Windows 365, on Microsoft addresses),

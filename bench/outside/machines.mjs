@@ -7,7 +7,7 @@ export function simulateMachines(r, engage, msg, person, links, pixel) {
   const d = msg.deliveredAt;
   const m = (kind, who, ua, extra = {}) => ({ label: 'machine', kind, who, ua, ...extra });
   // Apple MPP: the pixel is fetched when the Mail app downloads the message, whether or not it is read:
-  // usually minutes after delivery, hours when the device was off (uap-core #509; warmbly PR #569).
+  // usually minutes after delivery, hours when the device was off (uap-core issue 509; warmbly pull request 569).
   if (pixel && person.mailbox === 'appleMpp') {
     const late = r.chance(0.2);
     const t = d + (late ? r.between(1, 20) * HOUR : r.between(5, 900) * S);
@@ -48,8 +48,8 @@ function safeLinks(r, engage, msg, links, m) {
 // Mimecast/Proofpoint/Barracuda render the message (fetching the pixel: "opens your mail, renders the HTML,
 // and clicks your links", live-direct-marketing's field guide) and follow links within seconds of
 // delivery; Barracuda often only the first link (Act-On); some from cloud or unlisted hosting (signals
-// README), with HEAD (civicrm pull request #35328, jdavidbakr/mail-tracker #200), old or scripted agents;
-// some re-check a link hours later, after a delayed sandbox run ("as much as 5 mins later", anymail #200).
+// README), with HEAD (civicrm pull request 35328, jdavidbakr/mail-tracker issue 200), old or scripted agents;
+// some re-check a link hours later, after a delayed sandbox run ("as much as 5 mins later", anymail issue 200).
 function scanWithGateway(r, engage, msg, gateway, links, pixel, m) {
   const offList = r.chance(0.25);
   const who = offList ? r.pick(['amazon', 'microsoft', 'oracle', 'hosting-unlisted', 'linode']) : gateway;
