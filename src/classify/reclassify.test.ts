@@ -118,6 +118,17 @@ test("one client clicking three recipients' messages soon after delivery is a sh
     const d = await why('d');
     assert.equal(d?.verdict, 'human');
     assert.ok(!d?.reasons.some((r) => r.code.startsWith('shared-client')));
+
+    // The server's loop reads only clicks since a time: a pool older than that is not seen by a pass over
+    // what is stale, and a full pass reads every click whatever it is told.
+    const again = async (opts: Parameters<typeof reclassify>[1]) => {
+      await store.query({ sql: "UPDATE events SET classifier_version = NULL WHERE id IN ('a-c', 'b-c', 'c-c')", params: {} });
+      await reclassify(store, opts);
+      return (await why('a'))?.reasons.some((r) => r.code.startsWith('shared-client'));
+    };
+    assert.equal(await again({ sharedClientsSince: T + 86_400_000 }), false, 'clicks before `since` are not read');
+    assert.equal(await again({ sharedClientsSince: T - 60_000 }), true, 'clicks after `since` are');
+    assert.equal(await again({ all: true, sharedClientsSince: T + 86_400_000 }), true, 'a full pass reads every click');
   } finally {
     await store.close();
   }

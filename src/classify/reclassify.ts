@@ -30,6 +30,11 @@ export interface ReclassifyOptions {
    * second, reads them at most once a minute (each is a scan of the store's clicks).
    */
   memoryMaxAgeMs?: number;
+  /**
+   * Epoch ms: read only clicks since then for the shared-client memory (the server's loop, whose stale
+   * events arrived just now). Absent: every click. A full pass (`all`) always reads every click.
+   */
+  sharedClientsSince?: number;
   /** Smaller pieces than the defaults (tests): see VerdictPassOptions. */
   chunkEvents?: number;
   sliceRows?: number;
@@ -80,7 +85,7 @@ export async function reclassify(store: Store, opts: ReclassifyOptions = {}): Pr
   const maxAgeMs = opts.all ? 0 : (opts.memoryMaxAgeMs ?? 0);
   const data: ClassifyData = {
     honeypots: await honeypotMemoryOf(store, DEFAULT_CLASSIFIER_CONFIG.honeypotTtlMs, maxAgeMs),
-    sharedClients: await sharedClientMemoryOf(store, DEFAULT_CLASSIFIER_CONFIG, maxAgeMs),
+    sharedClients: await sharedClientMemoryOf(store, DEFAULT_CLASSIFIER_CONFIG, maxAgeMs, opts.all ? null : (opts.sharedClientsSince ?? null)),
   };
   const pass = await store.beginVerdictPass({ version: CLASSIFIER_VERSION, all: opts.all ?? false, chunkEvents: opts.chunkEvents, sliceRows: opts.sliceRows });
   const ranges = defaultRangeTable();

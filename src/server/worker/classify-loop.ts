@@ -1,5 +1,6 @@
 // Periodic classification passes (reclassify) over a store, one at a time, giving way while the edge is
 // busy up to a bounded lag. Runs in the store worker under `serve`, or in the edge's thread in tests.
+import { DEFAULT_CLASSIFIER_CONFIG } from '../../classify/config.js';
 import { reclassify } from '../../classify/reclassify.js';
 import type { Store, VerdictPass } from '../../store/store.js';
 
@@ -97,8 +98,12 @@ export class ClassifyLoop implements Classifier {
   private async pass(): Promise<void> {
     this.running = true;
     try {
-      // Memories across messages (honeypot hits, shared clients) are read at most once a minute here.
-      const job = () => reclassify(this.gated(), { memoryMaxAgeMs: 60_000 });
+      // Memories across messages (honeypot hits, shared clients) are read at most once a minute here, and
+      // shared clients from the last two of their spans only: what arrives now is judged against recent
+      // clicks, and the read stays the same size however large the store grows. Events posted with old
+      // times miss older pools until `clickrate classify --all`.
+      const span = DEFAULT_CLASSIFIER_CONFIG.sharedClientSpanMs + DEFAULT_CLASSIFIER_CONFIG.sharedClientWindowMs;
+      const job = () => reclassify(this.gated(), { memoryMaxAgeMs: 60_000, sharedClientsSince: Math.floor((Date.now() - 2 * span) / 60_000) * 60_000 });
       const result = await (this.opts.exclusive ? this.opts.exclusive(job) : job());
       this.counters.passes++;
       this.counters.lastPassAt = Date.now();
